@@ -1,0 +1,24 @@
+"""skal: scikit-learn-compatible active learning.
+
+``import skal`` never imports PyTorch; ``skal.torch`` is loaded on first use.
+"""
+
+import importlib as _importlib
+
+from .learners import ActiveLearner
+
+__version__ = "0.1.0"
+
+_submodules = ["datasets", "learners", "strategies", "torch", "utils"]
+
+__all__ = ["ActiveLearner", "__version__", *_submodules]
+
+
+def __getattr__(name):
+    if name in _submodules:
+        return _importlib.import_module(f"skal.{name}")
+    raise AttributeError(f"module 'skal' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

@@ -1,0 +1,65 @@
+"""Hide most labels of a data set to make an active-learning pool."""
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+
+def make_pool(y, n_labeled=10, *, stratify=True, missing_label=-1, random_state=None):
+    """Return a copy of ``y`` with all but ``n_labeled`` labels hidden.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Fully labeled targets.
+    n_labeled : int, default=10
+        Labels to keep.
+    stratify : bool, default=True
+        Keep at least one label of every class (when ``n_labeled`` allows),
+        the rest drawn at random.
+    missing_label : scalar, str or None, default=-1
+        Marker written into the hidden entries. The result has object dtype
+        when the marker does not fit the labels' dtype.
+    random_state : int, RandomState instance or None, default=None
+        Seeds which labels are kept.
+
+    Returns
+    -------
+    y_pool : ndarray of shape (n_samples,)
+        ``y`` with hidden entries set to ``missing_label``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.datasets import make_pool
+    >>> y_pool = make_pool(np.repeat([0, 1, 2], 10), n_labeled=6, random_state=0)
+    >>> int((y_pool != -1).sum()), sorted(set(y_pool[y_pool != -1].tolist()))
+    (6, [0, 1, 2])
+    """
+    y = np.asarray(y)
+    rng = check_random_state(random_state)
+    n = y.shape[0]
+    if not 1 <= n_labeled <= n:
+        raise ValueError(f"n_labeled must be between 1 and {n}, got {n_labeled}.")
+    keep = []
+    if stratify:
+        classes = np.unique(y)
+        if len(classes) <= n_labeled:
+            keep = [rng.choice(np.flatnonzero(y == c)) for c in classes]
+    rest = np.setdiff1d(np.arange(n), keep)
+    keep = np.concatenate(
+        [keep, rng.choice(rest, n_labeled - len(keep), replace=False)]
+    )
+    if (
+        isinstance(missing_label, float)
+        and np.isnan(missing_label)
+        and y.dtype.kind in "iub"
+    ):
+        y_pool = np.full(n, np.nan)
+    else:
+        try:
+            y_pool = np.full_like(y, missing_label)
+        except (TypeError, ValueError):
+            y_pool = np.full(n, missing_label, dtype=object)
+    keep = keep.astype(int)
+    y_pool[keep] = y[keep]
+    return y_pool

@@ -1,0 +1,6 @@
+"""Active learners: scikit-learn meta-estimators with ``query`` and ``teach``."""
+
+from ._active import ActiveLearner
+from ._base import BaseLearner
+
+__all__ = ["ActiveLearner", "BaseLearner"]

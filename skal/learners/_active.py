@@ -1,0 +1,119 @@
+"""The active learner: any scikit-learn estimator plus ``query`` and ``teach``."""
+
+from ._base import BaseLearner
+
+
+class ActiveLearner(BaseLearner):
+    """Wrap an estimator so that it chooses which samples to label next.
+
+    The learner behaves like the estimator it wraps (``fit``, ``predict``,
+    ``predict_proba``, ``score``) and adds ``query`` (which pool samples to
+    label) and ``teach`` (add labels and refit). Rows of ``y`` equal to
+    ``missing_label`` are unlabeled, as in scikit-learn's semi-supervised
+    estimators. With ``budget`` set, ``fit`` simulates a whole acquisition
+    run with ``y`` as the oracle, so ``GridSearchCV`` can rank strategies by
+    their held-out score at that budget.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        A classifier or regressor (or a ``Pipeline`` ending in one). It is
+        cloned in ``fit``.
+    query_strategy : str, strategy object or callable, default="entropy"
+        How samples are chosen: a name (``"entropy"``, ``"margin"``,
+        ``"least_confidence"``, ``"ratio"``, ``"random"``, ...), a strategy
+        object such as ``UncertaintySampling(measure="margin")``, or a
+        function (see :class:`skal.strategies.FunctionStrategy`).
+    batch_size : int, default=1
+        Samples returned by each ``query``.
+    budget : int, default=None
+        If set, ``fit`` simulates acquisition: it starts from ``n_initial``
+        labels, queries ``batch_size`` samples a round from the labeled rows
+        of ``y`` until ``budget`` labels are used, and keeps the model
+        trained on them.
+    n_initial : int, default=10
+        Size of the initial labeled set in simulation.
+    initial_strategy : str, strategy object or callable, default="random"
+        How the initial set is chosen in simulation; it must not need a
+        fitted model.
+    missing_label : scalar, str or None, default=-1
+        Marker of unlabeled rows in ``y``. ``np.nan`` and ``None`` always
+        mark unlabeled rows too.
+    warm_start : bool, default=False
+        If True, ``teach`` updates the fitted model (``partial_fit`` on the
+        new rows when the estimator has it, else a refit of the fitted
+        model, which honours the estimator's own ``warm_start``) instead of
+        fitting a fresh clone on all labels.
+    n_jobs : int, default=None
+        Chunks of the pool scored in parallel with joblib.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial set, tie-breaking and random strategies.
+
+    Attributes
+    ----------
+    estimator_ : estimator object
+        The model fitted on the labeled rows.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels (classifiers only).
+    query_strategy_ : BaseStrategy
+        The resolved strategy.
+    X_ : array-like, sparse matrix or DataFrame
+        The samples of the last ``fit`` and any taught rows appended to them.
+    y_ : ndarray of shape (n_rows,)
+        Their labels; meaningful where ``labeled_mask_`` is True.
+    labeled_mask_ : ndarray of bool of shape (n_rows,)
+        Which rows of ``X_`` are labeled.
+    history_ : list of dict
+        One entry per round: ``round``, ``n_labeled``, ``indices`` (positions
+        in ``X_``), ``query_seconds``, ``fit_seconds`` and, in simulation,
+        ``pool_score`` (the score on the rows not yet queried).
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of str
+        Feature names seen in ``fit``, when ``X`` had them.
+
+    See Also
+    --------
+    skal.strategies.UncertaintySampling : The default family of strategies.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skal import ActiveLearner
+    >>> from skal.datasets import make_pool
+    >>> X, y = load_digits(return_X_y=True)
+    >>> y_pool = make_pool(y, n_labeled=20, random_state=0)
+    >>> learner = ActiveLearner(LogisticRegression(max_iter=200),
+    ...                         query_strategy="margin", batch_size=5,
+    ...                         random_state=0).fit(X, y_pool)
+    >>> idx = learner.query()
+    >>> learner = learner.teach(X[idx], y[idx])
+    >>> int(learner.labeled_mask_.sum())
+    25
+    """
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        query_strategy="entropy",
+        batch_size=1,
+        budget=None,
+        n_initial=10,
+        initial_strategy="random",
+        missing_label=-1,
+        warm_start=False,
+        n_jobs=None,
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.query_strategy = query_strategy
+        self.batch_size = batch_size
+        self.budget = budget
+        self.n_initial = n_initial
+        self.initial_strategy = initial_strategy
+        self.missing_label = missing_label
+        self.warm_start = warm_start
+        self.n_jobs = n_jobs
+        self.random_state = random_state

@@ -1,0 +1,513 @@
+"""Labeled-set bookkeeping, the query template and masked scoring for learners."""
+
+import copy
+import time
+import warnings
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
+from sklearn.dummy import DummyClassifier
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.utils import check_random_state, get_tags
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+from ..strategies import RandomSampling, resolve_strategy
+from ..utils import check_batch_size, concat_rows, missing_mask, num_rows, take_rows
+
+
+def _estimator_has(attr):
+    """Check the fitted ``estimator_`` first, then the unfitted ``estimator``."""
+
+    def check(self):
+        return hasattr(getattr(self, "estimator_", self.estimator), attr)
+
+    return check
+
+
+def _check_int(value, name, min_val):
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an int, got {value!r}.")
+    if value < min_val:
+        raise ValueError(f"{name} must be >= {min_val}, got {value}.")
+    return int(value)
+
+
+def _as_rows(X):
+    """Make lists and tuples arrays; keep arrays, sparse matrices and frames."""
+    if isinstance(X, (list, tuple)) or (
+        hasattr(X, "__array__")
+        and not isinstance(X, np.ndarray)
+        and not hasattr(X, "iloc")
+        and not sp.issparse(X)
+    ):
+        X = np.asarray(X)
+    if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind not in "USO":
+        raise ValueError(
+            "Expected 2D array, got 1D array instead. Reshape your data either "
+            "using array.reshape(-1, 1) if your data has a single feature or "
+            "array.reshape(1, -1) if it contains a single sample."
+        )
+    if sp.issparse(X) and X.format not in ("csr", "csc"):
+        return X.tocsr()  # row indexing needs CSR or CSC
+    return X
+
+
+class BaseLearner(MetaEstimatorMixin, BaseEstimator):
+    """Base class of active learners; see :class:`skal.ActiveLearner`.
+
+    Subclasses may override ``_fit_estimator(X, y)`` (return a fitted model)
+    and provide more signals (``predict_proba_samples``, ``embed``).
+    """
+
+    # ------------------------------------------------------------------ input
+    def _check_X(self, X, *, reset):
+        X = _as_rows(X)
+        validate_data(self, X, reset=reset, skip_check_array=True)
+        return X
+
+    def _check_y(self, y, n_rows):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if y.ndim != 1:
+            raise ValueError(
+                f"y should be a 1d array, got an array of shape {y.shape}."
+            )
+        if y.shape[0] != n_rows:
+            raise ValueError(
+                f"X has {n_rows} rows but y has {y.shape[0]} labels; they must match."
+            )
+        return y
+
+    def _labeled_mask(self, y):
+        labeled = ~missing_mask(y, self.missing_label)
+        if not labeled.any():
+            raise ValueError(
+                "y has no labeled rows: every entry equals missing_label="
+                f"{self.missing_label!r} (or is NaN/None). Label at least a few "
+                "rows, or pass budget=... to simulate acquisition with y as the "
+                "oracle."
+            )
+        if is_classifier(self):
+            check_classification_targets(y[labeled])
+            values = set(np.unique(y[labeled]).tolist())
+            if self.missing_label == -1 and values == {1} and (~labeled).any():
+                raise ValueError(
+                    "y holds only the values -1 and 1. skal reads -1 as 'unlabeled' "
+                    "(missing_label=-1), which would leave the single class 1. If -1 "
+                    "is a class, encode the labels as {0, 1} or set missing_label to a "
+                    "value that does not occur, e.g. missing_label=None."
+                )
+        elif self.missing_label == -1 and y.dtype.kind in "iuf" and (~labeled).any():
+            n_minus = int(np.sum(y == -1))
+            if n_minus:
+                warnings.warn(
+                    f"{n_minus} targets equal -1 and are read as unlabeled "
+                    "(missing_label=-1). For regression, mark unlabeled rows with "
+                    "NaN and set missing_label=np.nan.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+        return labeled
+
+    # -------------------------------------------------------------- fitting
+    def _fit_estimator(self, X, y):
+        """Return a model fitted on the labeled rows ``X, y``."""
+        if is_classifier(self) and np.unique(y).shape[0] < 2:
+            warnings.warn(
+                f"Only one class ({y[0]!r}) is labeled: "
+                f"{type(self.estimator).__name__} cannot be trained yet. Predictions "
+                "are that class and queries are random until a second class is "
+                "labeled.",
+                UserWarning,
+                stacklevel=4,
+            )
+            return DummyClassifier(strategy="most_frequent").fit(X, y)
+        return clone(self.estimator).fit(X, y)
+
+    def _refit(self, X, y, labeled):
+        start = time.perf_counter()
+        estimator = self._fit_estimator(take_rows(X, labeled), y[labeled])
+        return estimator, time.perf_counter() - start
+
+    def _set_fitted(self, X, y, labeled, estimator):
+        self.X_, self.y_, self.labeled_mask_ = X, y, labeled
+        self.estimator_ = estimator
+        if is_classifier(self):
+            self.classes_ = np.asarray(estimator.classes_)
+        elif hasattr(self, "classes_"):
+            del self.classes_
+
+    def fit(self, X, y):
+        """Fit on the labeled rows of ``y``; with ``budget``, simulate acquisition.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), sparse matrix or DataFrame
+            All samples, labeled and unlabeled.
+        y : array-like of shape (n_samples,)
+            Labels; rows equal to ``missing_label`` (or NaN/None) form the pool.
+            With ``budget`` set, ``y`` is the hidden oracle.
+
+        Returns
+        -------
+        self : object
+            The fitted learner.
+        """
+        X = self._check_X(X, reset=True)
+        y = self._check_y(y, num_rows(X))
+        _check_int(self.batch_size, "batch_size", 1)
+        self._rng = check_random_state(self.random_state)
+        self.query_strategy_ = resolve_strategy(self.query_strategy)
+        self._last_query = None
+        labeled = self._labeled_mask(y)
+        if self.budget is not None:
+            return self._simulate(X, y, labeled)
+        estimator, fit_seconds = self._refit(X, y, labeled)
+        self._set_fitted(X, y.copy(), labeled, estimator)
+        self.history_ = [
+            {
+                "round": 0,
+                "n_labeled": int(labeled.sum()),
+                "indices": [],
+                "query_seconds": 0.0,
+                "fit_seconds": fit_seconds,
+            }
+        ]
+        return self
+
+    def _simulate(self, X, y, oracle_mask):
+        budget = _check_int(self.budget, "budget", 1)
+        oracle = np.flatnonzero(oracle_mask)
+        if budget > oracle.shape[0]:
+            raise ValueError(
+                f"budget={budget} is larger than the {oracle.shape[0]} labeled rows "
+                "of y that can act as the oracle."
+            )
+        n_initial = min(_check_int(self.n_initial, "n_initial", 1), budget)
+        initial = resolve_strategy(self.initial_strategy, param="initial_strategy")
+        acquired = np.zeros(num_rows(X), dtype=bool)
+        start = time.perf_counter()
+        idx, _ = initial.query(
+            self, take_rows(X, oracle), n_initial, random_state=self._rng
+        )
+        query_seconds = time.perf_counter() - start
+        new = oracle[idx]
+        acquired[new] = True
+        history = []
+        while True:
+            estimator, fit_seconds = self._refit(X, y, acquired)
+            self._set_fitted(X, y, acquired, estimator)
+            rest = oracle[~acquired[oracle]]
+            entry = {
+                "round": len(history),
+                "n_labeled": int(acquired.sum()),
+                "indices": new.tolist(),
+                "query_seconds": query_seconds,
+                "fit_seconds": fit_seconds,
+            }
+            if rest.shape[0]:
+                entry["pool_score"] = self._score_rows(take_rows(X, rest), y[rest])
+            history.append(entry)
+            remaining = budget - int(acquired.sum())
+            if remaining <= 0 or rest.shape[0] == 0:
+                break
+            start = time.perf_counter()
+            idx, _ = self._query_rows(
+                take_rows(X, rest), min(self.batch_size, remaining)
+            )
+            query_seconds = time.perf_counter() - start
+            new = rest[idx]
+            acquired[new] = True
+        self.y_ = y.copy()
+        try:
+            self.y_[~acquired] = self.missing_label
+        except (TypeError, ValueError):
+            pass  # the label dtype cannot hold the marker; labeled_mask_ says it
+        self.history_ = history
+        return self
+
+    # --------------------------------------------------------------- query
+    def _query_strategy(self):
+        if is_classifier(self) and len(self.classes_) < 2:
+            warnings.warn(
+                "Only one class is labeled, so uncertainty is undefined; querying "
+                "at random until a second class is labeled.",
+                UserWarning,
+                stacklevel=4,
+            )
+            return RandomSampling()
+        return self.query_strategy_
+
+    def _query_rows(self, X_pool, batch_size):
+        batch_size = check_batch_size(batch_size, num_rows(X_pool))
+        strategy = self._query_strategy()
+        idx, scores = strategy.query(self, X_pool, batch_size, random_state=self._rng)
+        return np.asarray(idx, dtype=np.intp), np.asarray(scores, dtype=float)
+
+    def query(self, X_pool=None, batch_size=None, return_scores=False):
+        """Return the positions of the samples to label next, best first.
+
+        Parameters
+        ----------
+        X_pool : array-like, sparse matrix or DataFrame, default=None
+            Candidate samples. ``None`` queries the unlabeled rows of the last
+            ``fit``, and the indices are positions in that ``X``.
+        batch_size : int, default=None
+            Number of samples; ``None`` uses the learner's ``batch_size``. A
+            batch larger than the pool returns the whole pool with a warning.
+        return_scores : bool, default=False
+            Also return the strategy's score of each chosen sample.
+
+        Returns
+        -------
+        indices : ndarray of int of shape (batch_size,)
+            Positions of the chosen samples.
+        scores : ndarray of shape (batch_size,)
+            Returned when ``return_scores=True``.
+        """
+        check_is_fitted(self)
+        batch_size = self.batch_size if batch_size is None else batch_size
+        start = time.perf_counter()
+        if X_pool is None:
+            pool = np.flatnonzero(~self.labeled_mask_)
+            if pool.shape[0] == 0:
+                raise ValueError(
+                    "The pool is empty: every row of the last fit is labeled. Pass "
+                    "X_pool to query other samples."
+                )
+            idx, scores = self._query_rows(take_rows(self.X_, pool), batch_size)
+            idx = pool[idx]
+            self._last_query = (idx, time.perf_counter() - start)
+        else:
+            X_pool = self._check_X(X_pool, reset=False)
+            idx, scores = self._query_rows(X_pool, batch_size)
+            self._last_query = (None, time.perf_counter() - start)
+        return (idx, scores) if return_scores else idx
+
+    # --------------------------------------------------------------- teach
+    def _pool_positions(self, X_new, n_new, pool_indices):
+        if pool_indices is not None:
+            pos = np.asarray(pool_indices)
+            if pos.dtype.kind not in "iu" or pos.shape != (n_new,):
+                raise ValueError(
+                    f"pool_indices must be {n_new} integer positions in the fitted X."
+                )
+            if pos.min() < 0 or pos.max() >= num_rows(self.X_):
+                raise ValueError("pool_indices fall outside the fitted X.")
+            return pos
+        last = self._last_query[0] if self._last_query else None
+        if last is None or last.shape[0] != n_new or not isinstance(X_new, np.ndarray):
+            return None
+        stored = take_rows(self.X_, last)
+        if isinstance(stored, np.ndarray) and np.array_equal(stored, X_new):
+            return last
+        return None
+
+    def teach(self, X, y, *, pool_indices=None):
+        """Add labeled samples and refit; the labeled set changes only on success.
+
+        Rows that are the last ``query()`` (without ``X_pool``) taken from the
+        fitted ``X`` are recognised and leave the pool; other rows are
+        appended.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_new, n_features), sparse matrix or DataFrame
+            The newly labeled samples.
+        y : array-like of shape (n_new,)
+            Their labels (no missing labels).
+        pool_indices : array-like of int, default=None
+            Positions of these rows in the fitted ``X``, when they come from it.
+
+        Returns
+        -------
+        self : object
+            The refitted learner.
+        """
+        check_is_fitted(self)
+        X = self._check_X(X, reset=False)
+        n_new = num_rows(X)
+        y = self._check_y(y, n_new)
+        if n_new == 0:
+            raise ValueError("teach got no samples.")
+        if missing_mask(y, self.missing_label).any():
+            raise ValueError(
+                f"teach got missing labels (missing_label={self.missing_label!r}, NaN "
+                "or None); every taught sample needs a label."
+            )
+        if self.y_.dtype.kind in "iufb" and y.dtype.kind in "USO":
+            raise ValueError(
+                f"teach got labels of type {y.dtype} but the learner was fitted on "
+                f"{self.y_.dtype} labels."
+            )
+        if is_classifier(self):
+            check_classification_targets(y)
+            new_classes = np.setdiff1d(np.unique(y), self.classes_)
+            if new_classes.size and self.warm_start:
+                raise ValueError(
+                    f"teach got classes {new_classes.tolist()} that the model has not "
+                    f"seen (classes_={self.classes_.tolist()}); a warm-started model "
+                    "cannot add classes. Use warm_start=False."
+                )
+            if new_classes.size:
+                warnings.warn(
+                    f"teach added new classes {new_classes.tolist()}; the model is "
+                    "refit on all classes.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+        pos = self._pool_positions(X, n_new, pool_indices)
+        labeled = self.labeled_mask_.copy()
+        if pos is not None:
+            X_all = self.X_
+            y_all = self.y_.astype(np.result_type(self.y_, y), copy=True)
+            y_all[pos] = y
+            labeled[pos] = True
+        else:
+            X_all = concat_rows(self.X_, X)
+            y_all = np.concatenate([self.y_, y])
+            labeled = np.concatenate([labeled, np.ones(n_new, dtype=bool)])
+        start = time.perf_counter()
+        if self.warm_start and hasattr(self.estimator_, "partial_fit"):
+            estimator = copy.deepcopy(self.estimator_).partial_fit(X, y)
+        elif self.warm_start:
+            estimator = copy.deepcopy(self.estimator_)
+            estimator.fit(take_rows(X_all, labeled), y_all[labeled])
+        else:
+            estimator = self._fit_estimator(take_rows(X_all, labeled), y_all[labeled])
+        fit_seconds = time.perf_counter() - start
+        self._set_fitted(X_all, y_all, labeled, estimator)
+        self.history_.append(
+            {
+                "round": len(self.history_),
+                "n_labeled": int(labeled.sum()),
+                "indices": [] if pos is None else pos.tolist(),
+                "query_seconds": self._last_query[1] if self._last_query else 0.0,
+                "fit_seconds": fit_seconds,
+            }
+        )
+        self._last_query = None
+        return self
+
+    # ----------------------------------------------------- delegated methods
+    @available_if(_estimator_has("predict"))
+    def predict(self, X):
+        """Predict with the fitted model.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predictions of ``estimator_``.
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict(self._check_X(X, reset=False))
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Return class probabilities from the fitted model.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict_proba(self._check_X(X, reset=False))
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Return log class probabilities from the fitted model.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict_log_proba(self._check_X(X, reset=False))
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Return decision values from the fitted model.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame
+            Samples.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Decision values of ``estimator_``.
+        """
+        check_is_fitted(self)
+        return self.estimator_.decision_function(self._check_X(X, reset=False))
+
+    def _score_rows(self, X, y, sample_weight=None):
+        metric = accuracy_score if is_classifier(self) else r2_score
+        return float(metric(y, self.predict(X), sample_weight=sample_weight))
+
+    def score(self, X, y, sample_weight=None):
+        """Score on the labeled rows of ``y`` only; unlabeled rows are ignored.
+
+        Accuracy for classifiers, R^2 for regressors.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame
+            Samples.
+        y : array-like of shape (n_samples,)
+            True labels; rows equal to ``missing_label`` are skipped.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Accuracy or R^2 on the labeled rows.
+        """
+        check_is_fitted(self)
+        X = _as_rows(X)
+        y = self._check_y(y, num_rows(X))
+        labeled = ~missing_mask(y, self.missing_label)
+        if not labeled.any():
+            raise ValueError("score needs labeled rows; every entry of y is missing.")
+        sw = None if sample_weight is None else np.asarray(sample_weight)[labeled]
+        if labeled.all():
+            return self._score_rows(X, y, sw)
+        return self._score_rows(take_rows(X, labeled), y[labeled], sw)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        tags.estimator_type = inner.estimator_type
+        tags.classifier_tags = copy.deepcopy(inner.classifier_tags)
+        tags.regressor_tags = copy.deepcopy(inner.regressor_tags)
+        tags.input_tags = copy.deepcopy(inner.input_tags)
+        tags.target_tags.required = True
+        return tags

@@ -1,0 +1,34 @@
+"""Query strategies: pure scoring functions, selection kernels and strategy objects."""
+
+from ._base import (
+    BaseStrategy,
+    FunctionStrategy,
+    RandomSampling,
+    ScoreStrategy,
+    require_signal,
+)
+from ._registry import available_strategies, resolve_strategy
+from ._selection import select_top_k
+from ._uncertainty import (
+    UncertaintySampling,
+    entropy,
+    least_confidence,
+    margin,
+    ratio,
+)
+
+__all__ = [
+    "BaseStrategy",
+    "FunctionStrategy",
+    "RandomSampling",
+    "ScoreStrategy",
+    "UncertaintySampling",
+    "available_strategies",
+    "entropy",
+    "least_confidence",
+    "margin",
+    "ratio",
+    "require_signal",
+    "resolve_strategy",
+    "select_top_k",
+]

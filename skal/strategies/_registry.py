@@ -1,0 +1,78 @@
+"""Resolve a strategy given by name, object or callable."""
+
+from sklearn.base import clone
+
+from ._base import BaseStrategy, FunctionStrategy
+
+
+def _registry():
+    from ._base import RandomSampling
+    from ._uncertainty import UncertaintySampling
+
+    return {
+        "random": RandomSampling,
+        "entropy": lambda: UncertaintySampling("entropy"),
+        "margin": lambda: UncertaintySampling("margin"),
+        "least_confidence": lambda: UncertaintySampling("least_confidence"),
+        "ratio": lambda: UncertaintySampling("ratio"),
+    }
+
+
+def available_strategies():
+    """Return the names accepted wherever a strategy is expected.
+
+    Returns
+    -------
+    names : list of str
+        Sorted strategy names.
+
+    Examples
+    --------
+    >>> from skal.strategies import available_strategies
+    >>> "entropy" in available_strategies()
+    True
+    """
+    return sorted(_registry())
+
+
+def resolve_strategy(strategy, *, param="query_strategy"):
+    """Turn a strategy name, object or callable into a fresh strategy object.
+
+    Parameters
+    ----------
+    strategy : str, BaseStrategy or callable
+        A registered name (see :func:`available_strategies`), a strategy
+        object (cloned) or a function (wrapped in :class:`FunctionStrategy`).
+    param : str, default="query_strategy"
+        Parameter name used in error messages.
+
+    Returns
+    -------
+    strategy : BaseStrategy
+        A new strategy object.
+
+    Examples
+    --------
+    >>> from skal.strategies import resolve_strategy
+    >>> resolve_strategy("margin")
+    UncertaintySampling(measure='margin')
+    """
+    if isinstance(strategy, str):
+        registry = _registry()
+        if strategy not in registry:
+            raise ValueError(
+                f"Unknown {param} {strategy!r}. Known names: "
+                f"{', '.join(sorted(registry))}; or pass a strategy object or a "
+                "function."
+            )
+        return registry[strategy]()
+    if isinstance(strategy, BaseStrategy):
+        return clone(strategy)
+    if hasattr(strategy, "query") and hasattr(strategy, "get_params"):
+        return clone(strategy)
+    if callable(strategy):
+        return FunctionStrategy(strategy)
+    raise TypeError(
+        f"{param} must be a strategy name, a strategy object or a callable, got "
+        f"{strategy!r}."
+    )

@@ -1,0 +1,222 @@
+"""Uncertainty sampling: least confidence, margin, entropy and ratio.
+
+The measures are pure functions from class probabilities of shape
+``(n_samples, n_classes)`` to scores of shape ``(n_samples,)``; higher
+means more uncertain. :class:`UncertaintySampling` queries the samples with
+the highest score.
+"""
+
+import numpy as np
+
+from ._base import ScoreStrategy, require_signal
+
+_TINY = np.finfo(np.float64).tiny
+
+
+def _check_proba(proba):
+    proba = np.asarray(proba, dtype=float)
+    if proba.ndim != 2:
+        raise ValueError(
+            "Expected class probabilities of shape (n_samples, n_classes), got "
+            f"an array of shape {proba.shape}."
+        )
+    return proba
+
+
+def _top_two(proba):
+    if proba.shape[1] == 1:
+        return proba[:, 0], np.zeros(proba.shape[0])
+    if proba.shape[1] == 2:
+        return proba.max(axis=1), proba.min(axis=1)
+    part = np.partition(proba, proba.shape[1] - 2, axis=1)
+    return part[:, -1], part[:, -2]
+
+
+def least_confidence(proba):
+    """Compute the least-confidence score ``1 - max_k p_k``.
+
+    Parameters
+    ----------
+    proba : array-like of shape (n_samples, n_classes)
+        Class probabilities.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples,)
+        ``1 - p(1)`` where ``p(1)`` is the largest probability; higher is
+        more uncertain.
+
+    Examples
+    --------
+    >>> from skal.strategies import least_confidence
+    >>> least_confidence([[0.3, 0.4, 0.3]]).round(4).tolist()
+    [0.6]
+    """
+    proba = _check_proba(proba)
+    return 1.0 - proba.max(axis=1)
+
+
+def margin(proba):
+    """Compute the margin score ``1 - (p(1) - p(2))``.
+
+    Parameters
+    ----------
+    proba : array-like of shape (n_samples, n_classes)
+        Class probabilities.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples,)
+        One minus the gap between the two largest probabilities; higher is
+        more uncertain (a small margin).
+
+    Examples
+    --------
+    >>> from skal.strategies import margin
+    >>> margin([[0.5, 0.49, 0.01], [0.9, 0.05, 0.05]]).round(2).tolist()
+    [0.99, 0.15]
+    """
+    first, second = _top_two(_check_proba(proba))
+    return 1.0 - (first - second)
+
+
+def ratio(proba):
+    """Compute the ratio of confidence ``p(2) / p(1)``.
+
+    Parameters
+    ----------
+    proba : array-like of shape (n_samples, n_classes)
+        Class probabilities.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples,)
+        Second-largest over largest probability, in ``[0, 1]``; higher is
+        more uncertain.
+
+    Examples
+    --------
+    >>> from skal.strategies import ratio
+    >>> ratio([[0.5, 0.25, 0.25]]).tolist()
+    [0.5]
+    """
+    first, second = _top_two(_check_proba(proba))
+    return second / np.maximum(first, _TINY)
+
+
+def entropy(proba):
+    """Compute the Shannon entropy ``-sum_k p_k log p_k`` in nats.
+
+    Parameters
+    ----------
+    proba : array-like of shape (n_samples, n_classes) or (..., n_classes)
+        Class probabilities along the last axis.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples,) or (...)
+        Entropy of each distribution; ``0 * log 0`` counts as 0.
+
+    Examples
+    --------
+    >>> from skal.strategies import entropy
+    >>> entropy([[0.3, 0.4, 0.3]]).round(4).tolist()
+    [1.0889]
+    """
+    proba = np.asarray(proba, dtype=float)
+    if proba.ndim < 2:
+        raise ValueError(
+            "Expected class probabilities with classes on the last axis, got "
+            f"an array of shape {proba.shape}."
+        )
+    logp = np.log(np.maximum(proba, _TINY))
+    if proba.ndim == 2:
+        return -np.einsum("ij,ij->i", proba, logp)
+    return -(proba * logp).sum(axis=-1)
+
+
+MEASURES = {
+    "entropy": entropy,
+    "least_confidence": least_confidence,
+    "margin": margin,
+    "ratio": ratio,
+}
+
+
+def _decision_margin(decision):
+    """Margin score on decision values: small gap between the top two = uncertain."""
+    decision = np.asarray(decision, dtype=float)
+    if decision.ndim == 1:
+        return -np.abs(decision)
+    first, second = _top_two(decision)
+    return -(first - second)
+
+
+class UncertaintySampling(ScoreStrategy):
+    """Query the samples the model is least sure about.
+
+    Scores every pool sample with an uncertainty ``measure`` of its class
+    probabilities and returns the highest, ties broken at random (Lewis &
+    Gale 1994; Settles 2009, section 3.1).
+
+    Parameters
+    ----------
+    measure : {"entropy", "margin", "least_confidence", "ratio"} or callable, \
+            default="entropy"
+        How uncertainty is computed from ``predict_proba``. A callable maps
+        probabilities of shape (n_samples, n_classes) to scores of shape
+        (n_samples,), higher meaning more uncertain. With ``"margin"`` a
+        model that has only ``decision_function`` (e.g. ``LinearSVC``) is
+        scored by the gap between its two largest decision values.
+    max_candidates : int, default=None
+        Score only a random subsample of this many pool samples (for huge
+        pools); ``None`` scores the whole pool.
+
+    See Also
+    --------
+    skal.strategies.entropy : Shannon entropy of the probabilities.
+    skal.strategies.margin : Gap between the two most probable classes.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skal import ActiveLearner
+    >>> from skal.strategies import UncertaintySampling
+    >>> X, y = load_iris(return_X_y=True)
+    >>> y_partial = y.copy(); y_partial[10:140] = -1
+    >>> learner = ActiveLearner(LogisticRegression(max_iter=500),
+    ...                         query_strategy=UncertaintySampling("margin"),
+    ...                         batch_size=3, random_state=0).fit(X, y_partial)
+    >>> learner.query().shape
+    (3,)
+    """
+
+    def __init__(self, measure="entropy", *, max_candidates=None):
+        self.measure = measure
+        self.max_candidates = max_candidates
+
+    def _scorer(self, learner):
+        if callable(self.measure):
+            measure = self.measure
+        elif self.measure in MEASURES:
+            measure = MEASURES[self.measure]
+        else:
+            raise ValueError(
+                f"Unknown uncertainty measure {self.measure!r}; choose one of "
+                f"{sorted(MEASURES)} or pass a callable."
+            )
+        if hasattr(learner, "predict_proba"):
+            return lambda X: measure(learner.predict_proba(X))
+        if self.measure == "margin" and hasattr(learner, "decision_function"):
+            return lambda X: _decision_margin(learner.decision_function(X))
+        require_signal(
+            learner,
+            "predict_proba",
+            self,
+            fix=(
+                "Wrap the estimator in CalibratedClassifierCV(...) to get "
+                "probabilities, or use UncertaintySampling(measure='margin'), "
+                "which works on decision_function."
+            ),
+        )

@@ -1,0 +1,20 @@
+"""Helpers shared by the learners and the strategies."""
+
+from ._chunks import chunk_slices, score_in_chunks
+from ._validation import (
+    check_batch_size,
+    concat_rows,
+    missing_mask,
+    num_rows,
+    take_rows,
+)
+
+__all__ = [
+    "check_batch_size",
+    "chunk_slices",
+    "concat_rows",
+    "missing_mask",
+    "num_rows",
+    "score_in_chunks",
+    "take_rows",
+]

@@ -1,0 +1,119 @@
+"""Score a pool chunk by chunk, so memory is bounded by a chunk, not by the pool."""
+
+import numpy as np
+import scipy.sparse as sp
+from joblib import Parallel, delayed
+from sklearn import config_context
+
+from ._validation import num_rows, take_rows
+
+#: Rows per chunk. Small enough that a chunk of 50 float64 features and its
+#: probabilities stay in cache between the model's arithmetic and the scoring.
+CHUNK_ROWS = 8192
+
+
+def chunk_slices(n_rows, chunk_rows=CHUNK_ROWS):
+    """Return the slices that cut ``n_rows`` rows into chunks.
+
+    Parameters
+    ----------
+    n_rows : int
+        Number of rows.
+    chunk_rows : int, default=8192
+        Rows per chunk.
+
+    Returns
+    -------
+    slices : list of slice
+        Consecutive slices covering ``range(n_rows)``.
+
+    Examples
+    --------
+    >>> from skal.utils import chunk_slices
+    >>> chunk_slices(5, 2)
+    [slice(0, 2, None), slice(2, 4, None), slice(4, 5, None)]
+    """
+    return [slice(i, min(i + chunk_rows, n_rows)) for i in range(0, n_rows, chunk_rows)]
+
+
+def _is_float_matrix(X):
+    if sp.issparse(X):
+        return X.dtype.kind == "f"
+    return isinstance(X, np.ndarray) and X.dtype.kind == "f"
+
+
+def _assert_finite(X):
+    data = X.data if sp.issparse(X) else X
+    # One pass of a sum is cheaper than isfinite; NaN and inf propagate into it.
+    if np.isfinite(np.sum(data)) or np.isfinite(data).all():
+        return
+    raise ValueError(
+        "Input X contains NaN or infinity, and the estimator does not accept "
+        "missing values. Impute them first (e.g. wrap the estimator in "
+        "make_pipeline(SimpleImputer(), estimator)) or use an estimator that "
+        "handles NaN, such as HistGradientBoostingClassifier."
+    )
+
+
+def _score_chunk(score, X, check_finite):
+    if check_finite:
+        _assert_finite(X)
+        # The chunk was checked here while it sits in cache; the estimator's
+        # own check would read it again.
+        with config_context(assume_finite=True):
+            return score(X)
+    return score(X)
+
+
+def score_in_chunks(score, X, *, allow_nan=False, n_jobs=None, chunk_rows=CHUNK_ROWS):
+    """Apply ``score`` to ``X`` chunk by chunk and concatenate the results.
+
+    Float inputs are checked for NaN and infinity once per chunk (unless the
+    estimator accepts NaN); the estimator then runs under scikit-learn's
+    ``assume_finite`` so that the check is not repeated.
+
+    Parameters
+    ----------
+    score : callable
+        Maps a chunk of rows to an array whose first axis is the rows.
+    X : array-like, sparse matrix or DataFrame
+        The pool.
+    allow_nan : bool, default=False
+        Whether the estimator accepts NaN in ``X``.
+    n_jobs : int, default=None
+        Number of chunks scored in parallel (joblib); ``None`` means one.
+    chunk_rows : int, default=8192
+        Rows per chunk.
+
+    Returns
+    -------
+    scores : ndarray
+        ``score`` of every row, in order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.utils import score_in_chunks
+    >>> score_in_chunks(lambda X: X.sum(axis=1), np.ones((5, 2)), chunk_rows=2)
+    array([2., 2., 2., 2., 2.])
+    """
+    n = num_rows(X)
+    check_finite = not allow_nan and _is_float_matrix(X)
+    slices = chunk_slices(n, chunk_rows)
+    if len(slices) == 1:
+        return np.asarray(_score_chunk(score, X, check_finite))
+
+    def rows(sl):
+        return (
+            X[sl]
+            if isinstance(X, np.ndarray) or sp.issparse(X)
+            else take_rows(X, np.arange(sl.start, sl.stop))
+        )
+
+    if n_jobs is None or n_jobs == 1:
+        parts = [_score_chunk(score, rows(sl), check_finite) for sl in slices]
+    else:
+        parts = Parallel(n_jobs=n_jobs)(
+            delayed(_score_chunk)(score, rows(sl), check_finite) for sl in slices
+        )
+    return np.concatenate([np.asarray(p) for p in parts], axis=0)
