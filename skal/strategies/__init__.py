@@ -7,6 +7,14 @@ from ._base import (
     ScoreStrategy,
     require_signal,
 )
+from ._disagreement import (
+    bald,
+    consensus_entropy,
+    max_disagreement,
+    mean_std,
+    variation_ratio,
+    vote_entropy,
+)
 from ._registry import available_strategies, resolve_strategy
 from ._selection import select_top_k
 from ._uncertainty import (
@@ -24,11 +32,17 @@ __all__ = [
     "ScoreStrategy",
     "UncertaintySampling",
     "available_strategies",
+    "bald",
+    "consensus_entropy",
     "entropy",
     "least_confidence",
     "margin",
+    "max_disagreement",
+    "mean_std",
     "ratio",
     "require_signal",
     "resolve_strategy",
     "select_top_k",
+    "variation_ratio",
+    "vote_entropy",
 ]

@@ -1,0 +1,19 @@
+"""Deep active learning with PyTorch through skorch.
+
+This subpackage needs ``torch`` and ``skorch``; ``import skal`` never
+imports it.
+"""
+
+try:
+    import skorch  # noqa: F401
+    import torch  # noqa: F401
+except ModuleNotFoundError as exc:  # pragma: no cover - exercised without torch
+    raise ModuleNotFoundError(
+        "skal.torch needs PyTorch and skorch. Install them with "
+        '`pip install "torch==2.13.0" "skal[torch]"` (or any torch build for your '
+        "platform, then `pip install skorch`)."
+    ) from exc
+
+from ._mc_dropout import MCDropoutClassifier, enable_dropout, mc_dropout_proba
+
+__all__ = ["MCDropoutClassifier", "enable_dropout", "mc_dropout_proba"]
