@@ -16,7 +16,14 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ..strategies import RandomSampling, resolve_strategy
-from ..utils import check_batch_size, concat_rows, missing_mask, num_rows, take_rows
+from ..utils import (
+    check_batch_size,
+    check_finite,
+    concat_rows,
+    missing_mask,
+    num_rows,
+    take_rows,
+)
 
 
 def _estimator_has(attr):
@@ -164,6 +171,8 @@ class BaseLearner(MetaEstimatorMixin, BaseEstimator):
             The fitted learner.
         """
         X = self._check_X(X, reset=True)
+        # Unlabeled rows are queried later: reject NaN the estimator cannot take now.
+        check_finite(X, allow_nan=get_tags(self).input_tags.allow_nan)
         y = self._check_y(y, num_rows(X))
         _check_int(self.batch_size, "batch_size", 1)
         self._rng = check_random_state(self.random_state)

@@ -163,7 +163,10 @@ class ScoreStrategy(BaseStrategy):
         scores : ndarray of shape (n_samples,)
             The strategy's utility of each sample.
         """
-        allow_nan = get_tags(learner).input_tags.allow_nan
+        try:
+            allow_nan = get_tags(learner).input_tags.allow_nan
+        except (AttributeError, TypeError):  # not a scikit-learn estimator
+            allow_nan = False
         return score_in_chunks(
             self._scorer(learner),
             X,

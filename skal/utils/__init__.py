@@ -1,6 +1,6 @@
 """Helpers shared by the learners and the strategies."""
 
-from ._chunks import chunk_slices, score_in_chunks
+from ._chunks import check_finite, chunk_slices, score_in_chunks
 from ._validation import (
     check_batch_size,
     concat_rows,
@@ -11,6 +11,7 @@ from ._validation import (
 
 __all__ = [
     "check_batch_size",
+    "check_finite",
     "chunk_slices",
     "concat_rows",
     "missing_mask",

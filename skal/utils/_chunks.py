@@ -55,6 +55,33 @@ def _assert_finite(X):
     )
 
 
+def check_finite(X, *, allow_nan=False):
+    """Raise a clear error if a float ``X`` has NaN or inf the estimator rejects.
+
+    Parameters
+    ----------
+    X : array-like, sparse matrix or DataFrame
+        Data; only float arrays and sparse matrices are checked.
+    allow_nan : bool, default=False
+        Whether the estimator accepts NaN (then nothing is checked).
+
+    Returns
+    -------
+    X : same as input
+        Unchanged.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.utils import check_finite
+    >>> check_finite(np.ones((2, 2))).shape
+    (2, 2)
+    """
+    if not allow_nan and _is_float_matrix(X):
+        _assert_finite(X)
+    return X
+
+
 def _score_chunk(score, X, check_finite):
     if check_finite:
         _assert_finite(X)
