@@ -127,7 +127,7 @@ def mc_dropout_proba(net, X, n_samples=20, *, random_state=None):
 
 
 class MCDropoutClassifier(NeuralNetClassifier):
-    """skorch classifier whose predictions average Monte-Carlo dropout passes.
+    """Classify with a skorch net whose predictions average MC-dropout passes.
 
     Gal & Ghahramani (2016): dropout left on at prediction time samples from
     an approximate posterior over the weights. ``predict_proba`` is the mean
