@@ -7,6 +7,11 @@ from ._base import (
     ScoreStrategy,
     require_signal,
 )
+from ._model_change import (
+    ExpectedErrorReduction,
+    ExpectedGradientLength,
+    expected_gradient_length,
+)
 from ._registry import available_strategies, resolve_strategy
 from ._selection import select_top_k
 from ._uncertainty import (
@@ -19,12 +24,15 @@ from ._uncertainty import (
 
 __all__ = [
     "BaseStrategy",
+    "ExpectedErrorReduction",
+    "ExpectedGradientLength",
     "FunctionStrategy",
     "RandomSampling",
     "ScoreStrategy",
     "UncertaintySampling",
     "available_strategies",
     "entropy",
+    "expected_gradient_length",
     "least_confidence",
     "margin",
     "ratio",
