@@ -229,3 +229,22 @@ def test_model_change_strategies_are_grid_searchable():
     ).fit(X, y)
     assert len(grid.cv_results_["mean_test_score"]) == 2
     assert grid.best_estimator_.labeled_mask_.sum() == 10
+
+
+def test_eer_warm_start_matches_cold_refits():
+    X, y = load_wine(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    learner = ActiveLearner(LogisticRegression(tol=1e-8), random_state=0)
+    learner.fit(X, _partial(y, 6))
+    pool = np.flatnonzero(~learner.labeled_mask_)[::10]
+    cold = ExpectedErrorReduction("log", max_candidates=None)
+    warm = clone(cold).set_params(warm_start=True)
+    idx_c, s_c = cold.query(learner, X[pool], len(pool), random_state=0)
+    idx_w, s_w = warm.query(learner, X[pool], len(pool), random_state=0)
+    np.testing.assert_allclose(s_w, s_c, atol=1e-6)
+    assert idx_w[0] == idx_c[0]
+    # The learner's fitted model is copied, never modified.
+    assert learner.estimator_.get_params()["warm_start"] is False
+    nb = ActiveLearner(GaussianNB()).fit(X, _partial(y, 6))
+    with pytest.raises(TypeError, match="warm_start parameter"):
+        warm.query(nb, X[pool], 1)
