@@ -8,14 +8,21 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skal import ActiveLearner
-from skal.strategies import FunctionStrategy, RandomSampling, UncertaintySampling
+from skal import ActiveLearner, ActiveSelfTrainingClassifier
+from skal.strategies import (
+    ExpectedErrorReduction,
+    ExpectedGradientLength,
+    FunctionStrategy,
+    RandomSampling,
+    UncertaintySampling,
+)
 
 LEARNERS = [
     ActiveLearner(LogisticRegression()),
     ActiveLearner(GaussianNB(), query_strategy="margin"),
     ActiveLearner(make_pipeline(StandardScaler(), LogisticRegression())),
     ActiveLearner(Ridge(), query_strategy="random", missing_label=float("nan")),
+    ActiveSelfTrainingClassifier(LogisticRegression()),
 ]
 
 STRATEGIES = [
@@ -23,6 +30,8 @@ STRATEGIES = [
     UncertaintySampling(),
     UncertaintySampling("margin", max_candidates=100),
     FunctionStrategy(len),
+    ExpectedGradientLength(),
+    ExpectedErrorReduction("log", n_eval=100, max_candidates=20),
 ]
 
 

@@ -2,5 +2,6 @@
 
 from ._active import ActiveLearner
 from ._base import BaseLearner
+from ._self_training import ActiveSelfTrainingClassifier
 
-__all__ = ["ActiveLearner", "BaseLearner"]
+__all__ = ["ActiveLearner", "ActiveSelfTrainingClassifier", "BaseLearner"]

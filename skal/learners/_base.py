@@ -393,7 +393,7 @@ class BaseLearner(MetaEstimatorMixin, BaseEstimator):
             estimator = copy.deepcopy(self.estimator_)
             estimator.fit(take_rows(X_all, labeled), y_all[labeled])
         else:
-            estimator = self._fit_estimator(take_rows(X_all, labeled), y_all[labeled])
+            estimator, _ = self._refit(X_all, y_all, labeled)
         fit_seconds = time.perf_counter() - start
         self._set_fitted(X_all, y_all, labeled, estimator)
         self.history_.append(

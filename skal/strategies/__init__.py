@@ -15,6 +15,11 @@ from ._disagreement import (
     variation_ratio,
     vote_entropy,
 )
+from ._model_change import (
+    ExpectedErrorReduction,
+    ExpectedGradientLength,
+    expected_gradient_length,
+)
 from ._registry import available_strategies, resolve_strategy
 from ._selection import select_top_k
 from ._uncertainty import (
@@ -27,6 +32,8 @@ from ._uncertainty import (
 
 __all__ = [
     "BaseStrategy",
+    "ExpectedErrorReduction",
+    "ExpectedGradientLength",
     "FunctionStrategy",
     "RandomSampling",
     "ScoreStrategy",
@@ -35,6 +42,7 @@ __all__ = [
     "bald",
     "consensus_entropy",
     "entropy",
+    "expected_gradient_length",
     "least_confidence",
     "margin",
     "max_disagreement",

@@ -7,6 +7,7 @@ from ._base import BaseStrategy, FunctionStrategy
 
 def _registry():
     from ._base import RandomSampling
+    from ._model_change import ExpectedErrorReduction, ExpectedGradientLength
     from ._uncertainty import UncertaintySampling
 
     return {
@@ -15,6 +16,8 @@ def _registry():
         "margin": lambda: UncertaintySampling("margin"),
         "least_confidence": lambda: UncertaintySampling("least_confidence"),
         "ratio": lambda: UncertaintySampling("ratio"),
+        "egl": ExpectedGradientLength,
+        "eer": ExpectedErrorReduction,
     }
 
 
