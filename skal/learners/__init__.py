@@ -2,5 +2,7 @@
 
 from ._active import ActiveLearner
 from ._base import BaseLearner
+from ._committee import Committee
+from ._committee_regressor import CommitteeRegressor
 
-__all__ = ["ActiveLearner", "BaseLearner"]
+__all__ = ["ActiveLearner", "BaseLearner", "Committee", "CommitteeRegressor"]

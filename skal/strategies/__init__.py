@@ -7,6 +7,7 @@ from ._base import (
     ScoreStrategy,
     require_signal,
 )
+from ._committee import QueryByCommittee
 from ._disagreement import (
     bald,
     consensus_entropy,
@@ -16,6 +17,7 @@ from ._disagreement import (
     vote_entropy,
 )
 from ._registry import available_strategies, resolve_strategy
+from ._regression import GreedySampling, StdSampling
 from ._selection import select_top_k
 from ._uncertainty import (
     UncertaintySampling,
@@ -26,6 +28,9 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "GreedySampling",
+    "QueryByCommittee",
+    "StdSampling",
     "BaseStrategy",
     "FunctionStrategy",
     "RandomSampling",
