@@ -5,7 +5,12 @@
 
 import importlib as _importlib
 
-from .learners import ActiveLearner, ActiveSelfTrainingClassifier
+from .learners import (
+    ActiveLearner,
+    ActiveSelfTrainingClassifier,
+    Committee,
+    CommitteeRegressor,
+)
 
 __version__ = "0.1.0"
 
@@ -14,6 +19,8 @@ _submodules = ["datasets", "learners", "strategies", "torch", "utils"]
 __all__ = [
     "ActiveLearner",
     "ActiveSelfTrainingClassifier",
+    "Committee",
+    "CommitteeRegressor",
     "__version__",
     *_submodules,
 ]

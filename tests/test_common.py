@@ -6,9 +6,15 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skal import ActiveLearner, ActiveSelfTrainingClassifier
+from skal import (
+    ActiveLearner,
+    ActiveSelfTrainingClassifier,
+    Committee,
+    CommitteeRegressor,
+)
 from skal.strategies import (
     ExpectedErrorReduction,
     ExpectedGradientLength,
@@ -23,6 +29,10 @@ LEARNERS = [
     ActiveLearner(make_pipeline(StandardScaler(), LogisticRegression())),
     ActiveLearner(Ridge(), query_strategy="random", missing_label=float("nan")),
     ActiveSelfTrainingClassifier(LogisticRegression()),
+    Committee([("nb", GaussianNB()), ("tree", DecisionTreeClassifier(max_depth=3))]),
+    Committee(estimator=GaussianNB(), n_members=3),
+    CommitteeRegressor(estimator=Ridge(), n_members=3),
+    CommitteeRegressor([("ridge", Ridge()), ("tree", DecisionTreeRegressor())]),
 ]
 
 STRATEGIES = [

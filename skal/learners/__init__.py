@@ -2,6 +2,14 @@
 
 from ._active import ActiveLearner
 from ._base import BaseLearner
+from ._committee import Committee
+from ._committee_regressor import CommitteeRegressor
 from ._self_training import ActiveSelfTrainingClassifier
 
-__all__ = ["ActiveLearner", "ActiveSelfTrainingClassifier", "BaseLearner"]
+__all__ = [
+    "ActiveLearner",
+    "ActiveSelfTrainingClassifier",
+    "BaseLearner",
+    "Committee",
+    "CommitteeRegressor",
+]

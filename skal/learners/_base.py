@@ -7,7 +7,13 @@ from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
+from sklearn.base import (
+    BaseEstimator,
+    MetaEstimatorMixin,
+    clone,
+    is_classifier,
+    is_regressor,
+)
 from sklearn.dummy import DummyClassifier
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils import check_random_state, get_tags
@@ -15,7 +21,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ..strategies import RandomSampling, resolve_strategy
+from ..strategies import RandomSampling, UncertaintySampling, resolve_strategy
 from ..utils import (
     check_batch_size,
     check_finite,
@@ -177,6 +183,16 @@ class BaseLearner(MetaEstimatorMixin, BaseEstimator):
         _check_int(self.batch_size, "batch_size", 1)
         self._rng = check_random_state(self.random_state)
         self.query_strategy_ = resolve_strategy(self.query_strategy)
+        if is_regressor(self) and isinstance(self.query_strategy_, UncertaintySampling):
+            inner = getattr(self, "estimator", None)
+            raise ValueError(
+                f"query_strategy={self.query_strategy!r} needs class probabilities, "
+                f"but {type(self if inner is None else inner).__name__} is a "
+                "regressor. For regression "
+                "use 'std' (predictive std: GaussianProcessRegressor, BayesianRidge "
+                "or skal.CommitteeRegressor), 'gsx', 'gsy' or 'igs' (greedy "
+                "sampling) or 'random'."
+            )
         self._last_query = None
         labeled = self._labeled_mask(y)
         if self.budget is not None:

@@ -7,6 +7,7 @@ from ._base import (
     ScoreStrategy,
     require_signal,
 )
+from ._committee import QueryByCommittee
 from ._disagreement import (
     bald,
     consensus_entropy,
@@ -21,6 +22,7 @@ from ._model_change import (
     expected_gradient_length,
 )
 from ._registry import available_strategies, resolve_strategy
+from ._regression import GreedySampling, StdSampling
 from ._selection import select_top_k
 from ._uncertainty import (
     UncertaintySampling,
@@ -31,6 +33,9 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "GreedySampling",
+    "QueryByCommittee",
+    "StdSampling",
     "BaseStrategy",
     "ExpectedErrorReduction",
     "ExpectedGradientLength",

@@ -18,6 +18,24 @@ def _registry():
         "ratio": lambda: UncertaintySampling("ratio"),
         "egl": ExpectedGradientLength,
         "eer": ExpectedErrorReduction,
+        **_committee_registry(),
+    }
+
+
+def _committee_registry():
+    from ._committee import QueryByCommittee
+    from ._regression import GreedySampling, StdSampling
+
+    return {
+        "qbc": QueryByCommittee,
+        "vote_entropy": lambda: QueryByCommittee("vote_entropy"),
+        "consensus_entropy": lambda: QueryByCommittee("consensus_entropy"),
+        "max_disagreement": lambda: QueryByCommittee("max_disagreement"),
+        "variation_ratio": lambda: QueryByCommittee("variation_ratio"),
+        "std": StdSampling,
+        "gsx": lambda: GreedySampling("x"),
+        "gsy": lambda: GreedySampling("y"),
+        "igs": lambda: GreedySampling("xy"),
     }
 
 

@@ -1,0 +1,437 @@
+"""Committees of models: members fitted in parallel, the stack of their opinions."""
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.dummy import DummyClassifier
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import ClassifierTags, get_tags
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils import num_rows, take_rows
+from ._base import BaseLearner
+
+_SEED_MAX = np.iinfo(np.int32).max
+
+
+def _fit_member(estimator, X, y, rows):
+    if rows is not None:
+        X, y = take_rows(X, rows), y[rows]
+    return estimator.fit(X, y)
+
+
+def _seed_members(members, rng, *, overwrite):
+    """Give each member's ``random_state`` parameters a seed drawn from ``rng``."""
+    for est in members:
+        params = est.get_params(deep=True)
+        keys = [
+            k for k in params if k == "random_state" or k.endswith("__random_state")
+        ]
+        seeds = {
+            k: int(rng.randint(_SEED_MAX))
+            for k in keys
+            if overwrite or params[k] is None
+        }
+        if seeds:
+            est.set_params(**seeds)
+    return members
+
+
+class _CommitteeMixin:
+    """Members, nested parameters, bootstrap draws and the parallel fit."""
+
+    # teach always refits every member on fresh bootstrap draws.
+    warm_start = False
+
+    # ----------------------------------------------------- nested parameters
+    def _named_members(self):
+        pairs = self.estimators if isinstance(self.estimators, (list, tuple)) else []
+        return [
+            p
+            for p in pairs
+            if isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str)
+        ]
+
+    def get_params(self, deep=True):
+        """Get parameters, with each member's as ``<name>__<param>``.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the members and their parameters.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        params = super().get_params(deep=deep)
+        if deep:
+            for name, est in self._named_members():
+                params[name] = est
+                if hasattr(est, "get_params"):
+                    for key, value in est.get_params(deep=True).items():
+                        params[f"{name}__{key}"] = value
+        return params
+
+    def set_params(self, **params):
+        """Set parameters; ``<name>=est`` replaces a member, ``<name>__p`` tunes it.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameters of the committee, of ``estimator`` or of a member.
+
+        Returns
+        -------
+        self : object
+            The committee.
+        """
+        if "estimators" in params:
+            self.estimators = params.pop("estimators")
+        names = [name for name, _ in self._named_members()]
+        for name in [key for key in params if key in names]:
+            value = params.pop(name)
+            self.estimators = [
+                (n, value if n == name else est) for n, est in self.estimators
+            ]
+        return super().set_params(**params)
+
+    # ------------------------------------------------------------ members
+    def _member_templates(self):
+        """Return ``(names, unfitted members, bootstrap)`` after validation."""
+        if (self.estimators is None) == (self.estimator is None):
+            raise ValueError(
+                f"{type(self).__name__} needs exactly one of estimators=[(name, "
+                "estimator), ...] (a heterogeneous committee) or estimator=... with "
+                "n_members (a bagged committee)."
+            )
+        if self.bootstrap not in ("auto", True, False):
+            raise ValueError(
+                f"bootstrap must be 'auto', True or False, got {self.bootstrap!r}."
+            )
+        if self.estimators is not None:
+            pairs = list(self.estimators)
+            if not pairs or not all(
+                isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str)
+                for p in pairs
+            ):
+                raise ValueError(
+                    "estimators must be a non-empty list of (name, estimator) tuples."
+                )
+            names = [name for name, _ in pairs]
+            reserved = set(self._get_param_names())
+            bad = [n for n in names if "__" in n or n in reserved]
+            if len(set(names)) != len(names) or bad:
+                raise ValueError(
+                    f"Member names must be unique, contain no '__' and differ from "
+                    f"the parameter names; got {names}."
+                )
+            members = [clone(est) for _, est in pairs]
+            return names, members, self.bootstrap is True
+        n = self.n_members
+        if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
+            raise ValueError(f"n_members must be an int >= 1, got {n!r}.")
+        names = [f"member{i}" for i in range(n)]
+        members = [clone(self.estimator) for _ in names]
+        return names, members, self.bootstrap in ("auto", True)
+
+    def _draw_rows(self, n_rows, n_members, y_stratify):
+        """Draw one bootstrap sample per member from the learner's generator.
+
+        For classifiers (``y_stratify`` given) a draw with a single class is
+        redrawn, up to 10 times, before the member gets all rows.
+        """
+        draws = []
+        for _ in range(n_members):
+            rows = None
+            for _ in range(10):
+                cand = self._rng.randint(n_rows, size=n_rows)
+                if y_stratify is None or np.unique(y_stratify[cand]).shape[0] > 1:
+                    rows = cand
+                    break
+            draws.append(rows)
+        return draws
+
+    def _fit_members(self, X, y, *, classify):
+        names, members, bootstrap = self._member_templates()
+        _seed_members(members, self._rng, overwrite=self.estimator is not None)
+        n_rows = y.shape[0]
+        draws = (
+            self._draw_rows(n_rows, len(members), y if classify else None)
+            if bootstrap
+            else [None] * len(members)
+        )
+        fitted = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_member)(est, X, y, rows) for est, rows in zip(members, draws)
+        )
+        return names, fitted
+
+    def _member_tags(self):
+        members = (
+            [est for _, est in self.estimators]
+            if self.estimators is not None
+            else [self.estimator]
+        )
+        return [get_tags(est) for est in members if est is not None]
+
+    def __sklearn_tags__(self):
+        tags = super(BaseLearner, self).__sklearn_tags__()  # not the single inner one
+        inner = self._member_tags()
+        tags.input_tags.sparse = bool(inner) and all(t.input_tags.sparse for t in inner)
+        tags.input_tags.allow_nan = bool(inner) and all(
+            t.input_tags.allow_nan for t in inner
+        )
+        tags.target_tags.required = True
+        return tags
+
+
+class _Members:
+    """The fitted members of a classifier committee (its ``estimator_``)."""
+
+    def __init__(self, names, estimators, classes):
+        self.names = names
+        self.estimators_ = estimators
+        self.classes_ = classes
+
+    def predict_proba_samples(self, X):
+        n_classes = len(self.classes_)
+        stack = np.empty((len(self.estimators_), num_rows(X), n_classes))
+        for out, est in zip(stack, self.estimators_):
+            seen = est.classes_
+            if hasattr(est, "predict_proba"):
+                proba = est.predict_proba(X)
+            else:  # a hard vote, one-hot
+                proba = (est.predict(X)[:, None] == seen).astype(float)
+            if len(seen) == n_classes:
+                out[...] = proba
+            else:  # the member never saw some classes: zero columns there
+                out.fill(0.0)
+                out[:, seen] = proba
+        return stack
+
+    def predict_proba(self, X):
+        return self.predict_proba_samples(X).mean(axis=0)
+
+    def predict(self, X):
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+class Committee(_CommitteeMixin, BaseLearner):
+    """A committee of classifiers that queries where its members disagree.
+
+    Query by committee (Seung et al. 1992) trains several models and asks
+    for labels where they disagree most. The committee is either
+    heterogeneous (``estimators=[(name, estimator), ...]``, each member
+    tunable as ``<name>__<param>`` in a grid search) or bagged (one
+    ``estimator`` cloned ``n_members`` times, each fitted on a bootstrap
+    sample of the labeled rows; Abe & Mamitsuka 1998). Members are fitted in
+    parallel on label-encoded targets, and ``teach`` refits all of them on
+    fresh bootstrap draws. ``predict_proba`` is the consensus (the mean of
+    the members' probabilities); :meth:`predict_proba_samples` returns every
+    member's probabilities, aligned to ``classes_`` even when a member's
+    bootstrap sample missed a class (that column is zero).
+
+    Parameters
+    ----------
+    estimators : list of (str, estimator) tuples, default=None
+        The members of a heterogeneous committee. A member without
+        ``predict_proba`` contributes a one-hot vote.
+    estimator : estimator object, default=None
+        The classifier of a bagged committee (exclusive with
+        ``estimators``); members get distinct seeds for their
+        ``random_state`` parameters.
+    n_members : int, default=5
+        Members of a bagged committee.
+    bootstrap : {"auto", True, False}, default="auto"
+        Fit each member on a bootstrap sample of the labeled rows. ``"auto"``
+        bootstraps a bagged committee and not a heterogeneous one.
+    query_strategy : str, strategy object or callable, default="vote_entropy"
+        A disagreement name (``"vote_entropy"``, ``"consensus_entropy"``,
+        ``"max_disagreement"``, ``"variation_ratio"``), a strategy such as
+        ``QueryByCommittee(measure="bald")``, or any other strategy.
+    batch_size : int, default=1
+        Samples returned by each ``query``.
+    budget : int, default=None
+        If set, ``fit`` simulates acquisition with ``y`` as the oracle (see
+        :class:`skal.ActiveLearner`).
+    n_initial : int, default=10
+        Size of the initial labeled set in simulation.
+    initial_strategy : str, strategy object or callable, default="random"
+        How the initial set is chosen in simulation.
+    missing_label : scalar, str or None, default=-1
+        Marker of unlabeled rows in ``y``.
+    n_jobs : int, default=None
+        Members fitted (and pool chunks scored) in parallel with joblib.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the bootstrap draws, the members' seeds and tie-breaking.
+
+    Attributes
+    ----------
+    estimators_ : list of estimator objects
+        The fitted members (fitted on encoded labels ``0..n_classes-1``).
+    named_estimators_ : dict
+        The fitted members by name.
+    estimator_ : object
+        Holds the fitted members; its ``predict_proba`` is the consensus.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    query_strategy_, X_, y_, labeled_mask_, history_, n_features_in_ : object
+        As in :class:`skal.ActiveLearner`.
+
+    See Also
+    --------
+    skal.strategies.QueryByCommittee : The disagreement strategies.
+    skal.CommitteeRegressor : The regression committee.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.naive_bayes import GaussianNB
+    >>> from skal import Committee
+    >>> from skal.datasets import make_pool
+    >>> X, y = load_iris(return_X_y=True)
+    >>> y_pool = make_pool(y, n_labeled=12, random_state=0)
+    >>> committee = Committee([("lr", LogisticRegression()), ("nb", GaussianNB())],
+    ...                       batch_size=2, random_state=0).fit(X, y_pool)
+    >>> committee.predict_proba_samples(X[:3]).shape
+    (2, 3, 3)
+    >>> committee.query().shape
+    (2,)
+    """
+
+    def __init__(
+        self,
+        estimators=None,
+        *,
+        estimator=None,
+        n_members=5,
+        bootstrap="auto",
+        query_strategy="vote_entropy",
+        batch_size=1,
+        budget=None,
+        n_initial=10,
+        initial_strategy="random",
+        missing_label=-1,
+        n_jobs=None,
+        random_state=None,
+    ):
+        self.estimators = estimators
+        self.estimator = estimator
+        self.n_members = n_members
+        self.bootstrap = bootstrap
+        self.query_strategy = query_strategy
+        self.batch_size = batch_size
+        self.budget = budget
+        self.n_initial = n_initial
+        self.initial_strategy = initial_strategy
+        self.missing_label = missing_label
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def _fit_estimator(self, X, y):
+        encoder = LabelEncoder().fit(y)
+        y_enc = encoder.transform(y)
+        if encoder.classes_.shape[0] < 2:
+            warnings.warn(
+                f"Only one class ({y[0]!r}) is labeled: the committee cannot be "
+                "trained yet. Predictions are that class and queries are random "
+                "until a second class is labeled.",
+                UserWarning,
+                stacklevel=4,
+            )
+            names, _, _ = self._member_templates()
+            dummy = DummyClassifier(strategy="most_frequent").fit(X, y_enc)
+            return _Members(names, [dummy] * len(names), encoder.classes_)
+        names, fitted = self._fit_members(X, y_enc, classify=True)
+        return _Members(names, fitted, encoder.classes_)
+
+    def _set_fitted(self, X, y, labeled, estimator):
+        super()._set_fitted(X, y, labeled, estimator)
+        self.estimators_ = estimator.estimators_
+        self.named_estimators_ = dict(zip(estimator.names, estimator.estimators_))
+
+    def _check_fitted_X(self, X):
+        check_is_fitted(self)
+        return self._check_X(X, reset=False)
+
+    def predict_proba_samples(self, X):
+        """Return every member's class probabilities as one stack.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame
+            Samples.
+
+        Returns
+        -------
+        stack : ndarray of shape (n_members, n_samples, n_classes)
+            Columns follow ``classes_``; a class a member never saw has
+            probability 0 in that member's rows.
+        """
+        X = self._check_fitted_X(X)
+        return self.estimator_.predict_proba_samples(X)
+
+    def predict_proba(self, X):
+        """Return the consensus: the members' mean class probabilities.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        X = self._check_fitted_X(X)
+        return self.estimator_.predict_proba(X)
+
+    def predict_log_proba(self, X):
+        """Return the log of the consensus probabilities.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """Predict the class of highest consensus probability.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels.
+        """
+        X = self._check_fitted_X(X)
+        return self.estimator_.predict(X)
+
+    @available_if(lambda self: False)
+    def decision_function(self, X):
+        """Not available: a committee predicts probabilities."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = ClassifierTags()
+        tags.regressor_tags = None
+        return tags

@@ -1,0 +1,78 @@
+"""Query by committee: score samples by the disagreement of many opinions."""
+
+from ._base import ScoreStrategy, require_signal
+from ._disagreement import DISAGREEMENTS
+
+
+class QueryByCommittee(ScoreStrategy):
+    """Query the samples on which the committee disagrees most.
+
+    The learner's ``predict_proba_samples`` gives the members' (or Monte
+    Carlo passes') probabilities as a stack of shape ``(n_members,
+    n_samples, n_classes)``, computed chunk by chunk; ``measure`` turns each
+    chunk into disagreement scores (Seung et al. 1992; Settles 2009,
+    section 3.2).
+
+    Parameters
+    ----------
+    measure : {"vote_entropy", "consensus_entropy", "max_disagreement", \
+            "variation_ratio", "bald", "mean_std"} or callable, \
+            default="vote_entropy"
+        The disagreement: the entropy of the hard votes (Dagan & Engelson
+        1995), the entropy of the mean probabilities, the mean KL divergence
+        of members to the consensus (McCallum & Nigam 1998), the fraction of
+        members outside the modal vote (Freeman 1965), the mutual
+        information (BALD, Houlsby et al. 2011) or the class-averaged
+        standard deviation. A callable maps a stack to scores of shape
+        ``(n_samples,)``, higher meaning more disagreement.
+    max_candidates : int, default=None
+        Score only a random subsample of this many pool samples.
+
+    See Also
+    --------
+    skal.Committee : A learner that provides ``predict_proba_samples``.
+    skal.strategies.vote_entropy : The default measure as a function.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.naive_bayes import GaussianNB
+    >>> from skal import Committee
+    >>> from skal.strategies import QueryByCommittee
+    >>> from skal.datasets import make_pool
+    >>> X, y = load_iris(return_X_y=True)
+    >>> y_pool = make_pool(y, n_labeled=12, random_state=0)
+    >>> committee = Committee(
+    ...     [("lr", LogisticRegression()), ("nb", GaussianNB())],
+    ...     query_strategy=QueryByCommittee("max_disagreement"), random_state=0,
+    ... ).fit(X, y_pool)
+    >>> idx, scores = committee.query(batch_size=2, return_scores=True)
+    >>> bool((scores >= 0).all())
+    True
+    """
+
+    def __init__(self, measure="vote_entropy", *, max_candidates=None):
+        self.measure = measure
+        self.max_candidates = max_candidates
+
+    def _scorer(self, learner):
+        if callable(self.measure):
+            measure = self.measure
+        elif isinstance(self.measure, str) and self.measure in DISAGREEMENTS:
+            measure = DISAGREEMENTS[self.measure]
+        else:
+            raise ValueError(
+                f"Unknown disagreement measure {self.measure!r}; choose one of "
+                f"{sorted(DISAGREEMENTS)} or pass a callable."
+            )
+        samples = require_signal(
+            learner,
+            "predict_proba_samples",
+            self,
+            fix=(
+                "Use skal.Committee([(name, estimator), ...]) or "
+                "skal.Committee(estimator=..., n_members=5) instead of ActiveLearner."
+            ),
+        )
+        return lambda X: measure(samples(X))
