@@ -163,6 +163,10 @@ class BaseLearner(MetaEstimatorMixin, BaseEstimator):
         self : object
             The fitted learner.
         """
+        # A strategy reads the labeled set of the learner (CoreSet, TypiClust):
+        # the initial query of a refit must not see the previous fit's.
+        for attr in ("X_", "y_", "labeled_mask_", "estimator_"):
+            self.__dict__.pop(attr, None)
         X = self._check_X(X, reset=True)
         y = self._check_y(y, num_rows(X))
         _check_int(self.batch_size, "batch_size", 1)

@@ -7,6 +7,22 @@ from ._base import (
     ScoreStrategy,
     require_signal,
 )
+from ._diversity import (
+    CoreSet,
+    DensityWeighted,
+    KMeansSampling,
+    TypiClust,
+    typicality,
+)
+from ._embedding import get_embedding, labeled_embedding
+from ._hybrid import (
+    BADGE,
+    DiverseMiniBatch,
+    Hybrid,
+    RankedBatch,
+    SuggestiveAnnotation,
+    gradient_embedding_factors,
+)
 from ._registry import available_strategies, resolve_strategy
 from ._selection import select_top_k
 from ._uncertainty import (
@@ -18,6 +34,19 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "BADGE",
+    "CoreSet",
+    "DensityWeighted",
+    "DiverseMiniBatch",
+    "Hybrid",
+    "KMeansSampling",
+    "RankedBatch",
+    "SuggestiveAnnotation",
+    "TypiClust",
+    "get_embedding",
+    "gradient_embedding_factors",
+    "labeled_embedding",
+    "typicality",
     "BaseStrategy",
     "FunctionStrategy",
     "RandomSampling",

@@ -7,6 +7,8 @@ from ._base import BaseStrategy, FunctionStrategy
 
 def _registry():
     from ._base import RandomSampling
+    from ._diversity import CoreSet, DensityWeighted, KMeansSampling, TypiClust
+    from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
     from ._uncertainty import UncertaintySampling
 
     return {
@@ -15,6 +17,14 @@ def _registry():
         "margin": lambda: UncertaintySampling("margin"),
         "least_confidence": lambda: UncertaintySampling("least_confidence"),
         "ratio": lambda: UncertaintySampling("ratio"),
+        "coreset": CoreSet,
+        "kmeans": KMeansSampling,
+        "typiclust": TypiClust,
+        "density": DensityWeighted,
+        "diverse_mini_batch": DiverseMiniBatch,
+        "ranked_batch": RankedBatch,
+        "suggestive_annotation": SuggestiveAnnotation,
+        "badge": BADGE,
     }
 
 
