@@ -12,7 +12,7 @@ from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.neighbors import NearestNeighbors
 
 from ..utils import num_rows
-from ._base import BaseStrategy
+from ._base import BaseStrategy, ScoreStrategy
 from ._embedding import get_embedding, labeled_embedding
 from ._kernels import (
     augment,
@@ -21,7 +21,6 @@ from ._kernels import (
     mean_rbf_similarity,
     min_sq_distances,
 )
-from ._selection import select_top_k
 from ._uncertainty import UncertaintySampling
 
 
@@ -283,7 +282,7 @@ class TypiClust(BaseStrategy):
         return np.asarray(picks, dtype=np.intp), np.asarray(scores)
 
 
-class DensityWeighted(BaseStrategy):
+class DensityWeighted(ScoreStrategy):
     """Query uncertain samples in dense regions: information density.
 
     The score is ``u(x) * (mean_{x'} sim(x, x'))^beta``, an uncertainty
@@ -389,8 +388,3 @@ class DensityWeighted(BaseStrategy):
         if unc.size and unc.min() < 0:  # decision-function margins are <= 0
             unc = unc - unc.min()
         return unc * self.density(learner, X) ** beta
-
-    def _query(self, learner, X_pool, batch_size, rng):
-        scores = self.scores(learner, X_pool)
-        idx = select_top_k(scores, batch_size, rng)
-        return idx, scores[idx]
