@@ -44,6 +44,30 @@ STRATEGIES = [
     ExpectedErrorReduction("log", n_eval=100, max_candidates=20),
 ]
 
+from skal.strategies import (  # noqa: E402  (diversity and hybrid, issue 3)
+    BADGE,
+    CoreSet,
+    DensityWeighted,
+    DiverseMiniBatch,
+    Hybrid,
+    KMeansSampling,
+    RankedBatch,
+    SuggestiveAnnotation,
+    TypiClust,
+)
+
+STRATEGIES += [
+    CoreSet(),
+    KMeansSampling(n_init=2),
+    TypiClust(n_neighbors=5),
+    DensityWeighted(beta=2.0, similarity="rbf"),
+    DiverseMiniBatch(beta=3),
+    RankedBatch(),
+    SuggestiveAnnotation(beta=3),
+    BADGE(max_candidates=1000),
+    Hybrid([("unc", UncertaintySampling()), ("far", CoreSet())], combine="rank"),
+]
+
 
 def _expected_failed_checks(estimator):
     # scikit-learn exempts only its own semi-supervised classes from the

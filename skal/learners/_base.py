@@ -176,6 +176,10 @@ class BaseLearner(MetaEstimatorMixin, BaseEstimator):
         self : object
             The fitted learner.
         """
+        # A strategy reads the labeled set of the learner (CoreSet, TypiClust):
+        # the initial query of a refit must not see the previous fit's.
+        for attr in ("X_", "y_", "labeled_mask_", "estimator_"):
+            self.__dict__.pop(attr, None)
         X = self._check_X(X, reset=True)
         # Unlabeled rows are queried later: reject NaN the estimator cannot take now.
         check_finite(X, allow_nan=get_tags(self).input_tags.allow_nan)

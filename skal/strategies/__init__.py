@@ -16,6 +16,22 @@ from ._disagreement import (
     variation_ratio,
     vote_entropy,
 )
+from ._diversity import (
+    CoreSet,
+    DensityWeighted,
+    KMeansSampling,
+    TypiClust,
+    typicality,
+)
+from ._embedding import get_embedding, labeled_embedding
+from ._hybrid import (
+    BADGE,
+    DiverseMiniBatch,
+    Hybrid,
+    RankedBatch,
+    SuggestiveAnnotation,
+    gradient_embedding_factors,
+)
 from ._model_change import (
     ExpectedErrorReduction,
     ExpectedGradientLength,
@@ -36,6 +52,19 @@ __all__ = [
     "GreedySampling",
     "QueryByCommittee",
     "StdSampling",
+    "BADGE",
+    "CoreSet",
+    "DensityWeighted",
+    "DiverseMiniBatch",
+    "Hybrid",
+    "KMeansSampling",
+    "RankedBatch",
+    "SuggestiveAnnotation",
+    "TypiClust",
+    "get_embedding",
+    "gradient_embedding_factors",
+    "labeled_embedding",
+    "typicality",
     "BaseStrategy",
     "ExpectedErrorReduction",
     "ExpectedGradientLength",

@@ -7,6 +7,8 @@ from ._base import BaseStrategy, FunctionStrategy
 
 def _registry():
     from ._base import RandomSampling
+    from ._diversity import CoreSet, DensityWeighted, KMeansSampling, TypiClust
+    from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
     from ._model_change import ExpectedErrorReduction, ExpectedGradientLength
     from ._uncertainty import UncertaintySampling
 
@@ -18,6 +20,14 @@ def _registry():
         "ratio": lambda: UncertaintySampling("ratio"),
         "egl": ExpectedGradientLength,
         "eer": ExpectedErrorReduction,
+        "coreset": CoreSet,
+        "kmeans": KMeansSampling,
+        "typiclust": TypiClust,
+        "density": DensityWeighted,
+        "diverse_mini_batch": DiverseMiniBatch,
+        "ranked_batch": RankedBatch,
+        "suggestive_annotation": SuggestiveAnnotation,
+        "badge": BADGE,
         **_committee_registry(),
     }
 

@@ -1,0 +1,390 @@
+"""Diversity: CoreSet, KMeansSampling, TypiClust and DensityWeighted.
+
+These strategies choose samples that cover the pool (or its dense regions)
+in an embedding: the learner's ``embed``, a pipeline's transform steps, or
+the raw features (see :func:`skal.strategies.get_embedding`).
+"""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.neighbors import NearestNeighbors
+
+from ..utils import num_rows
+from ._base import BaseStrategy, ScoreStrategy
+from ._embedding import get_embedding, labeled_embedding
+from ._kernels import (
+    augment,
+    greedy_k_center,
+    kmeans_closest,
+    mean_rbf_similarity,
+    min_sq_distances,
+)
+from ._uncertainty import UncertaintySampling
+
+
+def _check_positive(value, name, *, integer=False, minimum=1):
+    kind = "an int" if integer else "a number"
+    ok = isinstance(value, Real) and not isinstance(value, bool)
+    if integer:
+        ok = ok and float(value).is_integer()
+    if not ok:
+        raise TypeError(f"{name} must be {kind}, got {value!r}.")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
+    return int(value) if integer else float(value)
+
+
+def _pool_and_labeled(learner, X_pool):
+    """Embed the pool and the labeled rows, both centred on the pool mean."""
+    Z = get_embedding(learner, X_pool)
+    centre = Z.mean(axis=0)
+    Za, z_sq = augment(Z, centre)
+    L = labeled_embedding(learner)
+    if L is None:
+        return Za, z_sq, None
+    if L.shape[1] != Z.shape[1]:
+        raise ValueError(
+            f"The pool embeds into {Z.shape[1]} dimensions but the labeled rows into "
+            f"{L.shape[1]}; they must come from the same representation."
+        )
+    La, l_sq = augment(L, centre)
+    return Za, z_sq, min_sq_distances(Za, z_sq, La, l_sq)
+
+
+class CoreSet(BaseStrategy):
+    """Query the samples that best cover the pool: greedy k-center (core-set).
+
+    Each pick is the pool sample farthest from its nearest labeled (or
+    already picked) sample in the embedding (Sener & Savarese, "Active
+    Learning for Convolutional Neural Networks: A Core-Set Approach", ICLR
+    2018). Distances are computed chunk by chunk in float32 as matrix
+    products; the state is one distance per pool sample. Without labeled
+    rows (cold start) the first pick is the sample closest to the pool mean.
+
+    Parameters
+    ----------
+    max_candidates : int, default=None
+        Consider only a random subsample of this many pool samples.
+
+    See Also
+    --------
+    skal.strategies.KMeansSampling : Cover the pool with k-means centres.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.strategies import CoreSet
+    >>> X = np.array([[0.0], [1.0], [5.0], [9.0], [11.0]])
+    >>> CoreSet().query(None, X, 2)[0].tolist()
+    [2, 4]
+    """
+
+    needs_model = False
+
+    def __init__(self, *, max_candidates=None):
+        self.max_candidates = max_candidates
+
+    def scores(self, learner, X):
+        """Return each sample's distance to the nearest labeled sample.
+
+        Parameters
+        ----------
+        learner : object
+            The learner (its labeled rows and embedding are used).
+        X : array-like, sparse matrix or DataFrame
+            Samples to score.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            Euclidean distances in the embedding; ``inf`` without labels.
+        """
+        _, _, d2 = _pool_and_labeled(learner, X)
+        if d2 is None:
+            return np.full(num_rows(X), np.inf)
+        return np.sqrt(d2.astype(np.float64))
+
+    def _query(self, learner, X_pool, batch_size, rng):
+        Za, z_sq, d2 = _pool_and_labeled(learner, X_pool)
+        return greedy_k_center(Za, z_sq, batch_size, d2)
+
+
+class KMeansSampling(BaseStrategy):
+    """Query the samples closest to the centres of a k-means clustering of the pool.
+
+    The pool embedding is cut into ``batch_size`` clusters and the sample
+    nearest to each centre is queried, largest clusters first.
+
+    Parameters
+    ----------
+    n_init : int, default=1
+        Number of k-means restarts.
+    max_candidates : int, default=None
+        Cluster only a random subsample of this many pool samples.
+
+    See Also
+    --------
+    skal.strategies.TypiClust : Typical samples of uncovered clusters.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.strategies import KMeansSampling
+    >>> X = np.array([[0.0], [0.1], [0.2], [10.0], [10.1]])
+    >>> idx, _ = KMeansSampling().query(None, X, 2, random_state=0)
+    >>> idx.tolist()
+    [1, 3]
+    """
+
+    needs_model = False
+
+    def __init__(self, *, n_init=1, max_candidates=None):
+        self.n_init = n_init
+        self.max_candidates = max_candidates
+
+    def _query(self, learner, X_pool, batch_size, rng):
+        n_init = _check_positive(self.n_init, "n_init", integer=True)
+        Z = get_embedding(learner, X_pool)
+        return kmeans_closest(Z, batch_size, rng, n_init=n_init)
+
+
+def typicality(Z, n_neighbors):
+    """Return the inverse mean distance of each point to its nearest neighbours.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n_samples, n_dims)
+        Points.
+    n_neighbors : int
+        Neighbours averaged over (the point itself excluded); clipped to
+        ``n_samples - 1``.
+
+    Returns
+    -------
+    typicality : ndarray of shape (n_samples,)
+        ``1 / mean_{j in kNN(i)} ||z_i - z_j||``; higher is more typical.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.strategies import typicality
+    >>> typicality(np.array([[0.0], [1.0], [2.0], [10.0]]), 1).tolist()
+    [1.0, 1.0, 1.0, 0.125]
+    """
+    n = Z.shape[0]
+    k = min(int(n_neighbors), n - 1)
+    if k < 1:
+        return np.ones(n)
+    dist, _ = NearestNeighbors(n_neighbors=k + 1).fit(Z).kneighbors(Z)
+    # Column 0 is the point itself (distance 0, or a duplicate at distance 0).
+    return 1.0 / np.maximum(dist[:, 1:].mean(axis=1), 1e-12)
+
+
+class TypiClust(BaseStrategy):
+    """Query the most typical sample of each of the largest uncovered clusters.
+
+    The pool and the labeled rows are clustered together into
+    ``min(n_labeled + batch_size, max_clusters)`` clusters; clusters are
+    visited by fewest labeled samples, then largest size, and from each the
+    pool sample of highest typicality (inverse mean distance to its
+    ``n_neighbors`` nearest neighbours inside the cluster) is taken
+    (Hacohen, Dekel & Weinshall, "Active Learning on a Budget: Opposite
+    Strategies Suit High and Low Budgets", ICML 2022). It needs no model, so
+    it is a good ``initial_strategy`` for a cold start.
+
+    Parameters
+    ----------
+    n_neighbors : int, default=20
+        Neighbours in the typicality; at most half the cluster size is used.
+    max_clusters : int, default=500
+        Cap on the number of clusters.
+    min_cluster_size : int, default=5
+        Clusters with at most this many samples are visited only when no
+        larger cluster is left.
+    max_candidates : int, default=None
+        Consider only a random subsample of this many pool samples.
+
+    See Also
+    --------
+    skal.strategies.KMeansSampling : Samples closest to k-means centres.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.strategies import TypiClust
+    >>> rng = np.random.RandomState(0)
+    >>> X = np.vstack([rng.normal(0, 1, (30, 2)), rng.normal(20, 1, (10, 2))])
+    >>> idx, _ = TypiClust(n_neighbors=5).query(None, X, 2, random_state=0)
+    >>> sorted(int(i) >= 30 for i in idx)
+    [False, True]
+    """
+
+    needs_model = False
+
+    def __init__(
+        self,
+        *,
+        n_neighbors=20,
+        max_clusters=500,
+        min_cluster_size=5,
+        max_candidates=None,
+    ):
+        self.n_neighbors = n_neighbors
+        self.max_clusters = max_clusters
+        self.min_cluster_size = min_cluster_size
+        self.max_candidates = max_candidates
+
+    def _cluster(self, Z, n_clusters, rng):
+        seed = rng.randint(np.iinfo(np.int32).max)
+        if n_clusters <= 50:
+            model = KMeans(n_clusters=n_clusters, n_init=1, random_state=seed)
+        else:
+            model = MiniBatchKMeans(n_clusters=n_clusters, n_init=3, random_state=seed)
+        return model.fit_predict(Z)
+
+    def _query(self, learner, X_pool, batch_size, rng):
+        n_neighbors = _check_positive(self.n_neighbors, "n_neighbors", integer=True)
+        max_clusters = _check_positive(self.max_clusters, "max_clusters", integer=True)
+        min_size = _check_positive(
+            self.min_cluster_size, "min_cluster_size", integer=True, minimum=0
+        )
+        Z = get_embedding(learner, X_pool)
+        n = Z.shape[0]
+        L = labeled_embedding(learner)
+        n_lab = 0 if L is None else L.shape[0]
+        all_Z = Z if L is None else np.vstack([Z, L])
+        n_clusters = min(n_lab + batch_size, max_clusters, all_Z.shape[0])
+        labels = self._cluster(all_Z, n_clusters, rng)
+        sizes = np.bincount(labels, minlength=n_clusters)
+        covered = np.bincount(labels[n:], minlength=n_clusters)
+        # Fewest labeled first, then largest, then lowest id; small clusters last.
+        order = np.lexsort((np.arange(n_clusters), -sizes, covered, sizes <= min_size))
+        available = np.ones(n, dtype=bool)
+        cache, picks, scores = {}, [], []
+        while len(picks) < batch_size:
+            for c in order:
+                if len(picks) == batch_size:
+                    break
+                members = np.flatnonzero(labels == c)
+                in_pool = members[members < n]
+                if not available[in_pool].any():
+                    continue
+                if c not in cache:
+                    k = min(n_neighbors, members.shape[0] // 2)
+                    cache[c] = typicality(all_Z[members], k)[members < n]
+                typ = np.where(available[in_pool], cache[c], -np.inf)
+                j = int(np.argmax(typ))
+                picks.append(in_pool[j])
+                scores.append(typ[j])
+                available[in_pool[j]] = False
+        return np.asarray(picks, dtype=np.intp), np.asarray(scores)
+
+
+class DensityWeighted(ScoreStrategy):
+    """Query uncertain samples in dense regions: information density.
+
+    The score is ``u(x) * (mean_{x'} sim(x, x'))^beta``, an uncertainty
+    ``u`` weighted by the mean similarity of ``x`` to the pool (Settles &
+    Craven, "An Analysis of Active Learning Strategies for Sequence Labeling
+    Tasks", EMNLP 2008). Cosine similarity needs only O(n d) work (the mean
+    of the normalised pool); the RBF kernel costs O(n^2 d) time in chunks.
+
+    Parameters
+    ----------
+    measure : str or callable, default="entropy"
+        Uncertainty measure, as in :class:`UncertaintySampling`.
+    beta : float, default=1.0
+        Weight of the density term; 0 gives plain uncertainty sampling.
+    similarity : {"cosine", "rbf"}, default="cosine"
+        Similarity between samples in the embedding. Negative mean cosine
+        similarities count as 0.
+    gamma : float, default=None
+        RBF width; ``None`` uses ``1 / (n_dims * var(Z))``.
+    max_candidates : int, default=None
+        Score only a random subsample of this many pool samples.
+
+    See Also
+    --------
+    skal.strategies.UncertaintySampling : The uncertainty term alone.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skal import ActiveLearner
+    >>> from skal.strategies import DensityWeighted
+    >>> X = np.array([[-3.0], [3.0], [-0.3], [0.5], [0.55], [0.6], [0.45]])
+    >>> learner = ActiveLearner(LogisticRegression()).fit(X, [0, 1, -1, -1, -1, -1, -1])
+    >>> DensityWeighted(similarity="rbf").query(learner, X[2:], 1)[0].tolist()
+    [1]
+    """
+
+    def __init__(
+        self,
+        measure="entropy",
+        *,
+        beta=1.0,
+        similarity="cosine",
+        gamma=None,
+        max_candidates=None,
+    ):
+        self.measure = measure
+        self.beta = beta
+        self.similarity = similarity
+        self.gamma = gamma
+        self.max_candidates = max_candidates
+
+    def density(self, learner, X):
+        """Return the mean similarity of each sample of ``X`` to all of ``X``.
+
+        Parameters
+        ----------
+        learner : object
+            The learner whose embedding is used.
+        X : array-like, sparse matrix or DataFrame
+            The pool.
+
+        Returns
+        -------
+        density : ndarray of shape (n_samples,)
+            Mean similarity, at least 0.
+        """
+        Z = get_embedding(learner, X)
+        if self.similarity == "cosine":
+            norms = np.linalg.norm(Z, axis=1)
+            Zn = Z / np.where(norms > 0, norms, 1.0)[:, None]
+            return np.maximum(Zn @ Zn.mean(axis=0), 0.0)
+        if self.similarity == "rbf":
+            Za, z_sq = augment(Z)
+            gamma = self.gamma
+            if gamma is None:
+                var = float(Z.var())
+                gamma = 1.0 / (Z.shape[1] * var) if var > 0 else 1.0
+            gamma = _check_positive(gamma, "gamma", minimum=0)
+            return mean_rbf_similarity(Za, z_sq, gamma)
+        raise ValueError(
+            f"similarity must be 'cosine' or 'rbf', got {self.similarity!r}."
+        )
+
+    def scores(self, learner, X):
+        """Return the density-weighted uncertainty of each sample.
+
+        Parameters
+        ----------
+        learner : object
+            The fitted learner.
+        X : array-like, sparse matrix or DataFrame
+            The pool.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            ``uncertainty * density ** beta``.
+        """
+        beta = _check_positive(self.beta, "beta", minimum=0)
+        unc = UncertaintySampling(self.measure).scores(learner, X)
+        if unc.size and unc.min() < 0:  # decision-function margins are <= 0
+            unc = unc - unc.min()
+        return unc * self.density(learner, X) ** beta

@@ -1,0 +1,294 @@
+"""Diversity strategies: brute-force references, toys, contract."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.spatial.distance import cdist
+from sklearn.base import clone
+from sklearn.datasets import load_iris, load_wine, make_blobs
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skal import ActiveLearner
+from skal.strategies import (
+    CoreSet,
+    DensityWeighted,
+    KMeansSampling,
+    TypiClust,
+    UncertaintySampling,
+    get_embedding,
+    resolve_strategy,
+    typicality,
+)
+from skal.strategies._kernels import (
+    augment,
+    greedy_k_center,
+    mean_rbf_similarity,
+    min_sq_distances,
+)
+
+
+def brute_k_center(X, labeled, k, start=None):
+    """Farthest-first traversal, all distances recomputed in float64."""
+    if labeled is None:
+        d = ((X - X[start]) ** 2).sum(axis=1)
+        picks = [start]
+    else:
+        d = cdist(X, labeled, "sqeuclidean").min(axis=1)
+        picks = []
+    while len(picks) < k:
+        i = int(np.argmax(d))
+        picks.append(i)
+        d = np.minimum(d, ((X - X[i]) ** 2).sum(axis=1))
+    return picks
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    X, y = make_blobs(300, n_features=4, centers=3, random_state=0)
+    return X, y
+
+
+def partial(y, n_labeled, seed=0):
+    rng = np.random.RandomState(seed)
+    y_partial = np.full_like(y, -1)
+    keep = rng.choice(len(y), n_labeled, replace=False)
+    y_partial[keep] = y[keep]
+    return y_partial
+
+
+def test_min_sq_distances_match_cdist():
+    rng = np.random.RandomState(0)
+    X, C = rng.normal(size=(500, 7)) + 3, rng.normal(size=(40, 7)) + 3
+    centre = X.mean(axis=0)
+    Za, z_sq = augment(X, centre)
+    Ca, c_sq = augment(C, centre)
+    ref = cdist(X, C, "sqeuclidean").min(axis=1)
+    for chunk in (1, 64, 2048):  # chunk of 1 also splits the centres
+        got = min_sq_distances(Za, z_sq, Ca, c_sq, chunk_rows=chunk)
+        np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("n_candidates", [None, 30, 3])
+def test_k_center_equals_brute_force(n_candidates):
+    rng = np.random.RandomState(1)
+    X, L = rng.normal(size=(400, 5)), rng.normal(size=(12, 5))
+    Za, z_sq = augment(X)
+    La, l_sq = augment(L, X.mean(axis=0))
+    d2 = min_sq_distances(Za, z_sq, La, l_sq)
+    idx, dists = greedy_k_center(Za, z_sq, 40, d2, n_candidates=n_candidates)
+    ref = brute_k_center(X, L, 40)
+    assert idx.tolist() == ref
+    expected = [
+        cdist(X[[i]], np.vstack([L, X[ref[:t]]])).min() for t, i in enumerate(ref)
+    ]
+    np.testing.assert_allclose(dists, expected, rtol=1e-4)
+
+
+def test_coreset_query_equals_brute_force_on_labeled_set(blobs):
+    X, y = blobs
+    y_partial = partial(y, 15)
+    learner = ActiveLearner(
+        LogisticRegression(), query_strategy=CoreSet(), batch_size=20
+    ).fit(X, y_partial)
+    idx, scores = learner.query(return_scores=True)
+    pool = np.flatnonzero(y_partial == -1)
+    ref = brute_k_center(X[pool], X[y_partial != -1], 20)
+    assert idx.tolist() == pool[ref].tolist()
+    assert np.all(np.diff(scores) <= 1e-6)  # farthest-first: distances shrink
+
+
+def test_coreset_cold_start_starts_at_the_mean():
+    X = np.random.RandomState(0).normal(size=(100, 3))
+    idx, scores = CoreSet().query(None, X, 5)
+    start = int(np.argmin(((X - X.mean(axis=0)) ** 2).sum(axis=1)))
+    assert idx.tolist() == brute_k_center(X, None, 5, start=start)
+    assert np.isinf(scores[0])
+
+
+def test_coreset_uses_the_pipeline_embedding():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 2)) * [1.0, 1000.0]
+    y = (X[:, 0] > 0).astype(int)
+    y_partial = partial(y, 10)
+    learner = ActiveLearner(
+        make_pipeline(StandardScaler(), LogisticRegression()),
+        query_strategy="coreset",
+        batch_size=5,
+    ).fit(X, y_partial)
+    Z = learner.estimator_[:-1].transform(X)
+    pool = np.flatnonzero(y_partial == -1)
+    ref = brute_k_center(Z[pool], Z[y_partial != -1], 5)
+    assert learner.query().tolist() == pool[ref].tolist()
+
+
+def test_get_embedding_sources():
+    X = np.arange(6.0).reshape(3, 2)
+    assert get_embedding(None, X.astype(int)).dtype == np.float64
+    np.testing.assert_array_equal(get_embedding(None, pd.DataFrame(X)), X)
+
+    class Embedder:
+        def embed(self, X):
+            return np.asarray(X)[:, :1] * 2
+
+    assert get_embedding(Embedder(), X).tolist() == [[0.0], [4.0], [8.0]]
+    with pytest.raises(TypeError, match="numeric features"):
+        get_embedding(None, np.array([["a"], ["b"]], dtype=object))
+
+
+def test_kmeans_sampling_takes_one_per_blob(blobs):
+    X, y = blobs
+    idx, mass = KMeansSampling().query(None, X, 3, random_state=0)
+    assert sorted(y[idx].tolist()) == [0, 1, 2]
+    assert mass.sum() == len(X) and np.all(np.diff(mass) <= 0)
+    for i in idx:  # each pick is its blob's sample closest to the blob mean
+        members = np.flatnonzero(y == y[i])
+        centre = X[members].mean(axis=0)
+        assert i == members[np.argmin(((X[members] - centre) ** 2).sum(axis=1))]
+
+
+def test_typicality_matches_brute_force():
+    Z = np.random.RandomState(0).normal(size=(30, 3))
+    D = cdist(Z, Z)
+    np.fill_diagonal(D, np.inf)
+    ref = 1.0 / np.sort(D, axis=1)[:, :4].mean(axis=1)
+    np.testing.assert_allclose(typicality(Z, 4), ref)
+
+
+def test_typiclust_picks_most_typical_of_uncovered_blobs(blobs):
+    X, y = blobs
+    # One label in blob 0 and a batch of 2 make 3 clusters, the 3 blobs;
+    # the picks are the most typical samples of blobs 1 and 2.
+    labeled = np.zeros(len(X), dtype=bool)
+    labeled[np.flatnonzero(y == 0)[0]] = True
+    learner = SimpleNamespace(X_=X, labeled_mask_=labeled)
+    idx, scores = TypiClust().query(learner, X[~labeled], 2, random_state=0)
+    picked = np.flatnonzero(~labeled)[idx]
+    assert sorted(y[picked].tolist()) == [1, 2]
+    for i, score in zip(picked, scores):
+        blob = np.flatnonzero(y == y[i])
+        typ = typicality(X[blob], 20)
+        assert i == blob[np.argmax(typ)]
+        assert score == pytest.approx(typ.max())
+
+
+def test_typiclust_as_cold_start_initial_strategy():
+    X, y = load_iris(return_X_y=True)
+    learner = ActiveLearner(
+        LogisticRegression(max_iter=500),
+        initial_strategy=TypiClust(),
+        n_initial=6,
+        budget=12,
+        batch_size=3,
+        random_state=0,
+    ).fit(X, y)
+    ref, _ = TypiClust().query(None, X, 6, random_state=np.random.RandomState(0))
+    assert learner.history_[0]["indices"] == ref.tolist()
+    assert len(set(y[ref].tolist())) == 3  # one typical flower per species and more
+    assert learner.labeled_mask_.sum() == 12
+
+
+@pytest.mark.parametrize("strategy", [CoreSet(), KMeansSampling()], ids=repr)
+def test_needs_no_model_and_refit_is_idempotent(strategy):
+    X, y = load_wine(return_X_y=True)
+    learner = ActiveLearner(
+        make_pipeline(StandardScaler(), LogisticRegression()),
+        initial_strategy=strategy,
+        n_initial=5,
+        budget=15,
+        batch_size=5,
+        random_state=0,
+    )
+    assert strategy.needs_model is False
+    first = learner.fit(X, y).history_[0]["indices"]
+    assert learner.fit(X, y).history_[0]["indices"] == first
+
+
+def test_density_weighted_prefers_dense_uncertain_points():
+    # Labeled at -3 (class 0) and +3 (class 1): the boundary is at 0. An
+    # isolated point at -0.3 is the most uncertain; a cluster sits at 0.5.
+    cluster = 0.5 + np.linspace(-0.05, 0.05, 9)
+    X = np.concatenate([[-3.0, 3.0, -0.3], cluster, [2.5, -2.6]])[:, None]
+    y = np.r_[0, 1, [-1] * (len(X) - 2)]
+    learner = ActiveLearner(LogisticRegression()).fit(X, y)
+    pool = X[2:]
+    assert UncertaintySampling().query(learner, pool, 1)[0].tolist() == [0]
+    picked, _ = DensityWeighted(similarity="rbf").query(learner, pool, 1)
+    assert 1 <= picked[0] <= 9
+    only_unc = DensityWeighted(beta=0.0).query(learner, pool, 1)[0]
+    assert only_unc.tolist() == [0]
+
+
+def test_density_values_match_brute_force():
+    rng = np.random.RandomState(0)
+    Z = rng.normal(size=(50, 3)) + 1.0
+    Zn = Z / np.linalg.norm(Z, axis=1, keepdims=True)
+    cos_ref = np.maximum((Zn @ Zn.T).mean(axis=1), 0)
+    np.testing.assert_allclose(DensityWeighted().density(None, Z), cos_ref)
+    rbf_ref = np.exp(-0.3 * cdist(Z, Z, "sqeuclidean")).mean(axis=1)
+    np.testing.assert_allclose(
+        DensityWeighted(similarity="rbf", gamma=0.3).density(None, Z),
+        rbf_ref,
+        rtol=1e-5,
+    )
+    Za, z_sq = augment(Z)
+    np.testing.assert_allclose(
+        mean_rbf_similarity(Za, z_sq, 0.3, chunk_rows=7), rbf_ref, rtol=1e-5
+    )
+
+
+@pytest.mark.parametrize(
+    "strategy, exact, cold",
+    [
+        (CoreSet(), True, False),
+        (DensityWeighted(similarity="rbf"), True, False),
+        (KMeansSampling(n_init=3), False, False),
+        (TypiClust(), False, True),
+    ],
+    ids=repr,
+)
+def test_deterministic_and_permutation_invariant(blobs, strategy, exact, cold):
+    X, y = blobs
+    y_partial = partial(y, 12)
+    learner = ActiveLearner(LogisticRegression(), batch_size=3).fit(X, y_partial)
+    # TypiClust clusters pool and labeled rows into n_labeled + batch clusters;
+    # only the cold start (3 clusters for 3 blobs) has an order-free partition.
+    learner = None if cold else learner
+    pool = X[y_partial == -1]
+    a, _ = strategy.query(learner, pool, 3, random_state=0)
+    b, _ = clone(strategy).query(learner, pool, 3, random_state=0)
+    assert a.tolist() == b.tolist()
+    perm = np.random.RandomState(5).permutation(len(pool))
+    c, _ = strategy.query(learner, pool[perm], 3, random_state=1)
+    if exact:
+        assert perm[c].tolist() == a.tolist()
+    else:  # k-means partitions of well-separated blobs do not depend on order
+        assert sorted(perm[c].tolist()) == sorted(a.tolist())
+
+
+@pytest.mark.parametrize("name", ["coreset", "kmeans", "typiclust", "density"])
+def test_max_candidates_restricts_the_pool(blobs, name):
+    X, y = blobs
+    learner = ActiveLearner(LogisticRegression()).fit(X, partial(y, 12))
+    strategy = resolve_strategy(name).set_params(max_candidates=40)
+    idx, _ = strategy.query(learner, X, 4, random_state=0)
+    subset = np.sort(np.random.RandomState(0).choice(len(X), 40, replace=False))
+    assert len(set(idx.tolist())) == 4 and set(idx.tolist()) <= set(subset.tolist())
+
+
+def test_bad_parameters_raise_clear_errors(blobs):
+    X, y = blobs
+    learner = ActiveLearner(LogisticRegression()).fit(X, partial(y, 12))
+    with pytest.raises(ValueError, match="similarity must be"):
+        DensityWeighted(similarity="manhattan").query(learner, X, 2)
+    with pytest.raises(ValueError, match="beta must be >= 0"):
+        DensityWeighted(beta=-1).query(learner, X, 2)
+    with pytest.raises(TypeError, match="n_neighbors must be an int"):
+        TypiClust(n_neighbors=2.5).query(learner, X, 2)
+    with pytest.raises(ValueError, match="n_init must be >= 1"):
+        KMeansSampling(n_init=0).query(learner, X, 2)
+    with pytest.raises(ValueError, match="same representation"):
+        CoreSet().query(learner, X[:, :2], 2)

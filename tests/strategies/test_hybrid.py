@@ -1,0 +1,247 @@
+"""Hybrid strategies: factored BADGE, weighted k-means, max-cover, fusion."""
+
+import numpy as np
+import pytest
+from scipy.spatial.distance import cdist
+from sklearn.base import BaseEstimator, clone
+from sklearn.datasets import load_iris, make_blobs
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.svm import LinearSVC
+
+from skal import ActiveLearner
+from skal.strategies import (
+    BADGE,
+    CoreSet,
+    DiverseMiniBatch,
+    Hybrid,
+    RankedBatch,
+    SuggestiveAnnotation,
+    UncertaintySampling,
+    entropy,
+    gradient_embedding_factors,
+    least_confidence,
+    resolve_strategy,
+)
+from skal.strategies._kernels import (
+    greedy_max_cover,
+    kmeans_closest,
+    kmeans_plusplus_factored,
+)
+
+
+def explicit_kmeans_pp(G, k, rng):
+    """k-means++ on explicit embeddings, with the kernel's draw convention."""
+    sq = (G**2).sum(axis=1)
+    picks = [int(np.argmax(sq))]
+    d2 = ((G - G[picks[0]]) ** 2).sum(axis=1)
+    while len(picks) < k:
+        d2[picks] = 0.0
+        cum = np.cumsum(d2)
+        picks.append(int(np.searchsorted(cum, rng.uniform() * cum[-1], side="right")))
+        d2 = np.minimum(d2, ((G - G[picks[-1]]) ** 2).sum(axis=1))
+    return picks
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = make_blobs(240, n_features=5, centers=4, cluster_std=2.5, random_state=0)
+    y_partial = np.full_like(y, -1)
+    y_partial[np.random.RandomState(0).choice(len(y), 16, replace=False)] = y[
+        np.random.RandomState(0).choice(len(y), 16, replace=False)
+    ]
+    learner = ActiveLearner(LogisticRegression(max_iter=500)).fit(X, y_partial)
+    return learner, X[y_partial == -1], X, y
+
+
+def test_factored_inner_products_equal_explicit_gradient_embeddings():
+    rng = np.random.RandomState(0)
+    proba = rng.dirichlet(np.ones(4), size=30)
+    H = rng.normal(size=(30, 6))
+    U = gradient_embedding_factors(proba)
+    G = (U[:, :, None] * H[:, None, :]).reshape(30, -1)  # (p - e_yhat) (x) h
+    np.testing.assert_allclose(G @ G.T, (U @ U.T) * (H @ H.T), atol=1e-12)
+    assert np.allclose(U.sum(axis=1), 0.0) and np.all(
+        U[np.arange(30), proba.argmax(1)] < 0
+    )
+
+
+def test_factored_seeding_equals_explicit_kmeans_plus_plus():
+    rng = np.random.RandomState(1)
+    U = gradient_embedding_factors(rng.dirichlet(np.ones(10), size=200))
+    H = rng.normal(size=(200, 16))
+    G = (U[:, :, None] * H[:, None, :]).reshape(200, -1)
+    for seed in range(3):
+        got, _ = kmeans_plusplus_factored(U, H, 25, np.random.RandomState(seed))
+        assert got.tolist() == explicit_kmeans_pp(G, 25, np.random.RandomState(seed))
+
+
+def test_badge_query_uses_proba_and_embedding(fitted):
+    learner, pool, _, _ = fitted
+    idx, _ = BADGE().query(learner, pool, 8, random_state=3)
+    U = gradient_embedding_factors(learner.predict_proba(pool))
+    G = (U[:, :, None] * pool[:, None, :]).reshape(len(pool), -1)
+    assert idx.tolist() == explicit_kmeans_pp(G, 8, np.random.RandomState(3))
+    assert len(set(idx.tolist())) == 8
+
+
+def test_badge_needs_probabilities():
+    X, y = load_iris(return_X_y=True)
+    learner = ActiveLearner(LinearSVC()).fit(X[::5], y[::5])
+    with pytest.raises(TypeError, match="BADGE.. needs predict_proba"):
+        BADGE().query(learner, X, 2)
+
+
+def test_weighted_kmeans_hand_checked():
+    # Cluster {0, 1, 2} with weights {1, 1, 10}: weighted centre 21/12 = 1.75,
+    # closest sample 2 (unweighted centre 1.0, closest sample 1). Cluster
+    # {100, 101, 105} with weights {5, 1, 1}: centre 100.86, closest 101.
+    Z = np.array([[0.0], [1.0], [2.0], [100.0], [101.0], [105.0]])
+    w = np.array([1.0, 1.0, 10.0, 5.0, 1.0, 1.0])
+    idx, mass = kmeans_closest(Z, 2, np.random.RandomState(0), sample_weight=w)
+    assert idx.tolist() == [2, 4] and mass.tolist() == [12.0, 7.0]
+    idx, mass = kmeans_closest(Z, 2, np.random.RandomState(0))
+    assert sorted(idx.tolist()) == [1, 4] and mass.tolist() == [3.0, 3.0]
+
+
+def test_diverse_mini_batch_hand_checked():
+    # Informativeness given directly: the prefilter (beta * b = 5) drops the
+    # low-information sample at 50; weighted k-means then picks 2 and 100.
+    Z = np.array([[0.0], [1.0], [2.0], [50.0], [100.0], [101.0]])
+    info = np.array([1.0, 1.0, 10.0, 0.001, 5.0, 1.0])
+
+    class Raw(BaseEstimator):
+        def predict_proba(self, X):
+            return np.zeros((len(X), 2))
+
+    strategy = DiverseMiniBatch(measure=lambda proba: info, beta=2.5)
+    idx, scores = strategy.query(Raw(), Z, 2, random_state=0)
+    assert idx.tolist() == [2, 4] and scores.tolist() == [10.0, 5.0]
+
+
+def brute_ranked_batch(unc, X, L, k):
+    d = cdist(X, L).min(axis=1) if len(L) else np.full(len(X), np.inf)
+    picks = []
+    for t in range(k):
+        alpha = (len(X) - t) / (len(X) + len(L))
+        score = alpha * (1 - 1 / (1 + d)) + (1 - alpha) * unc
+        score[picks] = -np.inf
+        picks.append(int(np.argmax(score)))
+        d = np.minimum(d, cdist(X, X[[picks[-1]]])[:, 0])
+    return picks
+
+
+def test_ranked_batch_equals_brute_force(fitted):
+    learner, pool, X, _ = fitted
+    idx, _ = RankedBatch().query(learner, pool, 10)
+    unc = least_confidence(learner.predict_proba(pool))
+    assert idx.tolist() == brute_ranked_batch(unc, pool, X[learner.labeled_mask_], 10)
+
+
+def brute_max_cover(S, k):
+    cover, picks = np.zeros(S.shape[1]), []
+    for _ in range(k):
+        gains = np.maximum(S - cover, 0).sum(axis=1)
+        gains[picks] = -1
+        picks.append(int(np.argmax(gains)))
+        cover = np.maximum(cover, S[picks[-1]])
+    return picks
+
+
+def test_lazy_max_cover_equals_plain_greedy():
+    rng = np.random.RandomState(0)
+    for _ in range(5):
+        S = rng.rand(30, 80) ** 3
+        assert greedy_max_cover(S, 10)[0].tolist() == brute_max_cover(S, 10)
+
+
+def test_suggestive_annotation_equals_brute_force(fitted):
+    learner, pool, _, _ = fitted
+    idx, _ = SuggestiveAnnotation(beta=3).query(learner, pool, 5, random_state=0)
+    unc = entropy(learner.predict_proba(pool))
+    top = np.argsort(-unc)[:15]
+    Zn = pool / np.linalg.norm(pool, axis=1, keepdims=True)
+    S = np.maximum(Zn[top] @ Zn.T, 0)
+    assert idx.tolist() == top[brute_max_cover(S, 5)].tolist()
+
+
+def test_hybrid_score_and_rank_fusion(fitted):
+    learner, pool, _, _ = fitted
+    unc = UncertaintySampling("margin").scores(learner, pool)
+    far = CoreSet().scores(learner, pool)
+    only_unc = Hybrid([("u", "margin"), ("c", CoreSet())], weights=[1, 0])
+    assert set(only_unc.query(learner, pool, 5)[0].tolist()) == set(
+        np.argsort(-unc)[:5].tolist()
+    )
+    norm = lambda s: (s - s.min()) / (s.max() - s.min())  # noqa: E731
+    both = Hybrid([("u", "margin"), ("c", CoreSet())], weights=[2, 1])
+    ref = np.argsort(-(2 * norm(unc) + norm(far)))[:5]
+    assert both.query(learner, pool, 5)[0].tolist() == ref.tolist()
+    rank = both.set_params(combine="rank")
+    rank_ref = np.argsort(
+        2 * np.argsort(np.argsort(-unc)) + np.argsort(np.argsort(-far))
+    )
+    assert rank.query(learner, pool, 5)[0].tolist() == rank_ref[:5].tolist()
+
+
+def test_hybrid_params_are_nested_and_cloneable():
+    h = Hybrid([("u", UncertaintySampling()), ("d", DiverseMiniBatch())])
+    params = h.get_params()
+    assert params["u__measure"] == "entropy" and params["d__beta"] == 10
+    h2 = clone(h).set_params(d__beta=3, weights=[1, 2])
+    assert h2.d.beta == 3 and h2.weights == [1, 2] and h.d.beta == 10
+    assert h.needs_model is True
+    assert Hybrid([("c", CoreSet())]).needs_model is False
+    with pytest.raises(ValueError, match="unique"):
+        Hybrid([("a", "margin"), ("a", "entropy")]).query(None, np.zeros((3, 1)), 1)
+    with pytest.raises(ValueError, match="weights must be 2"):
+        Hybrid([("a", "random"), ("b", "random")], weights=[1]).query(
+            None, np.zeros((3, 1)), 1
+        )
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        BADGE(),
+        DiverseMiniBatch(beta=4),
+        RankedBatch(),
+        SuggestiveAnnotation(),
+        Hybrid([("u", "entropy"), ("c", CoreSet())], combine="rank"),
+    ],
+    ids=repr,
+)
+def test_deterministic_and_max_candidates(fitted, strategy):
+    learner, pool, _, _ = fitted
+    a, _ = strategy.query(learner, pool, 4, random_state=0)
+    b, _ = clone(strategy).query(learner, pool, 4, random_state=0)
+    assert a.tolist() == b.tolist() and len(set(a.tolist())) == 4
+    sub = clone(strategy).set_params(max_candidates=30)
+    c, _ = sub.query(learner, pool, 4, random_state=0)
+    subset = np.random.RandomState(0).choice(len(pool), 30, replace=False)
+    assert set(c.tolist()) <= set(subset.tolist())
+
+
+@pytest.mark.parametrize("strategy", [RankedBatch(), SuggestiveAnnotation()], ids=repr)
+def test_permutation_invariant(fitted, strategy):
+    learner, pool, _, _ = fitted
+    a, _ = strategy.query(learner, pool, 5, random_state=0)
+    perm = np.random.RandomState(2).permutation(len(pool))
+    c, _ = strategy.query(learner, pool[perm], 5, random_state=0)
+    assert perm[c].tolist() == a.tolist()
+
+
+def test_grid_search_over_beta_with_simulated_acquisition():
+    X, y = load_iris(return_X_y=True)
+    learner = ActiveLearner(
+        LogisticRegression(max_iter=300),
+        query_strategy=DiverseMiniBatch(),
+        budget=16,
+        n_initial=8,
+        batch_size=8,
+        random_state=0,
+    )
+    grid = GridSearchCV(learner, {"query_strategy__beta": [1, 4]}, cv=3).fit(X, y)
+    assert grid.cv_results_["param_query_strategy__beta"].tolist() == [1, 4]
+    assert grid.best_score_ > 0.8
+    assert repr(resolve_strategy("badge")) == "BADGE()"
