@@ -7,6 +7,8 @@ from ._base import (
     ScoreStrategy,
     require_signal,
 )
+from ._batchbald import BatchBALD, StochasticBALD, greedy_batchbald
+from ._bayesian import BALD, MaxEntropy, MeanSTD, VariationRatios
 from ._disagreement import (
     bald,
     consensus_entropy,
@@ -26,6 +28,13 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "BALD",
+    "BatchBALD",
+    "MaxEntropy",
+    "MeanSTD",
+    "StochasticBALD",
+    "VariationRatios",
+    "greedy_batchbald",
     "BaseStrategy",
     "FunctionStrategy",
     "RandomSampling",

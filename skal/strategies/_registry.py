@@ -7,6 +7,7 @@ from ._base import BaseStrategy, FunctionStrategy
 
 def _registry():
     from ._base import RandomSampling
+    from ._batchbald import BatchBALD, StochasticBALD
     from ._uncertainty import UncertaintySampling
 
     return {
@@ -15,6 +16,9 @@ def _registry():
         "margin": lambda: UncertaintySampling("margin"),
         "least_confidence": lambda: UncertaintySampling("least_confidence"),
         "ratio": lambda: UncertaintySampling("ratio"),
+        "batchbald": BatchBALD,
+        "stochastic_bald": StochasticBALD,
+        "power_bald": lambda: StochasticBALD("power"),
     }
 
 
