@@ -5,13 +5,13 @@
 
 import importlib as _importlib
 
-from .learners import ActiveLearner
+from .learners import ActiveLearner, BayesianLearner
 
 __version__ = "0.1.0"
 
 _submodules = ["datasets", "learners", "strategies", "torch", "utils"]
 
-__all__ = ["ActiveLearner", "__version__", *_submodules]
+__all__ = ["ActiveLearner", "BayesianLearner", "__version__", *_submodules]
 
 
 def __getattr__(name):

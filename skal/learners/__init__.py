@@ -2,5 +2,6 @@
 
 from ._active import ActiveLearner
 from ._base import BaseLearner
+from ._bayesian import BayesianLearner
 
-__all__ = ["ActiveLearner", "BaseLearner"]
+__all__ = ["ActiveLearner", "BaseLearner", "BayesianLearner"]
