@@ -8,6 +8,7 @@ import importlib as _importlib
 from .learners import (
     ActiveLearner,
     ActiveSelfTrainingClassifier,
+    BayesianLearner,
     Committee,
     CommitteeRegressor,
 )
@@ -19,6 +20,7 @@ _submodules = ["datasets", "learners", "strategies", "torch", "utils"]
 __all__ = [
     "ActiveLearner",
     "ActiveSelfTrainingClassifier",
+    "BayesianLearner",
     "Committee",
     "CommitteeRegressor",
     "__version__",

@@ -2,6 +2,7 @@
 
 from ._active import ActiveLearner
 from ._base import BaseLearner
+from ._bayesian import BayesianLearner
 from ._committee import Committee
 from ._committee_regressor import CommitteeRegressor
 from ._self_training import ActiveSelfTrainingClassifier
@@ -10,6 +11,7 @@ __all__ = [
     "ActiveLearner",
     "ActiveSelfTrainingClassifier",
     "BaseLearner",
+    "BayesianLearner",
     "Committee",
     "CommitteeRegressor",
 ]

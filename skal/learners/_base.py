@@ -133,6 +133,17 @@ class BaseLearner(MetaEstimatorMixin, BaseEstimator):
         return labeled
 
     # -------------------------------------------------------------- fitting
+    def _resolve_query_strategy(self):
+        """Return the strategy object for ``query_strategy`` (a hook)."""
+        return resolve_strategy(self.query_strategy)
+
+    def _warm_refit(self, X_new, y_new, X_labeled, y_labeled):
+        """Return the fitted model updated with new labels (``warm_start``)."""
+        if hasattr(self.estimator_, "partial_fit"):
+            return copy.deepcopy(self.estimator_).partial_fit(X_new, y_new)
+        estimator = copy.deepcopy(self.estimator_)
+        return estimator.fit(X_labeled, y_labeled)
+
     def _fit_estimator(self, X, y):
         """Return a model fitted on the labeled rows ``X, y``."""
         if is_classifier(self) and np.unique(y).shape[0] < 2:
@@ -186,7 +197,7 @@ class BaseLearner(MetaEstimatorMixin, BaseEstimator):
         y = self._check_y(y, num_rows(X))
         _check_int(self.batch_size, "batch_size", 1)
         self._rng = check_random_state(self.random_state)
-        self.query_strategy_ = resolve_strategy(self.query_strategy)
+        self.query_strategy_ = self._resolve_query_strategy()
         if is_regressor(self) and isinstance(self.query_strategy_, UncertaintySampling):
             inner = getattr(self, "estimator", None)
             raise ValueError(
@@ -407,11 +418,10 @@ class BaseLearner(MetaEstimatorMixin, BaseEstimator):
             y_all = np.concatenate([self.y_, y])
             labeled = np.concatenate([labeled, np.ones(n_new, dtype=bool)])
         start = time.perf_counter()
-        if self.warm_start and hasattr(self.estimator_, "partial_fit"):
-            estimator = copy.deepcopy(self.estimator_).partial_fit(X, y)
-        elif self.warm_start:
-            estimator = copy.deepcopy(self.estimator_)
-            estimator.fit(take_rows(X_all, labeled), y_all[labeled])
+        if self.warm_start:
+            estimator = self._warm_refit(
+                X, y, take_rows(X_all, labeled), y_all[labeled]
+            )
         else:
             estimator, _ = self._refit(X_all, y_all, labeled)
         fit_seconds = time.perf_counter() - start

@@ -7,6 +7,8 @@ from ._base import (
     ScoreStrategy,
     require_signal,
 )
+from ._batchbald import BatchBALD, StochasticBALD, greedy_batchbald
+from ._bayesian import BALD, MaxEntropy, MeanSTD, VariationRatios
 from ._committee import QueryByCommittee
 from ._disagreement import (
     bald,
@@ -65,6 +67,13 @@ __all__ = [
     "gradient_embedding_factors",
     "labeled_embedding",
     "typicality",
+    "BALD",
+    "BatchBALD",
+    "MaxEntropy",
+    "MeanSTD",
+    "StochasticBALD",
+    "VariationRatios",
+    "greedy_batchbald",
     "BaseStrategy",
     "ExpectedErrorReduction",
     "ExpectedGradientLength",

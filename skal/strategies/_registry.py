@@ -7,6 +7,7 @@ from ._base import BaseStrategy, FunctionStrategy
 
 def _registry():
     from ._base import RandomSampling
+    from ._batchbald import BatchBALD, StochasticBALD
     from ._diversity import CoreSet, DensityWeighted, KMeansSampling, TypiClust
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
     from ._model_change import ExpectedErrorReduction, ExpectedGradientLength
@@ -28,6 +29,9 @@ def _registry():
         "ranked_batch": RankedBatch,
         "suggestive_annotation": SuggestiveAnnotation,
         "badge": BADGE,
+        "batchbald": BatchBALD,
+        "stochastic_bald": StochasticBALD,
+        "power_bald": lambda: StochasticBALD("power"),
         **_committee_registry(),
     }
 

@@ -14,6 +14,16 @@ except ModuleNotFoundError as exc:  # pragma: no cover - exercised without torch
         "platform, then `pip install skorch`)."
     ) from exc
 
+from ._embed import embed, gradient_embedding_factors
 from ._mc_dropout import MCDropoutClassifier, enable_dropout, mc_dropout_proba
+from ._modules import MLP, GalCNN
 
-__all__ = ["MCDropoutClassifier", "enable_dropout", "mc_dropout_proba"]
+__all__ = [
+    "GalCNN",
+    "MCDropoutClassifier",
+    "MLP",
+    "embed",
+    "enable_dropout",
+    "gradient_embedding_factors",
+    "mc_dropout_proba",
+]

@@ -1,0 +1,201 @@
+import itertools
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+
+from skal import ActiveLearner
+from skal.strategies import (
+    BALD,
+    BatchBALD,
+    MaxEntropy,
+    MeanSTD,
+    StochasticBALD,
+    VariationRatios,
+    bald,
+    consensus_entropy,
+    greedy_batchbald,
+    mean_std,
+    resolve_strategy,
+    variation_ratio,
+)
+from skal.strategies._batchbald import _joint_entropies, _sample_configurations
+
+
+class Passes(BaseEstimator):
+    """A fake learner whose 'passes' are stored in a fixed stack indexed by X."""
+
+    def __init__(self, stack):
+        self.stack = stack
+
+    def predict_proba_samples(self, X):
+        return self.stack[:, np.asarray(X)[:, 0].astype(int), :]
+
+
+def _stack(seed, m=6, n=12, k=3, alpha=0.5):
+    return np.random.RandomState(seed).dirichlet(alpha * np.ones(k), size=(m, n))
+
+
+def _brute_mutual_information(stack, subset):
+    """I(y_A; w) by enumerating all K^|A| joint label configurations."""
+    m, _, k = stack.shape
+    joint = np.zeros(k ** len(subset))
+    for c, labels in enumerate(itertools.product(range(k), repeat=len(subset))):
+        joint[c] = np.mean(np.prod(stack[:, subset, labels], axis=1))
+    h_joint = -np.sum(joint * np.log(joint))
+    h_cond = -np.sum(stack[:, subset] * np.log(stack[:, subset]), axis=2).mean(0).sum()
+    return h_joint - h_cond
+
+
+def _brute_greedy(stack, batch_size):
+    chosen, scores = [], []
+    for _ in range(batch_size):
+        gains = [
+            -np.inf if i in chosen else _brute_mutual_information(stack, chosen + [i])
+            for i in range(stack.shape[1])
+        ]
+        chosen.append(int(np.argmax(gains)))
+        scores.append(max(gains))
+    return chosen, np.array(scores)
+
+
+@pytest.mark.parametrize("seed,k,batch", [(0, 2, 5), (1, 3, 4), (2, 4, 3)])
+def test_exact_batchbald_equals_brute_force_enumeration(seed, k, batch):
+    stack = _stack(seed, k=k)
+    idx, scores = greedy_batchbald(stack, batch, random_state=0)
+    ref_idx, ref_scores = _brute_greedy(stack, batch)
+    assert idx.tolist() == ref_idx
+    np.testing.assert_allclose(scores, ref_scores, rtol=1e-4, atol=1e-5)
+
+
+def test_batch_of_one_equals_bald():
+    stack = _stack(3, m=10, n=40, k=5)
+    idx, scores = greedy_batchbald(stack, 1)
+    assert idx[0] == np.argmax(bald(stack))
+    np.testing.assert_allclose(scores[0], bald(stack).max(), rtol=1e-5)
+
+
+def test_batchbald_avoids_duplicates_that_topk_bald_takes():
+    # Sample 0 is duplicated: top-2 BALD takes both copies, BatchBALD only one.
+    stack = _stack(4, m=8, n=6, k=3, alpha=0.3)
+    stack = np.concatenate([stack[:, :1], stack], axis=1)
+    top = np.argmax(bald(stack))
+    stack[:, [0, 1]] = stack[:, [top, top]]
+    assert set(np.argsort(-bald(stack))[:2]) == {0, 1}
+    idx, _ = greedy_batchbald(stack, 2)
+    assert len({0, 1} & set(idx.tolist())) == 1
+
+
+def test_sampled_joint_entropy_matches_exact():
+    stack = _stack(5, m=8, n=30, k=4).astype(np.float32)
+    chosen = [3, 7, 11]
+    exact = np.ones((8, 1), np.float32)
+    for j in chosen:
+        exact = (exact[:, :, None] * stack[:, j, None, :]).reshape(8, -1)
+    sampled = _sample_configurations(stack, chosen, 40000, np.random.RandomState(0))
+    weights = 1.0 / (sampled.shape[1] * sampled.mean(axis=0))
+    np.testing.assert_allclose(
+        _joint_entropies(sampled, stack, weights),
+        _joint_entropies(exact, stack, None),
+        rtol=0.02,
+    )
+
+
+def test_sampled_batchbald_close_to_brute_force_and_deterministic():
+    stack = _stack(6, m=10, n=25, k=4)
+    # exact while 4^|A| <= 64 (three points), sampled for the fifth pick
+    a = greedy_batchbald(stack, 5, n_configurations=64 * 3, random_state=1)
+    b = greedy_batchbald(stack, 5, n_configurations=64 * 3, random_state=1)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+    brute = _brute_mutual_information(stack, a[0].tolist())
+    assert abs(a[1][-1] - brute) < 0.05 * brute
+
+
+def test_greedy_batchbald_input_errors():
+    with pytest.raises(ValueError, match="n_samples, n_classes"):
+        greedy_batchbald(np.ones((3, 2)), 1)
+    with pytest.raises(ValueError, match="n_configurations"):
+        greedy_batchbald(_stack(0), 2, n_configurations=0)
+    with pytest.raises(TypeError, match="n_configurations"):
+        greedy_batchbald(_stack(0), 2, n_configurations=1.5)
+
+
+@pytest.mark.parametrize(
+    "strategy,measure",
+    [
+        (BALD(), bald),
+        (MaxEntropy(), consensus_entropy),
+        (VariationRatios(), variation_ratio),
+        (MeanSTD(), mean_std),
+    ],
+)
+def test_score_strategies_take_top_of_their_measure(strategy, measure):
+    stack = _stack(7, m=5, n=30, k=3)
+    X = np.arange(30)[:, None]
+    scores = strategy.scores(Passes(stack), X)
+    np.testing.assert_allclose(scores, measure(stack))
+    idx, chosen = strategy.query(Passes(stack), X, 4, random_state=0)
+    np.testing.assert_allclose(chosen, np.sort(measure(stack))[::-1][:4])
+
+
+def test_strategies_need_stochastic_passes():
+    X, y = load_iris(return_X_y=True)
+    learner = ActiveLearner(LogisticRegression(max_iter=300)).fit(X, y)
+    for strategy in (BALD(), BatchBALD(), StochasticBALD()):
+        with pytest.raises(TypeError, match="predict_proba_samples.*BayesianLearner"):
+            strategy.query(learner, X, 2)
+
+
+def test_batchbald_strategy_with_max_candidates():
+    stack = _stack(8, m=6, n=50, k=3)
+    X = np.arange(50)[:, None]
+    idx, scores = BatchBALD(max_candidates=20).query(
+        Passes(stack), X, 3, random_state=0
+    )
+    assert len(set(idx.tolist())) == 3
+    sub = np.sort(np.random.RandomState(0).choice(50, 20, replace=False))
+    assert set(idx.tolist()) <= set(sub.tolist())
+    np.testing.assert_allclose(
+        scores[-1], _brute_mutual_information(stack, idx.tolist()), rtol=1e-4
+    )
+
+
+def test_stochastic_bald_power_sampling_follows_scores():
+    stack = _stack(9, m=6, n=4, k=3, alpha=0.3)
+    X = np.arange(4)[:, None]
+    s = bald(stack)
+    strategy = StochasticBALD("power", beta=1.0)
+    rng = np.random.RandomState(0)
+    first = [
+        strategy.query(Passes(stack), X, 1, random_state=rng)[0][0] for _ in range(3000)
+    ]
+    freq = np.bincount(first, minlength=4) / 3000
+    np.testing.assert_allclose(freq, s / s.sum(), atol=0.03)
+
+
+@pytest.mark.parametrize("mode", ["power", "softmax", "softrank"])
+def test_stochastic_bald_large_beta_is_top_k(mode):
+    stack = _stack(10, m=6, n=40, k=3)
+    X = np.arange(40)[:, None]
+    idx, _ = StochasticBALD(mode, beta=1e4).query(Passes(stack), X, 5, random_state=0)
+    assert idx.tolist() == np.argsort(-bald(stack))[:5].tolist()
+    again, _ = StochasticBALD(mode, beta=1.0).query(Passes(stack), X, 5, random_state=3)
+    same, _ = StochasticBALD(mode, beta=1.0).query(Passes(stack), X, 5, random_state=3)
+    assert again.tolist() == same.tolist()
+
+
+def test_stochastic_bald_errors_and_registry():
+    stack = _stack(0)
+    X = np.arange(12)[:, None]
+    with pytest.raises(ValueError, match="mode"):
+        StochasticBALD("gumbel").query(Passes(stack), X, 2)
+    with pytest.raises(ValueError, match="beta"):
+        StochasticBALD(beta=-1.0).query(Passes(stack), X, 2)
+    with pytest.raises(ValueError, match="Unknown measure"):
+        StochasticBALD(measure="nope").query(Passes(stack), X, 2)
+    assert isinstance(resolve_strategy("batchbald"), BatchBALD)
+    assert resolve_strategy("power_bald").mode == "power"
+    assert isinstance(resolve_strategy("stochastic_bald"), StochasticBALD)
