@@ -6,12 +6,43 @@
 import importlib as _importlib
 
 from .learners import ActiveLearner
+from .loop import (
+    BudgetStopping,
+    CallbackOracle,
+    LabelJournal,
+    MaxUncertaintyStopping,
+    NoisyOracle,
+    PlateauStopping,
+    SimulatedOracle,
+    StabilizingPredictions,
+    TargetScoreStopping,
+    TerminalOracle,
+    compare,
+    label_loop,
+    simulate,
+)
 
 __version__ = "0.1.0"
 
 _submodules = ["datasets", "learners", "strategies", "torch", "utils"]
+_submodules += ["loop"]
 
 __all__ = ["ActiveLearner", "__version__", *_submodules]
+__all__ += [
+    "BudgetStopping",
+    "CallbackOracle",
+    "LabelJournal",
+    "MaxUncertaintyStopping",
+    "NoisyOracle",
+    "PlateauStopping",
+    "SimulatedOracle",
+    "StabilizingPredictions",
+    "TargetScoreStopping",
+    "TerminalOracle",
+    "compare",
+    "label_loop",
+    "simulate",
+]
 
 
 def __getattr__(name):
