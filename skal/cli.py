@@ -72,7 +72,10 @@ class CalibratedLinearSVC(ClassifierMixin, BaseEstimator):
         if smallest >= 2:
             model = CalibratedClassifierCV(svc, cv=int(min(3, smallest)))
         else:
-            model = CalibratedClassifierCV(FrozenEstimator(svc.fit(X, y)))
+            everything = np.arange(len(y))  # one "split": calibrate on the fit data
+            model = CalibratedClassifierCV(
+                FrozenEstimator(svc.fit(X, y)), cv=[(everything, everything)]
+            )
         self.model_ = model.fit(X, y)
         self.classes_ = self.model_.classes_
         return self
