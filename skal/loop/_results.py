@@ -30,7 +30,39 @@ def _area(counts, scores):
     return float(np.sum((scores[1:] + scores[:-1]) / 2 * np.diff(counts)) / width)
 
 
-class LearningCurve:
+class _JSONMixin:
+    """``save``/``load`` through ``to_dict``/``from_dict``."""
+
+    def save(self, path):
+        """Write the results to a JSON file.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Destination file.
+        """
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(self.to_dict(), f, indent=1)
+
+    @classmethod
+    def load(cls, path):
+        """Read results written by :meth:`save`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            A JSON file.
+
+        Returns
+        -------
+        results : object
+            The rebuilt results.
+        """
+        with open(path, encoding="utf-8") as f:
+            return cls.from_dict(json.load(f))
+
+
+class LearningCurve(_JSONMixin):
     """The learning curve of one learner, over one or more repeats.
 
     Each repeat records, per round, the number of labels used, the test
@@ -234,38 +266,6 @@ class LearningCurve:
         """
         return cls(data["repeats"], name=data["name"], scoring=data["scoring"])
 
-    def save(self, path):
-        """Write the curve to a JSON file.
-
-        Parameters
-        ----------
-        path : str or path-like
-            Destination file.
-        """
-        _dump(self.to_dict(), path)
-
-    @classmethod
-    def load(cls, path):
-        """Read a curve written by :meth:`save`.
-
-        Parameters
-        ----------
-        path : str or path-like
-            A JSON file.
-
-        Returns
-        -------
-        curve : LearningCurve
-            The curve.
-        """
-        with open(path, encoding="utf-8") as f:
-            return cls.from_dict(json.load(f))
-
-
-def _dump(data, path):
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=1)
-
 
 def _fmt(value, digits=3):
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -273,7 +273,7 @@ def _fmt(value, digits=3):
     return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
 
-class Comparison(dict):
+class Comparison(_JSONMixin, dict):
     """Learning curves of several learners run on the same seeds.
 
     A dict from learner name to :class:`LearningCurve`, with a summary
@@ -297,6 +297,9 @@ class Comparison(dict):
     >>> result.summary(target=0.8)[0]["labels_to_target"]
     20
     """
+
+    def __init__(self, curves=()):
+        super().__init__(curves)
 
     def default_target(self):
         """Return 95 % of the best final mean score, the default target.
@@ -453,30 +456,3 @@ class Comparison(dict):
         """
         curves = [LearningCurve.from_dict(d) for d in data["curves"]]
         return cls({curve.name: curve for curve in curves})
-
-    def save(self, path):
-        """Write all curves to a JSON file.
-
-        Parameters
-        ----------
-        path : str or path-like
-            Destination file.
-        """
-        _dump(self.to_dict(), path)
-
-    @classmethod
-    def load(cls, path):
-        """Read a comparison written by :meth:`save`.
-
-        Parameters
-        ----------
-        path : str or path-like
-            A JSON file.
-
-        Returns
-        -------
-        result : Comparison
-            The curves.
-        """
-        with open(path, encoding="utf-8") as f:
-            return cls.from_dict(json.load(f))
