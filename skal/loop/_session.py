@@ -114,14 +114,14 @@ def label_loop(
     criteria = check_stopping(stopping)
     batch_size = learner.batch_size if batch_size is None else batch_size
     round_ = journal.last_round() + 1 if journal is not None else 0
-    skipped, answered = set(), []
+    skipped, answered = np.zeros(n, dtype=bool), []
     for k in range(n):  # one round per iteration; at most n rounds
         labeled = ~missing_mask(y, missing)
         n_labeled = int(labeled.sum())
         if budget is not None and n_labeled >= budget:
             break
         want = batch_size if budget is None else min(batch_size, budget - n_labeled)
-        free = np.array([i for i in np.flatnonzero(~labeled) if i not in skipped])
+        free = np.flatnonzero(~labeled & ~skipped)
         if free.shape[0] == 0:
             break
         if n_labeled < n_initial:
@@ -134,21 +134,24 @@ def label_loop(
             if any(stops):
                 print(f"stopping criterion met after {n_labeled} labels", file=out)
                 return learner, y
-            extra = min(len(skipped), int((~learner.labeled_mask_).sum()) - want)
-            idx = learner.query(batch_size=want + max(extra, 0))
-            batch = [i for i in idx if i not in skipped][:want]
-        stop = False
+            # ask for extra rows to make up for skipped ones, within the pool
+            n_query = min(want + int(skipped.sum()), int((~labeled).sum()))
+            idx = learner.query(batch_size=n_query)
+            batch = [int(i) for i in idx if not skipped[i]][:want]
+        stop, answers = False, None
+        if not oracle.interactive:  # one call per batch, e.g. to a service
+            answers = list(oracle.label(np.asarray(batch, dtype=np.intp), X))
         while batch:
             pos = int(batch.pop(0))
-            if oracle.interactive:
-                answer = oracle.ask(pos, take_rows(X, [pos])[0])
+            if answers is not None:
+                answer = answers.pop(0)
             else:
-                answer = oracle.label(np.array([pos]), X)[0]
+                answer = oracle.ask(pos, take_rows(X, [pos])[0])
             if answer is STOP:
                 stop = True
                 break
             if answer is SKIP or answer is None:
-                skipped.add(pos)
+                skipped[pos] = True
                 continue
             if answer is UNDO:
                 batch.insert(0, pos)
