@@ -8,6 +8,7 @@ from sklearn.naive_bayes import GaussianNB
 from skal import ActiveLearner
 from skal.loop import (
     BudgetStopping,
+    CallbackOracle,
     LabelJournal,
     NoisyOracle,
     SimulatedOracle,
@@ -118,3 +119,31 @@ def test_noisy_oracle_in_a_live_loop_records_its_answers():
     _, y = label_loop(learner, X, oracle, budget=60, log=io.StringIO(), random_state=0)
     got = y != -1
     assert got.sum() == 60 and (y[got] != Y[got]).sum() == oracle.n_flipped_ > 10
+
+
+def test_skipped_rows_are_never_asked_again_and_batches_refill():
+    asked = []
+
+    def answer(rows, idx):
+        asked.append(idx.tolist())
+        return np.array([None if i % 3 == 0 else Y[i] for i in idx], dtype=object)
+
+    learner = ActiveLearner(GaussianNB(), batch_size=6, random_state=0)
+    _, y = label_loop(
+        learner,
+        X,
+        CallbackOracle(answer),
+        budget=40,
+        n_initial=6,
+        random_state=0,
+        log=io.StringIO(),
+    )
+    flat = [i for batch in asked for i in batch]
+    assert len(flat) == len(set(flat))  # nobody asked twice
+    got = np.flatnonzero(y != -1)
+    assert got.shape[0] == 40 and not (got % 3 == 0).any()
+    # once the model queries, every batch is full despite earlier skips
+    before = np.cumsum([0] + [sum(i % 3 != 0 for i in b) for b in asked])
+    for batch, n_before in zip(asked, before):
+        if n_before >= 6:  # past the random initial draws
+            assert len(batch) == min(6, 40 - n_before)
