@@ -8,6 +8,7 @@ import importlib
 import math
 import os
 import sys
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -407,6 +408,7 @@ def _split_names(text):
 
 
 def _compare(args):
+    from sklearn.exceptions import ConvergenceWarning
     from threadpoolctl import threadpool_limits
 
     from .learners import ActiveLearner
@@ -435,7 +437,9 @@ def _compare(args):
         s: ActiveLearner(estimator, query_strategy=s, batch_size=args.batch_size)
         for s in strategies
     }
-    with threadpool_limits(limits=1, user_api="blas"):
+    with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
+        # tiny labeled sets: models such as the MLP often stop before converging
+        warnings.simplefilter("ignore", ConvergenceWarning)
         result = compare(
             learners,
             X,
@@ -451,7 +455,8 @@ def _compare(args):
     data_name = os.path.basename(args.data) if args.data else "digits"
     print(
         f"{data_name}: {X.shape[0]} rows, {args.estimator}, budget {args.budget}, "
-        f"batch {args.batch_size}, {args.repeats} repeats (test accuracy)"
+        f"batch {args.batch_size}, {args.repeats} repeat"
+        f"{'s' if args.repeats != 1 else ''} (test accuracy)"
     )
     print(result.table(args.target_score))
     os.makedirs(args.out, exist_ok=True)

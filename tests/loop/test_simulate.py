@@ -193,3 +193,33 @@ def test_bad_arguments(kwargs, message):
 def test_compare_needs_a_dict():
     with pytest.raises(TypeError, match="compare expects a non-empty dict"):
         compare([_lr()], X, Y, budget=20, batch_size=5, n_initial=5)
+
+
+def test_string_labels_keep_their_missing_marker():
+    # make_pool used to cut -1 to "-" in a string array, a label like any other
+    names = np.array(["barolo", "grignolino", "barbera"])[Y]
+    pool = make_pool(names, 5, random_state=0)
+    assert pool.dtype == object and (pool == -1).sum() == len(Y) - 5
+    a = simulate(
+        _lr(),
+        X,
+        names,
+        budget=30,
+        batch_size=10,
+        n_initial=10,
+        random_state=0,
+        progress=False,
+    )
+    codes = np.unique(names, return_inverse=True)[1]  # same class order
+    b = simulate(
+        _lr(),
+        X,
+        codes,
+        budget=30,
+        batch_size=10,
+        n_initial=10,
+        random_state=0,
+        progress=False,
+    )
+    assert a.repeats[0]["n_labeled"] == [10, 20, 30]
+    np.testing.assert_allclose(a.repeats[0]["score"], b.repeats[0]["score"])
