@@ -21,6 +21,14 @@ def _initial_labels(n, journal, y, ids, missing):
     return y.copy() if journal is None else journal.apply(y, ids=ids)
 
 
+def _row(X, pos):
+    """Return row ``pos`` of an array, sparse matrix or DataFrame as a 1-D array."""
+    row = take_rows(X, [pos])
+    if hasattr(row, "toarray"):
+        row = row.toarray()
+    return np.asarray(row).reshape(-1)
+
+
 def _store(y, pos, label):
     try:
         y[pos] = label
@@ -107,7 +115,10 @@ def label_loop(
     """
     out = log or sys.stdout
     n = num_rows(X)
-    missing = learner.get_params(deep=False).get("missing_label", -1)
+    params = learner.get_params(deep=False)
+    if params.get("budget") is not None:
+        learner.set_params(budget=None)  # labels come from the oracle, not y
+    missing = params.get("missing_label", -1)
     y = _initial_labels(n, journal, y, ids, missing)
     ids = np.arange(n) if ids is None else np.asarray(ids)
     rng = check_random_state(random_state)
@@ -146,7 +157,7 @@ def label_loop(
             if answers is not None:
                 answer = answers.pop(0)
             else:
-                answer = oracle.ask(pos, take_rows(X, [pos])[0])
+                answer = oracle.ask(pos, _row(X, pos))
             if answer is STOP:
                 stop = True
                 break

@@ -147,3 +147,22 @@ def test_skipped_rows_are_never_asked_again_and_batches_refill():
     for batch, n_before in zip(asked, before):
         if n_before >= 6:  # past the random initial draws
             assert len(batch) == min(6, 40 - n_before)
+
+
+@pytest.mark.filterwarnings("ignore:Only one class")
+def test_terminal_session_on_a_dataframe_and_sparse_rows():
+    import pandas as pd
+    import scipy.sparse as sp
+
+    frame = pd.DataFrame(X, columns=["sl", "sw", "pl", "pw"])
+    for data in (frame, sp.csr_matrix(X)):
+        out = io.StringIO()
+        answers = iter(["0", "q"])
+        oracle = TerminalOracle(input=lambda p: next(answers), output=out)
+        learner = ActiveLearner(GaussianNB(), budget=50)  # budget is not the oracle
+        _, y = label_loop(
+            learner, data, oracle, n_initial=2, random_state=0, log=io.StringIO()
+        )
+        pos = int(out.getvalue().split("sample ")[1].split()[0])
+        assert f"x0 = {X[pos, 0]}" in out.getvalue()
+        assert (y != -1).sum() == 1 and y[pos] == 0
