@@ -12,17 +12,45 @@ from .learners import (
     Committee,
     CommitteeRegressor,
 )
+from .loop import (
+    BudgetStopping,
+    CallbackOracle,
+    LabelJournal,
+    MaxUncertaintyStopping,
+    NoisyOracle,
+    PlateauStopping,
+    SimulatedOracle,
+    StabilizingPredictions,
+    TargetScoreStopping,
+    TerminalOracle,
+    compare,
+    label_loop,
+    simulate,
+)
 
 __version__ = "0.1.0"
 
-_submodules = ["datasets", "learners", "strategies", "torch", "utils"]
+_submodules = ["datasets", "learners", "loop", "strategies", "torch", "utils"]
 
 __all__ = [
     "ActiveLearner",
     "ActiveSelfTrainingClassifier",
     "BayesianLearner",
+    "BudgetStopping",
+    "CallbackOracle",
     "Committee",
     "CommitteeRegressor",
+    "LabelJournal",
+    "MaxUncertaintyStopping",
+    "NoisyOracle",
+    "PlateauStopping",
+    "SimulatedOracle",
+    "StabilizingPredictions",
+    "TargetScoreStopping",
+    "TerminalOracle",
+    "compare",
+    "label_loop",
+    "simulate",
     "__version__",
     *_submodules,
 ]

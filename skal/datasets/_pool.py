@@ -58,6 +58,8 @@ def make_pool(y, n_labeled=10, *, stratify=True, missing_label=-1, random_state=
     else:
         try:
             y_pool = np.full_like(y, missing_label)
+            if y_pool.dtype.kind in "US" and y_pool[0] != missing_label:
+                raise ValueError  # -1 cut to "-" in a string array
         except (TypeError, ValueError):
             y_pool = np.full(n, missing_label, dtype=object)
     keep = keep.astype(int)

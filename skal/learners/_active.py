@@ -44,6 +44,10 @@ class ActiveLearner(BaseLearner):
         new rows when the estimator has it, else a refit of the fitted
         model, which honours the estimator's own ``warm_start``) instead of
         fitting a fresh clone on all labels.
+    stopping : StoppingCriterion or list of them, default=None
+        In simulation (``budget`` set), end acquisition early when any
+        criterion of :mod:`skal.loop` fires (e.g.
+        ``StabilizingPredictions()``); their ``score`` is ``pool_score``.
     n_jobs : int, default=None
         Chunks of the pool scored in parallel with joblib.
     random_state : int, RandomState instance or None, default=None
@@ -104,6 +108,7 @@ class ActiveLearner(BaseLearner):
         initial_strategy="random",
         missing_label=-1,
         warm_start=False,
+        stopping=None,
         n_jobs=None,
         random_state=None,
     ):
@@ -115,5 +120,6 @@ class ActiveLearner(BaseLearner):
         self.initial_strategy = initial_strategy
         self.missing_label = missing_label
         self.warm_start = warm_start
+        self.stopping = stopping
         self.n_jobs = n_jobs
         self.random_state = random_state

@@ -235,6 +235,11 @@ class BaseLearner(MetaEstimatorMixin, BaseEstimator):
             )
         n_initial = min(_check_int(self.n_initial, "n_initial", 1), budget)
         initial = resolve_strategy(self.initial_strategy, param="initial_strategy")
+        stopping = getattr(self, "stopping", None)  # duck-typed: skal.loop criteria
+        stopping = [] if stopping is None else stopping
+        criteria = [
+            clone(c) for c in (stopping if isinstance(stopping, list) else [stopping])
+        ]
         acquired = np.zeros(num_rows(X), dtype=bool)
         start = time.perf_counter()
         idx, _ = initial.query(
@@ -258,6 +263,11 @@ class BaseLearner(MetaEstimatorMixin, BaseEstimator):
             if rest.shape[0]:
                 entry["pool_score"] = self._score_rows(take_rows(X, rest), y[rest])
             history.append(entry)
+            info = {**entry, "score": entry.get("pool_score")}
+            stops = [type(c).__name__ for c in criteria if c.update(self, info)]
+            if stops:
+                entry["stopped_by"] = stops[0]
+                break
             remaining = budget - int(acquired.sum())
             if remaining <= 0 or rest.shape[0] == 0:
                 break

@@ -1,0 +1,56 @@
+"""Running active learning: simulation, learning curves, oracles, stopping, journal.
+
+Plotting and tables need matplotlib and pandas, imported only when used.
+"""
+
+from ._journal import LabelJournal
+from ._oracles import (
+    SKIP,
+    STOP,
+    UNDO,
+    CallbackOracle,
+    NoisyOracle,
+    Oracle,
+    SimulatedOracle,
+    TerminalOracle,
+    render_image,
+)
+from ._results import Comparison, LearningCurve
+from ._session import label_loop
+from ._simulate import compare, simulate
+from ._stopping import (
+    BudgetStopping,
+    MaxUncertaintyStopping,
+    PlateauStopping,
+    StabilizingPredictions,
+    StoppingCriterion,
+    TargetScoreStopping,
+    check_stopping,
+    kappa,
+)
+
+__all__ = [
+    "SKIP",
+    "STOP",
+    "UNDO",
+    "BudgetStopping",
+    "CallbackOracle",
+    "Comparison",
+    "LabelJournal",
+    "LearningCurve",
+    "MaxUncertaintyStopping",
+    "NoisyOracle",
+    "Oracle",
+    "PlateauStopping",
+    "SimulatedOracle",
+    "StabilizingPredictions",
+    "StoppingCriterion",
+    "TargetScoreStopping",
+    "TerminalOracle",
+    "check_stopping",
+    "compare",
+    "kappa",
+    "label_loop",
+    "render_image",
+    "simulate",
+]

@@ -1,0 +1,376 @@
+"""Oracles: who answers queries (true labels, noisy labels, a function, a person)."""
+
+import os
+import sys
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+from ..utils import take_rows
+
+
+class _Signal:
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return self.name
+
+
+#: An oracle's answer meaning "do not label this sample".
+SKIP = _Signal("SKIP")
+#: An oracle's answer meaning "take back the previous label".
+UNDO = _Signal("UNDO")
+#: An oracle's answer meaning "end the session".
+STOP = _Signal("STOP")
+
+
+class Oracle:
+    """Base class of oracles.
+
+    ``label(indices, X)`` answers a batch (an array of labels);
+    ``ask(index, x)`` answers one sample and may also return :data:`SKIP`,
+    :data:`UNDO` or :data:`STOP`. Interactive oracles (``interactive =
+    True``) are asked one sample at a time.
+    """
+
+    interactive = False
+
+    def label(self, indices, X=None):
+        """Return the labels of the samples at ``indices``.
+
+        Parameters
+        ----------
+        indices : array-like of int
+            Positions of the samples in the data set.
+        X : array-like, default=None
+            The data set (oracles that look at the samples need it).
+
+        Returns
+        -------
+        labels : ndarray of shape (len(indices),)
+            One label per sample.
+        """
+        raise NotImplementedError
+
+    def ask(self, index, x=None):
+        """Return the label of one sample.
+
+        Parameters
+        ----------
+        index : int
+            Position of the sample.
+        x : array-like, default=None
+            The sample.
+
+        Returns
+        -------
+        label : object
+            Its label, or :data:`SKIP`, :data:`UNDO` or :data:`STOP`.
+        """
+        X = None if x is None else [x]
+        return self.label(np.array([index]), X)[0]
+
+
+class SimulatedOracle(Oracle):
+    """Answer with the true labels: the oracle of every simulation.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        The true labels of the whole data set.
+
+    Examples
+    --------
+    >>> from skal.loop import SimulatedOracle
+    >>> SimulatedOracle([3, 1, 2]).label([2, 0]).tolist()
+    [2, 3]
+    """
+
+    def __init__(self, y):
+        self.y = y
+
+    def label(self, indices, X=None):
+        return np.asarray(self.y)[np.asarray(indices, dtype=np.intp)]
+
+
+class NoisyOracle(Oracle):
+    """Answer with the true labels, each flipped to another class at random.
+
+    Models an annotator who errs with probability ``flip_rate``; a flipped
+    label is drawn uniformly from the other classes.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        The true labels.
+    flip_rate : float
+        Probability of a wrong answer, in [0, 1].
+    classes : array-like, default=None
+        Classes a wrong answer is drawn from; the values of ``y`` when None.
+    random_state : int, RandomState instance or None, default=None
+        Seeds which answers are wrong.
+
+    Attributes
+    ----------
+    n_flipped_ : int
+        Wrong answers given so far.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.loop import NoisyOracle
+    >>> y = np.repeat([0, 1], 500)
+    >>> oracle = NoisyOracle(y, flip_rate=0.2, random_state=0)
+    >>> answers = oracle.label(np.arange(1000))
+    >>> flipped = int(np.sum(answers != y))
+    >>> 150 < flipped < 250, oracle.n_flipped_ == flipped
+    (True, True)
+    """
+
+    def __init__(self, y, flip_rate, *, classes=None, random_state=None):
+        self.y = y
+        self.flip_rate = flip_rate
+        self.classes = classes
+        self.random_state = random_state
+
+    def label(self, indices, X=None):
+        if not 0.0 <= self.flip_rate <= 1.0:
+            raise ValueError(f"flip_rate must be in [0, 1], got {self.flip_rate!r}.")
+        if not hasattr(self, "rng_"):
+            self.rng_ = check_random_state(self.random_state)
+            self.n_flipped_ = 0
+        y = np.asarray(self.y)
+        classes = np.unique(y) if self.classes is None else np.asarray(self.classes)
+        answers = y[np.asarray(indices, dtype=np.intp)].copy()
+        flip = self.rng_.random_sample(answers.shape[0]) < self.flip_rate
+        for i in np.flatnonzero(flip):
+            others = classes[classes != answers[i]]
+            if others.size:
+                answers[i] = self.rng_.choice(others)
+                self.n_flipped_ += 1
+        return answers
+
+
+class CallbackOracle(Oracle):
+    """Answer by calling a function: a labeling service, a database, a rule.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(X_rows, indices) -> labels``, called once per batch with the
+        queried rows and their positions in the data set.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.loop import CallbackOracle
+    >>> oracle = CallbackOracle(lambda rows, idx: (rows[:, 0] > 0).astype(int))
+    >>> oracle.label([0, 2], np.array([[-1.0], [5.0], [2.0]])).tolist()
+    [0, 1]
+    """
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def label(self, indices, X=None):
+        indices = np.asarray(indices, dtype=np.intp)
+        rows = None if X is None else _rows(X, indices)
+        labels = np.asarray(self.fn(rows, indices))
+        if labels.shape[0] != indices.shape[0]:
+            raise ValueError(
+                f"The oracle's function returned {labels.shape[0]} labels for "
+                f"{indices.shape[0]} samples."
+            )
+        return labels
+
+
+def _rows(X, indices):
+    rows = take_rows(X, np.asarray(indices, dtype=np.intp))
+    return np.asarray(rows) if isinstance(rows, list) else rows
+
+
+_RAMP = " .:-=+*#%@"
+
+
+def render_image(x, shape, *, max_width=32):
+    """Draw an image as text, two characters per pixel, darker = denser.
+
+    Parameters
+    ----------
+    x : array-like
+        The pixels, flat or already shaped.
+    shape : tuple of int
+        ``(height, width)`` or ``(height, width, channels)``; channels are
+        averaged.
+    max_width : int, default=32
+        Larger images are shrunk by block averaging to at most this width.
+
+    Returns
+    -------
+    text : str
+        One line per pixel row.
+
+    Examples
+    --------
+    >>> from skal.loop import render_image
+    >>> print(render_image([0, 1, 1, 0], (2, 2)))
+      @@
+    @@
+    """
+    img = np.asarray(x, dtype=float).reshape(shape)
+    if img.ndim == 3:
+        img = img.mean(axis=2)
+    step = max(1, int(np.ceil(img.shape[1] / max_width)))
+    if step > 1:
+        h, w = (img.shape[0] // step) * step, (img.shape[1] // step) * step
+        img = img[:h, :w].reshape(h // step, step, w // step, step).mean(axis=(1, 3))
+    lo, hi = float(img.min()), float(img.max())
+    levels = np.zeros_like(img) if hi == lo else (img - lo) / (hi - lo)
+    codes = np.minimum((levels * len(_RAMP)).astype(int), len(_RAMP) - 1)
+    return "\n".join("".join(_RAMP[c] * 2 for c in row).rstrip() for row in codes)
+
+
+class TerminalOracle(Oracle):
+    """Ask a person at the terminal: show the sample, read its label.
+
+    Answers: a label; ``s`` to skip the sample, ``u`` to undo the previous
+    label (the sample is asked again), ``q`` to end the session. An empty
+    answer or an unknown class asks again.
+
+    Parameters
+    ----------
+    classes : list, default=None
+        Allowed labels; answers are matched to ``str(class)``. When None,
+        answers become ints, else floats, else strings.
+    feature_names : list of str, default=None
+        Names shown beside the values of a tabular row.
+    image_shape : tuple of int, default=None
+        When set, rows are images of this shape (e.g. ``(8, 8)``).
+    image_mode : {"terminal", "file"}, default="terminal"
+        Draw images as text in the terminal, or save each to a PNG file in
+        ``image_dir`` and print its path (open it in any viewer).
+    image_dir : str, default="skal-images"
+        Folder of the PNG files.
+    max_features : int, default=20
+        Largest number of features shown for a tabular row.
+    input : callable, default=None
+        Function reading one answer given a prompt; the built-in ``input``
+        when None (tests pass a scripted one).
+    output : file-like, default=None
+        Where the sample is shown; ``sys.stdout`` when None.
+
+    Examples
+    --------
+    >>> import io
+    >>> from skal.loop import TerminalOracle, UNDO
+    >>> answers = iter(["7", "u"])
+    >>> oracle = TerminalOracle(input=lambda p: next(answers), output=io.StringIO())
+    >>> oracle.ask(0, [1.0, 2.0]), oracle.ask(1, [3.0, 4.0]) is UNDO
+    (7, True)
+    """
+
+    interactive = True
+
+    def __init__(
+        self,
+        *,
+        classes=None,
+        feature_names=None,
+        image_shape=None,
+        image_mode="terminal",
+        image_dir="skal-images",
+        max_features=20,
+        input=None,
+        output=None,
+    ):
+        self.classes = classes
+        self.feature_names = feature_names
+        self.image_shape = image_shape
+        self.image_mode = image_mode
+        self.image_dir = image_dir
+        self.max_features = max_features
+        self.input = input
+        self.output = output
+
+    def _print(self, text=""):
+        print(text, file=self.output or sys.stdout, flush=True)
+
+    def show(self, index, x):
+        """Display one sample.
+
+        Parameters
+        ----------
+        index : int
+            Its position in the data set.
+        x : array-like
+            The sample.
+        """
+        self._print(f"\nsample {index}")
+        values = np.asarray(x).ravel()
+        if self.image_shape is not None:
+            if self.image_mode == "file":
+                from matplotlib.image import imsave
+
+                os.makedirs(self.image_dir, exist_ok=True)
+                path = os.path.join(self.image_dir, f"sample_{index}.png")
+                img = values.astype(float).reshape(self.image_shape)
+                imsave(path, img, cmap="gray_r" if img.ndim == 2 else None)
+                self._print(f"image saved to {path}")
+            elif self.image_mode == "terminal":
+                self._print(render_image(values, self.image_shape))
+            else:
+                raise ValueError(
+                    f"image_mode must be 'terminal' or 'file', got {self.image_mode!r}."
+                )
+            return
+        names = self.feature_names
+        if names is None:
+            names = [f"x{j}" for j in range(values.shape[0])]
+        shown = min(values.shape[0], self.max_features)
+        for name, value in zip(names[:shown], values[:shown]):
+            self._print(f"  {name} = {value}")
+        if values.shape[0] > shown:
+            self._print(f"  ... {values.shape[0] - shown} more features")
+
+    def _parse(self, answer):
+        if self.classes is not None:
+            for c in self.classes:
+                if str(c) == answer:
+                    return c
+            return None
+        for cast in (int, float):
+            try:
+                return cast(answer)
+            except ValueError:
+                pass
+        return answer
+
+    def ask(self, index, x=None):
+        if x is not None:
+            self.show(index, x)
+        read = self.input or input
+        hint = "" if self.classes is None else f" ({'/'.join(map(str, self.classes))})"
+        while True:
+            try:
+                answer = read(f"label{hint} [s=skip, u=undo, q=quit]: ").strip()
+            except EOFError:
+                return STOP
+            command = answer.lower()
+            if command in ("s", "skip"):
+                return SKIP
+            if command in ("u", "undo"):
+                return UNDO
+            if command in ("q", "quit", "exit"):
+                return STOP
+            label = self._parse(answer) if answer else None
+            if label is not None:
+                return label
+            self._print(f"unknown label {answer!r}; try again.")
+
+    def label(self, indices, X=None):
+        labels = []
+        for i in np.asarray(indices, dtype=np.intp):
+            answer = self.ask(int(i), None if X is None else _rows(X, [i])[0])
+            labels.append(None if isinstance(answer, _Signal) else answer)
+        return np.array(labels, dtype=object)

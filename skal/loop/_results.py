@@ -1,0 +1,458 @@
+"""Learning curves: per-repeat records, area under the curve, tables, plots, JSON."""
+
+import json
+import math
+
+import numpy as np
+
+_FIELDS = ("n_labeled", "score", "query_seconds", "fit_seconds")
+
+
+def _mean_curve(repeats):
+    """Align repeats on their label counts; return counts, means and stds."""
+    by_count = {}
+    for rep in repeats:
+        for n, s in zip(rep["n_labeled"], rep["score"]):
+            by_count.setdefault(int(n), []).append(float(s))
+    counts = np.array(sorted(by_count), dtype=float)
+    means = np.array([np.mean(by_count[int(n)]) for n in counts])
+    stds = np.array([np.std(by_count[int(n)]) for n in counts])
+    return counts, means, stds
+
+
+def _area(counts, scores):
+    """Return the trapezoid area under ``scores`` over ``counts``, per label."""
+    counts = np.asarray(counts, dtype=float)
+    scores = np.asarray(scores, dtype=float)
+    if counts.shape[0] == 1:
+        return float(scores[0])
+    width = counts[-1] - counts[0]
+    return float(np.sum((scores[1:] + scores[:-1]) / 2 * np.diff(counts)) / width)
+
+
+class _JSONMixin:
+    """``save``/``load`` through ``to_dict``/``from_dict``."""
+
+    def save(self, path):
+        """Write the results to a JSON file.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Destination file.
+        """
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(self.to_dict(), f, indent=1)
+
+    @classmethod
+    def load(cls, path):
+        """Read results written by :meth:`save`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            A JSON file.
+
+        Returns
+        -------
+        results : object
+            The rebuilt results.
+        """
+        with open(path, encoding="utf-8") as f:
+            return cls.from_dict(json.load(f))
+
+
+class LearningCurve(_JSONMixin):
+    """The learning curve of one learner, over one or more repeats.
+
+    Each repeat records, per round, the number of labels used, the test
+    score, and the seconds spent querying and fitting. Returned by
+    :func:`skal.simulate`; :func:`skal.compare` returns one per learner.
+
+    Parameters
+    ----------
+    repeats : list of dict
+        One dict per repeat with equal-length lists ``n_labeled``,
+        ``score``, ``query_seconds`` and ``fit_seconds``, an int ``seed`` and
+        ``stopped_by`` (the name of the stopping criterion that ended the
+        repeat, or None).
+    name : str, default="learner"
+        Label of the curve in tables and plots.
+    scoring : str, default="score"
+        Name of the score, for axis labels.
+
+    Examples
+    --------
+    >>> from skal.loop import LearningCurve
+    >>> curve = LearningCurve([{"n_labeled": [10, 20, 40], "score": [0.5, 0.7, 0.8],
+    ...                         "query_seconds": [0, 0, 0], "fit_seconds": [0, 0, 0]}])
+    >>> round(curve.aulc(), 4)
+    0.7
+    >>> curve.labels_to(0.7)
+    20
+    """
+
+    def __init__(self, repeats, *, name="learner", scoring="score"):
+        self.repeats = [
+            {
+                **{k: [float(v) for v in rep[k]] for k in _FIELDS},
+                "seed": rep.get("seed"),
+                "stopped_by": rep.get("stopped_by"),
+            }
+            for rep in repeats
+        ]
+        for rep in self.repeats:
+            rep["n_labeled"] = [int(n) for n in rep["n_labeled"]]
+        self.name = name
+        self.scoring = scoring
+
+    def __repr__(self):
+        return (
+            f"LearningCurve(name={self.name!r}, n_repeats={len(self.repeats)}, "
+            f"final={self.final_score():.4f})"
+        )
+
+    def mean_curve(self):
+        """Return the curve averaged over repeats at each label count.
+
+        Returns
+        -------
+        n_labeled : ndarray of shape (n_points,)
+            Label counts reached by at least one repeat.
+        mean : ndarray of shape (n_points,)
+            Mean score over the repeats that reached that count.
+        std : ndarray of shape (n_points,)
+            Standard deviation of those scores.
+        """
+        return _mean_curve(self.repeats)
+
+    def aulc(self, *, per_repeat=False):
+        """Return the normalized area under the learning curve.
+
+        The trapezoid area over the label axis divided by the width of that
+        axis, so it is a mean score in the units of ``scoring`` (a curve at
+        a constant 0.8 has an area of 0.8).
+
+        Parameters
+        ----------
+        per_repeat : bool, default=False
+            Return one area per repeat instead of their mean.
+
+        Returns
+        -------
+        area : float or ndarray of shape (n_repeats,)
+            The normalized area.
+        """
+        areas = np.array([_area(r["n_labeled"], r["score"]) for r in self.repeats])
+        return areas if per_repeat else float(areas.mean())
+
+    def final_score(self):
+        """Return the mean over repeats of the score after the last round.
+
+        Returns
+        -------
+        score : float
+            Mean final score.
+        """
+        return float(np.mean([r["score"][-1] for r in self.repeats]))
+
+    def labels_to(self, target):
+        """Return the labels the mean curve needs to reach ``target``.
+
+        Parameters
+        ----------
+        target : float
+            Score to reach.
+
+        Returns
+        -------
+        n_labels : int or None
+            The smallest label count whose mean score is at least
+            ``target``; None if the curve never gets there.
+        """
+        counts, means, _ = self.mean_curve()
+        hit = np.flatnonzero(means >= target)
+        return int(counts[hit[0]]) if hit.size else None
+
+    def seconds(self):
+        """Return the mean seconds per repeat spent querying and fitting.
+
+        Returns
+        -------
+        query_seconds, fit_seconds : float
+            Totals per repeat, averaged over repeats.
+        """
+        q = np.mean([np.sum(r["query_seconds"]) for r in self.repeats])
+        f = np.mean([np.sum(r["fit_seconds"]) for r in self.repeats])
+        return float(q), float(f)
+
+    def to_frame(self):
+        """Return the records as a long pandas DataFrame, one row per round.
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+            Columns ``learner``, ``repeat``, ``round``, ``n_labeled``,
+            ``score``, ``query_seconds`` and ``fit_seconds``.
+        """
+        import pandas as pd
+
+        rows = [
+            {
+                "learner": self.name,
+                "repeat": r,
+                "round": i,
+                **{k: rep[k][i] for k in _FIELDS},
+            }
+            for r, rep in enumerate(self.repeats)
+            for i in range(len(rep["n_labeled"]))
+        ]
+        return pd.DataFrame(rows, columns=["learner", "repeat", "round", *_FIELDS])
+
+    def plot(self, ax=None, *, label=None, **kwargs):
+        """Plot the mean curve with a band of one standard deviation.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+        label : str, default=None
+            Legend entry; the curve's name when None.
+        **kwargs : dict
+            Passed to ``ax.plot``.
+
+        Returns
+        -------
+        ax : matplotlib Axes
+            The axes drawn on.
+        """
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots(figsize=(6, 4))
+        counts, means, stds = self.mean_curve()
+        (line,) = ax.plot(counts, means, label=label or self.name, **kwargs)
+        if len(self.repeats) > 1:
+            ax.fill_between(
+                counts, means - stds, means + stds, color=line.get_color(), alpha=0.2
+            )
+        ax.set_xlabel("labels used")
+        ax.set_ylabel(f"test {self.scoring}")
+        return ax
+
+    def to_dict(self):
+        """Return a JSON-ready dict of the curve.
+
+        Returns
+        -------
+        data : dict
+            ``name``, ``scoring`` and ``repeats``.
+        """
+        return {"name": self.name, "scoring": self.scoring, "repeats": self.repeats}
+
+    @classmethod
+    def from_dict(cls, data):
+        """Rebuild a curve from :meth:`to_dict` output.
+
+        Parameters
+        ----------
+        data : dict
+            As written by :meth:`to_dict`.
+
+        Returns
+        -------
+        curve : LearningCurve
+            The rebuilt curve.
+        """
+        return cls(data["repeats"], name=data["name"], scoring=data["scoring"])
+
+
+def _fmt(value, digits=3):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+
+class Comparison(_JSONMixin, dict):
+    """Learning curves of several learners run on the same seeds.
+
+    A dict from learner name to :class:`LearningCurve`, with a summary
+    table, one plot and JSON save/load. Returned by :func:`skal.compare`.
+
+    Parameters
+    ----------
+    curves : dict of str to LearningCurve
+        The curves, in display order.
+
+    Examples
+    --------
+    >>> from skal.loop import Comparison, LearningCurve
+    >>> rec = {"query_seconds": [0, 0], "fit_seconds": [0, 0]}
+    >>> result = Comparison({
+    ...     "a": LearningCurve([{"n_labeled": [10, 20], "score": [0.5, 0.9], **rec}]),
+    ...     "b": LearningCurve([{"n_labeled": [10, 20], "score": [0.5, 0.6], **rec}]),
+    ... })
+    >>> [row["learner"] for row in result.summary(target=0.8)]
+    ['a', 'b']
+    >>> result.summary(target=0.8)[0]["labels_to_target"]
+    20
+    """
+
+    def __init__(self, curves=()):
+        super().__init__(curves)
+
+    def default_target(self):
+        """Return 95 % of the best final mean score, the default target.
+
+        Returns
+        -------
+        target : float
+            The score that ``labels_to_target`` counts labels up to.
+        """
+        return 0.95 * max(curve.final_score() for curve in self.values())
+
+    def summary(self, target=None):
+        """Return one row per learner, best area under the curve first.
+
+        Parameters
+        ----------
+        target : float, default=None
+            Score for the ``labels_to_target`` column; None uses
+            :meth:`default_target`.
+
+        Returns
+        -------
+        rows : list of dict
+            Keys ``learner``, ``aulc``, ``aulc_std``, ``final_score``,
+            ``labels_to_target``, ``target``, ``query_seconds`` and
+            ``fit_seconds`` (per repeat).
+        """
+        target = self.default_target() if target is None else float(target)
+        rows = []
+        for name, curve in self.items():
+            q, f = curve.seconds()
+            rows.append(
+                {
+                    "learner": name,
+                    "aulc": curve.aulc(),
+                    "aulc_std": float(np.std(curve.aulc(per_repeat=True))),
+                    "final_score": curve.final_score(),
+                    "labels_to_target": curve.labels_to(target),
+                    "target": target,
+                    "query_seconds": q,
+                    "fit_seconds": f,
+                }
+            )
+        return sorted(rows, key=lambda row: -row["aulc"])
+
+    def table(self, target=None):
+        """Return the summary as an aligned text table.
+
+        Parameters
+        ----------
+        target : float, default=None
+            As in :meth:`summary`.
+
+        Returns
+        -------
+        text : str
+            The table, one line per learner.
+        """
+        rows = self.summary(target)
+        head = [
+            "learner",
+            "AULC",
+            "+/-",
+            "final",
+            f"labels to {rows[0]['target']:.3f}",
+            "query s",
+            "fit s",
+        ]
+        body = [
+            [
+                r["learner"],
+                _fmt(r["aulc"]),
+                _fmt(r["aulc_std"]),
+                _fmt(r["final_score"]),
+                _fmt(r["labels_to_target"]),
+                _fmt(r["query_seconds"], 2),
+                _fmt(r["fit_seconds"], 2),
+            ]
+            for r in rows
+        ]
+        widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
+        lines = [
+            "  ".join(
+                cell.ljust(w) if i == 0 else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(line, widths))
+            )
+            for line in [head, *body]
+        ]
+        lines.insert(1, "-" * len(lines[0]))
+        return "\n".join(lines)
+
+    def to_frame(self):
+        """Return every curve's records in one long pandas DataFrame.
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+            As :meth:`LearningCurve.to_frame`, rows of all learners.
+        """
+        import pandas as pd
+
+        return pd.concat([c.to_frame() for c in self.values()], ignore_index=True)
+
+    def plot(self, ax=None, *, title=None):
+        """Plot every learner's mean curve with its spread on one axes.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+        title : str, default=None
+            Axes title.
+
+        Returns
+        -------
+        ax : matplotlib Axes
+            The axes drawn on.
+        """
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots(figsize=(7, 4.5))
+        for name, curve in self.items():
+            curve.plot(ax, label=f"{name} (AULC {curve.aulc():.3f})")
+        ax.legend(loc="lower right")
+        ax.grid(alpha=0.3)
+        if title:
+            ax.set_title(title)
+        return ax
+
+    def to_dict(self):
+        """Return a JSON-ready dict of all curves.
+
+        Returns
+        -------
+        data : dict
+            ``{"curves": [curve.to_dict(), ...]}``.
+        """
+        return {"curves": [curve.to_dict() for curve in self.values()]}
+
+    @classmethod
+    def from_dict(cls, data):
+        """Rebuild a comparison from :meth:`to_dict` output.
+
+        Parameters
+        ----------
+        data : dict
+            As written by :meth:`to_dict`.
+
+        Returns
+        -------
+        result : Comparison
+            The rebuilt comparison.
+        """
+        curves = [LearningCurve.from_dict(d) for d in data["curves"]]
+        return cls({curve.name: curve for curve in curves})

@@ -1,0 +1,398 @@
+"""Simulated active learning: learning curves of one learner, or several compared."""
+
+import copy
+import time
+from numbers import Integral
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import clone, is_classifier
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+
+from ..datasets import make_pool
+from ..utils import missing_mask, num_rows, take_rows
+from ._progress import progress_bar
+from ._results import Comparison, LearningCurve
+from ._stopping import check_stopping
+
+
+def _check_int(value, name, low):
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
+        raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
+    return int(value)
+
+
+def _learner_name(learner):
+    strategy = getattr(learner, "query_strategy", None)
+    if isinstance(strategy, str):
+        return strategy
+    if strategy is not None:
+        return repr(strategy)
+    return type(learner).__name__
+
+
+def _split(learner, X, y, X_test, y_test, seed):
+    """Return train rows, their positions in X, and the test set."""
+    y = np.asarray(y)
+    n = num_rows(X)
+    if y.shape[0] != n:
+        raise ValueError(f"X has {n} rows but y has {y.shape[0]} labels.")
+    if (X_test is None) != (y_test is None):
+        raise ValueError("Pass both X_test and y_test, or neither.")
+    if X_test is not None:
+        return X, y, np.arange(n), X_test, np.asarray(y_test)
+    stratify = None
+    if is_classifier(learner):
+        _, counts = np.unique(y, return_counts=True)
+        stratify = y if counts.min() >= 2 else None
+    train, test = train_test_split(
+        np.arange(n), test_size=0.25, stratify=stratify, random_state=seed
+    )
+    return take_rows(X, train), y[train], train, take_rows(X, test), y[test]
+
+
+def _prepare(
+    learner,
+    X,
+    y,
+    X_test,
+    y_test,
+    budget,
+    batch_size,
+    n_initial,
+    n_repeats,
+    random_state,
+):
+    budget = _check_int(budget, "budget", 1)
+    batch_size = _check_int(batch_size, "batch_size", 1)
+    n_initial = _check_int(n_initial, "n_initial", 1)
+    n_repeats = _check_int(n_repeats, "n_repeats", 1)
+    if n_initial > budget:
+        raise ValueError(f"n_initial={n_initial} is larger than budget={budget}.")
+    seeds = check_random_state(random_state).randint(
+        np.iinfo(np.int32).max, size=n_repeats + 1
+    )
+    data = _split(learner, X, y, X_test, y_test, int(seeds[0]))
+    n_train = data[1].shape[0]
+    if budget > n_train:
+        held = "" if X_test is not None else " (a quarter is held out for testing)"
+        raise ValueError(
+            f"budget={budget} is larger than the {n_train} training rows{held}."
+        )
+    return data, budget, batch_size, n_initial, [int(s) for s in seeds[1:]]
+
+
+def _scoring_name(learner, scoring):
+    if isinstance(scoring, str):
+        return scoring
+    if scoring is None:
+        return "accuracy" if is_classifier(learner) else "r2"
+    return getattr(scoring, "__name__", "score")
+
+
+def _run_repeat(
+    learner,
+    data,
+    *,
+    budget,
+    batch_size,
+    n_initial,
+    seed,
+    scoring,
+    stopping,
+    oracle,
+    X_full,
+):
+    X_train, y_train, positions, X_test, y_test = data
+    learner = clone(learner)
+    params = learner.get_params(deep=False)
+    updates = {"random_state": seed, "budget": None, "batch_size": batch_size}
+    learner.set_params(**{k: v for k, v in updates.items() if k in params})
+    missing = params.get("missing_label", -1)
+    oracle = copy.deepcopy(oracle)
+    criteria = check_stopping(stopping)
+    scorer = check_scoring(learner, scoring=scoring)
+
+    y_pool = make_pool(y_train, n_initial, missing_label=missing, random_state=seed)
+    if oracle is not None:
+        initial = np.flatnonzero(~missing_mask(y_pool, missing))
+        y_pool[initial] = oracle.label(positions[initial], X_full)
+    record = {k: [] for k in ("n_labeled", "score", "query_seconds", "fit_seconds")}
+    record.update(seed=seed, stopped_by=None)
+    start = time.perf_counter()
+    learner.fit(X_train, y_pool)
+    fit_seconds, query_seconds = time.perf_counter() - start, 0.0
+    n_labeled = n_initial
+    while True:
+        score = float(scorer(learner, X_test, y_test))
+        record["n_labeled"].append(n_labeled)
+        record["score"].append(score)
+        record["query_seconds"].append(query_seconds)
+        record["fit_seconds"].append(fit_seconds)
+        info = {
+            "round": len(record["score"]) - 1,
+            "n_labeled": n_labeled,
+            "score": score,
+        }
+        stops = [c for c in criteria if c.update(learner, info)]
+        if stops:
+            record["stopped_by"] = type(stops[0]).__name__
+            break
+        remaining = min(budget - n_labeled, int((~learner.labeled_mask_).sum()))
+        if remaining <= 0:
+            break
+        start = time.perf_counter()
+        idx = learner.query(batch_size=min(batch_size, remaining))
+        query_seconds = time.perf_counter() - start
+        if oracle is None:
+            labels = y_train[idx]
+        else:
+            labels = oracle.label(positions[idx], X_full)
+        start = time.perf_counter()
+        learner.teach(take_rows(X_train, idx), labels, pool_indices=idx)
+        fit_seconds = time.perf_counter() - start
+        n_labeled += len(idx)
+    return record
+
+
+def _run(
+    learners,
+    X,
+    y,
+    *,
+    X_test,
+    y_test,
+    budget,
+    batch_size,
+    n_initial,
+    n_repeats,
+    scoring,
+    stopping,
+    oracle,
+    random_state,
+    n_jobs,
+    progress,
+):
+    first = next(iter(learners.values()))
+    data, budget, batch_size, n_initial, seeds = _prepare(
+        first,
+        X,
+        y,
+        X_test,
+        y_test,
+        budget,
+        batch_size,
+        n_initial,
+        n_repeats,
+        random_state,
+    )
+    tasks = [(name, seed) for name in learners for seed in seeds]
+    jobs = (
+        delayed(_run_repeat)(
+            learners[name],
+            data,
+            budget=budget,
+            batch_size=batch_size,
+            n_initial=n_initial,
+            seed=seed,
+            scoring=scoring,
+            stopping=stopping,
+            oracle=oracle,
+            X_full=X,
+        )
+        for name, seed in tasks
+    )
+    bar = progress_bar(len(tasks), "simulating", enabled=progress)
+    records = {name: [] for name in learners}
+    try:
+        results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+        for (name, _), record in zip(tasks, results, strict=True):
+            records[name].append(record)
+            bar.update(1)
+    finally:
+        bar.close()
+    return {
+        name: LearningCurve(
+            records[name], name=name, scoring=_scoring_name(learners[name], scoring)
+        )
+        for name in learners
+    }
+
+
+def simulate(
+    learner,
+    X,
+    y,
+    *,
+    X_test=None,
+    y_test=None,
+    budget,
+    batch_size,
+    n_initial,
+    n_repeats=1,
+    scoring=None,
+    stopping=None,
+    oracle=None,
+    random_state=None,
+    n_jobs=None,
+    progress=True,
+):
+    """Run active learning with ``y`` as the oracle and record the learning curve.
+
+    Each repeat clones the learner (with its own ``random_state``), labels
+    ``n_initial`` rows (stratified, at random), then queries ``batch_size``
+    rows a round and teaches their labels until ``budget`` labels are used or
+    a stopping criterion fires. After every round the model is scored on the
+    test set.
+
+    Parameters
+    ----------
+    learner : skal learner
+        E.g. an :class:`~skal.ActiveLearner`; its ``budget`` is ignored.
+    X : array-like, sparse matrix or DataFrame
+        The pool (and, without ``X_test``, the source of the test set).
+    y : array-like of shape (n_samples,)
+        The true labels, revealed as they are queried.
+    X_test, y_test : array-like, default=None
+        Test set. When None, a stratified quarter of ``X`` is held out.
+    budget : int
+        Labels per repeat, the initial ones included.
+    batch_size : int
+        Labels queried per round.
+    n_initial : int
+        Labels drawn at random before the first query.
+    n_repeats : int, default=1
+        Independent runs (different initial sets and seeds).
+    scoring : str or callable, default=None
+        A scikit-learn scorer; None uses the learner's ``score`` (accuracy
+        or R^2).
+    stopping : StoppingCriterion or list, default=None
+        End a repeat early when any criterion fires; it sees the test score.
+    oracle : Oracle, default=None
+        Who answers (e.g. :class:`NoisyOracle`); it is asked with positions
+        in ``X``. None answers with ``y``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the split, the initial sets and the learners.
+    n_jobs : int, default=None
+        Repeats run in parallel with joblib.
+    progress : bool, default=True
+        Show a progress bar (tqdm when installed).
+
+    Returns
+    -------
+    curve : LearningCurve
+        Labels used, test score, query and fit seconds per repeat and round.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.naive_bayes import GaussianNB
+    >>> from skal import ActiveLearner, simulate
+    >>> X, y = load_iris(return_X_y=True)
+    >>> learner = ActiveLearner(GaussianNB(), query_strategy="margin")
+    >>> curve = simulate(learner, X, y, budget=30, batch_size=5, n_initial=10,
+    ...                  random_state=0, progress=False)
+    >>> curve.repeats[0]["n_labeled"]
+    [10, 15, 20, 25, 30]
+    >>> curve.final_score() > 0.85
+    True
+    """
+    curves = _run(
+        {_learner_name(learner): learner},
+        X,
+        y,
+        X_test=X_test,
+        y_test=y_test,
+        budget=budget,
+        batch_size=batch_size,
+        n_initial=n_initial,
+        n_repeats=n_repeats,
+        scoring=scoring,
+        stopping=stopping,
+        oracle=oracle,
+        random_state=random_state,
+        n_jobs=n_jobs,
+        progress=progress,
+    )
+    return next(iter(curves.values()))
+
+
+def compare(
+    learners,
+    X,
+    y,
+    *,
+    X_test=None,
+    y_test=None,
+    budget,
+    batch_size,
+    n_initial,
+    n_repeats=1,
+    scoring=None,
+    stopping=None,
+    oracle=None,
+    random_state=None,
+    n_jobs=None,
+    progress=True,
+):
+    """Simulate several learners on the same seeds, initial sets and test set.
+
+    Every learner starts each repeat from the same initial labels and the
+    same seed, so their differences come from the strategies alone. The
+    (learner, repeat) runs are spread over ``n_jobs`` workers.
+
+    Parameters
+    ----------
+    learners : dict of str to learner
+        The contestants, by display name.
+    X, y, X_test, y_test, budget, batch_size, n_initial, n_repeats, \
+scoring, stopping, oracle, random_state, n_jobs, progress
+        As in :func:`simulate`.
+
+    Returns
+    -------
+    result : Comparison
+        A dict of name to :class:`LearningCurve` with ``summary()``,
+        ``table()``, ``plot()`` and ``save()``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.naive_bayes import GaussianNB
+    >>> from skal import ActiveLearner, compare
+    >>> X, y = load_iris(return_X_y=True)
+    >>> learners = {s: ActiveLearner(GaussianNB(), query_strategy=s)
+    ...             for s in ["random", "margin"]}
+    >>> result = compare(learners, X, y, budget=30, batch_size=5, n_initial=10,
+    ...                  n_repeats=2, random_state=0, progress=False)
+    >>> sorted(result)
+    ['margin', 'random']
+    >>> [r["seed"] for r in result["margin"].repeats] == [
+    ...     r["seed"] for r in result["random"].repeats]
+    True
+    """
+    if not isinstance(learners, dict) or not learners:
+        raise TypeError(
+            "compare expects a non-empty dict of {name: learner}, got "
+            f"{type(learners).__name__}."
+        )
+    curves = _run(
+        learners,
+        X,
+        y,
+        X_test=X_test,
+        y_test=y_test,
+        budget=budget,
+        batch_size=batch_size,
+        n_initial=n_initial,
+        n_repeats=n_repeats,
+        scoring=scoring,
+        stopping=stopping,
+        oracle=oracle,
+        random_state=random_state,
+        n_jobs=n_jobs,
+        progress=progress,
+    )
+    return Comparison(curves)
