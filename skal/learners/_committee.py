@@ -8,7 +8,7 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.dummy import DummyClassifier
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils import ClassifierTags, get_tags
+from sklearn.utils import ClassifierTags, check_array, get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
@@ -161,6 +161,15 @@ class _CommitteeMixin:
         names, members, bootstrap = self._member_templates()
         _seed_members(members, self._rng, overwrite=self.estimator is not None)
         n_rows = y.shape[0]
+        if (
+            bootstrap
+            and isinstance(X, np.ndarray)
+            and X.dtype == object
+            and not any(t.input_tags.string for t in self._member_tags())
+        ):
+            # Each member sees only its bootstrap rows: check every row once, so
+            # a bad value is reported whichever rows were drawn.
+            X = check_array(X, ensure_all_finite=False, allow_nd=True)
         draws = (
             self._draw_rows(n_rows, len(members), y if classify else None)
             if bootstrap
