@@ -1,7 +1,7 @@
 """
-==============================================
+===============================================
 Cost-effective active learning (CEAL) on digits
-==============================================
+===============================================
 
 :class:`skal.ActiveSelfTrainingClassifier` asks the oracle for the most
 uncertain digits, as :class:`skal.ActiveLearner` does, and in every round also
