@@ -108,11 +108,13 @@ def expected_gradient_length(proba, feature_norms):
         )
     if proba.shape[1] == 2:
         return 2.0 * proba[:, 0] * proba[:, 1] * norms
-    # ||p - e_k||^2 = sum_j p_j^2 - 2 p_k + 1
-    dist = np.einsum("ij,ij->i", proba, proba)[:, None] - 2.0 * proba + 1.0
+    # ||p - e_k||^2 = sum_j p_j^2 - 2 p_k + 1, computed in one buffer
+    dist = proba * -2.0
+    dist += (np.einsum("ij,ij->i", proba, proba) + 1.0)[:, None]
     np.maximum(dist, 0.0, out=dist)
     np.sqrt(dist, out=dist)
-    return np.einsum("ij,ij->i", proba, dist) * norms
+    dist *= proba
+    return dist.sum(axis=1) * norms
 
 
 class ExpectedGradientLength(ScoreStrategy):

@@ -248,3 +248,19 @@ def test_eer_warm_start_matches_cold_refits():
     nb = ActiveLearner(GaussianNB()).fit(X, _partial(y, 6))
     with pytest.raises(TypeError, match="warm_start parameter"):
         warm.query(nb, X[pool], 1)
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    [ExpectedGradientLength(), ExpectedErrorReduction(max_candidates=None)],
+    ids=["egl", "eer"],
+)
+def test_invariant_to_permuting_the_pool(strategy):
+    X, y = load_iris(return_X_y=True)
+    learner = ActiveLearner(LogisticRegression()).fit(X, _partial(y, 4))
+    pool = np.flatnonzero(~learner.labeled_mask_)[::12]
+    perm = np.random.RandomState(0).permutation(len(pool))
+    idx, scores = strategy.query(learner, X[pool], 3, random_state=0)
+    idx_p, scores_p = strategy.query(learner, X[pool][perm], 3, random_state=0)
+    np.testing.assert_array_equal(perm[idx_p], idx)
+    np.testing.assert_allclose(scores_p, scores, rtol=1e-10)
