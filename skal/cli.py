@@ -290,6 +290,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser():
+    from .strategies import available_strategies
+
     parser = _Parser(
         prog="skal",
         description="Active learning with scikit-learn: compare query strategies "
@@ -321,7 +323,8 @@ def _parser():
     c.add_argument(
         "--strategies",
         default=DEFAULT_STRATEGIES,
-        help="comma-separated strategy names (default: %(default)s)",
+        help="comma-separated strategy names, from: "
+        f"{', '.join(available_strategies())} (default: %(default)s)",
     )
     c.add_argument(
         "--budget",
@@ -429,6 +432,24 @@ def _split_names(text):
     return [s.strip() for s in text.split(",") if s.strip()]
 
 
+def _preflight(learners, X, y, n_initial):
+    """Fit and query each learner once on a few rows: a strategy that needs a
+    signal the model lacks (e.g. a committee's votes) fails here, in one line."""
+    from sklearn.base import clone
+
+    from .datasets import make_pool
+
+    rows = np.random.RandomState(0).permutation(X.shape[0])[:300]
+    y_pool = make_pool(y[rows], min(n_initial, len(rows) - 1), random_state=0)
+    for name, learner in learners.items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                clone(learner).fit(X[rows], y_pool).query(batch_size=1)
+        except TypeError as exc:
+            raise UsageError(f"strategy {name!r} cannot run here: {exc}") from None
+
+
 def _compare(args):
     from sklearn.exceptions import ConvergenceWarning
     from threadpoolctl import threadpool_limits
@@ -464,6 +485,7 @@ def _compare(args):
         s: ActiveLearner(estimator, query_strategy=s, batch_size=args.batch_size)
         for s in strategies
     }
+    _preflight(learners, X, y, args.initial)
     with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
         # tiny labeled sets: models such as the MLP often stop before converging
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -604,6 +626,9 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `skal compare | head`
+        sys.stdout = open(os.devnull, "w")
+        return 141
 
 
 if __name__ == "__main__":

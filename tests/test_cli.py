@@ -168,6 +168,11 @@ def test_compare_on_csv_and_npz_with_other_estimators(iris_files, capsys):
             "does not match the 4 features",
         ),
         (["frobnicate"], "invalid choice"),
+        (
+            ["compare", "--estimator", "sklearn.svm:LinearSVC"],
+            "strategy 'entropy' cannot run here: UncertaintySampling() needs "
+            "predict_proba, which LinearSVC does not provide.",
+        ),
     ],
 )
 def test_bad_arguments_get_one_line_and_status_2(argv, message, iris_files, capsys):
