@@ -175,13 +175,15 @@ def make_estimator(spec):
 
 
 def load_data(path, target=None, *, need_labels=True):
-    """Load ``X, y`` (and feature names) from a CSV or npz file, or ``digits``.
+    """Load a data set from a CSV or npz file, or scikit-learn's ``digits``.
 
     Parameters
     ----------
     path : str or None
-        A ``.csv`` file (with ``target``), a ``.npz`` file holding arrays
-        ``X`` and ``y``, or ``None``/``"digits"`` for scikit-learn's digits.
+        A ``.csv`` file (with ``target``); a ``.npz`` file holding arrays
+        ``X`` and ``y``, or ``X_train``, ``y_train`` and optionally a test
+        set ``X_test``, ``y_test``; or ``None``/``"digits"`` for
+        scikit-learn's digits.
     target : str, default=None
         The label column of a CSV file.
     need_labels : bool, default=True
@@ -191,38 +193,53 @@ def load_data(path, target=None, *, need_labels=True):
 
     Returns
     -------
-    X : ndarray of shape (n_samples, n_features)
-        Features.
-    y : ndarray of shape (n_samples,) or None
-        Labels; unlabeled entries are -1 (or None for text labels).
-    feature_names : list of str or None
-        Column names of a CSV file.
+    data : types.SimpleNamespace
+        ``X`` (2-D float array), ``y`` (labels or None; unlabeled entries
+        are -1, or None for text labels), ``feature_names`` (CSV columns or
+        None), ``X_test`` and ``y_test`` (or None), and ``image_shape``
+        (the shape of one image when the rows are images, else None).
 
     Examples
     --------
     >>> from skal.cli import load_data
-    >>> X, y, names = load_data(None)
-    >>> X.shape, y.shape
-    ((1797, 64), (1797,))
+    >>> data = load_data(None)
+    >>> data.X.shape, data.y.shape, data.image_shape
+    ((1797, 64), (1797,), (8, 8))
     """
+    from types import SimpleNamespace
+
+    data = SimpleNamespace(
+        X=None, y=None, feature_names=None, X_test=None, y_test=None, image_shape=None
+    )
     if path is None or path == "digits":
         from sklearn.datasets import load_digits
 
-        X, y = load_digits(return_X_y=True)
-        return X, y, None
+        data.X, data.y = load_digits(return_X_y=True)
+        data.image_shape = (8, 8)
+        return data
     if not os.path.isfile(path):
         raise UsageError(f"no such file: {path}")
     suffix = os.path.splitext(path)[1].lower()
     if suffix == ".npz":
-        with np.load(path, allow_pickle=False) as data:
-            if "X" not in data or (need_labels and "y" not in data):
+        with np.load(path, allow_pickle=False) as arrays:
+            keys = set(arrays.files)
+            prefix = "" if "X" in keys else "_train" if "X_train" in keys else None
+            if prefix is None or (need_labels and f"y{prefix}" not in keys):
                 raise UsageError(
-                    f"{path} must hold arrays named X and y; it has "
-                    f"{', '.join(data.files) or 'none'}"
+                    f"{path} must hold arrays named X and y (or X_train and "
+                    f"y_train); it has {', '.join(sorted(keys)) or 'none'}"
                 )
-            X = np.asarray(data["X"], dtype=float)
-            y = np.asarray(data["y"]) if "y" in data else None
-        return X.reshape(X.shape[0], -1), y, None
+            X = np.asarray(arrays[f"X{prefix}"], dtype=float)
+            if f"y{prefix}" in keys:
+                data.y = np.asarray(arrays[f"y{prefix}"])
+            if prefix and {"X_test", "y_test"} <= keys:
+                X_test = np.asarray(arrays["X_test"], dtype=float)
+                data.X_test = X_test.reshape(X_test.shape[0], -1)
+                data.y_test = np.asarray(arrays["y_test"])
+        if X.ndim in (3, 4):
+            data.image_shape = X.shape[1:]
+        data.X = X.reshape(X.shape[0], -1)
+        return data
     if suffix != ".csv":
         raise UsageError(f"{path}: expected a .csv or .npz file")
     import pandas as pd
@@ -234,18 +251,19 @@ def load_data(path, target=None, *, need_labels=True):
         raise UsageError(
             f"column {target!r} is not in {path}; columns: {', '.join(frame.columns)}"
         )
-    y = None
     if target is not None:
         labels = frame.pop(target)
         if need_labels:
             keep = labels.notna().to_numpy()
             frame, labels = frame[keep], labels[keep]
-            y = labels.to_numpy()
+            data.y = labels.to_numpy()
         else:
             filled = labels.astype(object).where(labels.notna(), None).to_numpy()
-            y = _as_int_labels(filled)
-    X = pd.get_dummies(frame, dtype=float).to_numpy(dtype=float)
-    return X, y, list(pd.get_dummies(frame).columns)
+            data.y = _as_int_labels(filled)
+    dummies = pd.get_dummies(frame, dtype=float)
+    data.X = dummies.to_numpy(dtype=float)
+    data.feature_names = list(dummies.columns)
+    return data
 
 
 def _as_int_labels(values):
@@ -272,6 +290,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser():
+    from .strategies import available_strategies
+
     parser = _Parser(
         prog="skal",
         description="Active learning with scikit-learn: compare query strategies "
@@ -293,13 +313,18 @@ def _parser():
         "curves (JSON) and a plot (PNG) to --out. Without --data it runs on "
         "scikit-learn's digits.",
     )
-    c.add_argument("--data", help="a .csv (with --target) or .npz (X, y) file")
+    c.add_argument(
+        "--data",
+        help="a .csv (with --target) or .npz file (X, y; or X_train, y_train, "
+        "X_test, y_test)",
+    )
     c.add_argument("--target", help="label column of the CSV file")
     c.add_argument("--estimator", default="logreg", help=est_help)
     c.add_argument(
         "--strategies",
         default=DEFAULT_STRATEGIES,
-        help="comma-separated strategy names (default: %(default)s)",
+        help="comma-separated strategy names, from: "
+        f"{', '.join(available_strategies())} (default: %(default)s)",
     )
     c.add_argument(
         "--budget",
@@ -407,6 +432,24 @@ def _split_names(text):
     return [s.strip() for s in text.split(",") if s.strip()]
 
 
+def _preflight(learners, X, y, n_initial):
+    """Fit and query each learner once on a few rows: a strategy that needs a
+    signal the model lacks (e.g. a committee's votes) fails here, in one line."""
+    from sklearn.base import clone
+
+    from .datasets import make_pool
+
+    rows = np.random.RandomState(0).permutation(X.shape[0])[:300]
+    y_pool = make_pool(y[rows], min(n_initial, len(rows) - 1), random_state=0)
+    for name, learner in learners.items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                clone(learner).fit(X[rows], y_pool).query(batch_size=1)
+        except TypeError as exc:
+            raise UsageError(f"strategy {name!r} cannot run here: {exc}") from None
+
+
 def _compare(args):
     from sklearn.exceptions import ConvergenceWarning
     from threadpoolctl import threadpool_limits
@@ -424,12 +467,17 @@ def _compare(args):
             f"available: {', '.join(known)}"
         )
     estimator = make_estimator(args.estimator)
-    X, y, _ = load_data(args.data, args.target)
-    n_train = X.shape[0] - math.ceil(0.25 * X.shape[0])
+    data = load_data(args.data, args.target)
+    X, y = data.X, data.y
+    if data.X_test is not None:
+        n_train, held = X.shape[0], f"{data.X_test.shape[0]} test rows apart"
+    else:
+        n_train = X.shape[0] - math.ceil(0.25 * X.shape[0])
+        held = f"{X.shape[0]} rows, a quarter held out for testing"
     if args.budget > n_train:
         raise UsageError(
             f"--budget {args.budget} is larger than the {n_train} training rows "
-            f"({X.shape[0]} rows, a quarter held out for testing)"
+            f"({held})"
         )
     if args.initial > args.budget:
         raise UsageError(f"--initial {args.initial} is larger than --budget")
@@ -437,6 +485,7 @@ def _compare(args):
         s: ActiveLearner(estimator, query_strategy=s, batch_size=args.batch_size)
         for s in strategies
     }
+    _preflight(learners, X, y, args.initial)
     with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
         # tiny labeled sets: models such as the MLP often stop before converging
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -444,6 +493,8 @@ def _compare(args):
             learners,
             X,
             y,
+            X_test=data.X_test,
+            y_test=data.y_test,
             budget=args.budget,
             batch_size=args.batch_size,
             n_initial=args.initial,
@@ -453,10 +504,13 @@ def _compare(args):
             progress=not args.quiet,
         )
     data_name = os.path.basename(args.data) if args.data else "digits"
+    rows = f"{X.shape[0]} rows"
+    if data.X_test is not None:
+        rows += f" + {data.X_test.shape[0]} test rows"
+    repeats = f"{args.repeats} repeat{'s' if args.repeats != 1 else ''}"
     print(
-        f"{data_name}: {X.shape[0]} rows, {args.estimator}, budget {args.budget}, "
-        f"batch {args.batch_size}, {args.repeats} repeat"
-        f"{'s' if args.repeats != 1 else ''} (test accuracy)"
+        f"{data_name}: {rows}, {args.estimator}, budget {args.budget}, "
+        f"batch {args.batch_size}, {repeats} (test accuracy)"
     )
     print(result.table(args.target_score))
     os.makedirs(args.out, exist_ok=True)
@@ -471,7 +525,7 @@ def _compare(args):
     except ImportError:
         print("plot skipped: install matplotlib (pip install skal[plot])")
         return 0
-    ax = result.plot(title=f"{data_name}, {args.estimator}: {args.repeats} repeats")
+    ax = result.plot(title=f"{data_name}, {args.estimator}: {repeats}")
     png_path = os.path.join(args.out, "compare.png")
     ax.figure.tight_layout()
     ax.figure.savefig(png_path, dpi=110)
@@ -491,10 +545,10 @@ def _label(args):
             f"{', '.join(available_strategies())}"
         )
     estimator = make_estimator(args.estimator)
-    X, y, names = load_data(args.data, args.target, need_labels=False)
+    data = load_data(args.data, args.target, need_labels=False)
+    X, y, names, image_shape = data.X, data.y, data.feature_names, data.image_shape
     if args.data == "digits":
-        y = None
-    image_shape = (8, 8) if args.data == "digits" else None
+        y = None  # label them yourself
     if args.image_shape:
         try:
             image_shape = tuple(int(v) for v in args.image_shape.lower().split("x"))
@@ -572,6 +626,9 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `skal compare | head`
+        sys.stdout = open(os.devnull, "w")
+        return 141
 
 
 if __name__ == "__main__":

@@ -168,6 +168,11 @@ def test_compare_on_csv_and_npz_with_other_estimators(iris_files, capsys):
             "does not match the 4 features",
         ),
         (["frobnicate"], "invalid choice"),
+        (
+            ["compare", "--estimator", "sklearn.svm:LinearSVC"],
+            "strategy 'entropy' cannot run here: UncertaintySampling() needs "
+            "predict_proba, which LinearSVC does not provide.",
+        ),
     ],
 )
 def test_bad_arguments_get_one_line_and_status_2(argv, message, iris_files, capsys):
@@ -240,3 +245,53 @@ def test_real_process_exit_status():
     )
     assert proc.returncode == 2
     assert proc.stderr == "skal compare: error: no such file: nowhere.npz\n"
+
+
+@pytest.mark.filterwarnings("ignore:Only one class")
+def test_npz_with_a_train_test_split_of_images(tmp_path, capsys, monkeypatch):
+    from sklearn.datasets import load_digits
+
+    images = load_digits().images
+    target = load_digits().target
+    path = tmp_path / "split.npz"
+    np.savez(
+        path,
+        X_train=images[:1000],
+        y_train=target[:1000],
+        X_test=images[1000:1300],
+        y_test=target[1000:1300],
+    )
+    argv = [
+        "compare",
+        "--data",
+        str(path),
+        "--budget",
+        "30",
+        "--batch-size",
+        "10",
+        "--repeats",
+        "1",
+        "--strategies",
+        "margin",
+        "--out",
+        str(tmp_path / "o"),
+        "--quiet",
+    ]
+    assert main(argv) == 0
+    assert "split.npz: 1000 rows + 300 test rows" in capsys.readouterr().out
+    scores = Comparison.load(tmp_path / "o" / "curves.json")["margin"].repeats[0]
+    correct = np.array(scores["score"]) * 300  # k correct of the 300 test rows
+    np.testing.assert_allclose(correct, np.round(correct), atol=1e-9)
+    # skal label draws the 8x8 images without --image-shape
+    answers = iter(["4", "q"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    unlabeled = tmp_path / "images.npz"
+    np.savez(unlabeled, X=images[:50])
+    assert (
+        main(
+            ["label", "--data", str(unlabeled), "--journal", str(tmp_path / "j.jsonl")]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "@@" in out and "x0 =" not in out
