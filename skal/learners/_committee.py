@@ -172,12 +172,8 @@ class _CommitteeMixin:
         return names, fitted
 
     def _member_tags(self):
-        members = (
-            [est for _, est in self.estimators]
-            if self.estimators is not None
-            else [self.estimator]
-        )
-        return [get_tags(est) for est in members if est is not None]
+        members = [est for _, est in self._named_members()] + [self.estimator]
+        return [get_tags(e) for e in members if hasattr(e, "__sklearn_tags__")]
 
     def __sklearn_tags__(self):
         tags = super(BaseLearner, self).__sklearn_tags__()  # not the single inner one
