@@ -59,7 +59,12 @@ ax.legend(loc="lower left")
 
 # %%
 # The same with a bagged committee of regression trees: its spread is the
-# disagreement of the members, largest between and beyond the labels.
+# disagreement of the members, largest between labels where the bootstrap
+# samples put their splits differently. Trees extrapolate with a constant,
+# so beyond the last label all members agree and the committee never asks
+# there (right of x = 8.5): a committee is only as good as its members'
+# disagreement where data are missing. Mixing model families, or greedy
+# sampling, covers such regions.
 committee = CommitteeRegressor(
     estimator=DecisionTreeRegressor(max_depth=3), n_members=8, random_state=0
 ).fit(X, y_pool)
