@@ -69,6 +69,14 @@ class QueryByCommittee(ScoreStrategy):
     max_candidates : int, default=None
         Score only a random subsample of this many pool samples.
 
+    Notes
+    -----
+    Vote entropy and the variation ratio need only the members' votes. They
+    are counted from ``learner.member_votes`` (each member's ``predict``)
+    when the learner has it, else from the argmax of the stack, through how
+    many members share each member's vote: no ``(n_samples, n_classes)``
+    count matrix and no logarithm per sample.
+
     See Also
     --------
     skal.Committee : A learner that provides ``predict_proba_samples``.
@@ -120,6 +128,8 @@ class QueryByCommittee(ScoreStrategy):
             _FROM_VOTES.get(self.measure) if isinstance(self.measure, str) else None
         )
         if from_votes is not None and hasattr(learner, "member_votes"):
-            # Fast path: each member's argmax as it comes, no probability stack.
+            # Fast path: each member's own vote, no probability stack.
             return lambda X: from_votes(learner.member_votes(X))
+        if from_votes is not None:
+            return lambda X: from_votes(samples(X).argmax(axis=2))
         return lambda X: measure(samples(X))

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn.base import BaseEstimator
 
 from skal.strategies import (
     GreedySampling,
@@ -67,3 +68,26 @@ def test_select_top_k_with_huge_tie_blocks_matches_brute_force(top_share):
     assert len(set(idx.tolist())) == k
     np.testing.assert_array_equal(scores[idx], np.sort(scores)[::-1][:k])
     np.testing.assert_array_equal(idx, select_top_k(scores, k, random_state=0))
+
+
+class _StackOnly(BaseEstimator):
+    """A learner with member probabilities but no member_votes (like MC dropout)."""
+
+    def __init__(self, stack=None):
+        self.stack = stack
+
+    def predict_proba_samples(self, X):
+        return self.stack[:, np.asarray(X)[:, 0].astype(int)]
+
+
+@pytest.mark.parametrize("measure", ["vote_entropy", "variation_ratio", "bald"])
+def test_stack_only_learner_scores_equal_pure_functions(measure):
+    from skal.strategies._disagreement import DISAGREEMENTS
+
+    rng = np.random.RandomState(3)
+    stack = rng.dirichlet(np.full(3, 0.5), size=(6, 50))
+    learner = _StackOnly(stack)
+    X = np.arange(50).reshape(-1, 1)
+    np.testing.assert_allclose(
+        QueryByCommittee(measure).scores(learner, X), DISAGREEMENTS[measure](stack)
+    )
