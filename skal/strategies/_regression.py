@@ -7,7 +7,7 @@ from sklearn.base import is_regressor
 from sklearn.metrics import pairwise_distances_argmin_min, pairwise_distances_chunked
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_array
-from sklearn.utils.extmath import row_norms
+from sklearn.utils.extmath import row_norms, safe_sparse_dot
 
 from ..utils import score_in_chunks, take_rows
 from ._base import BaseStrategy, ScoreStrategy, require_signal
@@ -183,8 +183,8 @@ class GreedySampling(BaseStrategy):
             scores.append(dist[j])
             new = np.ones_like(dist)
             if use_x:
-                z = Z[j]
-                gap = sq_norms - 2.0 * np.asarray(Z @ z.T).ravel() + sq_norms[j]
+                cross = safe_sparse_dot(Z, Z[j].T, dense_output=True)
+                gap = sq_norms - 2.0 * np.asarray(cross).ravel() + sq_norms[j]
                 new *= np.sqrt(np.maximum(gap, 0.0))
             if use_y:
                 new *= np.abs(f - f[j])

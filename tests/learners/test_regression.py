@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.datasets import load_diabetes, load_iris
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF
@@ -75,6 +76,10 @@ def test_gsx_batch_equals_brute_force_greedy():
         ref.append(chosen[-1])
     np.testing.assert_array_equal(idx, chosen)
     assert np.all(np.diff(scores) <= 1e-12)
+    sparse = _learner(Ridge(), "gsx", batch_size=6).fit(sp.csr_matrix(X), y)
+    idx_sparse, scores_sparse = sparse.query(return_scores=True)
+    np.testing.assert_array_equal(idx_sparse, chosen)
+    np.testing.assert_allclose(scores_sparse, scores)
 
 
 def test_gsy_and_igs_on_a_hand_example():
