@@ -5,7 +5,7 @@ from numbers import Integral
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
-from sklearn.utils import get_tags
+from sklearn.utils import check_array, get_tags
 
 from ..utils import take_rows
 from ._base import BaseLearner
@@ -156,6 +156,15 @@ class _CommitteeMixin:
         names, members, bootstrap = self._member_templates()
         _seed_members(members, self._rng, overwrite=self.estimator is not None)
         n_rows = y.shape[0]
+        if (
+            bootstrap
+            and isinstance(X, np.ndarray)
+            and X.dtype == object
+            and not any(t.input_tags.string for t in self._member_tags())
+        ):
+            # Each member sees only its bootstrap rows: check every row once, so
+            # a bad value is reported whichever rows were drawn.
+            X = check_array(X, ensure_all_finite=False, allow_nd=True)
         draws = (
             self._draw_rows(n_rows, len(members), y if classify else None)
             if bootstrap
