@@ -1,6 +1,7 @@
 """Query by committee: score samples by the disagreement of many opinions."""
 
 import numpy as np
+from sklearn.base import is_regressor
 
 from ._base import ScoreStrategy, require_signal
 from ._disagreement import DISAGREEMENTS
@@ -114,6 +115,12 @@ class QueryByCommittee(ScoreStrategy):
             raise ValueError(
                 f"Unknown disagreement measure {self.measure!r}; choose one of "
                 f"{sorted(DISAGREEMENTS)} or pass a callable."
+            )
+        if is_regressor(learner):
+            raise TypeError(
+                f"{self!r} measures disagreement between class probabilities; for "
+                "a regressor (or skal.CommitteeRegressor) use query_strategy='std', "
+                "the spread of the predictions."
             )
         samples = require_signal(
             learner,
