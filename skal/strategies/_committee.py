@@ -70,6 +70,11 @@ class QueryByCommittee(ScoreStrategy):
     max_candidates : int, default=None
         Score only a random subsample of this many pool samples.
 
+    See Also
+    --------
+    skal.Committee : A learner that provides ``predict_proba_samples``.
+    skal.strategies.vote_entropy : The default measure as a function.
+
     Notes
     -----
     Vote entropy and the variation ratio need only the members' votes. They
@@ -77,11 +82,6 @@ class QueryByCommittee(ScoreStrategy):
     when the learner has it, else from the argmax of the stack, through how
     many members share each member's vote: no ``(n_samples, n_classes)``
     count matrix and no logarithm per sample.
-
-    See Also
-    --------
-    skal.Committee : A learner that provides ``predict_proba_samples``.
-    skal.strategies.vote_entropy : The default measure as a function.
 
     Examples
     --------

@@ -145,7 +145,13 @@ class GreedySampling(BaseStrategy):
 
     @property
     def needs_model(self):
-        """Whether a fitted model is needed: only GSx can start from no labels."""
+        """Tell whether a fitted model is needed: only GSx starts from no labels.
+
+        Returns
+        -------
+        needs_model : bool
+            False for ``space="x"``.
+        """
         return self.space != "x"
 
     def _query(self, learner, X_pool, batch_size, rng):
