@@ -1,206 +1,31 @@
 """Committees of models: members fitted in parallel, the stack of their opinions."""
 
 import warnings
-from numbers import Integral
 
 import numpy as np
-from joblib import Parallel, delayed
-from sklearn.base import clone
 from sklearn.dummy import DummyClassifier
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils import ClassifierTags, check_array, get_tags
+from sklearn.utils import ClassifierTags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils import num_rows, take_rows
+from ..utils import num_rows
 from ._base import BaseLearner
-
-_SEED_MAX = np.iinfo(np.int32).max
-
-
-def _fit_member(estimator, X, y, rows):
-    if rows is not None:
-        X, y = take_rows(X, rows), y[rows]
-    return estimator.fit(X, y)
-
-
-def _seed_members(members, rng, *, overwrite):
-    """Give each member's ``random_state`` parameters a seed drawn from ``rng``."""
-    for est in members:
-        params = est.get_params(deep=True)
-        keys = [
-            k for k in params if k == "random_state" or k.endswith("__random_state")
-        ]
-        seeds = {
-            k: int(rng.randint(_SEED_MAX))
-            for k in keys
-            if overwrite or params[k] is None
-        }
-        if seeds:
-            est.set_params(**seeds)
-    return members
-
-
-class _CommitteeMixin:
-    """Members, nested parameters, bootstrap draws and the parallel fit."""
-
-    # teach always refits every member on fresh bootstrap draws.
-    warm_start = False
-
-    # ----------------------------------------------------- nested parameters
-    def _named_members(self):
-        pairs = self.estimators if isinstance(self.estimators, (list, tuple)) else []
-        return [
-            p
-            for p in pairs
-            if isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str)
-        ]
-
-    def get_params(self, deep=True):
-        """Get parameters, with each member's as ``<name>__<param>``.
-
-        Parameters
-        ----------
-        deep : bool, default=True
-            Also return the members and their parameters.
-
-        Returns
-        -------
-        params : dict
-            Parameter names mapped to their values.
-        """
-        params = super().get_params(deep=deep)
-        if deep:
-            for name, est in self._named_members():
-                params[name] = est
-                if hasattr(est, "get_params"):
-                    for key, value in est.get_params(deep=True).items():
-                        params[f"{name}__{key}"] = value
-        return params
-
-    def set_params(self, **params):
-        """Set parameters; ``<name>=est`` replaces a member, ``<name>__p`` tunes it.
-
-        Parameters
-        ----------
-        **params : dict
-            Parameters of the committee, of ``estimator`` or of a member.
-
-        Returns
-        -------
-        self : object
-            The committee.
-        """
-        if "estimators" in params:
-            self.estimators = params.pop("estimators")
-        names = [name for name, _ in self._named_members()]
-        for name in [key for key in params if key in names]:
-            value = params.pop(name)
-            self.estimators = [
-                (n, value if n == name else est) for n, est in self.estimators
-            ]
-        return super().set_params(**params)
-
-    # ------------------------------------------------------------ members
-    def _member_templates(self):
-        """Return ``(names, unfitted members, bootstrap)`` after validation."""
-        if (self.estimators is None) == (self.estimator is None):
-            raise ValueError(
-                f"{type(self).__name__} needs exactly one of estimators=[(name, "
-                "estimator), ...] (a heterogeneous committee) or estimator=... with "
-                "n_members (a bagged committee)."
-            )
-        if self.bootstrap not in ("auto", True, False):
-            raise ValueError(
-                f"bootstrap must be 'auto', True or False, got {self.bootstrap!r}."
-            )
-        if self.estimators is not None:
-            pairs = list(self.estimators)
-            if not pairs or not all(
-                isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str)
-                for p in pairs
-            ):
-                raise ValueError(
-                    "estimators must be a non-empty list of (name, estimator) tuples."
-                )
-            names = [name for name, _ in pairs]
-            reserved = set(self._get_param_names())
-            bad = [n for n in names if "__" in n or n in reserved]
-            if len(set(names)) != len(names) or bad:
-                raise ValueError(
-                    f"Member names must be unique, contain no '__' and differ from "
-                    f"the parameter names; got {names}."
-                )
-            members = [clone(est) for _, est in pairs]
-            return names, members, self.bootstrap is True
-        n = self.n_members
-        if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
-            raise ValueError(f"n_members must be an int >= 1, got {n!r}.")
-        names = [f"member{i}" for i in range(n)]
-        members = [clone(self.estimator) for _ in names]
-        return names, members, self.bootstrap in ("auto", True)
-
-    def _draw_rows(self, n_rows, n_members, y_stratify):
-        """Draw one bootstrap sample per member from the learner's generator.
-
-        For classifiers (``y_stratify`` given) a draw with a single class is
-        redrawn, up to 10 times, before the member gets all rows.
-        """
-        draws = []
-        for _ in range(n_members):
-            rows = None
-            for _ in range(10):
-                cand = self._rng.randint(n_rows, size=n_rows)
-                if y_stratify is None or np.unique(y_stratify[cand]).shape[0] > 1:
-                    rows = cand
-                    break
-            draws.append(rows)
-        return draws
-
-    def _fit_members(self, X, y, *, classify):
-        names, members, bootstrap = self._member_templates()
-        _seed_members(members, self._rng, overwrite=self.estimator is not None)
-        n_rows = y.shape[0]
-        if (
-            bootstrap
-            and isinstance(X, np.ndarray)
-            and X.dtype == object
-            and not any(t.input_tags.string for t in self._member_tags())
-        ):
-            # Each member sees only its bootstrap rows: check every row once, so
-            # a bad value is reported whichever rows were drawn.
-            X = check_array(X, ensure_all_finite=False, allow_nd=True)
-        draws = (
-            self._draw_rows(n_rows, len(members), y if classify else None)
-            if bootstrap
-            else [None] * len(members)
-        )
-        fitted = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_member)(est, X, y, rows) for est, rows in zip(members, draws)
-        )
-        return names, fitted
-
-    def _member_tags(self):
-        members = (
-            [est for _, est in self.estimators]
-            if self.estimators is not None
-            else [self.estimator]
-        )
-        return [get_tags(est) for est in members if est is not None]
-
-    def __sklearn_tags__(self):
-        tags = super(BaseLearner, self).__sklearn_tags__()  # not the single inner one
-        inner = self._member_tags()
-        tags.input_tags.sparse = bool(inner) and all(t.input_tags.sparse for t in inner)
-        tags.input_tags.allow_nan = bool(inner) and all(
-            t.input_tags.allow_nan for t in inner
-        )
-        tags.target_tags.required = True
-        return tags
+from ._committee_base import _CommitteeMixin
 
 
 class _Members:
-    """The fitted members of a classifier committee (its ``estimator_``)."""
+    """Hold the fitted members of a classifier committee (its ``estimator_``).
+
+    Parameters
+    ----------
+    names : list of str
+        Member names.
+    estimators : list of estimator objects
+        Fitted members (on encoded labels).
+    classes : ndarray of shape (n_classes,)
+        The original class labels.
+    """
 
     def __init__(self, names, estimators, classes):
         self.names = names
@@ -222,6 +47,12 @@ class _Members:
                 out.fill(0.0)
                 out[:, seen] = proba
         return stack
+
+    def member_votes(self, X):
+        votes = np.empty((len(self.estimators_), num_rows(X)), dtype=np.intp)
+        for out, est in zip(votes, self.estimators_):
+            out[...] = est.predict(X)  # members are fitted on encoded labels
+        return votes
 
     def predict_proba(self, X):
         return self.predict_proba_samples(X).mean(axis=0)
@@ -386,6 +217,27 @@ class Committee(_CommitteeMixin, BaseLearner):
         X = self._check_fitted_X(X)
         return self.estimator_.predict_proba_samples(X)
 
+    def member_votes(self, X):
+        """Return each member's vote: the column of ``classes_`` it predicts.
+
+        A member votes with its own ``predict`` (as in Dagan & Engelson 1995,
+        modAL and scikit-activeml), which for scikit-learn classifiers is the
+        argmax of its probabilities, i.e. ``predict_proba_samples(X).argmax(
+        axis=2)``, at the cost of one prediction and no probability stack.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame
+            Samples.
+
+        Returns
+        -------
+        votes : ndarray of int of shape (n_members, n_samples)
+            Indices into ``classes_``.
+        """
+        X = self._check_fitted_X(X)
+        return self.estimator_.member_votes(X)
+
     def predict_proba(self, X):
         """Return the consensus: the members' mean class probabilities.
 
@@ -436,7 +288,13 @@ class Committee(_CommitteeMixin, BaseLearner):
 
     @available_if(lambda self: False)
     def decision_function(self, X):
-        """Not available: a committee predicts probabilities."""
+        """Not available: a committee predicts probabilities.
+
+        Parameters
+        ----------
+        X : array-like
+            Samples.
+        """
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

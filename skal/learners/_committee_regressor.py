@@ -6,11 +6,19 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils import num_rows
 from ._base import BaseLearner
-from ._committee import _CommitteeMixin
+from ._committee_base import _CommitteeMixin
 
 
 class _RegressionMembers:
-    """The fitted members of a regression committee (its ``estimator_``)."""
+    """Hold the fitted members of a regression committee (its ``estimator_``).
+
+    Parameters
+    ----------
+    names : list of str
+        Member names.
+    estimators : list of estimator objects
+        Fitted members.
+    """
 
     def __init__(self, names, estimators):
         self.names = names

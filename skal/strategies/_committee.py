@@ -1,7 +1,49 @@
 """Query by committee: score samples by the disagreement of many opinions."""
 
+import numpy as np
+from sklearn.base import is_regressor
+
 from ._base import ScoreStrategy, require_signal
 from ._disagreement import DISAGREEMENTS
+
+
+def _agreement(votes):
+    """Return, per member and sample, how many members cast the same vote.
+
+    ``O(n_members**2)`` comparisons of ``(n_samples,)`` integer rows: no
+    ``(n_samples, n_classes)`` array is built.
+    """
+    n_members = votes.shape[0]
+    agree = np.ones(votes.shape, dtype=np.intp)
+    for i in range(n_members):
+        for j in range(i + 1, n_members):
+            same = votes[i] == votes[j]
+            agree[i] += same
+            agree[j] += same
+    return agree
+
+
+def _vote_entropy_from_votes(votes):
+    """Vote entropy as ``sum_m -log(agree_m / M) / M`` with a lookup table.
+
+    A class with ``c`` votes contributes ``-(c/M) log(c/M)``, i.e.
+    ``-log(c/M) / M`` for each of its ``c`` voters.
+    """
+    n_members = votes.shape[0]
+    table = np.zeros(n_members + 1)
+    table[1:] = -np.log(np.arange(1, n_members + 1) / n_members) / n_members
+    return table[_agreement(votes)].sum(axis=0)
+
+
+def _variation_ratio_from_votes(votes):
+    return 1.0 - _agreement(votes).max(axis=0) / votes.shape[0]
+
+
+#: Vote-based measures computed from the members' votes alone.
+_FROM_VOTES = {
+    "vote_entropy": _vote_entropy_from_votes,
+    "variation_ratio": _variation_ratio_from_votes,
+}
 
 
 class QueryByCommittee(ScoreStrategy):
@@ -32,6 +74,14 @@ class QueryByCommittee(ScoreStrategy):
     --------
     skal.Committee : A learner that provides ``predict_proba_samples``.
     skal.strategies.vote_entropy : The default measure as a function.
+
+    Notes
+    -----
+    Vote entropy and the variation ratio need only the members' votes. They
+    are counted from ``learner.member_votes`` (each member's ``predict``)
+    when the learner has it, else from the argmax of the stack, through how
+    many members share each member's vote: no ``(n_samples, n_classes)``
+    count matrix and no logarithm per sample.
 
     Examples
     --------
@@ -66,6 +116,12 @@ class QueryByCommittee(ScoreStrategy):
                 f"Unknown disagreement measure {self.measure!r}; choose one of "
                 f"{sorted(DISAGREEMENTS)} or pass a callable."
             )
+        if is_regressor(learner):
+            raise TypeError(
+                f"{self!r} measures disagreement between class probabilities; for "
+                "a regressor (or skal.CommitteeRegressor) use query_strategy='std', "
+                "the spread of the predictions."
+            )
         samples = require_signal(
             learner,
             "predict_proba_samples",
@@ -75,4 +131,12 @@ class QueryByCommittee(ScoreStrategy):
                 "skal.Committee(estimator=..., n_members=5) instead of ActiveLearner."
             ),
         )
+        from_votes = (
+            _FROM_VOTES.get(self.measure) if isinstance(self.measure, str) else None
+        )
+        if from_votes is not None and hasattr(learner, "member_votes"):
+            # Fast path: each member's own vote, no probability stack.
+            return lambda X: from_votes(learner.member_votes(X))
+        if from_votes is not None:
+            return lambda X: from_votes(samples(X).argmax(axis=2))
         return lambda X: measure(samples(X))

@@ -7,7 +7,7 @@ from sklearn.base import is_regressor
 from sklearn.metrics import pairwise_distances_argmin_min, pairwise_distances_chunked
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_array
-from sklearn.utils.extmath import row_norms
+from sklearn.utils.extmath import row_norms, safe_sparse_dot
 
 from ..utils import score_in_chunks, take_rows
 from ._base import BaseStrategy, ScoreStrategy, require_signal
@@ -110,6 +110,9 @@ class GreedySampling(BaseStrategy):
     prediction as its output), so a batch spreads out. The state is one
     distance per pool sample, updated in O(n) per pick. Distances are taken
     after a ``Pipeline``'s transform steps (e.g. a scaler), else on ``X``.
+    With no labels yet, GSx starts, as in the paper, from the sample closest
+    to the pool's centroid (its score is NaN), so ``initial_strategy="gsx"``
+    works in simulation.
 
     Parameters
     ----------
@@ -140,54 +143,83 @@ class GreedySampling(BaseStrategy):
         self.space = space
         self.max_candidates = max_candidates
 
+    @property
+    def needs_model(self):
+        """Tell whether a fitted model is needed: only GSx starts from no labels.
+
+        Returns
+        -------
+        needs_model : bool
+            False for ``space="x"``.
+        """
+        return self.space != "x"
+
     def _query(self, learner, X_pool, batch_size, rng):
         if self.space not in _SPACES:
             raise ValueError(
                 f"space must be 'x' (GSx), 'y' (GSy) or 'xy' (iGS), got {self.space!r}."
             )
         use_x, use_y = "x" in self.space, "y" in self.space
+        mask = getattr(learner, "labeled_mask_", None)
+        cold = mask is None or not np.any(mask)
+        if cold and use_y:
+            raise ValueError(
+                f"{self!r} ({_SPACES[self.space]}) needs a fitted regressor and "
+                "labeled targets; to start from no labels use "
+                "initial_strategy='gsx' (Wu et al.'s initialisation)."
+            )
         if use_y and not is_regressor(learner):
             raise TypeError(
                 f"{self!r} ({_SPACES[self.space]}) measures distances between "
                 "predicted and labeled targets, so it needs a regressor; use "
                 "GreedySampling('x') (GSx) for a classifier."
             )
-        labeled = learner.labeled_mask_
         if use_x:
             Z = _features(learner, X_pool)
-            Z_lab = _features(learner, take_rows(learner.X_, labeled))
             sq_norms = row_norms(Z, squared=True)
         if use_y:
             f = score_in_chunks(
                 learner.predict, X_pool, n_jobs=getattr(learner, "n_jobs", None)
             ).astype(float)
-            y_lab = np.asarray(learner.y_[labeled], dtype=float)
-        if self.space == "x":
+            y_lab = np.asarray(learner.y_[mask], dtype=float)
+        chosen, scores = [], []
+        if cold:
+            # Wu et al.: the first sample is the one closest to the pool's centroid.
+            centre = np.asarray(Z.mean(axis=0)).reshape(1, -1)
+            j = int(pairwise_distances_argmin_min(centre, Z)[0][0])
+            chosen.append(j)
+            scores.append(np.nan)
+            dist = np.full(Z.shape[0], np.inf)
+        elif self.space == "x":
+            Z_lab = _features(learner, take_rows(learner.X_, mask))
             dist = pairwise_distances_argmin_min(Z, Z_lab)[1]
         elif self.space == "y":
             dist = _nearest_gap(f, np.sort(y_lab))
         else:
             parts = pairwise_distances_chunked(
                 Z,
-                Z_lab,
+                _features(learner, take_rows(learner.X_, mask)),
                 reduce_func=lambda D, start: (
                     D * np.abs(f[start : start + D.shape[0], None] - y_lab)
                 ).min(axis=1),
             )
             dist = np.concatenate(list(parts))
         dist = np.asarray(dist, dtype=float)
-        chosen, scores = [], []
-        for _ in range(batch_size):
+        while True:
+            if chosen:
+                j = chosen[-1]
+                new = np.ones_like(dist)
+                if use_x:
+                    cross = safe_sparse_dot(Z, Z[j].T, dense_output=True)
+                    gap = sq_norms - 2.0 * np.asarray(cross).ravel() + sq_norms[j]
+                    new *= np.sqrt(np.maximum(gap, 0.0))
+                if use_y:
+                    new *= np.abs(f - f[j])
+                np.minimum(dist, new, out=dist)
+                dist[chosen] = -np.inf
+            if len(chosen) == batch_size:
+                break
             j = select_top_k(dist, 1, rng)[0]
             chosen.append(j)
             scores.append(dist[j])
-            new = np.ones_like(dist)
-            if use_x:
-                z = Z[j]
-                gap = sq_norms - 2.0 * np.asarray(Z @ z.T).ravel() + sq_norms[j]
-                new *= np.sqrt(np.maximum(gap, 0.0))
-            if use_y:
-                new *= np.abs(f - f[j])
-            np.minimum(dist, new, out=dist)
-            dist[j] = -np.inf
         return np.asarray(chosen, dtype=np.intp), np.asarray(scores)
