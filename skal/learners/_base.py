@@ -1,6 +1,7 @@
 """Labeled-set bookkeeping, the query template and masked scoring for learners."""
 
 import copy
+import inspect
 import time
 import warnings
 from numbers import Integral
@@ -272,11 +273,10 @@ class BaseLearner(MetaEstimatorMixin, BaseEstimator):
             if remaining <= 0 or rest.shape[0] == 0:
                 break
             start = time.perf_counter()
-            idx, _ = self._query_rows(
-                take_rows(X, rest), min(self.batch_size, remaining)
+            new, _ = self._query_rows(
+                X, min(self.batch_size, remaining), candidates=rest
             )
             query_seconds = time.perf_counter() - start
-            new = rest[idx]
             acquired[new] = True
         self.y_ = y.copy()
         try:
@@ -298,10 +298,22 @@ class BaseLearner(MetaEstimatorMixin, BaseEstimator):
             return RandomSampling()
         return self.query_strategy_
 
-    def _query_rows(self, X_pool, batch_size):
-        batch_size = check_batch_size(batch_size, num_rows(X_pool))
+    def _query_rows(self, X_pool, batch_size, candidates=None):
+        """Query ``X_pool`` (or its ``candidates`` rows); positions in ``X_pool``."""
+        n = num_rows(X_pool) if candidates is None else candidates.shape[0]
+        batch_size = check_batch_size(batch_size, n)
         strategy = self._query_strategy()
-        idx, scores = strategy.query(self, X_pool, batch_size, random_state=self._rng)
+        query = strategy.query
+        if candidates is None:
+            idx, scores = query(self, X_pool, batch_size, random_state=self._rng)
+        elif "candidates" in inspect.signature(query).parameters:
+            idx, scores = query(
+                self, X_pool, batch_size, random_state=self._rng, candidates=candidates
+            )
+        else:  # a strategy with its own query(): hand it the candidate rows
+            sub = take_rows(X_pool, candidates)
+            idx, scores = query(self, sub, batch_size, random_state=self._rng)
+            idx = candidates[np.asarray(idx, dtype=np.intp)]
         return np.asarray(idx, dtype=np.intp), np.asarray(scores, dtype=float)
 
     def query(self, X_pool=None, batch_size=None, return_scores=False):
@@ -335,8 +347,7 @@ class BaseLearner(MetaEstimatorMixin, BaseEstimator):
                     "The pool is empty: every row of the last fit is labeled. Pass "
                     "X_pool to query other samples."
                 )
-            idx, scores = self._query_rows(take_rows(self.X_, pool), batch_size)
-            idx = pool[idx]
+            idx, scores = self._query_rows(self.X_, batch_size, candidates=pool)
             self._last_query = (idx, time.perf_counter() - start)
         else:
             X_pool = self._check_X(X_pool, reset=False)

@@ -104,7 +104,7 @@ class BaseStrategy(BaseEstimator):
 
     needs_model = True
 
-    def query(self, learner, X_pool, batch_size, *, random_state=None):
+    def query(self, learner, X_pool, batch_size, *, random_state=None, candidates=None):
         """Choose ``batch_size`` samples of ``X_pool`` for labeling.
 
         Parameters
@@ -114,9 +114,13 @@ class BaseStrategy(BaseEstimator):
         X_pool : array-like, sparse matrix or DataFrame
             Candidate samples.
         batch_size : int
-            Number of samples to choose; at most ``len(X_pool)``.
+            Number of samples to choose; at most the number of candidates.
         random_state : int, RandomState instance or None, default=None
             Seeds subsampling and tie-breaking.
+        candidates : array-like of int, default=None
+            Choose only among these rows of ``X_pool`` (``None``: all rows).
+            Strategies that score rows one by one read them chunk by chunk,
+            so the candidates are never copied out of ``X_pool`` at once.
 
         Returns
         -------
@@ -126,15 +130,21 @@ class BaseStrategy(BaseEstimator):
             The strategy's score of each chosen sample.
         """
         rng = check_random_state(random_state)
-        n = num_rows(X_pool)
+        rows = None if candidates is None else np.asarray(candidates, dtype=np.intp)
+        n = num_rows(X_pool) if rows is None else rows.shape[0]
         max_candidates = _check_max_candidates(getattr(self, "max_candidates", None))
         if max_candidates is not None and n > max_candidates:
             subset = np.sort(rng.choice(n, max_candidates, replace=False))
-            idx, scores = self._query(
-                learner, take_rows(X_pool, subset), min(batch_size, max_candidates), rng
-            )
-            return subset[idx], scores
-        return self._query(learner, X_pool, batch_size, rng)
+            rows = subset if rows is None else rows[subset]
+            batch_size = min(batch_size, max_candidates)
+        if rows is None:
+            return self._query(learner, X_pool, batch_size, rng)
+        return self._query_candidates(learner, X_pool, rows, batch_size, rng)
+
+    def _query_candidates(self, learner, X_pool, rows, batch_size, rng):
+        """Choose among ``rows`` of ``X_pool``; return positions in ``X_pool``."""
+        idx, scores = self._query(learner, take_rows(X_pool, rows), batch_size, rng)
+        return rows[idx], scores
 
     def _query(self, learner, X_pool, batch_size, rng):
         raise NotImplementedError
@@ -163,6 +173,9 @@ class ScoreStrategy(BaseStrategy):
         scores : ndarray of shape (n_samples,)
             The strategy's utility of each sample.
         """
+        return self._chunked_scores(learner, X)
+
+    def _chunked_scores(self, learner, X, rows=None):
         try:
             allow_nan = get_tags(learner).input_tags.allow_nan
         except (AttributeError, TypeError):  # not a scikit-learn estimator
@@ -172,6 +185,7 @@ class ScoreStrategy(BaseStrategy):
             X,
             allow_nan=allow_nan,
             n_jobs=getattr(learner, "n_jobs", None),
+            rows=rows,
         )
 
     def _scorer(self, learner):
@@ -181,6 +195,13 @@ class ScoreStrategy(BaseStrategy):
         scores = self.scores(learner, X_pool)
         idx = select_top_k(scores, batch_size, rng)
         return idx, scores[idx]
+
+    def _query_candidates(self, learner, X_pool, rows, batch_size, rng):
+        if type(self).scores is not ScoreStrategy.scores:  # scores overridden
+            return super()._query_candidates(learner, X_pool, rows, batch_size, rng)
+        scores = self._chunked_scores(learner, X_pool, rows)
+        idx = select_top_k(scores, batch_size, rng)
+        return rows[idx], scores[idx]
 
 
 class RandomSampling(BaseStrategy):

@@ -92,7 +92,9 @@ def _score_chunk(score, X, check_finite):
     return score(X)
 
 
-def score_in_chunks(score, X, *, allow_nan=False, n_jobs=None, chunk_rows=CHUNK_ROWS):
+def score_in_chunks(
+    score, X, *, allow_nan=False, n_jobs=None, chunk_rows=CHUNK_ROWS, rows=None
+):
     """Apply ``score`` to ``X`` chunk by chunk and concatenate the results.
 
     Float inputs are checked for NaN and infinity once per chunk (unless the
@@ -111,11 +113,14 @@ def score_in_chunks(score, X, *, allow_nan=False, n_jobs=None, chunk_rows=CHUNK_
         Number of chunks scored in parallel (joblib); ``None`` means one.
     chunk_rows : int, default=8192
         Rows per chunk.
+    rows : array-like of int, default=None
+        Score only these rows of ``X``, in this order, taking one chunk of
+        them at a time (``None``: every row).
 
     Returns
     -------
     scores : ndarray
-        ``score`` of every row, in order.
+        ``score`` of every (selected) row, in order.
 
     Examples
     --------
@@ -124,23 +129,25 @@ def score_in_chunks(score, X, *, allow_nan=False, n_jobs=None, chunk_rows=CHUNK_
     >>> score_in_chunks(lambda X: X.sum(axis=1), np.ones((5, 2)), chunk_rows=2)
     array([2., 2., 2., 2., 2.])
     """
-    n = num_rows(X)
     check_finite = not allow_nan and _is_float_matrix(X)
+    if rows is not None:
+        rows = np.asarray(rows, dtype=np.intp)
+    n = num_rows(X) if rows is None else rows.shape[0]
     slices = chunk_slices(n, chunk_rows)
-    if len(slices) == 1:
+    if len(slices) == 1 and rows is None:
         return np.asarray(_score_chunk(score, X, check_finite))
 
-    def rows(sl):
-        return (
-            X[sl]
-            if isinstance(X, np.ndarray) or sp.issparse(X)
-            else take_rows(X, np.arange(sl.start, sl.stop))
-        )
+    def take(sl):
+        if rows is not None:
+            return take_rows(X, rows[sl])
+        if isinstance(X, np.ndarray) or sp.issparse(X):
+            return X[sl]
+        return take_rows(X, np.arange(sl.start, sl.stop))
 
     if n_jobs is None or n_jobs == 1:
-        parts = [_score_chunk(score, rows(sl), check_finite) for sl in slices]
+        parts = [_score_chunk(score, take(sl), check_finite) for sl in slices]
     else:
         parts = Parallel(n_jobs=n_jobs)(
-            delayed(_score_chunk)(score, rows(sl), check_finite) for sl in slices
+            delayed(_score_chunk)(score, take(sl), check_finite) for sl in slices
         )
     return np.concatenate([np.asarray(p) for p in parts], axis=0)
