@@ -45,13 +45,13 @@ class DiverseMiniBatch(BaseStrategy):
     beta : float, default=10
         Prefilter size as a multiple of the batch size (``>= 1``).
     n_init : int, default=1
-        k-means restarts.
+        Number of k-means restarts.
     max_candidates : int, default=None
         Score only a random subsample of this many pool samples.
 
     See Also
     --------
-    skal.strategies.KMeansSampling : k-means on the whole pool, unweighted.
+    skal.strategies.KMeansSampling : Unweighted k-means on the whole pool.
 
     Examples
     --------
@@ -238,6 +238,9 @@ class BADGE(BaseStrategy):
     are never formed: ``<g_i, g_j> = <p_i - e_i, p_j - e_j> <h_i, h_j>``, so
     memory is O(n (K + d)), not O(n K d). ``h`` is the learner's embedding
     (a net's penultimate layer, a pipeline's transform, or the features).
+    The k-means++ draws are exact; the pool's distances are updated every
+    32 picks by a matrix product, with rejection sampling in between (see
+    the user guide).
 
     Parameters
     ----------
@@ -329,7 +332,13 @@ class Hybrid(BaseStrategy):
 
     @property
     def needs_model(self):
-        """Whether any combined strategy needs a fitted model."""
+        """Return whether any combined strategy needs a fitted model.
+
+        Returns
+        -------
+        needs_model : bool
+            False only when every strategy can choose without a model.
+        """
         return any(
             getattr(resolve_strategy(s), "needs_model", True) for _, s in self._named()
         )

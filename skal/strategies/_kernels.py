@@ -247,16 +247,38 @@ def greedy_k_center(Za, z_sq, k, d2=None, *, n_candidates=None, start=None):
     return np.asarray(picks, dtype=np.intp), np.asarray(dists)
 
 
-def kmeans_plusplus_factored(U, H, k, random_state):
+def _fold_centres(U, H, g_sq, d2, pending, chunk_rows=8192):
+    """Lower ``d2`` to the squared distances to the ``pending`` centres, in place."""
+    Up, Hp, gp = U[pending].T, H[pending].T, g_sq[pending]
+    for start in range(0, U.shape[0], chunk_rows):
+        rows = slice(start, start + chunk_rows)
+        inner = U[rows] @ Up
+        inner *= H[rows] @ Hp
+        inner *= -2.0
+        inner += gp
+        closest = inner.min(axis=1)
+        closest += g_sq[rows]
+        np.minimum(d2[rows], closest, out=d2[rows])
+    np.maximum(d2, 0.0, out=d2)
+
+
+def kmeans_plusplus_factored(U, H, k, random_state, *, max_pending=32):
     """Seed k-means++ on the outer products ``g_i = U_i (x) H_i`` without forming them.
 
     ``<g_i, g_j> = <U_i, U_j> <H_i, H_j>``, so a distance to a centre costs
     ``O(K + d)`` per point instead of ``O(K d)``, and memory is
     ``O(n (K + d))``. The first pick is the largest ``||g_i||`` (as in Ash et
     al.'s code); each next pick is drawn with probability proportional to
-    the squared distance to the nearest pick: ``r = u * sum(D^2)`` with
-    ``u = random_state.uniform()``, and the pick is the first index whose
-    cumulative ``D^2`` exceeds ``r``.
+    ``D^2``, the squared distance to the nearest pick.
+
+    The draws are exact but cheap: ``D^2`` of the whole pool is brought up
+    to date only every ``max_pending`` picks (one matrix product with the
+    picks since the last update). In between, a candidate is drawn from the
+    stale ``D^2``, an upper bound (``r = u * sum(D^2)``; the first index
+    whose cumulative ``D^2`` exceeds ``r``), and accepted with probability
+    ``D^2_now / D^2_stale``: rejection sampling, which gives exactly the
+    k-means++ distribution. With ``max_pending=1`` every draw is the plain
+    inverse-CDF draw on up-to-date ``D^2``.
 
     Parameters
     ----------
@@ -268,6 +290,9 @@ def kmeans_plusplus_factored(U, H, k, random_state):
         Number of seeds.
     random_state : numpy.random.RandomState
         Source of the draws.
+    max_pending : int, default=32
+        Picks between two updates of the whole pool's ``D^2`` (an update
+        also happens after 8 rejections in a row).
 
     Returns
     -------
@@ -287,30 +312,45 @@ def kmeans_plusplus_factored(U, H, k, random_state):
     """
     n = U.shape[0]
     k = int(min(k, n))
-    u_sq = np.einsum("ij,ij->i", U, U)
-    h_sq = np.einsum("ij,ij->i", H, H)
-    g_sq = u_sq * h_sq
+    g_sq = np.einsum("ij,ij->i", U, U) * np.einsum("ij,ij->i", H, H)
     first = int(np.argmax(g_sq))
     picks, picked_d2 = [first], [float(g_sq[first])]
+    taken = np.zeros(n, dtype=bool)
+    taken[first] = True
     d2 = np.full(n, np.inf, dtype=g_sq.dtype)
-    chosen = np.zeros(n, dtype=bool)
-    idx = first
-    while True:
-        chosen[idx] = True
-        dist = g_sq + g_sq[idx] - 2.0 * (U @ U[idx]) * (H @ H[idx])
-        np.minimum(d2, dist, out=d2)
-        np.maximum(d2, 0.0, out=d2)
-        d2[chosen] = 0.0
-        if len(picks) == k:
-            break
-        cum = np.cumsum(d2, dtype=np.float64)
-        if cum[-1] <= 0.0:  # every point coincides with a pick: draw uniformly
-            idx = int(random_state.choice(np.flatnonzero(~chosen)))
-        else:
+    pending, cum = [first], None
+
+    def refresh():
+        _fold_centres(U, H, g_sq, d2, pending)
+        d2[taken] = 0.0
+        pending.clear()
+        return np.cumsum(d2, dtype=np.float64)
+
+    while len(picks) < k:
+        if cum is None or len(pending) >= max_pending:
+            cum = refresh()
+        idx, now, rejected = None, 0.0, 0
+        while idx is None and cum[-1] > 0.0:
             r = random_state.uniform() * cum[-1]
-            idx = int(min(np.searchsorted(cum, r, side="right"), n - 1))
+            cand = int(min(np.searchsorted(cum, r, side="right"), n - 1))
+            if not pending:  # D^2 is up to date: no rejection step
+                idx, now = cand, float(d2[cand])
+            elif not taken[cand]:
+                to_pending = g_sq[pending] + g_sq[cand] - 2.0 * (
+                    (U[pending] @ U[cand]) * (H[pending] @ H[cand])
+                )
+                now = max(min(float(d2[cand]), float(to_pending.min())), 0.0)
+                if random_state.uniform() * d2[cand] < now:
+                    idx = cand
+            rejected += 1
+            if idx is None and rejected % 8 == 0:
+                cum = refresh()
+        if idx is None:  # every point coincides with a pick: draw uniformly
+            idx, now = int(random_state.choice(np.flatnonzero(~taken))), 0.0
         picks.append(idx)
-        picked_d2.append(float(d2[idx]))
+        picked_d2.append(now)
+        taken[idx] = True
+        pending.append(idx)
     return np.asarray(picks, dtype=np.intp), np.asarray(picked_d2)
 
 
@@ -328,7 +368,7 @@ def kmeans_closest(Z, k, random_state, *, sample_weight=None, n_init=1):
     sample_weight : ndarray of shape (n_samples,), default=None
         Weights of the points in the centre updates.
     n_init : int, default=1
-        k-means restarts.
+        Number of k-means restarts.
 
     Returns
     -------
