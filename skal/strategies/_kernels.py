@@ -336,8 +336,10 @@ def kmeans_plusplus_factored(U, H, k, random_state, *, max_pending=32):
             if not pending:  # D^2 is up to date: no rejection step
                 idx, now = cand, float(d2[cand])
             elif not taken[cand]:
-                to_pending = g_sq[pending] + g_sq[cand] - 2.0 * (
-                    (U[pending] @ U[cand]) * (H[pending] @ H[cand])
+                to_pending = (
+                    g_sq[pending]
+                    + g_sq[cand]
+                    - 2.0 * ((U[pending] @ U[cand]) * (H[pending] @ H[cand]))
                 )
                 now = max(min(float(d2[cand]), float(to_pending.min())), 0.0)
                 if random_state.uniform() * d2[cand] < now:
