@@ -404,12 +404,28 @@ def kmeans_closest(Z, k, random_state, *, sample_weight=None, n_init=1):
     Za, z_sq = augment(Z, centre)
     Ca, c_sq = augment(centres, centre)
     right = _centres_side(Ca, c_sq)
+    # Nearest sample of every centre: one chunked product, O(k) state.
+    best = np.full(k, np.inf, dtype=np.float32)
+    nearest = np.zeros(k, dtype=np.intp)
+    cols = np.arange(k)
+    for start in range(0, n, CHUNK_ROWS):
+        block = Za[start : start + CHUNK_ROWS] @ right
+        block += z_sq[start : start + CHUNK_ROWS, None]
+        rows = block.argmin(axis=0)
+        values = block[rows, cols]
+        better = values < best
+        best[better] = values[better]
+        nearest[better] = rows[better] + start
+    # A sample nearest to two centres goes to the heavier cluster; the
+    # other centre takes its nearest sample still free.
     taken = np.zeros(n, dtype=bool)
     picks = np.empty(k, dtype=np.intp)
-    for c in range(k):  # k rows of n distances, one centre at a time
-        d = Za @ right[:, c] + z_sq
-        d[taken] = np.inf
-        picks[c] = int(np.argmin(d))
+    for c in range(k):
+        if taken[nearest[c]]:
+            d = Za @ right[:, c] + z_sq
+            d[taken] = np.inf
+            nearest[c] = int(np.argmin(d))
+        picks[c] = nearest[c]
         taken[picks[c]] = True
     return picks, mass[order]
 

@@ -90,13 +90,13 @@ def test_rejection_draws_follow_the_kmeans_plus_plus_distribution():
     U = gradient_embedding_factors(rng.dirichlet(np.ones(3), size=7))
     H = rng.normal(size=(7, 2))
     G = (U[:, :, None] * H[:, None, :]).reshape(7, -1)
-    runs, observed, expected = 2000, np.zeros(7), np.zeros(7)
+    runs, observed, expected = 1000, np.zeros(7), np.zeros(7)
     for seed in range(runs):
         picks, _ = kmeans_plusplus_factored(U, H, 3, np.random.RandomState(seed))
         d2 = cdist(G, G[picks[:2]], "sqeuclidean").min(axis=1)
         expected += d2 / d2.sum()
         observed[picks[2]] += 1
-    np.testing.assert_allclose(observed / runs, expected / runs, atol=0.035)
+    np.testing.assert_allclose(observed / runs, expected / runs, atol=0.04)
     every, _ = kmeans_plusplus_factored(U, H, 7, np.random.RandomState(0))
     assert sorted(every.tolist()) == list(range(7))
 
@@ -217,6 +217,9 @@ def test_hybrid_params_are_nested_and_cloneable():
     h2 = clone(h).set_params(d__beta=3, weights=[1, 2])
     assert h2.d.beta == 3 and h2.weights == [1, 2] and h.d.beta == 10
     assert h.needs_model is True
+    learner = ActiveLearner(LogisticRegression(), query_strategy=h)
+    learner.set_params(query_strategy__u__measure="margin")
+    assert learner.get_params()["query_strategy__u__measure"] == "margin"
     assert Hybrid([("c", CoreSet())]).needs_model is False
     with pytest.raises(ValueError, match="unique"):
         Hybrid([("a", "margin"), ("a", "entropy")]).query(None, np.zeros((3, 1)), 1)
