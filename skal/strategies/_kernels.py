@@ -112,6 +112,72 @@ def min_sq_distances(Za, z_sq, Ca, c_sq, *, chunk_rows=CHUNK_ROWS):
     return out
 
 
+def greedy_k_center_from(Za, z_sq, Ca, c_sq, k, *, subset_step=8):
+    """Greedy k-center from existing centres, with exact distances only where needed.
+
+    Gives the picks of :func:`greedy_k_center` started from
+    ``min_sq_distances(Za, z_sq, Ca, c_sq)`` without computing that for
+    every point. Distances to every ``subset_step``-th centre are upper
+    bounds of the distances to all centres. Exact distances are computed
+    only for the points with the largest bounds, and the greedy runs on
+    them; it is the global greedy as long as each pick is at least as far
+    as the largest bound left out (every point outside has a smaller
+    distance). Otherwise the set doubles and the check repeats.
+    When a quarter of the points would be needed, all are computed.
+
+    Parameters
+    ----------
+    Za, z_sq : ndarray
+        Points from :func:`augment`.
+    Ca, c_sq : ndarray
+        Existing centres (the labeled set), augmented with the same centre.
+    k : int
+        Number of points to choose.
+    subset_step : int, default=8
+        One centre in this many gives the upper bounds.
+
+    Returns
+    -------
+    indices : ndarray of int of shape (k,)
+        Chosen points in pick order.
+    dists : ndarray of float of shape (k,)
+        Distance of each pick to its nearest centre when it was picked.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.strategies._kernels import augment, greedy_k_center_from
+    >>> X, C = np.arange(10.0)[:, None], np.array([[0.0], [9.0]])
+    >>> Za, z_sq = augment(X, [0.0]); Ca, c_sq = augment(C, [0.0])
+    >>> greedy_k_center_from(Za, z_sq, Ca, c_sq, 2, subset_step=1)[0].tolist()
+    [4, 2]
+    """
+    n, m = Za.shape[0], Ca.shape[0]
+    size = max(16 * k, 2048)
+    if subset_step <= 1 or m < 4 * subset_step or 4 * size >= n:
+        return greedy_k_center(Za, z_sq, k, min_sq_distances(Za, z_sq, Ca, c_sq))
+    sub = slice(None, None, subset_step)
+    upper = min_sq_distances(Za, z_sq, Ca[sub], c_sq[sub])
+    exact = np.full(n, np.nan, dtype=np.float32)
+    while 4 * size < n:
+        part = np.argpartition(upper, n - size - 1)
+        top = np.sort(part[n - size :])
+        bound = upper[part[n - size - 1]]
+        new = top[np.isnan(exact[top])]
+        exact[new] = np.minimum(
+            upper[new], min_sq_distances(Za[new], z_sq[new], Ca, c_sq)
+        )
+        idx, dists = greedy_k_center(Za[top], z_sq[top], k, exact[top])
+        if dists[-1] ** 2 >= bound:
+            return top[idx], dists
+        size *= 2
+    rest = np.flatnonzero(np.isnan(exact))
+    exact[rest] = np.minimum(
+        upper[rest], min_sq_distances(Za[rest], z_sq[rest], Ca, c_sq)
+    )
+    return greedy_k_center(Za, z_sq, k, exact)
+
+
 def mean_rbf_similarity(Za, z_sq, gamma, *, chunk_rows=CHUNK_ROWS):
     """Return each point's mean RBF similarity ``exp(-gamma ||z_i - z_j||^2)`` to all.
 
