@@ -18,10 +18,10 @@ from ._kernels import (
     augment,
     greedy_k_center,
     greedy_k_center_from,
-    kmeans_closest,
     mean_rbf_similarity,
     min_sq_distances,
 )
+from ._seeding import kmeans_closest
 from ._uncertainty import UncertaintySampling
 
 

@@ -23,7 +23,7 @@ from skal.strategies import (
     least_confidence,
     resolve_strategy,
 )
-from skal.strategies._kernels import (
+from skal.strategies._seeding import (
     greedy_max_cover,
     kmeans_closest,
     kmeans_plusplus_factored,
