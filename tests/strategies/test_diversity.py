@@ -171,6 +171,10 @@ def test_get_embedding_sources():
             return np.asarray(X)[:, :1] * 2
 
     assert get_embedding(Embedder(), X).tolist() == [[0.0], [4.0], [8.0]]
+    cold = ActiveLearner(make_pipeline(StandardScaler(), LogisticRegression()))
+    np.testing.assert_allclose(
+        get_embedding(cold, X), StandardScaler().fit_transform(X)
+    )
     with pytest.raises(TypeError, match="numeric features"):
         get_embedding(None, np.array([["a"], ["b"]], dtype=object))
 
