@@ -69,8 +69,11 @@ class CoreSet(BaseStrategy):
     already picked) sample in the embedding (Sener & Savarese, "Active
     Learning for Convolutional Neural Networks: A Core-Set Approach", ICLR
     2018). Distances are computed chunk by chunk in float32 as matrix
-    products; the state is one distance per pool sample. Without labeled
-    rows (cold start) the first pick is the sample closest to the pool mean.
+    products; the state is one distance per pool sample. Exact distances to
+    the labeled set are computed only for the samples that can be picked
+    (bounded by the distances to a subset of it), and the picks are those
+    of the plain greedy. Without labeled rows (cold start) the first pick is
+    the sample closest to the pool mean.
 
     Parameters
     ----------

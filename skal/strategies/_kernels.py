@@ -119,7 +119,8 @@ def greedy_k_center_from(Za, z_sq, Ca, c_sq, k, *, subset_step=8):
     only for the points with the largest bounds, and the greedy runs on
     them; it is the global greedy as long as each pick is at least as far
     as the largest bound left out (every point outside has a smaller
-    distance). Otherwise the set doubles and the check repeats.
+    distance). Otherwise the set grows (at least doubles) and the check
+    repeats.
     When a quarter of the points would be needed, all are computed.
 
     Parameters
@@ -164,10 +165,14 @@ def greedy_k_center_from(Za, z_sq, Ca, c_sq, k, *, subset_step=8):
         exact[new] = np.minimum(
             upper[new], min_sq_distances(Za[new], z_sq[new], Ca, c_sq)
         )
-        idx, dists = greedy_k_center(Za[top], z_sq[top], k, exact[top])
-        if dists[-1] ** 2 >= bound:
+        idx, dists = greedy_k_center(
+            Za[top], z_sq[top], k, exact[top], stop_below=bound
+        )
+        if idx.shape[0] == k:
             return top[idx], dists
-        size *= 2
+        # Grow to twice the points whose bound reaches the last valid pick.
+        reached = dists[-1] ** 2 if dists.shape[0] else bound
+        size = max(2 * size, 2 * int(np.count_nonzero(upper >= reached)))
     rest = np.flatnonzero(np.isnan(exact))
     exact[rest] = np.minimum(
         upper[rest], min_sq_distances(Za[rest], z_sq[rest], Ca, c_sq)
@@ -228,7 +233,9 @@ def _sq_dist_to(Za, z_sq, idx_rows, c_row, c_sq):
     return np.maximum(d2, 0.0, out=d2)
 
 
-def greedy_k_center(Za, z_sq, k, d2=None, *, n_candidates=None, start=None):
+def greedy_k_center(
+    Za, z_sq, k, d2=None, *, n_candidates=None, start=None, stop_below=None
+):
     """Choose ``k`` points by farthest-first traversal (greedy k-center).
 
     Each step takes the point farthest from everything chosen so far (and
@@ -253,6 +260,9 @@ def greedy_k_center(Za, z_sq, k, d2=None, *, n_candidates=None, start=None):
     start : int, default=None
         First pick when ``d2`` is None; ``None`` takes the point closest to
         the mean.
+    stop_below : float, default=None
+        Stop early, with fewer than ``k`` picks, when the farthest point's
+        squared distance falls below this.
 
     Returns
     -------
@@ -301,6 +311,8 @@ def greedy_k_center(Za, z_sq, k, d2=None, *, n_candidates=None, start=None):
         if e[j] < bound:  # a point outside the list may be farther: refresh
             cand = None
             continue
+        if stop_below is not None and e[j] < stop_below:
+            break
         idx = int(cand[j])
         picks.append(idx)
         dists.append(float(np.sqrt(max(e[j], 0.0))))
