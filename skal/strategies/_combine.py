@@ -183,8 +183,10 @@ class Hybrid(BaseStrategy):
                 f"combine must be 'score' or 'rank', got {self.combine!r}."
             )
         total = np.zeros(num_rows(X_pool))
-        for (name, s), w in zip(pairs, weights):
-            strategy = resolve_strategy(s, param=f"strategies[{name!r}]")
+        strategies = [
+            resolve_strategy(s, param=f"strategies[{name!r}]") for name, s in pairs
+        ]
+        for strategy, w in zip(strategies, weights):
             scores = self._scores_of(strategy, learner, X_pool, batch_size, rng)
             if self.combine == "rank":
                 total -= w * rankdata(-scores)

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from scipy.spatial.distance import cdist
 from sklearn.base import clone
 from sklearn.datasets import load_iris, load_wine, make_blobs
@@ -165,6 +166,7 @@ def test_get_embedding_sources():
     X = np.arange(6.0).reshape(3, 2)
     assert get_embedding(None, X.astype(int)).dtype == np.float64
     np.testing.assert_array_equal(get_embedding(None, pd.DataFrame(X)), X)
+    np.testing.assert_array_equal(get_embedding(None, sp.csr_matrix(X)), X)
 
     class Embedder:
         def embed(self, X):

@@ -223,6 +223,10 @@ def test_hybrid_params_are_nested_and_cloneable():
     assert Hybrid([("c", CoreSet())]).needs_model is False
     with pytest.raises(ValueError, match="unique"):
         Hybrid([("a", "margin"), ("a", "entropy")]).query(None, np.zeros((3, 1)), 1)
+    with pytest.raises(ValueError, match="Unknown strategies\\['b'\\]"):
+        Hybrid([("a", "margin"), ("b", "nope")], weights=[1, 0]).query(
+            None, np.zeros((3, 1)), 1
+        )
     with pytest.raises(ValueError, match="weights must be 2"):
         Hybrid([("a", "random"), ("b", "random")], weights=[1]).query(
             None, np.zeros((3, 1)), 1
