@@ -7,7 +7,6 @@ from ._base import (
     ScoreStrategy,
     require_signal,
 )
-from ._combine import Hybrid
 from ._diversity import (
     CoreSet,
     DensityWeighted,
@@ -19,6 +18,7 @@ from ._embedding import get_embedding, labeled_embedding
 from ._hybrid import (
     BADGE,
     DiverseMiniBatch,
+    Hybrid,
     RankedBatch,
     SuggestiveAnnotation,
     gradient_embedding_factors,

@@ -1,19 +1,30 @@
 """Hybrid strategies: DiverseMiniBatch, RankedBatch, SuggestiveAnnotation, BADGE.
 
 Each mixes an informativeness score with the diversity of the batch; the
-``Hybrid`` combinator of any strategies is in ``_combine.py``.
+``Hybrid`` combinator of any strategies lives in ``_combine.py`` and is
+re-exported here.
 """
 
 import numpy as np
 
 from ..utils import score_in_chunks, take_rows
 from ._base import BaseStrategy, require_signal
+from ._combine import Hybrid
 from ._diversity import _check_positive, _pool_and_labeled
 from ._embedding import get_embedding
 from ._kernels import _sq_dist_to
 from ._seeding import greedy_max_cover, kmeans_closest, kmeans_plusplus_factored
 from ._selection import select_top_k
 from ._uncertainty import UncertaintySampling
+
+__all__ = [
+    "BADGE",
+    "DiverseMiniBatch",
+    "Hybrid",
+    "RankedBatch",
+    "SuggestiveAnnotation",
+    "gradient_embedding_factors",
+]
 
 
 def _informativeness(measure, learner, X):
