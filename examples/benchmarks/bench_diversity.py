@@ -6,8 +6,9 @@ Three cases (issue 3), each timed side by side in one run:
   ``skactiveml.pool.CoreSet``, and vs the arithmetic bound:
   ``n_labeled * n * d + b * n * d`` multiply-adds at this machine's measured
   single-thread float32 GEMM rate (measured twice: a square 1024 GEMM, the
-  peak, and the distance product's own thin shape). Peak memory by
-  ``tracemalloc``.
+  peak, and the distance product's own thin shape). skal computes exact
+  distances to the labeled set only for the samples that can be picked, so
+  it may beat that bound. Peak memory by ``tracemalloc``.
 - ``BADGE`` on 100,000 samples with 64-d embeddings and 10 classes vs
   ``skactiveml.pool.Badge`` (which forms the (n, K d) gradient embeddings).
 - ``DiverseMiniBatch`` vs its parts done by hand: an uncertainty query of

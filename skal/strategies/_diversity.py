@@ -17,10 +17,11 @@ from ._embedding import get_embedding, labeled_embedding
 from ._kernels import (
     augment,
     greedy_k_center,
-    kmeans_closest,
+    greedy_k_center_from,
     mean_rbf_similarity,
     min_sq_distances,
 )
+from ._seeding import kmeans_closest
 from ._uncertainty import UncertaintySampling
 
 
@@ -36,20 +37,28 @@ def _check_positive(value, name, *, integer=False, minimum=1):
     return int(value) if integer else float(value)
 
 
-def _pool_and_labeled(learner, X_pool):
+def _embed_pool_and_labeled(learner, X_pool):
     """Embed the pool and the labeled rows, both centred on the pool mean."""
     Z = get_embedding(learner, X_pool)
     centre = Z.mean(axis=0)
     Za, z_sq = augment(Z, centre)
     L = labeled_embedding(learner)
     if L is None:
-        return Za, z_sq, None
+        return Za, z_sq, None, None
     if L.shape[1] != Z.shape[1]:
         raise ValueError(
             f"The pool embeds into {Z.shape[1]} dimensions but the labeled rows into "
             f"{L.shape[1]}; they must come from the same representation."
         )
     La, l_sq = augment(L, centre)
+    return Za, z_sq, La, l_sq
+
+
+def _pool_and_labeled(learner, X_pool):
+    """Embed the pool; squared distances to the labeled rows (None without)."""
+    Za, z_sq, La, l_sq = _embed_pool_and_labeled(learner, X_pool)
+    if La is None:
+        return Za, z_sq, None
     return Za, z_sq, min_sq_distances(Za, z_sq, La, l_sq)
 
 
@@ -60,8 +69,11 @@ class CoreSet(BaseStrategy):
     already picked) sample in the embedding (Sener & Savarese, "Active
     Learning for Convolutional Neural Networks: A Core-Set Approach", ICLR
     2018). Distances are computed chunk by chunk in float32 as matrix
-    products; the state is one distance per pool sample. Without labeled
-    rows (cold start) the first pick is the sample closest to the pool mean.
+    products; the state is one distance per pool sample. Exact distances to
+    the labeled set are computed only for the samples that can be picked
+    (bounded by the distances to a subset of it), and the picks are those
+    of the plain greedy. Without labeled rows (cold start) the first pick is
+    the sample closest to the pool mean.
 
     Parameters
     ----------
@@ -107,8 +119,10 @@ class CoreSet(BaseStrategy):
         return np.sqrt(d2.astype(np.float64))
 
     def _query(self, learner, X_pool, batch_size, rng):
-        Za, z_sq, d2 = _pool_and_labeled(learner, X_pool)
-        return greedy_k_center(Za, z_sq, batch_size, d2)
+        Za, z_sq, La, l_sq = _embed_pool_and_labeled(learner, X_pool)
+        if La is None:
+            return greedy_k_center(Za, z_sq, batch_size)
+        return greedy_k_center_from(Za, z_sq, La, l_sq, batch_size)
 
 
 class KMeansSampling(BaseStrategy):

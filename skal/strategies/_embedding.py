@@ -2,6 +2,7 @@
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from ..utils import take_rows
@@ -34,13 +35,15 @@ def get_embedding(learner, X):
 
     In order of preference: the learner's own ``embed(X)`` (a net's
     penultimate layer, an encoder), the transform steps of a fitted
-    ``Pipeline`` (``estimator_[:-1].transform(X)``), else ``X`` itself. The
-    result is a dense floating-point array.
+    ``Pipeline`` (``estimator_[:-1].transform(X)``), before the first fit
+    (cold start) the transform steps of the unfitted ``Pipeline`` fitted on
+    ``X`` itself, else ``X`` itself. The result is a dense floating-point
+    array.
 
     Parameters
     ----------
     learner : object or None
-        The learner; ``None`` or an unfitted learner gives ``X`` itself.
+        The learner; ``None`` gives ``X`` itself.
     X : array-like, sparse matrix or DataFrame
         The samples.
 
@@ -68,6 +71,14 @@ def get_embedding(learner, X):
     estimator = getattr(learner, "estimator_", None)
     if isinstance(estimator, Pipeline) and len(estimator) > 1:
         return _dense(estimator[:-1].transform(X))
+    unfitted = getattr(learner, "estimator", None)
+    if estimator is None and isinstance(unfitted, Pipeline) and len(unfitted) > 1:
+        # Cold start: fit the transform steps on the pool itself (they are
+        # unsupervised, like a scaler or a PCA); raw X if they need labels.
+        try:
+            return _dense(clone(unfitted[:-1]).fit_transform(X))
+        except (TypeError, ValueError):
+            pass
     if hasattr(X, "iloc"):
         X = X.to_numpy()
     return _dense(X)

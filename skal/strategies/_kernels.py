@@ -1,4 +1,4 @@
-"""Batch-selection kernels for diversity: k-center, k-means++, k-means, max-cover.
+"""Distance kernels: chunked float32 distances and greedy k-center.
 
 All distances are squared Euclidean, computed chunk by chunk in float32 with
 the ``||a||^2 + ||b||^2 - 2 a.b`` identity as one matrix product per chunk
@@ -6,10 +6,7 @@ the ``||a||^2 + ||b||^2 - 2 a.b`` identity as one matrix product per chunk
 holds an ``(n, n)`` matrix: state is O(n), work memory one chunk.
 """
 
-import heapq
-
 import numpy as np
-from sklearn.cluster import KMeans
 
 #: Rows per chunk of the distance products (blocks are cut to at most 1M
 #: float32 entries, 4 MB, by splitting the centres too).
@@ -112,6 +109,77 @@ def min_sq_distances(Za, z_sq, Ca, c_sq, *, chunk_rows=CHUNK_ROWS):
     return out
 
 
+def greedy_k_center_from(Za, z_sq, Ca, c_sq, k, *, subset_step=8):
+    """Greedy k-center from existing centres, with exact distances only where needed.
+
+    Gives the picks of :func:`greedy_k_center` started from
+    ``min_sq_distances(Za, z_sq, Ca, c_sq)`` without computing that for
+    every point. Distances to every ``subset_step``-th centre are upper
+    bounds of the distances to all centres. Exact distances are computed
+    only for the points with the largest bounds, and the greedy runs on
+    them; it is the global greedy as long as each pick is at least as far
+    as the largest bound left out (every point outside has a smaller
+    distance). Otherwise the set grows (at least doubles) and the check
+    repeats.
+    When a quarter of the points would be needed, all are computed.
+
+    Parameters
+    ----------
+    Za, z_sq : ndarray
+        Points from :func:`augment`.
+    Ca, c_sq : ndarray
+        Existing centres (the labeled set), augmented with the same centre.
+    k : int
+        Number of points to choose.
+    subset_step : int, default=8
+        One centre in this many gives the upper bounds.
+
+    Returns
+    -------
+    indices : ndarray of int of shape (k,)
+        Chosen points in pick order.
+    dists : ndarray of float of shape (k,)
+        Distance of each pick to its nearest centre when it was picked.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.strategies._kernels import augment, greedy_k_center_from
+    >>> X, C = np.arange(10.0)[:, None], np.array([[0.0], [9.0]])
+    >>> Za, z_sq = augment(X, [0.0]); Ca, c_sq = augment(C, [0.0])
+    >>> greedy_k_center_from(Za, z_sq, Ca, c_sq, 2, subset_step=1)[0].tolist()
+    [4, 2]
+    """
+    n, m = Za.shape[0], Ca.shape[0]
+    size = max(16 * k, 2048)
+    if subset_step <= 1 or m < 4 * subset_step or 4 * size >= n:
+        return greedy_k_center(Za, z_sq, k, min_sq_distances(Za, z_sq, Ca, c_sq))
+    sub = slice(None, None, subset_step)
+    upper = min_sq_distances(Za, z_sq, Ca[sub], c_sq[sub])
+    exact = np.full(n, np.nan, dtype=np.float32)
+    while 4 * size < n:
+        part = np.argpartition(upper, n - size - 1)
+        top = np.sort(part[n - size :])
+        bound = upper[part[n - size - 1]]
+        new = top[np.isnan(exact[top])]
+        exact[new] = np.minimum(
+            upper[new], min_sq_distances(Za[new], z_sq[new], Ca, c_sq)
+        )
+        idx, dists = greedy_k_center(
+            Za[top], z_sq[top], k, exact[top], stop_below=bound
+        )
+        if idx.shape[0] == k:
+            return top[idx], dists
+        # Grow to twice the points whose bound reaches the last valid pick.
+        reached = dists[-1] ** 2 if dists.shape[0] else bound
+        size = max(2 * size, 2 * int(np.count_nonzero(upper >= reached)))
+    rest = np.flatnonzero(np.isnan(exact))
+    exact[rest] = np.minimum(
+        upper[rest], min_sq_distances(Za[rest], z_sq[rest], Ca, c_sq)
+    )
+    return greedy_k_center(Za, z_sq, k, exact)
+
+
 def mean_rbf_similarity(Za, z_sq, gamma, *, chunk_rows=CHUNK_ROWS):
     """Return each point's mean RBF similarity ``exp(-gamma ||z_i - z_j||^2)`` to all.
 
@@ -165,7 +233,9 @@ def _sq_dist_to(Za, z_sq, idx_rows, c_row, c_sq):
     return np.maximum(d2, 0.0, out=d2)
 
 
-def greedy_k_center(Za, z_sq, k, d2=None, *, n_candidates=None, start=None):
+def greedy_k_center(
+    Za, z_sq, k, d2=None, *, n_candidates=None, start=None, stop_below=None
+):
     """Choose ``k`` points by farthest-first traversal (greedy k-center).
 
     Each step takes the point farthest from everything chosen so far (and
@@ -190,6 +260,9 @@ def greedy_k_center(Za, z_sq, k, d2=None, *, n_candidates=None, start=None):
     start : int, default=None
         First pick when ``d2`` is None; ``None`` takes the point closest to
         the mean.
+    stop_below : float, default=None
+        Stop early, with fewer than ``k`` picks, when the farthest point's
+        squared distance falls below this.
 
     Returns
     -------
@@ -238,6 +311,8 @@ def greedy_k_center(Za, z_sq, k, d2=None, *, n_candidates=None, start=None):
         if e[j] < bound:  # a point outside the list may be farther: refresh
             cand = None
             continue
+        if stop_below is not None and e[j] < stop_below:
+            break
         idx = int(cand[j])
         picks.append(idx)
         dists.append(float(np.sqrt(max(e[j], 0.0))))
@@ -245,175 +320,3 @@ def greedy_k_center(Za, z_sq, k, d2=None, *, n_candidates=None, start=None):
         np.minimum(e, _sq_dist_to(Za, z_sq, cand, Za[idx], z_sq[idx]), out=e)
         e[j] = -np.inf
     return np.asarray(picks, dtype=np.intp), np.asarray(dists)
-
-
-def kmeans_plusplus_factored(U, H, k, random_state):
-    """Seed k-means++ on the outer products ``g_i = U_i (x) H_i`` without forming them.
-
-    ``<g_i, g_j> = <U_i, U_j> <H_i, H_j>``, so a distance to a centre costs
-    ``O(K + d)`` per point instead of ``O(K d)``, and memory is
-    ``O(n (K + d))``. The first pick is the largest ``||g_i||`` (as in Ash et
-    al.'s code); each next pick is drawn with probability proportional to
-    the squared distance to the nearest pick: ``r = u * sum(D^2)`` with
-    ``u = random_state.uniform()``, and the pick is the first index whose
-    cumulative ``D^2`` exceeds ``r``.
-
-    Parameters
-    ----------
-    U : ndarray of shape (n_samples, K)
-        Left factor, e.g. ``p - onehot(argmax p)``.
-    H : ndarray of shape (n_samples, d)
-        Right factor, e.g. the embedding.
-    k : int
-        Number of seeds.
-    random_state : numpy.random.RandomState
-        Source of the draws.
-
-    Returns
-    -------
-    indices : ndarray of int of shape (k,)
-        Seeds in pick order.
-    d2 : ndarray of float of shape (k,)
-        Squared distance of each seed to the earlier ones when it was drawn
-        (its squared norm for the first).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skal.strategies._kernels import kmeans_plusplus_factored
-    >>> U = np.array([[1.0], [1.0], [2.0]]); H = np.array([[1.0], [1.1], [5.0]])
-    >>> kmeans_plusplus_factored(U, H, 2, np.random.RandomState(0))[0].tolist()
-    [2, 1]
-    """
-    n = U.shape[0]
-    k = int(min(k, n))
-    u_sq = np.einsum("ij,ij->i", U, U)
-    h_sq = np.einsum("ij,ij->i", H, H)
-    g_sq = u_sq * h_sq
-    first = int(np.argmax(g_sq))
-    picks, picked_d2 = [first], [float(g_sq[first])]
-    d2 = np.full(n, np.inf, dtype=g_sq.dtype)
-    chosen = np.zeros(n, dtype=bool)
-    idx = first
-    while True:
-        chosen[idx] = True
-        dist = g_sq + g_sq[idx] - 2.0 * (U @ U[idx]) * (H @ H[idx])
-        np.minimum(d2, dist, out=d2)
-        np.maximum(d2, 0.0, out=d2)
-        d2[chosen] = 0.0
-        if len(picks) == k:
-            break
-        cum = np.cumsum(d2, dtype=np.float64)
-        if cum[-1] <= 0.0:  # every point coincides with a pick: draw uniformly
-            idx = int(random_state.choice(np.flatnonzero(~chosen)))
-        else:
-            r = random_state.uniform() * cum[-1]
-            idx = int(min(np.searchsorted(cum, r, side="right"), n - 1))
-        picks.append(idx)
-        picked_d2.append(float(d2[idx]))
-    return np.asarray(picks, dtype=np.intp), np.asarray(picked_d2)
-
-
-def kmeans_closest(Z, k, random_state, *, sample_weight=None, n_init=1):
-    """Cluster with (weighted) k-means and return the sample closest to each centre.
-
-    Parameters
-    ----------
-    Z : ndarray of shape (n_samples, n_dims)
-        Points.
-    k : int
-        Number of clusters (and of returned samples).
-    random_state : numpy.random.RandomState
-        Seeds k-means.
-    sample_weight : ndarray of shape (n_samples,), default=None
-        Weights of the points in the centre updates.
-    n_init : int, default=1
-        k-means restarts.
-
-    Returns
-    -------
-    indices : ndarray of int of shape (k,)
-        A distinct sample per centre, clusters of largest total weight first.
-    mass : ndarray of float of shape (k,)
-        The total weight (size when unweighted) of each of those clusters.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skal.strategies._kernels import kmeans_closest
-    >>> Z = np.array([[0.0], [1.0], [2.0], [100.0]])
-    >>> idx, _ = kmeans_closest(Z, 2, np.random.RandomState(0),
-    ...                         sample_weight=np.array([1.0, 1.0, 10.0, 1.0]))
-    >>> sorted(idx.tolist())
-    [2, 3]
-    """
-    n = Z.shape[0]
-    k = int(min(k, n))
-    w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, float)
-    km = KMeans(
-        n_clusters=k,
-        n_init=n_init,
-        random_state=random_state.randint(np.iinfo(np.int32).max),
-    ).fit(Z, sample_weight=w)
-    mass = np.bincount(km.labels_, weights=w, minlength=k)
-    order = np.argsort(-mass, kind="stable")
-    centres = km.cluster_centers_[order].astype(np.float32)
-    centre = Z.mean(axis=0)
-    Za, z_sq = augment(Z, centre)
-    Ca, c_sq = augment(centres, centre)
-    right = _centres_side(Ca, c_sq)
-    taken = np.zeros(n, dtype=bool)
-    picks = np.empty(k, dtype=np.intp)
-    for c in range(k):  # k rows of n distances, one centre at a time
-        d = Za @ right[:, c] + z_sq
-        d[taken] = np.inf
-        picks[c] = int(np.argmin(d))
-        taken[picks[c]] = True
-    return picks, mass[order]
-
-
-def greedy_max_cover(S, k):
-    """Choose ``k`` rows of ``S`` greedily to maximise ``sum_j max_i S[i, j]``.
-
-    The coverage function is monotone submodular, so lazy evaluation
-    (re-scoring only the candidate on top of a heap of stale gains) gives the
-    same picks as the plain greedy, ties going to the lower row.
-
-    Parameters
-    ----------
-    S : ndarray of shape (n_candidates, n_reference)
-        Non-negative similarity of each candidate to each reference point.
-    k : int
-        Number of candidates to choose.
-
-    Returns
-    -------
-    indices : ndarray of int of shape (k,)
-        Chosen rows in pick order.
-    gains : ndarray of float of shape (k,)
-        Coverage gained by each pick.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skal.strategies._kernels import greedy_max_cover
-    >>> S = np.array([[1.0, 1.0, 0.0], [1.0, 1.0, 0.1], [0.0, 0.0, 1.0]])
-    >>> greedy_max_cover(S, 2)[0].tolist()
-    [1, 2]
-    """
-    S = np.asarray(S)
-    k = int(min(k, S.shape[0]))
-    cover = np.zeros(S.shape[1], dtype=S.dtype)
-    heap = [(-float(g), i, -1) for i, g in enumerate(S.sum(axis=1))]
-    heapq.heapify(heap)
-    picks, gains = [], []
-    while len(picks) < k:
-        neg, i, stamp = heapq.heappop(heap)
-        if stamp == len(picks):
-            picks.append(i)
-            gains.append(-neg)
-            np.maximum(cover, S[i], out=cover)
-            continue
-        gain = float(np.maximum(S[i] - cover, 0.0).sum())
-        heapq.heappush(heap, (-gain, i, len(picks)))
-    return np.asarray(picks, dtype=np.intp), np.asarray(gains)

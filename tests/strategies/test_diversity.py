@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from scipy.spatial.distance import cdist
 from sklearn.base import clone
 from sklearn.datasets import load_iris, load_wine, make_blobs
@@ -26,6 +27,7 @@ from skal.strategies import (
 from skal.strategies._kernels import (
     augment,
     greedy_k_center,
+    greedy_k_center_from,
     mean_rbf_similarity,
     min_sq_distances,
 )
@@ -88,6 +90,41 @@ def test_k_center_equals_brute_force(n_candidates):
     np.testing.assert_allclose(dists, expected, rtol=1e-4)
 
 
+@pytest.mark.parametrize("subset_step", [4, 40])
+def test_pruned_k_center_equals_brute_force(subset_step):
+    # Bounds from a subset of the labeled set: exact distances for a few
+    # points only (step 4), or growing sets and the full fallback (step 40).
+    rng = np.random.RandomState(3)
+    X, L = rng.normal(size=(20000, 3)), rng.normal(size=(160, 3))
+    centre = X.mean(axis=0)
+    Za, z_sq = augment(X, centre)
+    La, l_sq = augment(L, centre)
+    idx, dists = greedy_k_center_from(Za, z_sq, La, l_sq, 6, subset_step=subset_step)
+    assert idx.tolist() == brute_k_center(X, L, 6)
+    np.testing.assert_allclose(
+        dists[0], np.sqrt(cdist(X[[idx[0]]], L, "sqeuclidean").min()), rtol=1e-4
+    )
+
+
+def test_pruned_k_center_with_misleading_bounds_falls_back():
+    # The bounding subset sits in one corner and a hole in the labeled set
+    # lies next to it: the farthest points have small bounds, so the first
+    # candidate sets fail the check and the exact fallback must be used.
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(20000, 2))
+    spread = rng.uniform(size=(400, 2))
+    spread = spread[np.linalg.norm(spread - 0.2, axis=1) > 0.15][:156]
+    L = np.empty((160, 2))
+    L[::40] = 0.0
+    L[np.arange(160) % 40 != 0] = spread
+    centre = X.mean(axis=0)
+    Za, z_sq = augment(X, centre)
+    La, l_sq = augment(L, centre)
+    idx, _ = greedy_k_center_from(Za, z_sq, La, l_sq, 6, subset_step=40)
+    assert idx.tolist() == brute_k_center(X, L, 6)
+    assert np.linalg.norm(X[idx[0]] - 0.2) < 0.15  # the hole
+
+
 def test_coreset_query_equals_brute_force_on_labeled_set(blobs):
     X, y = blobs
     y_partial = partial(y, 15)
@@ -129,12 +166,17 @@ def test_get_embedding_sources():
     X = np.arange(6.0).reshape(3, 2)
     assert get_embedding(None, X.astype(int)).dtype == np.float64
     np.testing.assert_array_equal(get_embedding(None, pd.DataFrame(X)), X)
+    np.testing.assert_array_equal(get_embedding(None, sp.csr_matrix(X)), X)
 
     class Embedder:
         def embed(self, X):
             return np.asarray(X)[:, :1] * 2
 
     assert get_embedding(Embedder(), X).tolist() == [[0.0], [4.0], [8.0]]
+    cold = ActiveLearner(make_pipeline(StandardScaler(), LogisticRegression()))
+    np.testing.assert_allclose(
+        get_embedding(cold, X), StandardScaler().fit_transform(X)
+    )
     with pytest.raises(TypeError, match="numeric features"):
         get_embedding(None, np.array([["a"], ["b"]], dtype=object))
 

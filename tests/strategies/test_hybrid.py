@@ -23,7 +23,7 @@ from skal.strategies import (
     least_confidence,
     resolve_strategy,
 )
-from skal.strategies._kernels import (
+from skal.strategies._seeding import (
     greedy_max_cover,
     kmeans_closest,
     kmeans_plusplus_factored,
@@ -67,22 +67,48 @@ def test_factored_inner_products_equal_explicit_gradient_embeddings():
 
 
 def test_factored_seeding_equals_explicit_kmeans_plus_plus():
+    # With max_pending=1 every draw is the inverse-CDF draw on exact D^2.
     rng = np.random.RandomState(1)
     U = gradient_embedding_factors(rng.dirichlet(np.ones(10), size=200))
     H = rng.normal(size=(200, 16))
     G = (U[:, :, None] * H[:, None, :]).reshape(200, -1)
     for seed in range(3):
-        got, _ = kmeans_plusplus_factored(U, H, 25, np.random.RandomState(seed))
-        assert got.tolist() == explicit_kmeans_pp(G, 25, np.random.RandomState(seed))
+        got, d2 = kmeans_plusplus_factored(
+            U, H, 25, np.random.RandomState(seed), max_pending=1
+        )
+        ref = explicit_kmeans_pp(G, 25, np.random.RandomState(seed))
+        assert got.tolist() == ref
+        dist = cdist(G[ref[1:]], G[ref[:-1]], "sqeuclidean")
+        expected = [min(dist[t, : t + 1]) for t in range(24)]
+        np.testing.assert_allclose(d2[1:], expected, rtol=1e-8)
+
+
+def test_rejection_draws_follow_the_kmeans_plus_plus_distribution():
+    # The third pick is drawn from stale D^2 with a rejection step; over many
+    # seeds its frequencies match D^2 to the first two picks.
+    rng = np.random.RandomState(0)
+    U = gradient_embedding_factors(rng.dirichlet(np.ones(3), size=7))
+    H = rng.normal(size=(7, 2))
+    G = (U[:, :, None] * H[:, None, :]).reshape(7, -1)
+    runs, observed, expected = 1000, np.zeros(7), np.zeros(7)
+    for seed in range(runs):
+        picks, _ = kmeans_plusplus_factored(U, H, 3, np.random.RandomState(seed))
+        d2 = cdist(G, G[picks[:2]], "sqeuclidean").min(axis=1)
+        expected += d2 / d2.sum()
+        observed[picks[2]] += 1
+    np.testing.assert_allclose(observed / runs, expected / runs, atol=0.04)
+    every, _ = kmeans_plusplus_factored(U, H, 7, np.random.RandomState(0))
+    assert sorted(every.tolist()) == list(range(7))
 
 
 def test_badge_query_uses_proba_and_embedding(fitted):
     learner, pool, _, _ = fitted
     idx, _ = BADGE().query(learner, pool, 8, random_state=3)
-    U = gradient_embedding_factors(learner.predict_proba(pool))
-    G = (U[:, :, None] * pool[:, None, :]).reshape(len(pool), -1)
-    assert idx.tolist() == explicit_kmeans_pp(G, 8, np.random.RandomState(3))
-    assert len(set(idx.tolist())) == 8
+    U = gradient_embedding_factors(learner.predict_proba(pool)).astype(np.float32)
+    ref, _ = kmeans_plusplus_factored(
+        U, pool.astype(np.float32), 8, np.random.RandomState(3)
+    )
+    assert idx.tolist() == ref.tolist() and len(set(idx.tolist())) == 8
 
 
 def test_badge_needs_probabilities():
@@ -191,9 +217,16 @@ def test_hybrid_params_are_nested_and_cloneable():
     h2 = clone(h).set_params(d__beta=3, weights=[1, 2])
     assert h2.d.beta == 3 and h2.weights == [1, 2] and h.d.beta == 10
     assert h.needs_model is True
+    learner = ActiveLearner(LogisticRegression(), query_strategy=h)
+    learner.set_params(query_strategy__u__measure="margin")
+    assert learner.get_params()["query_strategy__u__measure"] == "margin"
     assert Hybrid([("c", CoreSet())]).needs_model is False
     with pytest.raises(ValueError, match="unique"):
         Hybrid([("a", "margin"), ("a", "entropy")]).query(None, np.zeros((3, 1)), 1)
+    with pytest.raises(ValueError, match="Unknown strategies\\['b'\\]"):
+        Hybrid([("a", "margin"), ("b", "nope")], weights=[1, 0]).query(
+            None, np.zeros((3, 1)), 1
+        )
     with pytest.raises(ValueError, match="weights must be 2"):
         Hybrid([("a", "random"), ("b", "random")], weights=[1]).query(
             None, np.zeros((3, 1)), 1
