@@ -1,0 +1,150 @@
+"""Prediction, masked scoring and tags that learners take from their estimator."""
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import is_classifier
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils import missing_mask, num_rows, take_rows
+
+
+def _estimator_has(attr):
+    """Check the fitted ``estimator_`` first, then the unfitted ``estimator``."""
+
+    def check(self):
+        return hasattr(getattr(self, "estimator_", self.estimator), attr)
+
+    return check
+
+
+def as_rows(X):
+    """Make lists and tuples arrays; keep arrays, sparse matrices and frames."""
+    if isinstance(X, (list, tuple)) or (
+        hasattr(X, "__array__")
+        and not isinstance(X, np.ndarray)
+        and not hasattr(X, "iloc")
+        and not sp.issparse(X)
+    ):
+        X = np.asarray(X)
+    if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind not in "USO":
+        raise ValueError(
+            "Expected 2D array, got 1D array instead. Reshape your data either "
+            "using array.reshape(-1, 1) if your data has a single feature or "
+            "array.reshape(1, -1) if it contains a single sample."
+        )
+    if sp.issparse(X) and X.format not in ("csr", "csc"):
+        return X.tocsr()  # row indexing needs CSR or CSC
+    return X
+
+
+class PredictionMixin:
+    """Delegate predictions to ``estimator_``; score only labeled rows.
+
+    Each delegated method exists only when the wrapped estimator has it
+    (``available_if``), so ``hasattr(learner, "predict_proba")`` tells the
+    truth, as for scikit-learn's own meta-estimators.
+    """
+
+    @available_if(_estimator_has("predict"))
+    def predict(self, X):
+        """Predict with the fitted model.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predictions of ``estimator_``.
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict(self._check_X(X, reset=False))
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Return class probabilities from the fitted model.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict_proba(self._check_X(X, reset=False))
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Return log class probabilities from the fitted model.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict_log_proba(self._check_X(X, reset=False))
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Return decision values from the fitted model.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame
+            Samples.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Decision values of ``estimator_``.
+        """
+        check_is_fitted(self)
+        return self.estimator_.decision_function(self._check_X(X, reset=False))
+
+    def _score_rows(self, X, y, sample_weight=None):
+        metric = accuracy_score if is_classifier(self) else r2_score
+        return float(metric(y, self.predict(X), sample_weight=sample_weight))
+
+    def score(self, X, y, sample_weight=None):
+        """Score on the labeled rows of ``y`` only; unlabeled rows are ignored.
+
+        Accuracy for classifiers, R^2 for regressors.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame
+            Samples.
+        y : array-like of shape (n_samples,)
+            True labels; rows equal to ``missing_label`` are skipped.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Accuracy or R^2 on the labeled rows.
+        """
+        check_is_fitted(self)
+        X = as_rows(X)
+        y = self._check_y(y, num_rows(X))
+        labeled = ~missing_mask(y, self.missing_label)
+        if not labeled.any():
+            raise ValueError("score needs labeled rows; every entry of y is missing.")
+        sw = None if sample_weight is None else np.asarray(sample_weight)[labeled]
+        if labeled.all():
+            return self._score_rows(X, y, sw)
+        return self._score_rows(take_rows(X, labeled), y[labeled], sw)
