@@ -28,7 +28,7 @@ from ..utils import (
     num_rows,
     take_rows,
 )
-from ._prediction import PredictionMixin, as_rows
+from ._prediction import PredictionMixin, _as_rows
 
 
 def _check_int(value, name, min_val):
@@ -48,7 +48,7 @@ class BaseLearner(PredictionMixin, MetaEstimatorMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ input
     def _check_X(self, X, *, reset):
-        X = as_rows(X)
+        X = _as_rows(X)
         validate_data(self, X, reset=reset, skip_check_array=True)
         return X
 

@@ -19,7 +19,7 @@ def _estimator_has(attr):
     return check
 
 
-def as_rows(X):
+def _as_rows(X):
     """Make lists and tuples arrays; keep arrays, sparse matrices and frames."""
     if isinstance(X, (list, tuple)) or (
         hasattr(X, "__array__")
@@ -139,7 +139,7 @@ class PredictionMixin:
             Accuracy or R^2 on the labeled rows.
         """
         check_is_fitted(self)
-        X = as_rows(X)
+        X = _as_rows(X)
         y = self._check_y(y, num_rows(X))
         labeled = ~missing_mask(y, self.missing_label)
         if not labeled.any():
