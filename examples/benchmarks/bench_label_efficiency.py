@@ -190,9 +190,9 @@ for _name, _method in [
 
 
 # ---------------------------------------------------------------- metrics
-def labels_axis(args):
-    steps = np.arange(args.n_initial, args.budget, args.batch_size)
-    return np.append(steps, args.budget)
+def labels_axis(n_initial, budget, batch_size):
+    steps = np.arange(n_initial, budget, batch_size)
+    return np.append(steps, budget)
 
 
 def aulc(labels, curve):
@@ -208,17 +208,20 @@ def labels_to(labels, curve, target):
 
 
 def bench_dataset(name, args):
-    labels = labels_axis(args)
     curves = {row: [] for row, _ in STRATEGIES}
     full_scores = []
     for seed in range(args.seeds):
         X, y, X_test, y_test = DATASETS[name](args, seed)
+        # A small pool (wine: 124 rows) caps the budget at its size.
+        budget = min(args.budget, len(y))
+        run_args = argparse.Namespace(**{**vars(args), "budget": budget})
+        labels = labels_axis(args.n_initial, budget, args.batch_size)
         full_scores.append(_model(seed).fit(X, y).score(X_test, y_test))
         initial = np.random.default_rng(seed).choice(
             len(y), args.n_initial, replace=False
         )
         for row, run in STRATEGIES:
-            curves[row].append(run(X, y, X_test, y_test, initial, args, seed))
+            curves[row].append(run(X, y, X_test, y_test, initial, run_args, seed))
     full = float(np.mean(full_scores))
     target = args.target * full
     results = []
@@ -238,6 +241,7 @@ def bench_dataset(name, args):
                 "target": target,
                 "full_pool_score": full,
                 "n_pool": int(len(y)),
+                "budget": int(labels[-1]),
                 "labels": labels.tolist(),
                 "mean_curve": mean.tolist(),
                 "std_curve": c.std(axis=0).tolist(),
@@ -247,7 +251,7 @@ def bench_dataset(name, args):
 
 
 # ----------------------------------------------------------------- report
-def format_table(rows, budget):
+def format_table(rows):
     head = (
         f"{'dataset':<14}{'strategy':<29}{'AULC':>14}{'final':>14}"
         f"{'to target':>11}{'target':>8}"
@@ -259,7 +263,7 @@ def format_table(rows, budget):
             f"{r['dataset']:<14}{r['strategy']:<29}"
             f"{r['aulc']:>8.3f} ±{r['aulc_std']:.3f}"
             f"{r['final']:>8.3f} ±{r['final_std']:.3f}"
-            f"{(str(to) if to is not None else f'>{budget}'):>11}"
+            f"{(str(to) if to is not None else '>' + str(r['budget'])):>11}"
             f"{r['target']:>8.3f}"
         )
     return "\n".join(lines)
@@ -354,7 +358,7 @@ def main(argv=None):
                 continue
             print(f"{name}: {time.perf_counter() - t0:.1f} s", flush=True)
     seconds = time.perf_counter() - start
-    print(format_table(rows, args.budget))
+    print(format_table(rows))
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "bench_label_efficiency.json")
     with open(path, "w") as f:
