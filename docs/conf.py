@@ -156,7 +156,8 @@ def write_api_page(path=HERE / "api.rst"):
         if aliases:
             lines += ["**Re-exported names**", ""]
             lines += [
-                f"- ``{module.__name__}.{n}`` is :obj:`{target}`" for n, target in aliases
+                f"- ``{module.__name__}.{n}`` is :obj:`{target}`"
+                for n, target in aliases
             ]
             lines += [""]
     if skipped:
