@@ -171,14 +171,25 @@ def write_api_page(path=HERE / "api.rst"):
 write_api_page()
 
 
-# scikit-learn's metadata-routing helpers (``get_metadata_routing``,
-# ``set_score_request``, ...) are added to every estimator class; their
-# docstrings point into scikit-learn's own docs, so they are left out here.
+# Class pages list the members skal defines, inherited ones included (so an
+# ActiveLearner page shows fit/query/teach from BaseLearner), but not those
+# that scikit-learn, skorch or torch define: their docstrings point into other
+# projects' docs. scikit-learn's metadata-routing helpers (``set_score_request``
+# ...) are attached to each subclass, so they are matched by name.
 _SKIP = re.compile(r"^(get_metadata_routing|set_\w+_request)$")
 
 
+def _defined_outside_skal(obj):
+    obj = getattr(obj, "fget", obj)  # properties
+    obj = getattr(obj, "__func__", obj)  # class and static methods
+    module = getattr(obj, "__module__", None)
+    return module is not None and not module.startswith("skal")
+
+
 def _skip_member(app, what, name, obj, skip, options):
-    return True if _SKIP.match(name) else None
+    if _SKIP.match(name) or (what == "class" and _defined_outside_skal(obj)):
+        return True
+    return None
 
 
 def setup(app):
