@@ -100,3 +100,10 @@ def test_query_speed_skips_the_peer_above_the_size_limit(speed_bench, tmp_path):
     (row,) = report["results"]
     assert row["peer_s"] is None and "--peer-max-pool=1000" in row["note"]
     assert row["skal_s"] > 0 and row["limit_s"] > 0
+
+
+def test_row_id_column_is_dropped(label_bench):
+    X = np.column_stack([[3.0, 1.0, 2.0], [0.5, 0.1, 0.2]])
+    assert label_bench._drop_row_id(X).tolist() == [[0.5], [0.1], [0.2]]
+    kept = np.column_stack([[3.0, 1.0, 7.0], [0.5, 0.1, 0.2]])
+    assert label_bench._drop_row_id(kept).shape == (3, 2)
