@@ -14,8 +14,9 @@ set:
 - **limit**: the cost no implementation can beat; for uncertainty sampling
   it is the model's own ``predict_proba`` on the pool.
 
-Each time is the best of ``--repeats`` calls; the ratio columns divide by
-the limit. ``skal MiB`` is the peak memory traced by :mod:`tracemalloc`
+Each time is the best of ``--repeats`` calls, taken in turn (skal, peer,
+limit, skal, ...) so that all three see the same load; the ratio columns
+divide by the limit. ``skal MiB`` is the peak memory traced by :mod:`tracemalloc`
 during one extra skal query. BLAS runs on ``--threads`` threads (one by
 default) through :mod:`threadpoolctl`.
 
@@ -203,13 +204,20 @@ CASES = default_cases()
 
 
 # ------------------------------------------------------------------ timing
-def best_of(run, repeats):
-    best, out = float("inf"), None
+def best_of(runs, repeats):
+    """Time several runs in turn, ``repeats`` rounds; keep each one's best.
+
+    Interleaving skal, the peer and the limit puts them under the same load,
+    which matters on a shared machine.
+    """
+    best = dict.fromkeys(runs, float("inf"))
+    out = {}
     for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        out = run()
-        best = min(best, time.perf_counter() - start)
+        for name, run in runs.items():
+            gc.collect()
+            start = time.perf_counter()
+            out[name] = run()
+            best[name] = min(best[name], time.perf_counter() - start)
     return best, out
 
 
@@ -229,32 +237,30 @@ def _ratio(a, b):
 
 def bench_size(n_pool, cases, args):
     ctx = make_context(n_pool, args)
-    rows, limit_cache = [], {}
+    rows = []
     for case in cases:
         row = {"pool": n_pool, "strategy": case.name, "limit_kind": case.limit}
-        skal_run = case.skal(ctx)
-        row["skal_s"], skal_idx = best_of(skal_run, args.repeats)
-        row["skal_peak_mib"] = peak_mib(skal_run)
-        row["peer_s"] = row["peer_peak_mib"] = row["overlap"] = None
+        runs = {"skal": case.skal(ctx)}
         if case.peer is None:
             row["note"] = "no peer strategy" if SklearnClassifier else "peer missing"
         elif n_pool > args.peer_max_pool:
             row["note"] = f"peer skipped above --peer-max-pool={args.peer_max_pool}"
         else:
-            peer_run = case.peer(ctx)
-            row["peer_s"], peer_idx = best_of(peer_run, args.repeats)
+            runs["peer"] = case.peer(ctx)
+        if LIMITS[case.limit] is not None:
+            runs["limit"] = LIMITS[case.limit](ctx)
+        best, out = best_of(runs, args.repeats)
+        row["skal_s"] = best["skal"]
+        row["peer_s"] = best.get("peer")
+        row["limit_s"] = best.get("limit")
+        row["skal_peak_mib"] = peak_mib(runs["skal"])
+        row["peer_peak_mib"] = row["overlap"] = None
+        if "peer" in runs:
             if args.peer_memory:
-                row["peer_peak_mib"] = peak_mib(peer_run)
+                row["peer_peak_mib"] = peak_mib(runs["peer"])
             if case.same_choice:
-                same = np.intersect1d(skal_idx, peer_idx)
-                row["overlap"] = len(same) / len(skal_idx)
-        limit = LIMITS[case.limit]
-        if limit is None:
-            row["limit_s"] = None
-        else:
-            if case.limit not in limit_cache:
-                limit_cache[case.limit] = best_of(limit(ctx), args.repeats)[0]
-            row["limit_s"] = limit_cache[case.limit]
+                same = np.intersect1d(out["skal"], out["peer"])
+                row["overlap"] = len(same) / len(out["skal"])
         row["skal_over_limit"] = _ratio(row["skal_s"], row["limit_s"])
         row["peer_over_limit"] = _ratio(row["peer_s"], row["limit_s"])
         row["skal_over_peer"] = _ratio(row["skal_s"], row["peer_s"])
