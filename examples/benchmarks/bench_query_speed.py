@@ -14,11 +14,12 @@ set:
 - **limit**: the cost no implementation can beat; for uncertainty sampling
   it is the model's own ``predict_proba`` on the pool.
 
-Each time is the best of ``--repeats`` calls, taken in turn (skal, peer,
-limit, skal, ...) so that all three see the same load; the ratio columns
-divide by the limit. ``skal MiB`` is the peak memory traced by :mod:`tracemalloc`
-during one extra skal query. BLAS runs on ``--threads`` threads (one by
-default) through :mod:`threadpoolctl`.
+Each time is the best of ``--repeats`` rounds, taken in turn (skal, peer,
+limit, skal, ...) so that all three see the same load; a query faster than
+``--min-round`` seconds is called several times a round and its fastest call
+counts. The ratio columns divide by the limit. ``skal MiB`` is the peak
+memory traced by :mod:`tracemalloc` during one extra skal query. BLAS runs
+on ``--threads`` threads (one by default) through :mod:`threadpoolctl`.
 
 Add a strategy by appending a :class:`Case` to :data:`CASES` (or to the
 list returned by :func:`default_cases`): a name, a skal factory, a peer
@@ -204,20 +205,31 @@ CASES = default_cases()
 
 
 # ------------------------------------------------------------------ timing
-def best_of(runs, repeats):
-    """Time several runs in turn, ``repeats`` rounds; keep each one's best.
+def _timed(run):
+    gc.collect()
+    start = time.perf_counter()
+    out = run()
+    return time.perf_counter() - start, out
+
+
+def best_of(runs, repeats, min_round=0.0):
+    """Time several runs in turn, ``repeats`` rounds; keep each one's best call.
 
     Interleaving skal, the peer and the limit puts them under the same load,
-    which matters on a shared machine.
+    which matters on a shared machine. A run faster than ``min_round``
+    seconds is called several times a round (as :mod:`timeit` does), and the
+    fastest call counts.
     """
-    best = dict.fromkeys(runs, float("inf"))
-    out = {}
+    calls = {}
+    best, out = {}, {}
+    for name, run in runs.items():  # one call to warm up and calibrate
+        best[name], out[name] = _timed(run)
+        calls[name] = max(1, int(np.ceil(min_round / max(best[name], 1e-9))))
     for _ in range(repeats):
         for name, run in runs.items():
-            gc.collect()
-            start = time.perf_counter()
-            out[name] = run()
-            best[name] = min(best[name], time.perf_counter() - start)
+            for _ in range(calls[name]):
+                seconds, out[name] = _timed(run)
+                best[name] = min(best[name], seconds)
     return best, out
 
 
@@ -249,7 +261,7 @@ def bench_size(n_pool, cases, args):
             runs["peer"] = case.peer(ctx)
         if LIMITS[case.limit] is not None:
             runs["limit"] = LIMITS[case.limit](ctx)
-        best, out = best_of(runs, args.repeats)
+        best, out = best_of(runs, args.repeats, args.min_round)
         row["skal_s"] = best["skal"]
         row["peer_s"] = best.get("peer")
         row["limit_s"] = best.get("limit")
@@ -336,7 +348,13 @@ def parse_args(argv=None):
     p.add_argument("--n-classes", type=int, default=10)
     p.add_argument("--n-labeled", type=int, default=200)
     p.add_argument("--batch-size", type=int, default=100)
-    p.add_argument("--repeats", type=int, default=3, help="best of R calls")
+    p.add_argument("--repeats", type=int, default=3, help="best of R rounds")
+    p.add_argument(
+        "--min-round",
+        type=float,
+        default=0.1,
+        help="call a fast query several times a round, for at least this many s",
+    )
     p.add_argument("--threads", type=int, default=1, help="BLAS threads")
     p.add_argument(
         "--peer-max-pool",
