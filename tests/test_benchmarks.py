@@ -76,7 +76,8 @@ def test_label_efficiency_skips_missing_data_with_a_note(label_bench, tmp_path):
 def test_query_speed_rows_and_agreement_with_the_peer(speed_bench, tmp_path):
     pytest.importorskip("skactiveml")
     report = speed_bench.main(
-        ["--sizes", "3000", "--repeats", "1", "--strategies", "margin", "ratio"]
+        ["--sizes", "3000", "--repeats", "1", "--min-round", "0"]
+        + ["--strategies", "margin", "ratio"]
         + ["random", "--out", str(tmp_path)]
     )
     rows = {r["strategy"]: r for r in report["results"]}
@@ -94,7 +95,8 @@ def test_query_speed_rows_and_agreement_with_the_peer(speed_bench, tmp_path):
 
 def test_query_speed_skips_the_peer_above_the_size_limit(speed_bench, tmp_path):
     report = speed_bench.main(
-        ["--sizes", "2000", "--repeats", "1", "--strategies", "entropy"]
+        ["--sizes", "2000", "--repeats", "1", "--min-round", "0"]
+        + ["--strategies", "entropy"]
         + ["--peer-max-pool", "1000", "--out", str(tmp_path)]
     )
     (row,) = report["results"]

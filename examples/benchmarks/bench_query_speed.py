@@ -205,11 +205,19 @@ CASES = default_cases()
 
 
 # ------------------------------------------------------------------ timing
-def _timed(run):
+def _timed(run, calls=1):
+    """Return the fastest of ``calls`` calls of ``run`` and its last output."""
     gc.collect()
-    start = time.perf_counter()
-    out = run()
-    return time.perf_counter() - start, out
+    gc.disable()  # as timeit does: no collection pauses inside a call
+    try:
+        best = float("inf")
+        for _ in range(calls):
+            start = time.perf_counter()
+            out = run()
+            best = min(best, time.perf_counter() - start)
+    finally:
+        gc.enable()
+    return best, out
 
 
 def best_of(runs, repeats, min_round=0.0):
@@ -220,16 +228,14 @@ def best_of(runs, repeats, min_round=0.0):
     seconds is called several times a round (as :mod:`timeit` does), and the
     fastest call counts.
     """
-    calls = {}
-    best, out = {}, {}
+    calls, best, out = {}, {}, {}
     for name, run in runs.items():  # one call to warm up and calibrate
         best[name], out[name] = _timed(run)
         calls[name] = max(1, int(np.ceil(min_round / max(best[name], 1e-9))))
     for _ in range(repeats):
         for name, run in runs.items():
-            for _ in range(calls[name]):
-                seconds, out[name] = _timed(run)
-                best[name] = min(best[name], seconds)
+            seconds, out[name] = _timed(run, calls[name])
+            best[name] = min(best[name], seconds)
     return best, out
 
 
