@@ -297,6 +297,7 @@ COLUMNS = [
     ("skal_over_limit", "skal/lim", "{:>8.2f}"),
     ("peer_over_limit", "peer/lim", "{:>8.2f}"),
     ("skal_peak_mib", "skal MiB", "{:>8.1f}"),
+    ("peer_peak_mib", "peer MiB", "{:>8.1f}"),
     ("overlap", "same top", "{:>8.2f}"),
 ]
 
