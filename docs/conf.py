@@ -9,6 +9,7 @@ subpackage that imports, so new public names appear without editing it.
 """
 
 import importlib
+import importlib.util
 import inspect
 import os
 import re
@@ -83,6 +84,8 @@ def _public_modules():
     ]
     modules, skipped = [], []
     for name in names:
+        if importlib.util.find_spec(f"skal.{name}") is None:
+            continue  # listed but not written yet
         try:
             modules.append(importlib.import_module(f"skal.{name}"))
         except ImportError as exc:  # e.g. skal.torch without torch installed
@@ -142,8 +145,10 @@ def write_api_page(path=HERE / "api.rst"):
         "",
     ]
     seen = {}
-    for module in [*modules, skal]:
-        classes, functions, aliases = _entries(module, seen)
+    sections = [(module, _entries(module, seen)) for module in modules]
+    # The top-level names are re-exports; list them first, as links.
+    sections.insert(0, (skal, _entries(skal, seen)))
+    for module, (classes, functions, aliases) in sections:
         if not (classes or functions or aliases):
             continue
         title = f":mod:`{module.__name__}`"
