@@ -36,6 +36,9 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
+# The user guide and benchmarks pages glob their folders, which other
+# developers fill; an empty folder is not an error.
+suppress_warnings = ["toc.empty_glob"]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/*.ipynb"]
 html_theme = "pydata_sphinx_theme"
 html_static_path = ["_static"]
@@ -174,6 +177,43 @@ def write_api_page(path=HERE / "api.rst"):
 
 
 write_api_page()
+
+
+# ------------------------------------------------ README's two commands
+def _md_inline(text):
+    """Turn Markdown inline code, bold and links into reStructuredText."""
+    text = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"`\1 <\2>`_", text)
+    return re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", text)
+
+
+def write_readme_commands(path=HERE / "_readme_commands.inc"):
+    """Copy the README's "Two commands" (each with its lead sentence).
+
+    ``getting_started.rst`` includes the result, so the docs always show the
+    README's exact commands.
+    """
+    readme = (HERE.parent / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"^## Two commands\n(.*?)(?=^## |\Z)", readme, re.M | re.S)
+    lines = []
+    if match:
+        parts = re.split(r"^```bash\n(.*?)^```\n", match.group(1), flags=re.M | re.S)
+        for lead, code in list(zip(parts[::2], parts[1::2]))[:2]:
+            paragraph = lead.strip().split("\n\n")[-1]
+            lines += [
+                _md_inline(" ".join(paragraph.split())),
+                "",
+                ".. code-block:: bash",
+                "",
+            ]
+            lines += ["   " + ln for ln in code.strip().splitlines()] + [""]
+    if not lines:
+        lines = ["See the two commands at the top of ``README.md``.", ""]
+    text = "\n".join(lines)
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+
+
+write_readme_commands()
 
 
 # Class pages list the members skal defines, inherited ones included (so an
