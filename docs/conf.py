@@ -36,9 +36,6 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-# The user guide and benchmarks pages glob their folders, which other
-# developers fill; an empty folder is not an error.
-suppress_warnings = ["toc.empty_glob"]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/*.ipynb"]
 html_theme = "pydata_sphinx_theme"
 html_static_path = ["_static"]
