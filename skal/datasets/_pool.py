@@ -55,14 +55,11 @@ def make_pool(y, n_labeled=10, *, stratify=True, missing_label=-1, random_state=
         and y.dtype.kind in "iub"
     ):
         y_pool = np.full(n, np.nan)
-    elif missing_label is None or (
-        y.dtype.kind in "US" and not isinstance(missing_label, str)
-    ):
-        # np.full_like would write the text "None" into a string array.
-        y_pool = np.full(n, missing_label, dtype=object)
     else:
         try:
             y_pool = np.full_like(y, missing_label)
+            if y_pool.dtype.kind in "US" and y_pool[0] != missing_label:
+                raise ValueError  # -1 cut to "-" in a string array
         except (TypeError, ValueError):
             y_pool = np.full(n, missing_label, dtype=object)
     keep = keep.astype(int)
