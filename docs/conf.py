@@ -178,9 +178,9 @@ write_api_page()
 
 # ------------------------------------------------ README's two commands
 def _md_inline(text):
-    """Turn Markdown inline code, bold and links into reStructuredText."""
-    text = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"`\1 <\2>`_", text)
-    return re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", text)
+    """Turn Markdown inline code and links into reStructuredText."""
+    text = re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", text)
+    return re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"`\1 <\2>`_", text)
 
 
 def write_readme_commands(path=HERE / "_readme_commands.inc"):
