@@ -1,7 +1,7 @@
 """
-==============================================
+=========================================
 Tune the query strategy with GridSearchCV
-==============================================
+=========================================
 
 With ``budget=B``, :meth:`skal.ActiveLearner.fit` simulates a whole labeling
 run on the training fold: it treats ``y`` as a hidden oracle, starts from

@@ -1,7 +1,7 @@
 """
-==============================================================
+===============================================================
 Tune a heterogeneous committee and its disagreement with a grid
-==============================================================
+===============================================================
 
 A :class:`skal.Committee` of three different classifiers queries the wine
 samples its members disagree on. Because the committee is a scikit-learn

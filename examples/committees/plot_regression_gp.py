@@ -1,7 +1,7 @@
 """
-=====================================================
+====================================================
 Active learning for regression: a GP and a committee
-=====================================================
+====================================================
 
 Regression has no class probabilities; its uncertainty is the spread of the
 prediction. A Gaussian process gives a posterior standard deviation, and

@@ -1,7 +1,7 @@
 """
-===============================================
+===================================================
 Compare five query strategies on handwritten digits
-===============================================
+===================================================
 
 Before paying for labels, simulate: hide the labels of a data set you already
 have, let each strategy ask for them, and watch the test accuracy grow with

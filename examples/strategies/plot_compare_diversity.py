@@ -1,7 +1,7 @@
 """
-===================================================
+=====================================================
 Which points do diversity and hybrid strategies pick?
-===================================================
+=====================================================
 
 Ten labeled points, a pool of 600 unlabeled points in four blobs, and a
 batch of 12: uncertainty sampling piles its batch on the decision
