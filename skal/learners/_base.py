@@ -48,6 +48,8 @@ class BaseLearner(PredictionMixin, MetaEstimatorMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ input
     def _check_X(self, X, *, reset):
+        if not reset and getattr(self, "_checked_pool", False):
+            return X  # a chunk of a pool that query() has already checked
         X = _as_rows(X)
         validate_data(self, X, reset=reset, skip_check_array=True)
         return X
@@ -273,16 +275,27 @@ class BaseLearner(PredictionMixin, MetaEstimatorMixin, BaseEstimator):
         batch_size = check_batch_size(batch_size, n)
         strategy = self._query_strategy()
         query = strategy.query
-        if candidates is None:
-            idx, scores = query(self, X_pool, batch_size, random_state=self._rng)
-        elif "candidates" in inspect.signature(query).parameters:
-            idx, scores = query(
-                self, X_pool, batch_size, random_state=self._rng, candidates=candidates
-            )
-        else:  # a strategy with its own query(): hand it the candidate rows
-            sub = take_rows(X_pool, candidates)
-            idx, scores = query(self, sub, batch_size, random_state=self._rng)
-            idx = candidates[np.asarray(idx, dtype=np.intp)]
+        # The strategy asks for signals chunk by chunk: the pool was checked once,
+        # so the learner's own per-call validation is skipped meanwhile.
+        self._checked_pool = True
+        try:
+            if candidates is None:
+                idx, scores = query(self, X_pool, batch_size, random_state=self._rng)
+            elif "candidates" in inspect.signature(query).parameters:
+                idx, scores = query(
+                    self,
+                    X_pool,
+                    batch_size,
+                    random_state=self._rng,
+                    candidates=candidates,
+                )
+            else:  # a strategy with its own query(): hand it the candidate rows
+                sub = take_rows(X_pool, candidates)
+                idx, scores = query(self, sub, batch_size, random_state=self._rng)
+                idx = candidates[np.asarray(idx, dtype=np.intp)]
+
+        finally:
+            self._checked_pool = False
         return np.asarray(idx, dtype=np.intp), np.asarray(scores, dtype=float)
 
     def query(self, X_pool=None, batch_size=None, return_scores=False):
