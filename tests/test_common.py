@@ -9,7 +9,17 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skal import ActiveLearner
-from skal.strategies import FunctionStrategy, RandomSampling, UncertaintySampling
+from skal.strategies import (  # deep active learning (issue 5)
+    BALD,
+    BatchBALD,
+    FunctionStrategy,
+    MaxEntropy,
+    MeanSTD,
+    RandomSampling,
+    StochasticBALD,
+    UncertaintySampling,
+    VariationRatios,
+)
 
 LEARNERS = [
     ActiveLearner(LogisticRegression()),
@@ -23,6 +33,12 @@ STRATEGIES = [
     UncertaintySampling(),
     UncertaintySampling("margin", max_candidates=100),
     FunctionStrategy(len),
+    BALD(max_candidates=100),
+    MaxEntropy(),
+    VariationRatios(),
+    MeanSTD(),
+    BatchBALD(n_configurations=512),
+    StochasticBALD("softmax", beta=2.0),
 ]
 
 
