@@ -41,7 +41,7 @@ def main(argv=None):
     parser.add_argument("--n-images", type=int, default=60000)
     parser.add_argument("--n-passes", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=1024)
-    parser.add_argument("--threads", type=int, default=None, help="torch threads")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="500 images")
     parser.add_argument("--out", default=None, help="folder for results JSON")

@@ -175,7 +175,7 @@ def main(argv=None):
     parser.add_argument("--strategies", nargs="+", default=None)
     parser.add_argument("--model", choices=["cnn", "mlp"], default="cnn")
     parser.add_argument("--targets", type=float, nargs="+", default=[0.90, 0.95])
-    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
