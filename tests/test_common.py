@@ -16,11 +16,26 @@ from skal import (
     CommitteeRegressor,
 )
 from skal.strategies import (
+    BADGE,
+    BALD,
+    BatchBALD,
+    CoreSet,
+    DensityWeighted,
+    DiverseMiniBatch,
     ExpectedErrorReduction,
     ExpectedGradientLength,
     FunctionStrategy,
+    Hybrid,
+    KMeansSampling,
+    MaxEntropy,
+    MeanSTD,
     RandomSampling,
+    RankedBatch,
+    StochasticBALD,
+    SuggestiveAnnotation,
+    TypiClust,
     UncertaintySampling,
+    VariationRatios,
 )
 
 LEARNERS = [
@@ -42,21 +57,6 @@ STRATEGIES = [
     FunctionStrategy(len),
     ExpectedGradientLength(),
     ExpectedErrorReduction("log", n_eval=100, max_candidates=20),
-]
-
-from skal.strategies import (  # noqa: E402  (diversity and hybrid, issue 3)
-    BADGE,
-    CoreSet,
-    DensityWeighted,
-    DiverseMiniBatch,
-    Hybrid,
-    KMeansSampling,
-    RankedBatch,
-    SuggestiveAnnotation,
-    TypiClust,
-)
-
-STRATEGIES += [
     CoreSet(),
     KMeansSampling(n_init=2),
     TypiClust(n_neighbors=5),
@@ -66,6 +66,12 @@ STRATEGIES += [
     SuggestiveAnnotation(beta=3),
     BADGE(max_candidates=1000),
     Hybrid([("unc", UncertaintySampling()), ("far", CoreSet())], combine="rank"),
+    BALD(max_candidates=100),
+    MaxEntropy(),
+    VariationRatios(),
+    MeanSTD(),
+    BatchBALD(n_configurations=512),
+    StochasticBALD("softmax", beta=2.0),
 ]
 
 

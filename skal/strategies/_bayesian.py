@@ -17,7 +17,13 @@ _FIX = (
 
 
 class _SampleScoreStrategy(ScoreStrategy):
-    """Score each sample with a measure of the stack of stochastic passes."""
+    """Score each sample with a measure of the stack of stochastic passes.
+
+    Parameters
+    ----------
+    max_candidates : int, default=None
+        Score only a random subsample of this many pool samples per query.
+    """
 
     _measure = None
 
@@ -62,6 +68,9 @@ class BALD(_SampleScoreStrategy):
 
     _measure = staticmethod(bald)
 
+    def __init__(self, *, max_candidates=None):
+        super().__init__(max_candidates=max_candidates)
+
 
 class MaxEntropy(_SampleScoreStrategy):
     """Query the samples with the largest predictive entropy.
@@ -88,6 +97,9 @@ class MaxEntropy(_SampleScoreStrategy):
     """
 
     _measure = staticmethod(consensus_entropy)
+
+    def __init__(self, *, max_candidates=None):
+        super().__init__(max_candidates=max_candidates)
 
 
 class VariationRatios(_SampleScoreStrategy):
@@ -116,6 +128,9 @@ class VariationRatios(_SampleScoreStrategy):
 
     _measure = staticmethod(variation_ratio)
 
+    def __init__(self, *, max_candidates=None):
+        super().__init__(max_candidates=max_candidates)
+
 
 class MeanSTD(_SampleScoreStrategy):
     """Query the samples with the largest mean standard deviation over passes.
@@ -142,3 +157,6 @@ class MeanSTD(_SampleScoreStrategy):
     """
 
     _measure = staticmethod(mean_std)
+
+    def __init__(self, *, max_candidates=None):
+        super().__init__(max_candidates=max_candidates)

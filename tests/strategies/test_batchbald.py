@@ -70,6 +70,22 @@ def test_exact_batchbald_equals_brute_force_enumeration(seed, k, batch):
     np.testing.assert_allclose(scores, ref_scores, rtol=1e-4, atol=1e-5)
 
 
+def test_lazy_greedy_equals_evaluating_every_candidate():
+    stack = _stack(11, m=10, n=3000, k=10).astype(np.float32)
+    idx, scores = greedy_batchbald(stack, 4, random_state=0)  # exact: 10^3 <= 1024
+    joint, chosen = np.ones((10, 1), np.float32), []
+    conditional = -(stack * np.log(stack)).sum(axis=2).mean(axis=0)
+    for step in range(4):
+        gain = _joint_entropies(joint, stack, None) - conditional
+        gain -= conditional[chosen].sum()
+        gain[chosen] = -np.inf
+        best = int(np.argmax(gain))
+        assert best == idx[step]
+        np.testing.assert_allclose(gain[best], scores[step], rtol=1e-4)
+        chosen.append(best)
+        joint = (joint[:, :, None] * stack[:, best, None, :]).reshape(10, -1)
+
+
 def test_batch_of_one_equals_bald():
     stack = _stack(3, m=10, n=40, k=5)
     idx, scores = greedy_batchbald(stack, 1)
