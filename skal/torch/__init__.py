@@ -14,6 +14,14 @@ except ModuleNotFoundError as exc:  # pragma: no cover - exercised without torch
         "platform, then `pip install skorch`)."
     ) from exc
 
+from ._mae import MaskedAutoencoder
+from ._mae_classifier import MAEClassifier
 from ._mc_dropout import MCDropoutClassifier, enable_dropout, mc_dropout_proba
 
-__all__ = ["MCDropoutClassifier", "enable_dropout", "mc_dropout_proba"]
+__all__ = [
+    "MAEClassifier",
+    "MCDropoutClassifier",
+    "MaskedAutoencoder",
+    "enable_dropout",
+    "mc_dropout_proba",
+]
