@@ -54,6 +54,9 @@ def parse_args():
     parser.add_argument("--load-model", help="skip pretraining: MaskedAutoencoder.load")
     parser.add_argument("--save-model", help="save the pretrained autoencoder here")
     parser.add_argument(
+        "--figure-only", action="store_true", help="with --load-model: only the figure"
+    )
+    parser.add_argument(
         "--figure", default=str(ROOT / "docs" / "_static" / "mae_reconstructions.png")
     )
     return parser.parse_args()
@@ -121,7 +124,7 @@ def save_figure(mae, X, path):
     import matplotlib.pyplot as plt
 
     rec, hidden = mae.reconstruct(X, random_state=0, return_mask=True)
-    masked = np.where(hidden, np.nan, X)
+    masked = np.ma.masked_where(hidden, X)
     pasted = np.where(hidden, rec, X)
     rows = [
         ("original", X),
@@ -130,10 +133,12 @@ def save_figure(mae, X, path):
         ("visible + predicted", pasted),
     ]
     fig, axes = plt.subplots(len(rows), len(X), figsize=(len(X) * 1.1, 4.8))
+    cmap = plt.get_cmap("gray_r").copy()
+    cmap.set_bad("#9ecae1")  # hidden patches in blue
     for r, (name, imgs) in enumerate(rows):
         for c, img in enumerate(imgs):
             ax = axes[r, c]
-            ax.imshow(img, cmap="gray_r", vmin=0, vmax=255)
+            ax.imshow(img, cmap=cmap, vmin=0, vmax=255)
             ax.set_xticks([])
             ax.set_yticks([])
         axes[r, 0].set_ylabel(name, fontsize=8)
@@ -178,6 +183,9 @@ def main():
         mae.fit(X_train)
         if args.save_model:
             mae.save(args.save_model)
+    if args.figure_only:
+        save_figure(mae, X_test[:10].astype(np.float32), args.figure)
+        return
     results["pretrain"] = {
         "params": {k: v for k, v in mae.get_params().items() if k != "random_state"},
         "seconds": round(mae.fit_time_, 1),

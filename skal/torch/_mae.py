@@ -240,14 +240,35 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------ checks
     def _check_params(self):
-        for name in ("patch_size", "embed_dim", "depth", "num_heads", "max_epochs",
-                     "batch_size", "decoder_embed_dim", "decoder_depth",
-                     "decoder_num_heads", "n_iter_no_change"):  # fmt: skip
+        for name in (
+            "patch_size",
+            "embed_dim",
+            "depth",
+            "num_heads",
+            "max_epochs",
+            "batch_size",
+            "decoder_embed_dim",
+            "decoder_depth",
+            "decoder_num_heads",
+            "n_iter_no_change",
+        ):
             check_scalar(getattr(self, name), name, Integral, min_val=1)
-        check_scalar(self.mask_ratio, "mask_ratio", Real, min_val=0, max_val=1,
-                     include_boundaries="neither")  # fmt: skip
-        check_scalar(self.validation_fraction, "validation_fraction", Real,
-                     min_val=0, max_val=1, include_boundaries="neither")  # fmt: skip
+        check_scalar(
+            self.mask_ratio,
+            "mask_ratio",
+            Real,
+            min_val=0,
+            max_val=1,
+            include_boundaries="neither",
+        )
+        check_scalar(
+            self.validation_fraction,
+            "validation_fraction",
+            Real,
+            min_val=0,
+            max_val=1,
+            include_boundaries="neither",
+        )
         check_scalar(self.lr, "lr", Real, min_val=0, include_boundaries="neither")
         widths = (
             (self.embed_dim, self.num_heads),
@@ -286,14 +307,23 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
     # ----------------------------------------------------------- network
     def _build(self):
         encoder = MAEEncoder(
-            self.image_shape_, self.patch_size, self.embed_dim, self.depth,
-            self.num_heads, self.mlp_ratio, self.pixel_mean_.tolist(),
+            self.image_shape_,
+            self.patch_size,
+            self.embed_dim,
+            self.depth,
+            self.num_heads,
+            self.mlp_ratio,
+            self.pixel_mean_.tolist(),
             self.pixel_std_.tolist(),
-        )  # fmt: skip
+        )
         module = MAEModule(
-            encoder, self.decoder_embed_dim, self.decoder_depth,
-            self.decoder_num_heads, self.mlp_ratio, self.norm_pix_loss,
-        )  # fmt: skip
+            encoder,
+            self.decoder_embed_dim,
+            self.decoder_depth,
+            self.decoder_num_heads,
+            self.mlp_ratio,
+            self.norm_pix_loss,
+        )
         return module.to(self.device)
 
     def _batches(self, imgs, order=None):
@@ -356,9 +386,11 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
     def _train(self, imgs, val, rng):
         module = self.module_
         opt = torch.optim.AdamW(
-            module.parameters(), lr=self.lr, betas=(0.9, 0.95),
+            module.parameters(),
+            lr=self.lr,
+            betas=(0.9, 0.95),
             weight_decay=self.weight_decay,
-        )  # fmt: skip
+        )
         total = self.max_epochs * math.ceil(len(imgs) / self.batch_size)
         warmup = max(1, total // 20)
 
@@ -541,8 +573,15 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
             "fit_time_": float(self.fit_time_),
         }
         state = {k: v.cpu() for k, v in self.module_.state_dict().items()}
-        torch.save({"format": _FORMAT, "params": params, "fitted": fitted,
-                    "state_dict": state}, path)  # fmt: skip
+        torch.save(
+            {
+                "format": _FORMAT,
+                "params": params,
+                "fitted": fitted,
+                "state_dict": state,
+            },
+            path,
+        )
         return self
 
     @classmethod

@@ -12,7 +12,7 @@ from skorch.utils import is_dataset
 
 from ._mae import _POOLINGS, MaskedAutoencoder, _seed
 from ._mae_module import pool_tokens
-from ._mc_dropout import MCDropoutClassifier
+from ._mc_dropout import MCDropoutClassifier, _torch_seed, enable_dropout
 
 
 class MAEHead(torch.nn.Module):
@@ -161,11 +161,19 @@ class MAEClassifier(MCDropoutClassifier):
         **kwargs,
     ):
         super().__init__(
-            module, *args, criterion=criterion, n_mc_samples=n_mc_samples,
-            random_state=random_state, optimizer=optimizer, lr=lr,
-            max_epochs=max_epochs, batch_size=batch_size, train_split=train_split,
-            verbose=verbose, **kwargs,
-        )  # fmt: skip
+            module,
+            *args,
+            criterion=criterion,
+            n_mc_samples=n_mc_samples,
+            random_state=random_state,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            train_split=train_split,
+            verbose=verbose,
+            **kwargs,
+        )
         self.mae = mae
         self.freeze_encoder = freeze_encoder
         self.dropout = dropout
@@ -202,9 +210,12 @@ class MAEClassifier(MCDropoutClassifier):
         if not hasattr(self, "n_classes_"):
             raise AttributeError("Call fit(X, y) before initializing MAEClassifier.")
         self.module_ = MAEHead(
-            copy.deepcopy(mae.module_.encoder).to(self.device), self.n_classes_,
-            self.dropout, pooling, self.freeze_encoder,
-        )  # fmt: skip
+            copy.deepcopy(mae.module_.encoder).to(self.device),
+            self.n_classes_,
+            self.dropout,
+            pooling,
+            self.freeze_encoder,
+        )
         return self
 
     def get_dataset(self, X, y=None):
@@ -240,6 +251,48 @@ class MAEClassifier(MCDropoutClassifier):
             super().fit(X, y_enc.astype(np.int64), **fit_params)
         self.classes_inferred_ = classes
         return self
+
+    def predict_proba_samples(self, X, n_samples=None):
+        """Return the probabilities of each Monte-Carlo dropout pass.
+
+        The encoder has no dropout, so each batch is encoded once and only
+        the dropout head is sampled ``n_samples`` times: the cost of MC
+        dropout is one forward pass, not ``n_samples``.
+
+        Parameters
+        ----------
+        X : array-like of images
+            Samples.
+        n_samples : int, default=None
+            Number of passes; ``None`` uses ``n_mc_samples``.
+
+        Returns
+        -------
+        proba_stack : ndarray of shape (n_samples, n_rows, n_classes)
+            float32 probabilities of each pass.
+        """
+        n = self.n_mc_samples if n_samples is None else n_samples
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"n_samples must be a positive int, got {n!r}.")
+        self.check_is_fitted()
+        nonlin = self._get_predict_nonlinearity()
+        module = self.module_
+        seed = _torch_seed(self.random_state)
+        chunks = []
+        module.eval()
+        with torch.random.fork_rng(devices=[]):
+            if seed is not None:
+                torch.manual_seed(seed)
+            with enable_dropout(module.dropout):
+                for batch in self.get_iterator(self.get_dataset(X), training=False):
+                    Xi, _ = unpack_data(batch)
+                    feats = module.features(Xi.to(self.device))
+                    passes = [
+                        nonlin(module.head(module.dropout(feats))).cpu().numpy()
+                        for _ in range(n)
+                    ]
+                    chunks.append(np.stack(passes).astype(np.float32, copy=False))
+        return np.concatenate(chunks, axis=1)
 
     def predict(self, X):
         """Return the class with the highest MC-averaged probability.

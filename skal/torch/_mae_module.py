@@ -166,9 +166,16 @@ class MAEEncoder(nn.Module):
     """
 
     def __init__(
-        self, image_shape, patch_size, embed_dim, depth, num_heads, mlp_ratio,
-        pixel_mean, pixel_std,
-    ):  # fmt: skip
+        self,
+        image_shape,
+        patch_size,
+        embed_dim,
+        depth,
+        num_heads,
+        mlp_ratio,
+        pixel_mean,
+        pixel_std,
+    ):
         super().__init__()
         c, h, w = image_shape
         self.image_shape = tuple(image_shape)
@@ -228,9 +235,14 @@ class MAEModule(nn.Module):
     """
 
     def __init__(
-        self, encoder, decoder_embed_dim, decoder_depth, decoder_num_heads,
-        mlp_ratio, norm_pix_loss,
-    ):  # fmt: skip
+        self,
+        encoder,
+        decoder_embed_dim,
+        decoder_depth,
+        decoder_num_heads,
+        mlp_ratio,
+        norm_pix_loss,
+    ):
         super().__init__()
         c, h, w = encoder.image_shape
         p = encoder.patch_size

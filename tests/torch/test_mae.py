@@ -14,7 +14,7 @@ from sklearn.pipeline import make_pipeline  # noqa: E402
 from skal import ActiveLearner  # noqa: E402
 from skal.datasets import make_pool  # noqa: E402
 from skal.strategies import FunctionStrategy, bald  # noqa: E402
-from skal.torch import MAEClassifier, MaskedAutoencoder  # noqa: E402
+from skal.torch import MAEClassifier, MaskedAutoencoder, mc_dropout_proba  # noqa: E402
 from skal.torch._mae_module import (  # noqa: E402
     patchify,
     random_masking,
@@ -229,6 +229,29 @@ def test_mae_classifier_fine_tunes_without_touching_mae(mae, digits):
     after = mae.module_.state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)
     assert not np.allclose(clf.embed(X[:5]), mae.transform(X[:5]), atol=1e-4)
+
+
+def test_mc_passes_share_one_encoding(mae, digits):
+    X, y = digits
+    clf = MAEClassifier(mae, dropout=0.0, max_epochs=2, n_mc_samples=3)
+    clf.fit(X[:60], y[:60])
+    # without dropout every pass is the plain forward pass, as in the generic
+    # skal.torch.mc_dropout_proba that re-runs the whole network per pass
+    stack = clf.predict_proba_samples(X[:20])
+    reference = mc_dropout_proba(clf, X[:20], 3)
+    np.testing.assert_allclose(stack, reference, atol=1e-6)
+    np.testing.assert_allclose(stack[0], stack[2])
+    np.testing.assert_allclose(stack.sum(axis=2), 1.0, rtol=1e-5)
+    dropped = clf.set_params(dropout=0.5).fit(X[:60], y[:60])
+    a = dropped.predict_proba_samples(X[:20], n_samples=4)
+    np.testing.assert_array_equal(a, dropped.predict_proba_samples(X[:20], 4))
+    np.testing.assert_allclose(
+        dropped.predict_proba(X[:20]),
+        dropped.predict_proba_samples(X[:20]).mean(0),
+        rtol=1e-5,
+    )
+    with pytest.raises(ValueError, match="n_samples"):
+        dropped.predict_proba_samples(X[:2], 0)
 
 
 def test_mae_classifier_linear_probe_freezes_encoder(mae, digits):
