@@ -20,6 +20,7 @@ The data path comes from ``--data-dir``, else ``$SKAL_DATA``, else
 """
 
 import argparse
+import functools
 import json
 import os
 import time
@@ -31,11 +32,13 @@ import torch
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skal import ActiveLearner
-from skal.torch import MaskedAutoencoder
+from skal.strategies import bald
+from skal.torch import MAEClassifier, MaskedAutoencoder
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,6 +54,9 @@ def parse_args():
     parser.add_argument("--embed-dim", type=int, default=64)
     parser.add_argument("--depth", type=int, default=3)
     parser.add_argument("--pooling", default="tokens", help="features for AL")
+    parser.add_argument(
+        "--no-finetune", action="store_true", help="skip the MAEClassifier runs"
+    )
     parser.add_argument("--load-model", help="skip pretraining: MaskedAutoencoder.load")
     parser.add_argument("--save-model", help="save the pretrained autoencoder here")
     parser.add_argument(
@@ -88,11 +94,13 @@ def typical_points(features, n, random_state=0, k=20):
     picks = []
     for c in range(n):
         members = np.flatnonzero(km.labels_ == c)
-        sub = features[members]
-        d2 = ((sub[:, None, :] - sub[None, :, :]) ** 2).sum(-1)
         kk = min(k, len(members) - 1)
-        near = np.sqrt(np.partition(d2, kk, axis=1)[:, 1 : kk + 1]) if kk else d2
-        picks.append(members[np.argmin(near.mean(axis=1))])
+        if kk == 0:
+            picks.append(members[0])
+            continue
+        nn = NearestNeighbors(n_neighbors=kk + 1).fit(features[members])
+        dist, _ = nn.kneighbors(features[members])  # chunked, O(n k) memory
+        picks.append(members[np.argmin(dist[:, 1:].mean(axis=1))])
     return np.asarray(picks)
 
 
@@ -109,6 +117,28 @@ def run_al(F_pool, y_pool, F_test, y_test, steps, strategy, init_idx):
         idx = learner.query(batch_size=n_new)
         learner.teach(F_pool[idx], y_pool[idx])
         curve.append((target, learner.score(F_test, y_test)))
+    return curve
+
+
+def fine_tune(mae, X, y):
+    clf = MAEClassifier(
+        mae, max_epochs=50, batch_size=32, lr=1e-3, n_mc_samples=10, random_state=0
+    )
+    return clf.fit(X, y)
+
+
+def run_bald(mae, X_pool, y_pool, X_test, y_test, steps, init_idx, candidates):
+    """Fine-tuned MAEClassifier, BALD on a random subset of the pool each round."""
+    rng = np.random.RandomState(0)
+    idx, curve, clf = np.asarray(init_idx), [], None
+    for target in steps:
+        if len(idx) < target:
+            rest = np.setdiff1d(np.arange(len(y_pool)), idx)
+            cand = rng.choice(rest, min(candidates, len(rest)), replace=False)
+            scores = bald(clf.predict_proba_samples(X_pool[cand]))
+            idx = np.concatenate([idx, cand[np.argsort(-scores)[: target - len(idx)]]])
+        clf = fine_tune(mae, X_pool[idx], y_pool[idx])
+        curve.append((len(idx), float(clf.score(X_test, y_test))))
     return curve
 
 
@@ -220,6 +250,18 @@ def main():
         results["probe"][name] = {"accuracy": mean, "std": std, "dim": F_tr.shape[1]}
         print(f"  {name:12s} dim {F_tr.shape[1]:5d}  {mean:.4f} +- {std:.4f}")
 
+    if not args.no_finetune:
+        tic = time.perf_counter()
+        idx = np.random.RandomState(0).choice(len(X_train), n_labels, replace=False)
+        clf = fine_tune(mae, X_train[idx], y_train[idx])
+        acc = float(clf.score(X_test, y_test))
+        results["probe"]["MAE fine-tuned"] = {
+            "accuracy": acc,
+            "std": None,
+            "seconds": time.perf_counter() - tic,
+        }
+        print(f"  {'MAE fine-tuned (MAEClassifier, 1 draw)':12s}  {acc:.4f}")
+
     # 3. active learning on a pool
     n_pool = 1000 if args.quick else 10000
     pool = np.random.RandomState(0).choice(len(X_train), n_pool, replace=False)
@@ -240,14 +282,31 @@ def main():
         "raw pixels + random start + margin": (raw_pool, raw_test, "margin", rand0),
         "raw pixels + random sampling": (raw_pool, raw_test, "random", rand0),
     }
+    runs = {
+        name: functools.partial(run_al, F_pool, y_pool, F_test, y_test, steps, q, i)
+        for name, (F_pool, F_test, q, i) in runs.items()
+    }
+    if not args.no_finetune:
+        bald_steps = [n for n in steps if n <= (40 if args.quick else 200)]
+        runs["MAE fine-tuned + typical start + BALD"] = functools.partial(
+            run_bald,
+            mae,
+            X_train[pool],
+            y_pool,
+            X_test,
+            y_test,
+            bald_steps,
+            cold,
+            candidates=500 if args.quick else 2000,
+        )
     results["active_learning"] = {"pool": n_pool, "curves": {}}
     print(f"\nActive learning, pool {n_pool}, test {len(y_test)}, batch 10")
     print(
         f"  {'method':36s} {'acc@50':>7s} {'acc@100':>7s} {'to 90%':>7s} {'to 95%':>7s}"
     )
-    for name, (F_pool, F_test, strategy, init) in runs.items():
+    for name, run in runs.items():
         tic = time.perf_counter()
-        curve = run_al(F_pool, y_pool, F_test, y_test, steps, strategy, init)
+        curve = run()
         acc = dict(curve)
         n90, n95 = labels_to_reach(curve, 0.90), labels_to_reach(curve, 0.95)
         results["active_learning"]["curves"][name] = {
