@@ -35,7 +35,7 @@ def as_images(X, image_shape=None):
     Returns
     -------
     imgs : ndarray of shape (n, C, H, W)
-        float32 images.
+        The images as float32.
 
     Examples
     --------
@@ -463,7 +463,7 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
         Returns
         -------
         features : ndarray of shape (n, n_features_out)
-            float32 features.
+            The pooled features, float32.
         """
         check_is_fitted(self)
         pooling = self.pooling if pooling is None else pooling

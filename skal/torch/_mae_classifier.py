@@ -45,21 +45,54 @@ class MAEHead(torch.nn.Module):
         self.head = torch.nn.Linear(width, n_classes)
 
     def train(self, mode=True):
-        """Set train mode, leaving a frozen encoder in eval mode."""
+        """Set train mode, leaving a frozen encoder in eval mode.
+
+        Parameters
+        ----------
+        mode : bool, default=True
+            Train (True) or eval (False).
+
+        Returns
+        -------
+        self : MAEHead
+            The module.
+        """
         super().train(mode)
         if self.freeze_encoder:
             self.encoder.eval()
         return self
 
     def features(self, x):
-        """Return the pooled encoder features of a batch."""
+        """Return the pooled encoder features of a batch.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            A batch of images.
+
+        Returns
+        -------
+        features : torch.Tensor of shape (n, n_features)
+            Pooled tokens.
+        """
         with torch.set_grad_enabled(
             torch.is_grad_enabled() and not self.freeze_encoder
         ):
             return pool_tokens(self.encoder(x), self.pooling)
 
     def forward(self, x):
-        """Return class logits."""
+        """Return class logits.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            A batch of images.
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (n, n_classes)
+            Unnormalised class scores.
+        """
         return self.head(self.dropout(self.features(x)))
 
 
@@ -108,9 +141,9 @@ class MAEClassifier(MCDropoutClassifier):
     batch_size : int, default=64
         Batch size.
     train_split : callable or None, default=None
-        skorch's validation split; none by default (few labels).
+        The skorch validation split; none by default (few labels).
     verbose : int, default=0
-        skorch's progress printing.
+        Progress printing of skorch.
     **kwargs
         Other skorch parameters (``optimizer__weight_decay``, ``device``, ...).
 
@@ -202,7 +235,13 @@ class MAEClassifier(MCDropoutClassifier):
         return mae
 
     def initialize_module(self):
-        """Build the module from a copy of the autoencoder's encoder."""
+        """Build the module from a copy of the autoencoder's encoder.
+
+        Returns
+        -------
+        self : MAEClassifier
+            With ``module_`` set.
+        """
         mae = self._mae()
         pooling = mae.pooling if self.pooling is None else self.pooling
         if pooling not in _POOLINGS:
@@ -219,7 +258,20 @@ class MAEClassifier(MCDropoutClassifier):
         return self
 
     def get_dataset(self, X, y=None):
-        """Return skorch's dataset of float32 images checked against ``mae``."""
+        """Return skorch's dataset of float32 images checked against ``mae``.
+
+        Parameters
+        ----------
+        X : array-like of images or Dataset
+            Samples.
+        y : array-like, default=None
+            Targets.
+
+        Returns
+        -------
+        dataset : torch.utils.data.Dataset
+            The dataset.
+        """
         if not is_dataset(X):
             X = self._mae()._images(X, reset=False)
         return super().get_dataset(X, y)
@@ -269,7 +321,7 @@ class MAEClassifier(MCDropoutClassifier):
         Returns
         -------
         proba_stack : ndarray of shape (n_samples, n_rows, n_classes)
-            float32 probabilities of each pass.
+            The probabilities of each pass, float32.
         """
         n = self.n_mc_samples if n_samples is None else n_samples
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:

@@ -192,14 +192,35 @@ class MAEEncoder(nn.Module):
         nn.init.xavier_uniform_(self.patch_embed.weight)
 
     def images(self, x):
-        """Reshape flat input to ``(n, C, H, W)`` and standardise it."""
+        """Reshape flat input to ``(n, C, H, W)`` and standardise it.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            A batch of images, any layout with ``C*H*W`` values per row.
+
+        Returns
+        -------
+        imgs : torch.Tensor of shape (n, C, H, W)
+            Standardised float images.
+        """
         x = x.reshape(x.shape[0], *self.image_shape).float()
         return (x - self.pixel_mean) / self.pixel_std
 
     def forward(self, x, ids_keep=None):
         """Encode images; ``ids_keep`` selects the visible patches.
 
-        Returns the normalised tokens ``(n, 1 + n_visible, D)``, CLS first.
+        Parameters
+        ----------
+        x : torch.Tensor
+            A batch of images.
+        ids_keep : torch.Tensor of shape (n, n_visible), default=None
+            Visible patches; ``None`` encodes every patch.
+
+        Returns
+        -------
+        tokens : torch.Tensor of shape (n, 1 + n_visible, D)
+            Normalised tokens, CLS first.
         """
         tokens = self.patch_embed(patchify(self.images(x), self.patch_size))
         tokens = tokens + self.pos_embed
@@ -211,7 +232,20 @@ class MAEEncoder(nn.Module):
 
 
 def pool_tokens(tokens, pooling):
-    """Turn encoder tokens (CLS first) into one feature vector per sample."""
+    """Turn encoder tokens (CLS first) into one feature vector per sample.
+
+    Parameters
+    ----------
+    tokens : torch.Tensor of shape (n, 1 + L, D)
+        Encoder output.
+    pooling : {"mean", "cls", "tokens"}
+        Mean of the patch tokens, the CLS token, or every patch token.
+
+    Returns
+    -------
+    features : torch.Tensor of shape (n, D) or (n, L * D)
+        One row per sample.
+    """
     if pooling == "mean":
         return tokens[:, 1:].mean(dim=1)
     if pooling == "cls":
@@ -262,7 +296,18 @@ class MAEModule(nn.Module):
         nn.init.normal_(self.mask_token, std=0.02)
 
     def target(self, x):
-        """Return the regression target: patches, standardised per patch if asked."""
+        """Return the regression target: patches, standardised per patch if asked.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            A batch of images.
+
+        Returns
+        -------
+        target : torch.Tensor of shape (n, L, p*p*C)
+            Target pixels of every patch.
+        """
         target = patchify(self.encoder.images(x), self.encoder.patch_size)
         if self.norm_pix_loss:
             mean = target.mean(dim=-1, keepdim=True)
@@ -271,7 +316,24 @@ class MAEModule(nn.Module):
         return target
 
     def forward(self, x, mask_ratio):
-        """Return ``(loss, pred, mask)`` for one random masking of ``x``."""
+        """Mask ``x`` at random, reconstruct it, and score the hidden patches.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            A batch of images.
+        mask_ratio : float
+            Fraction of patches hidden.
+
+        Returns
+        -------
+        loss : torch.Tensor
+            Mean squared error over the hidden patches.
+        pred : torch.Tensor of shape (n, L, p*p*C)
+            Predicted pixels of every patch (target space).
+        mask : torch.Tensor of shape (n, L)
+            1 for hidden patches.
+        """
         n_patches = self.decoder_pos_embed.shape[1]
         ids_keep, mask, ids_restore = random_masking(
             x.shape[0], n_patches, mask_ratio, device=x.device
