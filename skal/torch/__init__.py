@@ -15,13 +15,17 @@ except ModuleNotFoundError as exc:  # pragma: no cover - exercised without torch
     ) from exc
 
 from ._embed import embed, gradient_embedding_factors
+from ._mae import MaskedAutoencoder
+from ._mae_classifier import MAEClassifier
 from ._mc_dropout import MCDropoutClassifier, enable_dropout, mc_dropout_proba
 from ._modules import MLP, GalCNN
 
 __all__ = [
     "GalCNN",
+    "MAEClassifier",
     "MCDropoutClassifier",
     "MLP",
+    "MaskedAutoencoder",
     "embed",
     "enable_dropout",
     "gradient_embedding_factors",

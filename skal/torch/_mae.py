@@ -1,0 +1,631 @@
+"""A masked autoencoder as a scikit-learn transformer: pretrain once, embed images."""
+
+import copy
+import math
+import time
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import check_random_state, check_scalar
+from sklearn.utils.validation import check_is_fitted
+
+from ._mae_module import MAEEncoder, MAEModule, patchify, pool_tokens, unpatchify
+
+_POOLINGS = ("mean", "cls", "tokens")
+_FORMAT = "skal.torch.MaskedAutoencoder/1"
+
+
+def _seed(random_state):
+    return int(check_random_state(random_state).randint(0, 2**31 - 1))
+
+
+def as_images(X, image_shape=None):
+    """Return ``X`` as a float32 array of shape (n, C, H, W).
+
+    Parameters
+    ----------
+    X : array-like of shape (n, H, W), (n, C, H, W) or (n, C*H*W)
+        Images. Flat rows need ``image_shape``, or a square number of pixels
+        (read as one channel).
+    image_shape : tuple of int, default=None
+        ``(H, W)`` or ``(C, H, W)`` of flat rows.
+
+    Returns
+    -------
+    imgs : ndarray of shape (n, C, H, W)
+        The images as float32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.torch._mae import as_images
+    >>> as_images(np.zeros((5, 64))).shape
+    (5, 1, 8, 8)
+    """
+    X = np.asarray(X, dtype=np.float32)
+    if X.ndim == 2:
+        n, d = X.shape
+        if image_shape is None:
+            side = math.isqrt(d)
+            if side * side != d:
+                raise ValueError(
+                    f"Got flat rows of {d} features, which is not a square image; "
+                    "pass image_shape=(H, W) or (C, H, W), or pass the images as "
+                    "(n, H, W) or (n, C, H, W)."
+                )
+            shape = (1, side, side)
+        else:
+            shape = tuple(int(s) for s in image_shape)
+            shape = (1, *shape) if len(shape) == 2 else shape
+            if len(shape) != 3 or int(np.prod(shape)) != d:
+                raise ValueError(
+                    f"image_shape={tuple(image_shape)} does not match flat rows of "
+                    f"{d} features; it must be (H, W) or (C, H, W) with H*W*C == {d}."
+                )
+        return X.reshape(n, *shape)
+    if X.ndim == 3:
+        return X[:, None]
+    if X.ndim == 4:
+        return X
+    raise ValueError(
+        f"Expected images of shape (n, H, W), (n, C, H, W) or flat (n, C*H*W), got "
+        f"an array of shape {X.shape}."
+    )
+
+
+class MaskedAutoencoder(TransformerMixin, BaseEstimator):
+    """Self-supervised masked autoencoder (MAE) on images; features by ``transform``.
+
+    He et al. (2022), "Masked Autoencoders Are Scalable Vision Learners". The
+    images are cut into ``patch_size`` squares; a random ``mask_ratio`` of
+    them is hidden; a small vision transformer encodes the visible patches
+    (with fixed 2-D sine-cosine positional embeddings and a CLS token); a
+    light decoder fills the hidden positions with a learned mask token and
+    predicts their pixels; the loss is the mean squared error on the hidden
+    patches only. No labels are used, so the whole pool (all images) trains it
+    once; ``transform`` then gives the encoder's features of the *unmasked*
+    images for any downstream model or query strategy.
+
+    Parameters
+    ----------
+    image_shape : tuple of int, default=None
+        ``(H, W)`` or ``(C, H, W)`` of flat input rows. ``None``: flat rows
+        with a square number of features are one-channel square images.
+        Ignored for (n, H, W) or (n, C, H, W) input.
+    patch_size : int, default=4
+        Side of a patch; must divide the image height and width.
+    mask_ratio : float, default=0.75
+        Fraction of patches hidden in training, in (0, 1).
+    embed_dim : int, default=64
+        Width of the encoder (a multiple of 4 and of ``num_heads``).
+    depth : int, default=2
+        Transformer blocks in the encoder.
+    num_heads : int, default=4
+        Attention heads in the encoder.
+    decoder_embed_dim : int, default=32
+        Width of the decoder.
+    decoder_depth : int, default=1
+        Transformer blocks in the decoder.
+    decoder_num_heads : int, default=4
+        Attention heads in the decoder.
+    mlp_ratio : float, default=2.0
+        Hidden width of the blocks' feed-forward layers relative to their width.
+    norm_pix_loss : bool, default=False
+        Regress pixels standardised within each patch (the paper's better
+        variant for large models) instead of the standardised image.
+    pooling : {"tokens", "mean", "cls"}, default="tokens"
+        Features returned by ``transform``: all patch tokens concatenated
+        (``n_patches * embed_dim`` features; they keep where each part of the
+        image is), the mean of the patch tokens (``embed_dim`` features, the
+        paper's choice for large images) or the CLS token. On small images
+        with small networks "tokens" is far better for linear models and
+        fine-tuning (MNIST linear probe at 1,000 labels: 91.7% vs 84.4% for
+        "mean"); for large patch grids prefer "mean".
+    max_epochs : int, default=10
+        Passes over the training images.
+    batch_size : int, default=128
+        Images per gradient step (and per inference batch).
+    lr : float, default=1e-3
+        Peak learning rate of AdamW (betas 0.9, 0.95 as in the paper).
+    weight_decay : float, default=0.05
+        AdamW weight decay.
+    lr_schedule : {"cosine", "constant"}, default="cosine"
+        Cosine decay after a linear warm-up over the first 5% of the steps,
+        or a constant rate.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the images and stop when their
+        masked-reconstruction loss has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs (the patience); the best weights are kept.
+    validation_fraction : float, default=0.1
+        Held-out fraction for early stopping.
+    n_iter_no_change : int, default=3
+        Patience of early stopping, in epochs.
+    tol : float, default=0.0
+        Minimum improvement of the validation loss.
+    device : str, default="cpu"
+        Torch device.
+    verbose : int, default=0
+        Print one line per epoch when > 0.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weights, the batches and the masks; the global torch RNG is
+        left untouched.
+
+    Attributes
+    ----------
+    module_ : torch.nn.Module
+        The trained network; ``module_.encoder`` is the encoder.
+    image_shape_ : tuple of int
+        ``(C, H, W)`` seen in ``fit``.
+    n_patches_ : int
+        Patches per image.
+    pixel_mean_, pixel_std_ : ndarray of shape (C,)
+        Channel statistics of the training images, used to standardise input.
+    loss_curve_ : list of float
+        Mean training loss of each epoch.
+    validation_loss_curve_ : list of float or None
+        Validation loss of each epoch with ``early_stopping``.
+    n_epochs_ : int
+        Epochs run.
+    fit_time_ : float
+        Seconds spent in ``fit``.
+
+    See Also
+    --------
+    MAEClassifier : Fine-tunes the pretrained encoder with an MC-dropout head.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skal.torch import MaskedAutoencoder
+    >>> X = load_digits().images[:200]
+    >>> mae = MaskedAutoencoder(patch_size=2, embed_dim=16, depth=1,
+    ...                         max_epochs=2, random_state=0).fit(X)
+    >>> mae.transform(X).shape  # 16 patches x 16 features
+    (200, 256)
+    >>> mae.encode(X, pooling="mean").shape
+    (200, 16)
+    >>> len(mae.loss_curve_)
+    2
+    """
+
+    def __init__(
+        self,
+        image_shape=None,
+        *,
+        patch_size=4,
+        mask_ratio=0.75,
+        embed_dim=64,
+        depth=2,
+        num_heads=4,
+        decoder_embed_dim=32,
+        decoder_depth=1,
+        decoder_num_heads=4,
+        mlp_ratio=2.0,
+        norm_pix_loss=False,
+        pooling="tokens",
+        max_epochs=10,
+        batch_size=128,
+        lr=1e-3,
+        weight_decay=0.05,
+        lr_schedule="cosine",
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=3,
+        tol=0.0,
+        device="cpu",
+        verbose=0,
+        random_state=None,
+    ):
+        self.image_shape = image_shape
+        self.patch_size = patch_size
+        self.mask_ratio = mask_ratio
+        self.embed_dim = embed_dim
+        self.depth = depth
+        self.num_heads = num_heads
+        self.decoder_embed_dim = decoder_embed_dim
+        self.decoder_depth = decoder_depth
+        self.decoder_num_heads = decoder_num_heads
+        self.mlp_ratio = mlp_ratio
+        self.norm_pix_loss = norm_pix_loss
+        self.pooling = pooling
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.lr_schedule = lr_schedule
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.device = device
+        self.verbose = verbose
+        self.random_state = random_state
+
+    # ------------------------------------------------------------ checks
+    def _check_params(self):
+        for name in (
+            "patch_size",
+            "embed_dim",
+            "depth",
+            "num_heads",
+            "max_epochs",
+            "batch_size",
+            "decoder_embed_dim",
+            "decoder_depth",
+            "decoder_num_heads",
+            "n_iter_no_change",
+        ):
+            check_scalar(getattr(self, name), name, Integral, min_val=1)
+        check_scalar(
+            self.mask_ratio,
+            "mask_ratio",
+            Real,
+            min_val=0,
+            max_val=1,
+            include_boundaries="neither",
+        )
+        check_scalar(
+            self.validation_fraction,
+            "validation_fraction",
+            Real,
+            min_val=0,
+            max_val=1,
+            include_boundaries="neither",
+        )
+        check_scalar(self.lr, "lr", Real, min_val=0, include_boundaries="neither")
+        widths = (
+            (self.embed_dim, self.num_heads),
+            (self.decoder_embed_dim, self.decoder_num_heads),
+        )
+        for dim, heads in widths:
+            if dim % 4 or dim % heads:
+                raise ValueError(
+                    f"An embedding width of {dim} must be a multiple of 4 (for the "
+                    f"sine-cosine positions) and of its {heads} attention heads."
+                )
+        for name, value, allowed in (
+            ("pooling", self.pooling, _POOLINGS),
+            ("lr_schedule", self.lr_schedule, ("cosine", "constant")),
+        ):
+            if value not in allowed:
+                raise ValueError(f"{name} must be one of {allowed}, got {value!r}.")
+
+    def _images(self, X, *, reset):
+        imgs = as_images(X, self.image_shape)
+        if reset:
+            _, h, w = imgs.shape[1:]
+            if h % self.patch_size or w % self.patch_size:
+                raise ValueError(
+                    f"Images of {h}x{w} pixels cannot be cut into patches of "
+                    f"{self.patch_size}x{self.patch_size}: patch_size must divide "
+                    "the height and the width."
+                )
+        elif imgs.shape[1:] != self.image_shape_:
+            raise ValueError(
+                f"The images have shape {imgs.shape[1:]} (C, H, W) but the "
+                f"autoencoder was fitted on {self.image_shape_}."
+            )
+        return imgs
+
+    # ----------------------------------------------------------- network
+    def _build(self):
+        encoder = MAEEncoder(
+            self.image_shape_,
+            self.patch_size,
+            self.embed_dim,
+            self.depth,
+            self.num_heads,
+            self.mlp_ratio,
+            self.pixel_mean_.tolist(),
+            self.pixel_std_.tolist(),
+        )
+        module = MAEModule(
+            encoder,
+            self.decoder_embed_dim,
+            self.decoder_depth,
+            self.decoder_num_heads,
+            self.mlp_ratio,
+            self.norm_pix_loss,
+        )
+        return module.to(self.device)
+
+    def _batches(self, imgs, order=None):
+        order = np.arange(len(imgs)) if order is None else order
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            yield torch.from_numpy(imgs[idx]).to(self.device)
+
+    def _loss(self, imgs, seed):
+        """Masked loss of ``imgs`` under masks fixed by ``seed`` (no gradient)."""
+        self.module_.eval()
+        total = 0.0
+        with torch.random.fork_rng(devices=[]), torch.no_grad():
+            torch.manual_seed(seed)
+            for xb in self._batches(imgs):
+                total += float(self.module_(xb, self.mask_ratio)[0]) * len(xb)
+        return total / len(imgs)
+
+    # ---------------------------------------------------------------- fit
+    def fit(self, X, y=None):
+        """Pretrain on images, self-supervised; ``y`` is ignored.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, H, W), (n, C, H, W) or (n, C*H*W)
+            All images (labeled or not).
+        y : None or array-like, default=None
+            Ignored; a partially labeled ``y`` (``-1`` for missing) is fine.
+
+        Returns
+        -------
+        self : MaskedAutoencoder
+            The fitted autoencoder.
+        """
+        start = time.perf_counter()
+        self._check_params()
+        imgs = self._images(X, reset=True)
+        self.image_shape_ = imgs.shape[1:]
+        self.n_features_in_ = int(np.prod(self.image_shape_))
+        self.n_patches_ = (imgs.shape[2] // self.patch_size) * (
+            imgs.shape[3] // self.patch_size
+        )
+        self.pixel_mean_ = imgs.mean(axis=(0, 2, 3)).astype(np.float64)
+        self.pixel_std_ = np.maximum(imgs.std(axis=(0, 2, 3)), 1e-6).astype(np.float64)
+        rng = check_random_state(self.random_state)
+        val = None
+        if self.early_stopping:
+            perm = rng.permutation(len(imgs))
+            n_val = max(1, int(round(self.validation_fraction * len(imgs))))
+            if n_val >= len(imgs):
+                raise ValueError("early_stopping needs at least 2 images.")
+            val, imgs = imgs[perm[:n_val]], imgs[perm[n_val:]]
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(_seed(rng))
+            self.module_ = self._build()
+            self._train(imgs, val, rng)
+        self.fit_time_ = time.perf_counter() - start
+        return self
+
+    def _train(self, imgs, val, rng):
+        module = self.module_
+        opt = torch.optim.AdamW(
+            module.parameters(),
+            lr=self.lr,
+            betas=(0.9, 0.95),
+            weight_decay=self.weight_decay,
+        )
+        total = self.max_epochs * math.ceil(len(imgs) / self.batch_size)
+        warmup = max(1, total // 20)
+
+        def factor(step):
+            if self.lr_schedule == "constant":
+                return 1.0
+            if step < warmup:
+                return (step + 1) / warmup
+            return 0.5 * (
+                1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup))
+            )
+
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
+        val_seed = _seed(rng)
+        self.loss_curve_ = []
+        self.validation_loss_curve_ = [] if val is not None else None
+        best, best_state, stale = np.inf, None, 0
+        for epoch in range(self.max_epochs):
+            tic = time.perf_counter()
+            module.train()
+            running = 0.0
+            for xb in self._batches(imgs, rng.permutation(len(imgs))):
+                loss = module(xb, self.mask_ratio)[0]
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                sched.step()
+                running += float(loss.detach()) * len(xb)
+            self.loss_curve_.append(running / len(imgs))
+            line = f"epoch {epoch + 1:3d}/{self.max_epochs}"
+            line += f"  loss {self.loss_curve_[-1]:.4f}"
+            self.n_epochs_ = epoch + 1
+            if val is not None:
+                val_loss = self._loss(val, val_seed)
+                self.validation_loss_curve_.append(val_loss)
+                line += f"  valid {val_loss:.4f}"
+                if val_loss < best - self.tol:
+                    best, stale = val_loss, 0
+                    best_state = copy.deepcopy(module.state_dict())
+                else:
+                    stale += 1
+            if self.verbose:
+                print(f"{line}  {time.perf_counter() - tic:.1f}s", flush=True)
+            if val is not None and stale >= self.n_iter_no_change:
+                if self.verbose:
+                    print(
+                        f"early stopping: no improvement in {stale} epochs", flush=True
+                    )
+                break
+        if best_state is not None:
+            module.load_state_dict(best_state)
+        module.eval()
+
+    # ---------------------------------------------------------- inference
+    def encode(self, X, pooling=None):
+        """Return encoder features of unmasked images.
+
+        Parameters
+        ----------
+        X : array-like of images
+            As in ``fit``.
+        pooling : {"mean", "cls", "tokens"}, default=None
+            Overrides the estimator's ``pooling``.
+
+        Returns
+        -------
+        features : ndarray of shape (n, n_features_out)
+            The pooled features, float32.
+        """
+        check_is_fitted(self)
+        pooling = self.pooling if pooling is None else pooling
+        if pooling not in _POOLINGS:
+            raise ValueError(f"pooling must be one of {_POOLINGS}, got {pooling!r}.")
+        imgs = self._images(X, reset=False)
+        self.module_.eval()
+        with torch.no_grad():
+            out = [
+                pool_tokens(self.module_.encoder(xb), pooling).cpu().numpy()
+                for xb in self._batches(imgs)
+            ]
+        if out:
+            return np.concatenate(out)
+        width = self.embed_dim * (self.n_patches_ if pooling == "tokens" else 1)
+        return np.zeros((0, width), np.float32)
+
+    def transform(self, X):
+        """Return the encoder features of unmasked images (``pooling``).
+
+        Parameters
+        ----------
+        X : array-like of images
+            As in ``fit``.
+
+        Returns
+        -------
+        features : ndarray of shape (n, n_features_out)
+            ``embed_dim`` features for mean or CLS pooling, ``n_patches_ *
+            embed_dim`` for ``"tokens"``.
+        """
+        return self.encode(X)
+
+    def reconstruct(self, X, *, mask_ratio=None, random_state=None, return_mask=False):
+        """Mask images at random and return the decoder's reconstruction.
+
+        With ``norm_pix_loss`` the predicted patches are brought back to
+        pixels with the true patches' mean and variance, as the MAE paper's
+        figures do.
+
+        Parameters
+        ----------
+        X : array-like of images
+            As in ``fit``.
+        mask_ratio : float, default=None
+            Fraction hidden; ``None`` uses the estimator's ``mask_ratio``.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the masks.
+        return_mask : bool, default=False
+            Also return which pixels were hidden.
+
+        Returns
+        -------
+        reconstruction : ndarray
+            Predicted pixels of every patch, in the layout of ``X``.
+        hidden : ndarray of bool
+            True where pixels were hidden, in the layout of ``X``; returned
+            with ``return_mask=True``.
+        """
+        check_is_fitted(self)
+        ratio = self.mask_ratio if mask_ratio is None else mask_ratio
+        X_shape = np.shape(X)
+        imgs = self._images(X, reset=False)
+        module, p = self.module_, self.patch_size
+        module.eval()
+        preds, masks = [], []
+        with torch.random.fork_rng(devices=[]), torch.no_grad():
+            torch.manual_seed(_seed(random_state))
+            for xb in self._batches(imgs):
+                _, pred, mask = module(xb, ratio)
+                if self.norm_pix_loss:
+                    target = patchify(module.encoder.images(xb), p)
+                    mean = target.mean(dim=-1, keepdim=True)
+                    std = (target.var(dim=-1, keepdim=True) + 1e-6) ** 0.5
+                    pred = pred * std + mean
+                img = unpatchify(pred, p, self.image_shape_)
+                img = img * module.encoder.pixel_std + module.encoder.pixel_mean
+                hidden = mask.unsqueeze(-1).expand(-1, -1, p * p * img.shape[1])
+                preds.append(img.cpu().numpy())
+                masks.append(unpatchify(hidden, p, self.image_shape_).cpu().numpy())
+        rec = np.concatenate(preds).reshape(X_shape)
+        if return_mask:
+            return rec, np.concatenate(masks).reshape(X_shape) > 0.5
+        return rec
+
+    # ------------------------------------------------------- persistence
+    def save(self, path):
+        """Save the weights and the configuration to ``path`` (``torch.save``).
+
+        Parameters
+        ----------
+        path : str or path-like
+            Destination file.
+
+        Returns
+        -------
+        self : MaskedAutoencoder
+            The autoencoder, unchanged.
+        """
+        check_is_fitted(self)
+        params = self.get_params()
+        if not (
+            params["random_state"] is None or isinstance(params["random_state"], int)
+        ):
+            params["random_state"] = None  # a RandomState does not round-trip
+        if params["image_shape"] is not None:
+            params["image_shape"] = tuple(int(s) for s in params["image_shape"])
+        fitted = {
+            "image_shape_": tuple(int(s) for s in self.image_shape_),
+            "pixel_mean_": self.pixel_mean_.tolist(),
+            "pixel_std_": self.pixel_std_.tolist(),
+            "loss_curve_": list(self.loss_curve_),
+            "validation_loss_curve_": self.validation_loss_curve_,
+            "n_epochs_": int(self.n_epochs_),
+            "fit_time_": float(self.fit_time_),
+        }
+        state = {k: v.cpu() for k, v in self.module_.state_dict().items()}
+        torch.save(
+            {
+                "format": _FORMAT,
+                "params": params,
+                "fitted": fitted,
+                "state_dict": state,
+            },
+            path,
+        )
+        return self
+
+    @classmethod
+    def load(cls, path, *, device=None):
+        """Load an autoencoder written by :meth:`save`, ready to ``transform``.
+
+        Parameters
+        ----------
+        path : str or path-like
+            File written by ``save``.
+        device : str, default=None
+            Torch device; ``None`` keeps the saved one.
+
+        Returns
+        -------
+        mae : MaskedAutoencoder
+            The fitted autoencoder.
+        """
+        saved = torch.load(path, map_location="cpu", weights_only=True)
+        if not isinstance(saved, dict) or saved.get("format") != _FORMAT:
+            raise ValueError(f"{path} was not written by MaskedAutoencoder.save.")
+        mae = cls(**saved["params"])
+        if device is not None:
+            mae.device = device
+        fitted = saved["fitted"]
+        mae.image_shape_ = tuple(fitted["image_shape_"])
+        mae.pixel_mean_ = np.asarray(fitted["pixel_mean_"])
+        mae.pixel_std_ = np.asarray(fitted["pixel_std_"])
+        mae.loss_curve_ = fitted["loss_curve_"]
+        mae.validation_loss_curve_ = fitted["validation_loss_curve_"]
+        mae.n_epochs_ = fitted["n_epochs_"]
+        mae.fit_time_ = fitted["fit_time_"]
+        mae.n_features_in_ = int(np.prod(mae.image_shape_))
+        _, h, w = mae.image_shape_
+        mae.n_patches_ = (h // mae.patch_size) * (w // mae.patch_size)
+        mae.module_ = mae._build()
+        mae.module_.load_state_dict(saved["state_dict"])
+        mae.module_.eval()
+        return mae
