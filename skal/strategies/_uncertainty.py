@@ -23,13 +23,30 @@ def _check_proba(proba):
     return proba
 
 
+def _column_max(proba):
+    # A running maximum over the columns: for a handful of classes this beats
+    # a reduction along the short last axis several times over.
+    best = proba[:, 0].copy()
+    for j in range(1, proba.shape[1]):
+        np.maximum(best, proba[:, j], out=best)
+    return best
+
+
 def _top_two(proba):
     if proba.shape[1] == 1:
         return proba[:, 0], np.zeros(proba.shape[0])
-    if proba.shape[1] == 2:
-        return proba.max(axis=1), proba.min(axis=1)
-    part = np.partition(proba, proba.shape[1] - 2, axis=1)
-    return part[:, -1], part[:, -2]
+    if proba.shape[1] > 32:
+        part = np.partition(proba, proba.shape[1] - 2, axis=1)
+        return part[:, -1], part[:, -2]
+    first = proba[:, 0].copy()
+    second = np.full(proba.shape[0], -np.inf)
+    low = np.empty_like(first)
+    for j in range(1, proba.shape[1]):
+        column = proba[:, j]
+        np.minimum(first, column, out=low)
+        np.maximum(second, low, out=second)
+        np.maximum(first, column, out=first)
+    return first, second
 
 
 def least_confidence(proba):
@@ -53,7 +70,9 @@ def least_confidence(proba):
     [0.6]
     """
     proba = _check_proba(proba)
-    return 1.0 - proba.max(axis=1)
+    if proba.shape[1] > 32:
+        return 1.0 - proba.max(axis=1)
+    return 1.0 - _column_max(proba)
 
 
 def margin(proba):
@@ -129,7 +148,8 @@ def entropy(proba):
             "Expected class probabilities with classes on the last axis, got "
             f"an array of shape {proba.shape}."
         )
-    logp = np.log(np.maximum(proba, _TINY))
+    logp = np.maximum(proba, _TINY)
+    np.log(logp, out=logp)
     if proba.ndim == 2:
         return -np.einsum("ij,ij->i", proba, logp)
     return -(proba * logp).sum(axis=-1)
