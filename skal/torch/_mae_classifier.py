@@ -110,7 +110,10 @@ class MAEClassifier(MCDropoutClassifier):
     ``clone`` keeps the same fitted ``mae`` (it is not reset), so active
     learners that clone their estimator at every ``fit``/``teach`` reuse the
     pretraining instead of redoing it. A
-    ``sklearn.frozen.FrozenEstimator(mae)`` is accepted as well.
+    ``sklearn.frozen.FrozenEstimator(mae)`` is accepted as well. Because the
+    autoencoder is shared, do not set its parameters through the classifier
+    (``mae__patch_size=...``): that would change the shared object without
+    refitting it; pretrain one autoencoder per configuration instead.
 
     Parameters
     ----------
