@@ -136,8 +136,8 @@ fig.tight_layout()
 # -----------------------------------------------
 # The learner clones its estimator at every ``teach``; the clone keeps the
 # fitted autoencoder, so the pretraining is reused, never redone. (Once
-# ``skal.BayesianLearner`` is available, ``BayesianLearner(MAEClassifier(mae),
-# query_strategy="bald")`` replaces the scoring function below.)
+# ``skal.BayesianLearner`` is available, ``BayesianLearner(MAEClassifier(mae,
+# classes=range(10)), query_strategy="bald")`` replaces the scoring function.)
 from skal import ActiveLearner
 from skal.strategies import FunctionStrategy
 
