@@ -110,7 +110,10 @@ class MAEClassifier(MCDropoutClassifier):
     ``clone`` keeps the same fitted ``mae`` (it is not reset), so active
     learners that clone their estimator at every ``fit``/``teach`` reuse the
     pretraining instead of redoing it. A
-    ``sklearn.frozen.FrozenEstimator(mae)`` is accepted as well.
+    ``sklearn.frozen.FrozenEstimator(mae)`` is accepted as well. Because the
+    autoencoder is shared, do not set its parameters through the classifier
+    (``mae__patch_size=...``): that would change the shared object without
+    refitting it; pretrain one autoencoder per configuration instead.
 
     Parameters
     ----------
@@ -144,6 +147,12 @@ class MAEClassifier(MCDropoutClassifier):
         The skorch validation split; none by default (few labels).
     verbose : int, default=0
         Progress printing of skorch.
+    classes : array-like of shape (n_classes,), default=None
+        All class labels, in the order of the output columns. ``None`` uses
+        the labels seen in ``fit``. Give it when the labeled set may miss
+        classes and the outputs must keep a fixed width, e.g. inside
+        ``skal.BayesianLearner``, which expects one output per class
+        ``0 .. n_classes - 1`` (``classes=range(10)`` for digits).
     **kwargs
         Other skorch parameters (``optimizer__weight_decay``, ``device``, ...).
 
@@ -295,7 +304,19 @@ class MAEClassifier(MCDropoutClassifier):
         """
         y = np.asarray(y)
         check_classification_targets(y)
-        classes, y_enc = np.unique(y, return_inverse=True)
+        if self.classes is None:
+            classes, y_enc = np.unique(y, return_inverse=True)
+        else:
+            classes = np.asarray(self.classes)
+            order = np.argsort(classes, kind="stable")
+            pos = np.searchsorted(classes[order], y).clip(0, len(classes) - 1)
+            unknown = classes[order][pos] != y
+            if unknown.any():
+                raise ValueError(
+                    f"y has labels {np.unique(y[unknown])[:10].tolist()} that are not "
+                    f"in classes={classes.tolist()}."
+                )
+            y_enc = order[pos]
         self.n_classes_ = len(classes)
         with torch.random.fork_rng(devices=[]):
             if self.random_state is not None:

@@ -333,3 +333,51 @@ def test_cold_start_on_mae_features(mae, digits):
     assert len(first) == 10 and len(set(y[first].tolist())) >= 7
     assert int(learner.labeled_mask_.sum()) == 30
     assert learner.history_[-1]["pool_score"] > 0.6
+
+
+def test_fixed_classes_keep_output_width(mae, digits):
+    X, y = digits
+    seen = np.isin(y, [0, 3, 7])
+    clf = MAEClassifier(
+        mae, classes=list(range(10)), max_epochs=10, lr=3e-3, n_mc_samples=2
+    )
+    clf.fit(X[seen][:40], y[seen][:40])
+    proba = clf.predict_proba(X[:10])
+    assert proba.shape == (10, 10) and clf.classes_.tolist() == list(range(10))
+    # trained rows: the seen classes carry the probability
+    assert np.isin(clf.predict(X[seen][:40]), [0, 3, 7]).mean() > 0.9
+    with pytest.raises(ValueError, match="not in classes"):
+        MAEClassifier(mae, classes=[0, 1], max_epochs=1).fit(X[:10], y[:10])
+
+
+def test_bayesian_learner_and_typiclust_once_merged(mae, digits):
+    # Runs once skal.BayesianLearner and skal.strategies.TypiClust exist.
+    import skal
+    import skal.strategies
+
+    if not hasattr(skal, "BayesianLearner") or not hasattr(
+        skal.strategies, "TypiClust"
+    ):
+        pytest.skip("BayesianLearner / TypiClust not merged on this branch")
+    X, y = digits
+    n_fits = CountingMAE.n_fits
+    flat = X.reshape(len(X), -1)
+    clf = MAEClassifier(mae, classes=list(range(10)), max_epochs=5, random_state=0)
+    learner = skal.BayesianLearner(
+        clf, query_strategy="bald", n_samples=5, batch_size=5, random_state=0
+    ).fit(flat, make_pool(y, n_labeled=20, random_state=0))
+    idx = learner.query()
+    learner.teach(flat[idx], y[idx])
+    assert learner.embed(flat[:3]).shape == (3, mae.n_patches_ * mae.embed_dim)
+    pipe = make_pipeline(FrozenEstimator(mae), LogisticRegression(max_iter=500))
+    cold = ActiveLearner(
+        pipe,
+        budget=20,
+        n_initial=10,
+        batch_size=10,
+        initial_strategy=skal.strategies.TypiClust(),
+        query_strategy="margin",
+        random_state=0,
+    ).fit(flat, y)
+    assert int(cold.labeled_mask_.sum()) == 20
+    assert CountingMAE.n_fits == n_fits
