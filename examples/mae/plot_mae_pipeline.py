@@ -1,7 +1,7 @@
 """
-==========================================================
+==========================================
 A pretrained MAE as a frozen pipeline step
-==========================================================
+==========================================
 
 The masked autoencoder is pretrained once, on all images, without labels.
 Wrapped in :class:`sklearn.frozen.FrozenEstimator`, it becomes a feature step
@@ -68,7 +68,7 @@ typical = FunctionStrategy(typical_in_mae_space, returns="indices")
 
 # %%
 # Simulate three acquisition runs
-# ------------------------------
+# -------------------------------
 def simulate(initial, query):
     pipe = make_pipeline(FrozenEstimator(mae), LogisticRegression(max_iter=1000))
     learner = ActiveLearner(
