@@ -12,6 +12,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skal import (
     ActiveLearner,
     ActiveSelfTrainingClassifier,
+    BayesianLearner,
     Committee,
     CommitteeRegressor,
 )
@@ -48,6 +49,9 @@ LEARNERS = [
     Committee(estimator=GaussianNB(), n_members=3),
     CommitteeRegressor(estimator=Ridge(), n_members=3),
     CommitteeRegressor([("ridge", Ridge()), ("tree", DecisionTreeRegressor())]),
+    # Any estimator with predict_proba_samples is a sampler; a bagged committee
+    # runs the checks in seconds where a skorch net would take minutes.
+    BayesianLearner(Committee(estimator=GaussianNB(), n_members=3), n_samples=3),
 ]
 
 STRATEGIES = [

@@ -249,6 +249,20 @@ class BayesianLearner(BaseLearner):
     def _fit_estimator(self, X, y):
         if self._is_net():
             model = self._train(clone(self.estimator), X, y)
+        elif self._seed is not None and np.unique(y).shape[0] > 1:
+            # Seed the sampler's unset random_state parameters (e.g. a bagged
+            # committee's bootstraps) so that fit is reproducible.
+            model = clone(self.estimator)
+            params = model.get_params(deep=True)
+            model.set_params(
+                **{
+                    k: self._seed
+                    for k, v in params.items()
+                    if (k == "random_state" or k.endswith("__random_state"))
+                    and v is None
+                }
+            )
+            model.fit(X, y)
         else:
             model = super()._fit_estimator(X, y)
         self._warm_model = model
@@ -338,6 +352,7 @@ class BayesianLearner(BaseLearner):
         y_pred : ndarray of shape (n_rows,)
             Predicted classes.
         """
+        check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     @available_if(_has_signal("embed"))
