@@ -1,7 +1,7 @@
 """
-==========================================
+============================================
 BALD and BatchBALD on 8x8 handwritten digits
-==========================================
+============================================
 
 A small convolutional network with dropout (the architecture of Gal, Islam &
 Ghahramani 2017, scaled to 8x8 images) is wrapped in a skorch
