@@ -193,8 +193,9 @@ def main(argv=None):
         results[name] = [run(name, strategy, s, data, args) for s in args.seeds]
 
     def med(values):
-        values = [v for v in values if v is not None]
-        return "-" if not values else f"{int(np.median(values))}"
+        # a seed that never reached the target counts as "more than the budget"
+        m = np.median([np.inf if v is None else v for v in values])
+        return "-" if not np.isfinite(m) else f"{int(m)}"
 
     heads = "".join(f"{t:>7.0%}" for t in args.targets)
     print(
