@@ -445,8 +445,8 @@ class BaseLearner(PredictionMixin, MetaEstimatorMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         inner = get_tags(self.estimator)
         tags.estimator_type = inner.estimator_type
-        tags.classifier_tags = copy.deepcopy(inner.classifier_tags)
-        tags.regressor_tags = copy.deepcopy(inner.regressor_tags)
-        tags.input_tags = copy.deepcopy(inner.input_tags)
+        tags.classifier_tags = copy.copy(inner.classifier_tags)
+        tags.regressor_tags = copy.copy(inner.regressor_tags)
+        tags.input_tags = copy.copy(inner.input_tags)
         tags.target_tags.required = True
         return tags

@@ -133,7 +133,8 @@ def score_in_chunks(
     if rows is not None:
         rows = np.asarray(rows, dtype=np.intp)
     n = num_rows(X) if rows is None else rows.shape[0]
-    slices = chunk_slices(n, chunk_rows)
+    # A pool up to twice a chunk is one call: each call has a fixed cost.
+    slices = chunk_slices(n, chunk_rows if n > 2 * chunk_rows else max(n, 1))
     if len(slices) == 1 and rows is None:
         return np.asarray(_score_chunk(score, X, check_finite))
 
