@@ -6,11 +6,11 @@ import numpy as np
 from sklearn.base import is_regressor
 from sklearn.metrics import pairwise_distances_argmin_min, pairwise_distances_chunked
 from sklearn.pipeline import Pipeline
-from sklearn.utils import check_array
 from sklearn.utils.extmath import row_norms, safe_sparse_dot
 
 from ..utils import score_in_chunks, take_rows
 from ._base import BaseStrategy, ScoreStrategy, require_signal
+from ._embedding import get_embedding
 from ._selection import select_top_k
 
 
@@ -74,14 +74,6 @@ class StdSampling(ScoreStrategy):
                 "std: 'gsx', 'gsy', 'igs' (GreedySampling)."
             ),
         )
-
-
-def _features(learner, X):
-    """Return the space distances are measured in: a pipeline's transform or X."""
-    estimator = getattr(learner, "estimator_", None)
-    if isinstance(estimator, Pipeline) and len(estimator) > 1:
-        X = estimator[:-1].transform(X)
-    return check_array(X, accept_sparse="csr", dtype=float)
 
 
 def _nearest_gap(values, sorted_ref):
@@ -175,7 +167,7 @@ class GreedySampling(BaseStrategy):
                 "GreedySampling('x') (GSx) for a classifier."
             )
         if use_x:
-            Z = _features(learner, X_pool)
+            Z = get_embedding(learner, X_pool)
             sq_norms = row_norms(Z, squared=True)
         if use_y:
             f = score_in_chunks(
@@ -191,14 +183,14 @@ class GreedySampling(BaseStrategy):
             scores.append(np.nan)
             dist = np.full(Z.shape[0], np.inf)
         elif self.space == "x":
-            Z_lab = _features(learner, take_rows(learner.X_, mask))
+            Z_lab = get_embedding(learner, take_rows(learner.X_, mask))
             dist = pairwise_distances_argmin_min(Z, Z_lab)[1]
         elif self.space == "y":
             dist = _nearest_gap(f, np.sort(y_lab))
         else:
             parts = pairwise_distances_chunked(
                 Z,
-                _features(learner, take_rows(learner.X_, mask)),
+                get_embedding(learner, take_rows(learner.X_, mask)),
                 reduce_func=lambda D, start: (
                     D * np.abs(f[start : start + D.shape[0], None] - y_lab)
                 ).min(axis=1),
