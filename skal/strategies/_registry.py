@@ -46,6 +46,8 @@ def _committee_registry():
         "consensus_entropy": lambda: QueryByCommittee("consensus_entropy"),
         "max_disagreement": lambda: QueryByCommittee("max_disagreement"),
         "variation_ratio": lambda: QueryByCommittee("variation_ratio"),
+        "bald": lambda: QueryByCommittee("bald"),
+        "mean_std": lambda: QueryByCommittee("mean_std"),
         "std": StdSampling,
         "gsx": lambda: GreedySampling("x"),
         "gsy": lambda: GreedySampling("y"),
