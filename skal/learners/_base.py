@@ -233,7 +233,7 @@ class BaseLearner(PredictionMixin, MetaEstimatorMixin, BaseEstimator):
                 "fit_seconds": fit_seconds,
             }
             if rest.shape[0]:
-                entry["pool_score"] = self._score_rows(take_rows(X, rest), y[rest])
+                entry["pool_score"] = self._score_rows(X, y[rest], rows=rest)
             history.append(entry)
             info = {**entry, "score": entry.get("pool_score")}
             stops = [type(c).__name__ for c in criteria if c.update(self, info)]

@@ -7,7 +7,7 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils import missing_mask, num_rows, take_rows
+from ..utils import missing_mask, num_rows, score_in_chunks, take_rows
 
 
 def _estimator_has(attr):
@@ -115,9 +115,14 @@ class PredictionMixin:
         check_is_fitted(self)
         return self.estimator_.decision_function(self._check_X(X, reset=False))
 
-    def _score_rows(self, X, y, sample_weight=None):
+    def _score_rows(self, X, y, sample_weight=None, rows=None):
+        """Score ``X`` (or its ``rows``, read chunk by chunk, never copied whole)."""
         metric = accuracy_score if is_classifier(self) else r2_score
-        return float(metric(y, self.predict(X), sample_weight=sample_weight))
+        if rows is None:
+            y_pred = self.predict(X)
+        else:  # X was checked in fit: no second finiteness pass
+            y_pred = score_in_chunks(self.predict, X, allow_nan=True, rows=rows)
+        return float(metric(y, y_pred, sample_weight=sample_weight))
 
     def score(self, X, y, sample_weight=None):
         """Score on the labeled rows of ``y`` only; unlabeled rows are ignored.
