@@ -1,0 +1,210 @@
+"""What the ``skal`` subcommands do: ``skal compare`` and ``skal label``.
+
+Each function takes the parsed arguments, prints its report and returns the
+exit status; :func:`skal.cli.main` parses the command line and calls them.
+"""
+
+import math
+import os
+import warnings
+
+import numpy as np
+
+from ._cli_inputs import UsageError, load_data, make_estimator
+
+
+def _split_names(text):
+    return [s.strip() for s in text.split(",") if s.strip()]
+
+
+def _preflight(learners, X, y, n_initial):
+    """Fit and query each learner once on a few rows: a strategy that needs a
+    signal the model lacks (e.g. a committee's votes) fails here, in one line."""
+    from sklearn.base import clone
+
+    from .datasets import make_pool
+
+    rows = np.random.RandomState(0).permutation(X.shape[0])[:300]
+    y_pool = make_pool(y[rows], min(n_initial, len(rows) - 1), random_state=0)
+    for name, learner in learners.items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                clone(learner).fit(X[rows], y_pool).query(batch_size=1)
+        except TypeError as exc:
+            raise UsageError(f"strategy {name!r} cannot run here: {exc}") from None
+
+
+def run_compare(args):
+    """Run ``skal compare``: simulate each strategy, print a table, save curves.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``skal compare`` arguments.
+
+    Returns
+    -------
+    status : int
+        0 on success; a bad argument raises :class:`UsageError`.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+    from threadpoolctl import threadpool_limits
+
+    from .learners import ActiveLearner
+    from .loop import compare
+    from .strategies import available_strategies
+
+    strategies = _split_names(args.strategies)
+    known = available_strategies()
+    unknown = [s for s in strategies if s not in known]
+    if unknown or not strategies:
+        raise UsageError(
+            f"unknown strategy {unknown[0] if unknown else args.strategies!r}; "
+            f"available: {', '.join(known)}"
+        )
+    estimator = make_estimator(args.estimator)
+    data = load_data(args.data, args.target)
+    X, y = data.X, data.y
+    if data.X_test is not None:
+        n_train, held = X.shape[0], f"{data.X_test.shape[0]} test rows apart"
+    else:
+        n_train = X.shape[0] - math.ceil(0.25 * X.shape[0])
+        held = f"{X.shape[0]} rows, a quarter held out for testing"
+    if args.budget > n_train:
+        raise UsageError(
+            f"--budget {args.budget} is larger than the {n_train} training rows "
+            f"({held})"
+        )
+    if args.initial > args.budget:
+        raise UsageError(f"--initial {args.initial} is larger than --budget")
+    learners = {
+        s: ActiveLearner(estimator, query_strategy=s, batch_size=args.batch_size)
+        for s in strategies
+    }
+    _preflight(learners, X, y, args.initial)
+    with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
+        # tiny labeled sets: models such as the MLP often stop before converging
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        result = compare(
+            learners,
+            X,
+            y,
+            X_test=data.X_test,
+            y_test=data.y_test,
+            budget=args.budget,
+            batch_size=args.batch_size,
+            n_initial=args.initial,
+            n_repeats=args.repeats,
+            random_state=args.seed,
+            n_jobs=args.n_jobs,
+            progress=not args.quiet,
+        )
+    data_name = os.path.basename(args.data) if args.data else "digits"
+    rows = f"{X.shape[0]} rows"
+    if data.X_test is not None:
+        rows += f" + {data.X_test.shape[0]} test rows"
+    repeats = f"{args.repeats} repeat{'s' if args.repeats != 1 else ''}"
+    print(
+        f"{data_name}: {rows}, {args.estimator}, budget {args.budget}, "
+        f"batch {args.batch_size}, {repeats} (test accuracy)"
+    )
+    print(result.table(args.target_score))
+    os.makedirs(args.out, exist_ok=True)
+    json_path = os.path.join(args.out, "curves.json")
+    result.save(json_path)
+    print(f"curves: {json_path}")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("plot skipped: install matplotlib (pip install skal[plot])")
+        return 0
+    ax = result.plot(title=f"{data_name}, {args.estimator}: {repeats}")
+    png_path = os.path.join(args.out, "compare.png")
+    ax.figure.tight_layout()
+    ax.figure.savefig(png_path, dpi=110)
+    plt.close(ax.figure)
+    print(f"plot:   {png_path}")
+    return 0
+
+
+def run_label(args):
+    """Run ``skal label``: label rows at the terminal, journaling every answer.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``skal label`` arguments.
+
+    Returns
+    -------
+    status : int
+        0 on success; a bad argument raises :class:`UsageError`.
+    """
+    from .learners import ActiveLearner
+    from .loop import LabelJournal, TerminalOracle, label_loop
+    from .strategies import available_strategies
+
+    if args.strategy not in available_strategies():
+        raise UsageError(
+            f"unknown strategy {args.strategy!r}; available: "
+            f"{', '.join(available_strategies())}"
+        )
+    estimator = make_estimator(args.estimator)
+    data = load_data(args.data, args.target, need_labels=False)
+    X, y, names, image_shape = data.X, data.y, data.feature_names, data.image_shape
+    if args.data == "digits":
+        y = None  # label them yourself
+    if args.image_shape:
+        try:
+            image_shape = tuple(int(v) for v in args.image_shape.lower().split("x"))
+        except ValueError:
+            raise UsageError(
+                f"--image-shape must look like 28x28, got {args.image_shape!r}"
+            ) from None
+        if int(np.prod(image_shape)) != X.shape[1]:
+            raise UsageError(
+                f"--image-shape {args.image_shape} does not match the "
+                f"{X.shape[1]} features per row"
+            )
+    journal_path = args.journal or f"{args.data}.labels.jsonl"
+    journal = LabelJournal(journal_path)
+    classes = _split_names(args.classes) if args.classes else None
+    if classes:
+        classes = [int(c) if c.lstrip("-").isdigit() else c for c in classes]
+    oracle = TerminalOracle(
+        classes=classes,
+        feature_names=names,
+        image_shape=image_shape,
+        image_mode=args.image_mode,
+        image_dir=args.image_dir,
+    )
+    learner = ActiveLearner(
+        estimator,
+        query_strategy=args.strategy,
+        batch_size=args.batch_size,
+        random_state=args.seed,
+    )
+    resumed = len(journal.labels())
+    print(
+        f"journal: {journal_path}" + (f" ({resumed} labels resumed)" if resumed else "")
+    )
+    try:
+        _, labels = label_loop(
+            learner,
+            X,
+            oracle,
+            y=y,
+            journal=journal,
+            budget=args.budget,
+            n_initial=args.initial,
+            random_state=args.seed,
+        )
+    finally:
+        journal.close()
+    n = int(np.sum([v is not None and v != -1 for v in labels]))
+    print(f"{n} of {X.shape[0]} rows labeled; labels saved in {journal_path}")
+    return 0
