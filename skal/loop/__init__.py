@@ -3,6 +3,8 @@
 Plotting and tables need matplotlib and pandas, imported only when used.
 """
 
+from ._comparison import Comparison
+from ._curve import LearningCurve
 from ._journal import LabelJournal
 from ._oracles import (
     SKIP,
@@ -15,7 +17,6 @@ from ._oracles import (
     TerminalOracle,
     render_image,
 )
-from ._results import Comparison, LearningCurve
 from ._session import label_loop
 from ._simulate import compare, simulate
 from ._stopping import (

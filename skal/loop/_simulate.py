@@ -13,8 +13,9 @@ from sklearn.utils import check_random_state
 
 from ..datasets import make_pool
 from ..utils import missing_mask, num_rows, take_rows
+from ._comparison import Comparison
+from ._curve import LearningCurve
 from ._progress import progress_bar
-from ._results import Comparison, LearningCurve
 from ._stopping import check_stopping
 
 
