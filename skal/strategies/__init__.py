@@ -10,6 +10,7 @@ from ._base import (
 from ._batchbald import BatchBALD, StochasticBALD, greedy_batchbald
 from ._bayesian import BALD, MaxEntropy, MeanSTD, VariationRatios
 from ._committee import QueryByCommittee
+from ._density import DensityWeighted
 from ._disagreement import (
     bald,
     consensus_entropy,
@@ -20,7 +21,6 @@ from ._disagreement import (
 )
 from ._diversity import (
     CoreSet,
-    DensityWeighted,
     KMeansSampling,
     TypiClust,
     typicality,

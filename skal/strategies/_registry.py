@@ -8,7 +8,8 @@ from ._base import BaseStrategy, FunctionStrategy
 def _registry():
     from ._base import RandomSampling
     from ._batchbald import BatchBALD, StochasticBALD
-    from ._diversity import CoreSet, DensityWeighted, KMeansSampling, TypiClust
+    from ._density import DensityWeighted
+    from ._diversity import CoreSet, KMeansSampling, TypiClust
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
     from ._model_change import ExpectedErrorReduction, ExpectedGradientLength
     from ._uncertainty import UncertaintySampling
