@@ -15,7 +15,7 @@ from skal import ActiveLearner  # noqa: E402
 from skal.datasets import make_pool  # noqa: E402
 from skal.strategies import FunctionStrategy, bald  # noqa: E402
 from skal.torch import MAEClassifier, MaskedAutoencoder, mc_dropout_proba  # noqa: E402
-from skal.torch._mae_module import (  # noqa: E402
+from skal.torch._mae_patches import (  # noqa: E402
     patchify,
     random_masking,
     sincos_pos_embed,
