@@ -33,12 +33,12 @@ def _dense(Z):
 def get_embedding(learner, X):
     """Return the representation of ``X`` that distances are measured in.
 
-    In order of preference: the learner's own ``embed(X)`` (a net's
-    penultimate layer, an encoder), the transform steps of a fitted
-    ``Pipeline`` (``estimator_[:-1].transform(X)``), before the first fit
-    (cold start) the transform steps of the unfitted ``Pipeline`` fitted on
-    ``X`` itself, else ``X`` itself. The result is a dense floating-point
-    array.
+    In order of preference: the learner's own ``embed(X)`` once its model
+    is fitted (a net's penultimate layer, an encoder), the transform steps
+    of a fitted ``Pipeline`` (``estimator_[:-1].transform(X)``), before the
+    first fit (cold start) the transform steps of the unfitted ``Pipeline``
+    fitted on ``X`` itself, else ``X`` itself. The result is a dense
+    floating-point array.
 
     Parameters
     ----------
@@ -66,9 +66,11 @@ def get_embedding(learner, X):
     >>> get_embedding(learner, X).round(2).tolist()
     [[-1.0, -1.0], [1.0, 1.0], [3.0, 0.0]]
     """
-    if learner is not None and hasattr(learner, "embed"):
-        return _dense(learner.embed(X))
     estimator = getattr(learner, "estimator_", None)
+    # A learner's embed needs its fitted model: not in a cold start.
+    unfitted = estimator is None and hasattr(learner, "estimator")
+    if learner is not None and hasattr(learner, "embed") and not unfitted:
+        return _dense(learner.embed(X))
     if isinstance(estimator, Pipeline) and len(estimator) > 1:
         return _dense(estimator[:-1].transform(X))
     unfitted = getattr(learner, "estimator", None)

@@ -1,78 +1,17 @@
 """A masked autoencoder as a scikit-learn transformer: pretrain once, embed images."""
 
-import copy
-import math
 import time
-from numbers import Integral, Real
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils import check_random_state, check_scalar
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._mae_module import MAEEncoder, MAEModule, patchify, pool_tokens, unpatchify
-
-_POOLINGS = ("mean", "cls", "tokens")
-_FORMAT = "skal.torch.MaskedAutoencoder/1"
-
-
-def _seed(random_state):
-    return int(check_random_state(random_state).randint(0, 2**31 - 1))
-
-
-def as_images(X, image_shape=None):
-    """Return ``X`` as a float32 array of shape (n, C, H, W).
-
-    Parameters
-    ----------
-    X : array-like of shape (n, H, W), (n, C, H, W) or (n, C*H*W)
-        Images. Flat rows need ``image_shape``, or a square number of pixels
-        (read as one channel).
-    image_shape : tuple of int, default=None
-        ``(H, W)`` or ``(C, H, W)`` of flat rows.
-
-    Returns
-    -------
-    imgs : ndarray of shape (n, C, H, W)
-        The images as float32.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skal.torch._mae import as_images
-    >>> as_images(np.zeros((5, 64))).shape
-    (5, 1, 8, 8)
-    """
-    X = np.asarray(X, dtype=np.float32)
-    if X.ndim == 2:
-        n, d = X.shape
-        if image_shape is None:
-            side = math.isqrt(d)
-            if side * side != d:
-                raise ValueError(
-                    f"Got flat rows of {d} features, which is not a square image; "
-                    "pass image_shape=(H, W) or (C, H, W), or pass the images as "
-                    "(n, H, W) or (n, C, H, W)."
-                )
-            shape = (1, side, side)
-        else:
-            shape = tuple(int(s) for s in image_shape)
-            shape = (1, *shape) if len(shape) == 2 else shape
-            if len(shape) != 3 or int(np.prod(shape)) != d:
-                raise ValueError(
-                    f"image_shape={tuple(image_shape)} does not match flat rows of "
-                    f"{d} features; it must be (H, W) or (C, H, W) with H*W*C == {d}."
-                )
-        return X.reshape(n, *shape)
-    if X.ndim == 3:
-        return X[:, None]
-    if X.ndim == 4:
-        return X
-    raise ValueError(
-        f"Expected images of shape (n, H, W), (n, C, H, W) or flat (n, C*H*W), got "
-        f"an array of shape {X.shape}."
-    )
+from . import _mae_train
+from ._mae_module import POOLINGS, MAEEncoder, MAEModule, pool_tokens
+from ._mae_patches import as_images, patchify, unpatchify
+from ._mae_train import batches, seed_from
 
 
 class MaskedAutoencoder(TransformerMixin, BaseEstimator):
@@ -244,54 +183,6 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
         self.random_state = random_state
 
     # ------------------------------------------------------------ checks
-    def _check_params(self):
-        for name in (
-            "patch_size",
-            "embed_dim",
-            "depth",
-            "num_heads",
-            "max_epochs",
-            "batch_size",
-            "decoder_embed_dim",
-            "decoder_depth",
-            "decoder_num_heads",
-            "n_iter_no_change",
-        ):
-            check_scalar(getattr(self, name), name, Integral, min_val=1)
-        check_scalar(
-            self.mask_ratio,
-            "mask_ratio",
-            Real,
-            min_val=0,
-            max_val=1,
-            include_boundaries="neither",
-        )
-        check_scalar(
-            self.validation_fraction,
-            "validation_fraction",
-            Real,
-            min_val=0,
-            max_val=1,
-            include_boundaries="neither",
-        )
-        check_scalar(self.lr, "lr", Real, min_val=0, include_boundaries="neither")
-        widths = (
-            (self.embed_dim, self.num_heads),
-            (self.decoder_embed_dim, self.decoder_num_heads),
-        )
-        for dim, heads in widths:
-            if dim % 4 or dim % heads:
-                raise ValueError(
-                    f"An embedding width of {dim} must be a multiple of 4 (for the "
-                    f"sine-cosine positions) and of its {heads} attention heads."
-                )
-        for name, value, allowed in (
-            ("pooling", self.pooling, _POOLINGS),
-            ("lr_schedule", self.lr_schedule, ("cosine", "constant")),
-        ):
-            if value not in allowed:
-                raise ValueError(f"{name} must be one of {allowed}, got {value!r}.")
-
     def _images(self, X, *, reset):
         imgs = as_images(X, self.image_shape)
         if reset:
@@ -331,22 +222,6 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
         )
         return module.to(self.device)
 
-    def _batches(self, imgs, order=None):
-        order = np.arange(len(imgs)) if order is None else order
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start : start + self.batch_size]
-            yield torch.from_numpy(imgs[idx]).to(self.device)
-
-    def _loss(self, imgs, seed):
-        """Masked loss of ``imgs`` under masks fixed by ``seed`` (no gradient)."""
-        self.module_.eval()
-        total = 0.0
-        with torch.random.fork_rng(devices=[]), torch.no_grad():
-            torch.manual_seed(seed)
-            for xb in self._batches(imgs):
-                total += float(self.module_(xb, self.mask_ratio)[0]) * len(xb)
-        return total / len(imgs)
-
     # ---------------------------------------------------------------- fit
     def fit(self, X, y=None):
         """Pretrain on images, self-supervised; ``y`` is ignored.
@@ -364,7 +239,7 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
             The fitted autoencoder.
         """
         start = time.perf_counter()
-        self._check_params()
+        _mae_train.check_params(self)
         imgs = self._images(X, reset=True)
         self.image_shape_ = imgs.shape[1:]
         self.n_features_in_ = int(np.prod(self.image_shape_))
@@ -382,72 +257,11 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
                 raise ValueError("early_stopping needs at least 2 images.")
             val, imgs = imgs[perm[:n_val]], imgs[perm[n_val:]]
         with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(_seed(rng))
+            torch.manual_seed(seed_from(rng))
             self.module_ = self._build()
-            self._train(imgs, val, rng)
+            _mae_train.train(self, imgs, val, rng)
         self.fit_time_ = time.perf_counter() - start
         return self
-
-    def _train(self, imgs, val, rng):
-        module = self.module_
-        opt = torch.optim.AdamW(
-            module.parameters(),
-            lr=self.lr,
-            betas=(0.9, 0.95),
-            weight_decay=self.weight_decay,
-        )
-        total = self.max_epochs * math.ceil(len(imgs) / self.batch_size)
-        warmup = max(1, total // 20)
-
-        def factor(step):
-            if self.lr_schedule == "constant":
-                return 1.0
-            if step < warmup:
-                return (step + 1) / warmup
-            return 0.5 * (
-                1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup))
-            )
-
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
-        val_seed = _seed(rng)
-        self.loss_curve_ = []
-        self.validation_loss_curve_ = [] if val is not None else None
-        best, best_state, stale = np.inf, None, 0
-        for epoch in range(self.max_epochs):
-            tic = time.perf_counter()
-            module.train()
-            running = 0.0
-            for xb in self._batches(imgs, rng.permutation(len(imgs))):
-                loss = module(xb, self.mask_ratio)[0]
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                sched.step()
-                running += float(loss.detach()) * len(xb)
-            self.loss_curve_.append(running / len(imgs))
-            line = f"epoch {epoch + 1:3d}/{self.max_epochs}"
-            line += f"  loss {self.loss_curve_[-1]:.4f}"
-            self.n_epochs_ = epoch + 1
-            if val is not None:
-                val_loss = self._loss(val, val_seed)
-                self.validation_loss_curve_.append(val_loss)
-                line += f"  valid {val_loss:.4f}"
-                if val_loss < best - self.tol:
-                    best, stale = val_loss, 0
-                    best_state = copy.deepcopy(module.state_dict())
-                else:
-                    stale += 1
-            if self.verbose:
-                print(f"{line}  {time.perf_counter() - tic:.1f}s", flush=True)
-            if val is not None and stale >= self.n_iter_no_change:
-                if self.verbose:
-                    print(
-                        f"early stopping: no improvement in {stale} epochs", flush=True
-                    )
-                break
-        if best_state is not None:
-            module.load_state_dict(best_state)
-        module.eval()
 
     # ---------------------------------------------------------- inference
     def encode(self, X, pooling=None):
@@ -467,14 +281,14 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         pooling = self.pooling if pooling is None else pooling
-        if pooling not in _POOLINGS:
-            raise ValueError(f"pooling must be one of {_POOLINGS}, got {pooling!r}.")
+        if pooling not in POOLINGS:
+            raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}.")
         imgs = self._images(X, reset=False)
         self.module_.eval()
         with torch.no_grad():
             out = [
                 pool_tokens(self.module_.encoder(xb), pooling).cpu().numpy()
-                for xb in self._batches(imgs)
+                for xb in batches(imgs, self.batch_size, self.device)
             ]
         if out:
             return np.concatenate(out)
@@ -531,8 +345,8 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
         module.eval()
         preds, masks = [], []
         with torch.random.fork_rng(devices=[]), torch.no_grad():
-            torch.manual_seed(_seed(random_state))
-            for xb in self._batches(imgs):
+            torch.manual_seed(seed_from(random_state))
+            for xb in batches(imgs, self.batch_size, self.device):
                 _, pred, mask = module(xb, ratio)
                 if self.norm_pix_loss:
                     target = patchify(module.encoder.images(xb), p)
@@ -564,32 +378,7 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
             The autoencoder, unchanged.
         """
         check_is_fitted(self)
-        params = self.get_params()
-        if not (
-            params["random_state"] is None or isinstance(params["random_state"], int)
-        ):
-            params["random_state"] = None  # a RandomState does not round-trip
-        if params["image_shape"] is not None:
-            params["image_shape"] = tuple(int(s) for s in params["image_shape"])
-        fitted = {
-            "image_shape_": tuple(int(s) for s in self.image_shape_),
-            "pixel_mean_": self.pixel_mean_.tolist(),
-            "pixel_std_": self.pixel_std_.tolist(),
-            "loss_curve_": list(self.loss_curve_),
-            "validation_loss_curve_": self.validation_loss_curve_,
-            "n_epochs_": int(self.n_epochs_),
-            "fit_time_": float(self.fit_time_),
-        }
-        state = {k: v.cpu() for k, v in self.module_.state_dict().items()}
-        torch.save(
-            {
-                "format": _FORMAT,
-                "params": params,
-                "fitted": fitted,
-                "state_dict": state,
-            },
-            path,
-        )
+        _mae_train.save(self, path)
         return self
 
     @classmethod
@@ -608,24 +397,4 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
         mae : MaskedAutoencoder
             The fitted autoencoder.
         """
-        saved = torch.load(path, map_location="cpu", weights_only=True)
-        if not isinstance(saved, dict) or saved.get("format") != _FORMAT:
-            raise ValueError(f"{path} was not written by MaskedAutoencoder.save.")
-        mae = cls(**saved["params"])
-        if device is not None:
-            mae.device = device
-        fitted = saved["fitted"]
-        mae.image_shape_ = tuple(fitted["image_shape_"])
-        mae.pixel_mean_ = np.asarray(fitted["pixel_mean_"])
-        mae.pixel_std_ = np.asarray(fitted["pixel_std_"])
-        mae.loss_curve_ = fitted["loss_curve_"]
-        mae.validation_loss_curve_ = fitted["validation_loss_curve_"]
-        mae.n_epochs_ = fitted["n_epochs_"]
-        mae.fit_time_ = fitted["fit_time_"]
-        mae.n_features_in_ = int(np.prod(mae.image_shape_))
-        _, h, w = mae.image_shape_
-        mae.n_patches_ = (h // mae.patch_size) * (w // mae.patch_size)
-        mae.module_ = mae._build()
-        mae.module_.load_state_dict(saved["state_dict"])
-        mae.module_.eval()
-        return mae
+        return _mae_train.load(cls, path, device)

@@ -10,90 +10,10 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.dataset import unpack_data
 from skorch.utils import is_dataset
 
-from ._mae import _POOLINGS, MaskedAutoencoder, _seed
-from ._mae_module import pool_tokens
+from ._mae import MaskedAutoencoder
+from ._mae_module import POOLINGS, MAEHead
+from ._mae_train import seed_from
 from ._mc_dropout import MCDropoutClassifier, _torch_seed, enable_dropout
-
-
-class MAEHead(torch.nn.Module):
-    """A copied MAE encoder, pooling, dropout and a linear layer (logits).
-
-    Parameters
-    ----------
-    encoder : MAEEncoder
-        The pretrained encoder (owned by this module).
-    n_classes : int
-        Output width.
-    dropout : float
-        Dropout rate before the linear layer.
-    pooling : {"mean", "cls", "tokens"}
-        How tokens become features.
-    freeze_encoder : bool
-        Keep the encoder fixed (and in eval mode): a linear probe.
-    """
-
-    def __init__(self, encoder, n_classes, dropout, pooling, freeze_encoder):
-        super().__init__()
-        self.encoder = encoder
-        self.pooling = pooling
-        self.freeze_encoder = freeze_encoder
-        encoder.requires_grad_(not freeze_encoder)
-        width = encoder.norm.normalized_shape[0]
-        if pooling == "tokens":
-            width *= encoder.pos_embed.shape[1]
-        self.dropout = torch.nn.Dropout(dropout)
-        self.head = torch.nn.Linear(width, n_classes)
-
-    def train(self, mode=True):
-        """Set train mode, leaving a frozen encoder in eval mode.
-
-        Parameters
-        ----------
-        mode : bool, default=True
-            Train (True) or eval (False).
-
-        Returns
-        -------
-        self : MAEHead
-            The module.
-        """
-        super().train(mode)
-        if self.freeze_encoder:
-            self.encoder.eval()
-        return self
-
-    def features(self, x):
-        """Return the pooled encoder features of a batch.
-
-        Parameters
-        ----------
-        x : torch.Tensor
-            A batch of images.
-
-        Returns
-        -------
-        features : torch.Tensor of shape (n, n_features)
-            Pooled tokens.
-        """
-        with torch.set_grad_enabled(
-            torch.is_grad_enabled() and not self.freeze_encoder
-        ):
-            return pool_tokens(self.encoder(x), self.pooling)
-
-    def forward(self, x):
-        """Return class logits.
-
-        Parameters
-        ----------
-        x : torch.Tensor
-            A batch of images.
-
-        Returns
-        -------
-        logits : torch.Tensor of shape (n, n_classes)
-            Unnormalised class scores.
-        """
-        return self.head(self.dropout(self.features(x)))
 
 
 class MAEClassifier(MCDropoutClassifier):
@@ -253,8 +173,8 @@ class MAEClassifier(MCDropoutClassifier):
         """
         mae = self._mae()
         pooling = mae.pooling if self.pooling is None else self.pooling
-        if pooling not in _POOLINGS:
-            raise ValueError(f"pooling must be one of {_POOLINGS}, got {pooling!r}.")
+        if pooling not in POOLINGS:
+            raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}.")
         if not hasattr(self, "n_classes_"):
             raise AttributeError("Call fit(X, y) before initializing MAEClassifier.")
         self.module_ = MAEHead(
@@ -320,7 +240,7 @@ class MAEClassifier(MCDropoutClassifier):
         self.n_classes_ = len(classes)
         with torch.random.fork_rng(devices=[]):
             if self.random_state is not None:
-                torch.manual_seed(_seed(self.random_state))
+                torch.manual_seed(seed_from(self.random_state))
             super().fit(X, y_enc.astype(np.int64), **fit_params)
         self.classes_inferred_ = classes
         return self

@@ -1,140 +1,16 @@
-"""The masked-autoencoder network (He et al. 2022): patches, masking, ViT blocks.
+"""The masked-autoencoder networks (He et al. 2022): encoder, decoder, head.
 
-Pure PyTorch; the scikit-learn estimators around it live in ``_mae.py``.
+Pure PyTorch; patches and masks come from ``_mae_patches.py``, and the
+scikit-learn estimators around the networks live in ``_mae.py`` and
+``_mae_classifier.py``.
 """
 
-import numpy as np
 import torch
 from torch import nn
 
+from ._mae_patches import patchify, random_masking, sincos_pos_embed
 
-def sincos_pos_embed(embed_dim, grid_h, grid_w):
-    """Return fixed 2-D sine-cosine positional embeddings of a patch grid.
-
-    Half of the channels encode the row, half the column, each as
-    ``sin(pos * w_k)`` and ``cos(pos * w_k)`` with ``w_k = 10000^(-k / (D/4))``
-    (Vaswani et al. 2017, in the 2-D form of the MAE code).
-
-    Parameters
-    ----------
-    embed_dim : int
-        Embedding width; a multiple of 4.
-    grid_h, grid_w : int
-        Patches per column and per row.
-
-    Returns
-    -------
-    pos : ndarray of shape (grid_h * grid_w, embed_dim)
-        Row-major over the grid, float32.
-
-    Examples
-    --------
-    >>> from skal.torch._mae_module import sincos_pos_embed
-    >>> sincos_pos_embed(8, 2, 3).shape
-    (6, 8)
-    """
-    if embed_dim % 4:
-        raise ValueError(f"embed_dim must be a multiple of 4, got {embed_dim}.")
-    omega = 1.0 / 10000 ** (
-        np.arange(embed_dim // 4, dtype=np.float64) / (embed_dim / 4)
-    )
-    rows, cols = np.meshgrid(np.arange(grid_h), np.arange(grid_w), indexing="ij")
-
-    def encode(pos):
-        out = np.outer(pos.ravel(), omega)
-        return np.concatenate([np.sin(out), np.cos(out)], axis=1)
-
-    return np.concatenate([encode(rows), encode(cols)], axis=1).astype(np.float32)
-
-
-def patchify(imgs, patch_size):
-    """Cut images into flattened non-overlapping square patches.
-
-    Parameters
-    ----------
-    imgs : torch.Tensor of shape (n, C, H, W)
-        Images; ``H`` and ``W`` divisible by ``patch_size``.
-    patch_size : int
-        Side of a patch.
-
-    Returns
-    -------
-    patches : torch.Tensor of shape (n, L, patch_size**2 * C)
-        ``L = (H / p) * (W / p)`` patches, row-major; each patch is flattened
-        as (row, column, channel).
-
-    Examples
-    --------
-    >>> import torch
-    >>> from skal.torch._mae_module import patchify
-    >>> patchify(torch.arange(16.0).reshape(1, 1, 4, 4), 2)[0, 1].tolist()
-    [2.0, 3.0, 6.0, 7.0]
-    """
-    n, c, h, w = imgs.shape
-    p = patch_size
-    x = imgs.reshape(n, c, h // p, p, w // p, p)
-    x = torch.einsum("nchpwq->nhwpqc", x)
-    return x.reshape(n, (h // p) * (w // p), p * p * c)
-
-
-def unpatchify(patches, patch_size, image_shape):
-    """Reassemble images from the output of :func:`patchify`.
-
-    Parameters
-    ----------
-    patches : torch.Tensor of shape (n, L, patch_size**2 * C)
-        Flattened patches.
-    patch_size : int
-        Side of a patch.
-    image_shape : tuple of int
-        ``(C, H, W)`` of the images.
-
-    Returns
-    -------
-    imgs : torch.Tensor of shape (n, C, H, W)
-        The images.
-    """
-    c, h, w = image_shape
-    p = patch_size
-    x = patches.reshape(patches.shape[0], h // p, w // p, p, p, c)
-    x = torch.einsum("nhwpqc->nchpwq", x)
-    return x.reshape(patches.shape[0], c, h, w)
-
-
-def random_masking(n, n_patches, mask_ratio, device="cpu"):
-    """Draw an independent random subset of visible patches for every sample.
-
-    As in the MAE code: argsort of uniform noise shuffles the patches and the
-    first ``round(L * (1 - mask_ratio))`` stay visible.
-
-    Parameters
-    ----------
-    n : int
-        Number of samples.
-    n_patches : int
-        Patches per sample ``L``.
-    mask_ratio : float
-        Fraction of patches hidden, in [0, 1).
-    device : str or torch.device, default="cpu"
-        Where the tensors live.
-
-    Returns
-    -------
-    ids_keep : torch.Tensor of shape (n, n_visible)
-        Positions of the visible patches.
-    mask : torch.Tensor of shape (n, L)
-        1 for hidden patches, 0 for visible ones.
-    ids_restore : torch.Tensor of shape (n, L)
-        Permutation undoing the shuffle.
-    """
-    n_keep = max(1, int(round(n_patches * (1 - mask_ratio))))
-    noise = torch.rand(n, n_patches, device=device)
-    ids_shuffle = torch.argsort(noise, dim=1)
-    ids_restore = torch.argsort(ids_shuffle, dim=1)
-    mask = torch.ones(n, n_patches, device=device)
-    mask[:, :n_keep] = 0
-    mask = torch.gather(mask, 1, ids_restore)
-    return ids_shuffle[:, :n_keep], mask, ids_restore
+POOLINGS = ("mean", "cls", "tokens")
 
 
 def _blocks(dim, depth, num_heads, mlp_ratio):
@@ -350,3 +226,84 @@ class MAEModule(nn.Module):
         per_patch = ((pred - self.target(x)) ** 2).mean(dim=-1)
         loss = (per_patch * mask).sum() / mask.sum()
         return loss, pred, mask
+
+
+class MAEHead(torch.nn.Module):
+    """A copied MAE encoder, pooling, dropout and a linear layer (logits).
+
+    Parameters
+    ----------
+    encoder : MAEEncoder
+        The pretrained encoder (owned by this module).
+    n_classes : int
+        Output width.
+    dropout : float
+        Dropout rate before the linear layer.
+    pooling : {"mean", "cls", "tokens"}
+        How tokens become features.
+    freeze_encoder : bool
+        Keep the encoder fixed (and in eval mode): a linear probe.
+    """
+
+    def __init__(self, encoder, n_classes, dropout, pooling, freeze_encoder):
+        super().__init__()
+        self.encoder = encoder
+        self.pooling = pooling
+        self.freeze_encoder = freeze_encoder
+        encoder.requires_grad_(not freeze_encoder)
+        width = encoder.norm.normalized_shape[0]
+        if pooling == "tokens":
+            width *= encoder.pos_embed.shape[1]
+        self.dropout = torch.nn.Dropout(dropout)
+        self.head = torch.nn.Linear(width, n_classes)
+
+    def train(self, mode=True):
+        """Set train mode, leaving a frozen encoder in eval mode.
+
+        Parameters
+        ----------
+        mode : bool, default=True
+            Train (True) or eval (False).
+
+        Returns
+        -------
+        self : MAEHead
+            The module.
+        """
+        super().train(mode)
+        if self.freeze_encoder:
+            self.encoder.eval()
+        return self
+
+    def features(self, x):
+        """Return the pooled encoder features of a batch.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            A batch of images.
+
+        Returns
+        -------
+        features : torch.Tensor of shape (n, n_features)
+            Pooled tokens.
+        """
+        with torch.set_grad_enabled(
+            torch.is_grad_enabled() and not self.freeze_encoder
+        ):
+            return pool_tokens(self.encoder(x), self.pooling)
+
+    def forward(self, x):
+        """Return class logits.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            A batch of images.
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (n, n_classes)
+            Unnormalised class scores.
+        """
+        return self.head(self.dropout(self.features(x)))

@@ -5,17 +5,16 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("skorch")
 
 from sklearn.base import clone  # noqa: E402
-from sklearn.cluster import KMeans  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.frozen import FrozenEstimator  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
-from skal import ActiveLearner  # noqa: E402
+from skal import ActiveLearner, BayesianLearner  # noqa: E402
 from skal.datasets import make_pool  # noqa: E402
-from skal.strategies import FunctionStrategy, bald  # noqa: E402
+from skal.strategies import CoreSet, FunctionStrategy, TypiClust, bald  # noqa: E402
 from skal.torch import MAEClassifier, MaskedAutoencoder, mc_dropout_proba  # noqa: E402
-from skal.torch._mae_module import (  # noqa: E402
+from skal.torch._mae_patches import (  # noqa: E402
     patchify,
     random_masking,
     sincos_pos_embed,
@@ -308,31 +307,58 @@ def test_bald_on_mae_classifier_in_active_learner(mae, digits):
     assert CountingMAE.n_fits == n_fits
 
 
-def test_cold_start_on_mae_features(mae, digits):
+def test_coreset_in_frozen_mae_space_matches_brute_force(mae, digits):
+    # (a) a diversity strategy over make_pipeline(FrozenEstimator(mae), ...)
     X, y = digits
+    n_fits = CountingMAE.n_fits
     flat = X.reshape(len(X), -1)
+    y_pool = make_pool(y, n_labeled=20, random_state=0)
+    pipe = make_pipeline(FrozenEstimator(mae), LogisticRegression(max_iter=500))
+    learner = ActiveLearner(
+        pipe, query_strategy=CoreSet(), batch_size=5, random_state=0
+    ).fit(flat, y_pool)
+    idx, scores = learner.query(return_scores=True)
+    # greedy k-center in MAE space, by brute force
+    Z = mae.transform(X).astype(np.float64)
+    chosen = list(np.flatnonzero(y_pool != -1))
+    pool = np.flatnonzero(y_pool == -1)
+    picks, dists = [], []
+    for _ in range(5):
+        d = np.sqrt(((Z[pool, None] - Z[None, chosen]) ** 2).sum(-1)).min(axis=1)
+        j = int(np.argmax(d))
+        picks.append(pool[j])
+        dists.append(d[j])
+        chosen.append(pool[j])
+    assert idx.tolist() == picks
+    np.testing.assert_allclose(scores, dists, rtol=1e-3)
+    learner.teach(flat[idx], y[idx])
+    assert CountingMAE.n_fits == n_fits
 
-    def typical(learner, X_pool, n):  # lead: swap in TypiClust once merged
-        feats = mae.transform(X_pool)
-        km = KMeans(n, n_init=3, random_state=0).fit(feats)
-        dist = km.transform(feats)
-        return np.unique(dist.argmin(axis=0))
 
+def test_typiclust_cold_start_on_mae_features(mae, digits):
+    # (c) initial_strategy=TypiClust() clusters the frozen MAE features
+    X, y = digits
+    n_fits = CountingMAE.n_fits
+    flat = X.reshape(len(X), -1)
     pipe = make_pipeline(FrozenEstimator(mae), LogisticRegression(max_iter=500))
     learner = ActiveLearner(
         pipe,
         budget=30,
         n_initial=10,
         batch_size=10,
-        initial_strategy=FunctionStrategy(typical, returns="indices"),
+        initial_strategy=TypiClust(),
         query_strategy="margin",
         random_state=0,
-    )
-    learner.fit(flat, y)
+    ).fit(flat, y)
     first = learner.history_[0]["indices"]
-    assert len(first) == 10 and len(set(y[first].tolist())) >= 7
+    expected, _ = TypiClust().query(None, mae.transform(X), 10, random_state=0)
+    assert first == expected.tolist()
+    on_pixels, _ = TypiClust().query(None, flat, 10, random_state=0)
+    assert set(first) != set(on_pixels.tolist())  # the MAE space, not the pixels
+    assert len(set(y[first].tolist())) >= 7
     assert int(learner.labeled_mask_.sum()) == 30
     assert learner.history_[-1]["pool_score"] > 0.6
+    assert CountingMAE.n_fits == n_fits
 
 
 def test_fixed_classes_keep_output_width(mae, digits):
@@ -350,34 +376,50 @@ def test_fixed_classes_keep_output_width(mae, digits):
         MAEClassifier(mae, classes=[0, 1], max_epochs=1).fit(X[:10], y[:10])
 
 
-def test_bayesian_learner_and_typiclust_once_merged(mae, digits):
-    # Runs once skal.BayesianLearner and skal.strategies.TypiClust exist.
-    import skal
-    import skal.strategies
+def _entropy(p):
+    return -(p * np.log(np.clip(p, 1e-12, None))).sum(axis=-1)
 
-    if not hasattr(skal, "BayesianLearner") or not hasattr(
-        skal.strategies, "TypiClust"
-    ):
-        pytest.skip("BayesianLearner / TypiClust not merged on this branch")
+
+def test_bayesian_learner_bald_on_mae_classifier(mae, digits):
+    # (b) BayesianLearner(MAEClassifier(...), query_strategy="bald")
     X, y = digits
     n_fits = CountingMAE.n_fits
     flat = X.reshape(len(X), -1)
-    clf = MAEClassifier(mae, classes=list(range(10)), max_epochs=5, random_state=0)
-    learner = skal.BayesianLearner(
+    y_pool = make_pool(y, n_labeled=20, random_state=0)
+    y_pool[y_pool == 9] = -1  # a class not labeled yet: the width stays 10
+    clf = MAEClassifier(mae, classes=range(10), max_epochs=5, random_state=0)
+    learner = BayesianLearner(
         clf, query_strategy="bald", n_samples=5, batch_size=5, random_state=0
-    ).fit(flat, make_pool(y, n_labeled=20, random_state=0))
-    idx = learner.query()
+    ).fit(flat, y_pool)
+    assert learner.classes_.tolist() == list(range(10))
+    idx, scores = learner.query(return_scores=True)
+    pool = np.flatnonzero(~learner.labeled_mask_)
+    P = learner.predict_proba_samples(flat[pool]).astype(np.float64)
+    assert P.shape == (5, len(pool), 10)
+    by_hand = _entropy(P.mean(axis=0)) - _entropy(P).mean(axis=0)
+    top = np.argsort(-by_hand, kind="stable")[:5]
+    assert idx.tolist() == pool[top].tolist()
+    np.testing.assert_allclose(scores, by_hand[top], rtol=1e-4, atol=1e-6)
     learner.teach(flat[idx], y[idx])
+    assert int(learner.labeled_mask_.sum()) == int((y_pool != -1).sum()) + 5
     assert learner.embed(flat[:3]).shape == (3, mae.n_patches_ * mae.embed_dim)
-    pipe = make_pipeline(FrozenEstimator(mae), LogisticRegression(max_iter=500))
-    cold = ActiveLearner(
-        pipe,
-        budget=20,
+    assert CountingMAE.n_fits == n_fits
+
+
+def test_bayesian_learner_typiclust_cold_start_before_any_model(mae, digits):
+    # Before the first fit the net cannot embed: TypiClust clusters the input.
+    X, y = digits
+    flat = X.reshape(len(X), -1)
+    clf = MAEClassifier(mae, classes=range(10), max_epochs=3, random_state=0)
+    learner = BayesianLearner(
+        clf,
+        n_samples=3,
+        budget=15,
         n_initial=10,
-        batch_size=10,
-        initial_strategy=skal.strategies.TypiClust(),
-        query_strategy="margin",
+        batch_size=5,
+        initial_strategy=TypiClust(),
         random_state=0,
     ).fit(flat, y)
-    assert int(cold.labeled_mask_.sum()) == 20
-    assert CountingMAE.n_fits == n_fits
+    expected, _ = TypiClust().query(None, flat, 10, random_state=0)
+    assert learner.history_[0]["indices"] == expected.tolist()
+    assert int(learner.labeled_mask_.sum()) == 15
