@@ -6,6 +6,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.semi_supervised import LabelSpreading
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -45,6 +46,7 @@ LEARNERS = [
     ActiveLearner(make_pipeline(StandardScaler(), LogisticRegression())),
     ActiveLearner(Ridge(), query_strategy="random", missing_label=float("nan")),
     ActiveSelfTrainingClassifier(LogisticRegression()),
+    ActiveLearner(LabelSpreading(), query_strategy="margin", semi_supervised=True),
     Committee([("nb", GaussianNB()), ("tree", DecisionTreeClassifier(max_depth=3))]),
     Committee(estimator=GaussianNB(), n_members=3),
     CommitteeRegressor(estimator=Ridge(), n_members=3),

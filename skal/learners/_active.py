@@ -44,6 +44,13 @@ class ActiveLearner(BaseLearner):
         new rows when the estimator has it, else a refit of the fitted
         model, which honours the estimator's own ``warm_start``) instead of
         fitting a fresh clone on all labels.
+    semi_supervised : bool, default=False
+        If True, the estimator is fitted on every row of the pool, the
+        unlabeled ones marked -1, so a semi-supervised classifier
+        (``LabelSpreading``, ``LabelPropagation``, ``SelfTrainingClassifier``,
+        or a ``Pipeline`` ending in one) learns from them too; class labels
+        must then be integers other than -1. If False, it sees the labeled
+        rows only.
     stopping : StoppingCriterion or list of them, default=None
         In simulation (``budget`` set), end acquisition early when any
         criterion of :mod:`skal.loop` fires (e.g.
@@ -108,6 +115,7 @@ class ActiveLearner(BaseLearner):
         initial_strategy="random",
         missing_label=-1,
         warm_start=False,
+        semi_supervised=False,
         stopping=None,
         n_jobs=None,
         random_state=None,
@@ -120,6 +128,7 @@ class ActiveLearner(BaseLearner):
         self.initial_strategy = initial_strategy
         self.missing_label = missing_label
         self.warm_start = warm_start
+        self.semi_supervised = semi_supervised
         self.stopping = stopping
         self.n_jobs = n_jobs
         self.random_state = random_state

@@ -4,7 +4,6 @@ import copy
 import inspect
 import time
 import warnings
-from numbers import Integral
 
 import numpy as np
 from sklearn.base import (
@@ -17,7 +16,7 @@ from sklearn.base import (
 from sklearn.dummy import DummyClassifier
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..strategies import RandomSampling, UncertaintySampling, resolve_strategy
 from ..utils import (
@@ -28,15 +27,8 @@ from ..utils import (
     num_rows,
     take_rows,
 )
+from ._checks import check_int, check_semi_supervised, check_target, labeled_rows
 from ._prediction import PredictionMixin, _as_rows
-
-
-def _check_int(value, name, min_val):
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an int, got {value!r}.")
-    if value < min_val:
-        raise ValueError(f"{name} must be >= {min_val}, got {value}.")
-    return int(value)
 
 
 class BaseLearner(PredictionMixin, MetaEstimatorMixin, BaseEstimator):
@@ -55,54 +47,10 @@ class BaseLearner(PredictionMixin, MetaEstimatorMixin, BaseEstimator):
         return X
 
     def _check_y(self, y, n_rows):
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None."
-            )
-        y = np.asarray(y)
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        if y.ndim != 1:
-            raise ValueError(
-                f"y should be a 1d array, got an array of shape {y.shape}."
-            )
-        if y.shape[0] != n_rows:
-            raise ValueError(
-                f"X has {n_rows} rows but y has {y.shape[0]} labels; they must match."
-            )
-        return y
+        return check_target(self, y, n_rows)
 
     def _labeled_mask(self, y):
-        labeled = ~missing_mask(y, self.missing_label)
-        if not labeled.any():
-            raise ValueError(
-                "y has no labeled rows: every entry equals missing_label="
-                f"{self.missing_label!r} (or is NaN/None). Label at least a few "
-                "rows, or pass budget=... to simulate acquisition with y as the "
-                "oracle."
-            )
-        if is_classifier(self):
-            check_classification_targets(y[labeled])
-            values = set(np.unique(y[labeled]).tolist())
-            if self.missing_label == -1 and values == {1} and (~labeled).any():
-                raise ValueError(
-                    "y holds only the values -1 and 1. skal reads -1 as 'unlabeled' "
-                    "(missing_label=-1), which would leave the single class 1. If -1 "
-                    "is a class, encode the labels as {0, 1} or set missing_label to a "
-                    "value that does not occur, e.g. missing_label=None."
-                )
-        elif self.missing_label == -1 and y.dtype.kind in "iuf" and (~labeled).any():
-            n_minus = int(np.sum(y == -1))
-            if n_minus:
-                warnings.warn(
-                    f"{n_minus} targets equal -1 and are read as unlabeled "
-                    "(missing_label=-1). For regression, mark unlabeled rows with "
-                    "NaN and set missing_label=np.nan.",
-                    UserWarning,
-                    stacklevel=3,
-                )
-        return labeled
+        return labeled_rows(self, y)
 
     # -------------------------------------------------------------- fitting
     def _resolve_query_strategy(self):
@@ -130,9 +78,26 @@ class BaseLearner(PredictionMixin, MetaEstimatorMixin, BaseEstimator):
             return DummyClassifier(strategy="most_frequent").fit(X, y)
         return clone(self.estimator).fit(X, y)
 
+    def _fit_semi_supervised(self, X, y, labeled):
+        """Return a model fitted on every row, the unlabeled ones marked -1.
+
+        scikit-learn's semi-supervised estimators (``LabelSpreading``,
+        ``LabelPropagation``, ``SelfTrainingClassifier``) read -1 as
+        "unlabeled" and learn from those rows too.
+        """
+        y_labeled = y[labeled]
+        if np.unique(y_labeled).shape[0] < 2:
+            return self._fit_estimator(take_rows(X, labeled), y_labeled)
+        y_semi = np.full(y.shape[0], -1, dtype=np.result_type(y.dtype, np.int8))
+        y_semi[labeled] = y_labeled
+        return clone(self.estimator).fit(X, y_semi)
+
     def _refit(self, X, y, labeled):
         start = time.perf_counter()
-        estimator = self._fit_estimator(take_rows(X, labeled), y[labeled])
+        if getattr(self, "semi_supervised", False):
+            estimator = self._fit_semi_supervised(X, y, labeled)
+        else:
+            estimator = self._fit_estimator(take_rows(X, labeled), y[labeled])
         return estimator, time.perf_counter() - start
 
     def _set_fitted(self, X, y, labeled, estimator):
@@ -167,7 +132,7 @@ class BaseLearner(PredictionMixin, MetaEstimatorMixin, BaseEstimator):
         # Unlabeled rows are queried later: reject NaN the estimator cannot take now.
         check_finite(X, allow_nan=get_tags(self).input_tags.allow_nan)
         y = self._check_y(y, num_rows(X))
-        _check_int(self.batch_size, "batch_size", 1)
+        check_int(self.batch_size, "batch_size", 1)
         self._rng = check_random_state(self.random_state)
         self.query_strategy_ = self._resolve_query_strategy()
         if is_regressor(self) and isinstance(self.query_strategy_, UncertaintySampling):
@@ -182,6 +147,8 @@ class BaseLearner(PredictionMixin, MetaEstimatorMixin, BaseEstimator):
             )
         self._last_query = None
         labeled = self._labeled_mask(y)
+        if getattr(self, "semi_supervised", False):
+            check_semi_supervised(self, y[labeled])
         if self.budget is not None:
             return self._simulate(X, y, labeled)
         estimator, fit_seconds = self._refit(X, y, labeled)
@@ -198,14 +165,14 @@ class BaseLearner(PredictionMixin, MetaEstimatorMixin, BaseEstimator):
         return self
 
     def _simulate(self, X, y, oracle_mask):
-        budget = _check_int(self.budget, "budget", 1)
+        budget = check_int(self.budget, "budget", 1)
         oracle = np.flatnonzero(oracle_mask)
         if budget > oracle.shape[0]:
             raise ValueError(
                 f"budget={budget} is larger than the {oracle.shape[0]} labeled rows "
                 "of y that can act as the oracle."
             )
-        n_initial = min(_check_int(self.n_initial, "n_initial", 1), budget)
+        n_initial = min(check_int(self.n_initial, "n_initial", 1), budget)
         initial = resolve_strategy(self.initial_strategy, param="initial_strategy")
         stopping = getattr(self, "stopping", None)  # duck-typed: skal.loop criteria
         stopping = [] if stopping is None else stopping

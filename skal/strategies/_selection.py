@@ -57,7 +57,10 @@ def select_top_k(scores, k, random_state=None):
     if np.isnan(scores).any():
         raise ValueError(
             "scores contain NaN: the model returned NaN for some samples "
-            "(check the input for NaN or the model for numerical problems)."
+            "(check the input for NaN or the model for numerical problems; "
+            "LabelSpreading and LabelPropagation with kernel='knn' return NaN "
+            "probabilities for rows their neighbour graph does not connect to "
+            "any label: raise n_neighbors)."
         )
     rng = check_random_state(random_state)
     n = scores.shape[0]
