@@ -43,10 +43,10 @@ from skal.torch import MAEClassifier, MaskedAutoencoder
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def mae_arguments(parser, out):
+    """Add the options shared with ``bench_mae_semi_supervised.py``."""
     parser.add_argument("--data-dir", default=os.environ.get("SKAL_DATA"))
-    parser.add_argument("--out", default="bench-out/mae")
+    parser.add_argument("--out", default=out)
     parser.add_argument("--quick", action="store_true", help="subset, < 1 minute")
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
     parser.add_argument("--epochs", type=int, default=None)
@@ -54,6 +54,14 @@ def parse_args():
     parser.add_argument("--embed-dim", type=int, default=64)
     parser.add_argument("--depth", type=int, default=3)
     parser.add_argument("--pooling", default="tokens", help="features for AL")
+    parser.add_argument("--load-model", help="skip pretraining: MaskedAutoencoder.load")
+    parser.add_argument("--save-model", help="save the pretrained autoencoder here")
+    return parser
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    mae_arguments(parser, "bench-out/mae")
     parser.add_argument(
         "--no-finetune", action="store_true", help="skip the MAEClassifier runs"
     )
@@ -61,8 +69,6 @@ def parse_args():
     parser.add_argument(
         "--skip-probe", action="store_true", help="skip the linear-probe table"
     )
-    parser.add_argument("--load-model", help="skip pretraining: MaskedAutoencoder.load")
-    parser.add_argument("--save-model", help="save the pretrained autoencoder here")
     parser.add_argument(
         "--figure-only", action="store_true", help="with --load-model: only the figure"
     )
@@ -76,6 +82,30 @@ def load_mnist(data_dir):
     path = Path(data_dir or ROOT.parent / "shared" / "data") / "mnist.npz"
     with np.load(path) as data:
         return (data["X_train"], data["y_train"], data["X_test"], data["y_test"])
+
+
+def pretrain(args, X_train, epochs):
+    """The pretrained autoencoder: ``--load-model``, else fit on ``X_train``."""
+    if args.load_model:
+        return MaskedAutoencoder.load(args.load_model)
+    mae = MaskedAutoencoder(
+        patch_size=args.patch_size,
+        embed_dim=args.embed_dim,
+        depth=args.depth,
+        num_heads=4,
+        decoder_embed_dim=32,
+        decoder_depth=1,
+        max_epochs=epochs,
+        batch_size=256,
+        lr=2e-3,
+        pooling=args.pooling,
+        verbose=1,
+        random_state=0,
+    )
+    mae.fit(X_train)
+    if args.save_model:
+        mae.save(args.save_model)
+    return mae
 
 
 def probe(F_train, y_train, F_test, y_test, n_labels, seeds):
@@ -205,26 +235,7 @@ def main():
     results = {"quick": args.quick, "threads": args.threads, "n_pretrain": len(X_train)}
 
     # 1. pretraining (self-supervised, all training images)
-    if args.load_model:
-        mae = MaskedAutoencoder.load(args.load_model)
-    else:
-        mae = MaskedAutoencoder(
-            patch_size=args.patch_size,
-            embed_dim=args.embed_dim,
-            depth=args.depth,
-            num_heads=4,
-            decoder_embed_dim=32,
-            decoder_depth=1,
-            max_epochs=epochs,
-            batch_size=256,
-            lr=2e-3,
-            pooling=args.pooling,
-            verbose=1,
-            random_state=0,
-        )
-        mae.fit(X_train)
-        if args.save_model:
-            mae.save(args.save_model)
+    mae = pretrain(args, X_train, epochs)
     if args.figure_only:
         save_figure(mae, X_test[:10].astype(np.float32), args.figure)
         return
@@ -278,7 +289,7 @@ def main():
     n_pool = 1000 if args.quick else 10000
     pool = np.random.RandomState(0).choice(len(X_train), n_pool, replace=False)
     y_pool = y_train[pool]
-    budget = 60 if args.quick else 300
+    budget = 30 if args.quick else 300
     steps = list(range(10, budget + 1, 10))
     mae_pool, mae_test = (
         feats[f"MAE {args.pooling}"][0][pool],
@@ -299,7 +310,7 @@ def main():
         for name, (F_pool, F_test, q, i) in runs.items()
     }
     if not args.no_finetune:
-        bald_steps = [n for n in steps if n <= (40 if args.quick else 200)]
+        bald_steps = [n for n in steps if n <= (30 if args.quick else 200)]
         runs["MAE fine-tuned + typical start + BALD"] = functools.partial(
             run_bald,
             mae,

@@ -135,6 +135,7 @@ class BaseLearner(PredictionMixin, MetaEstimatorMixin, BaseEstimator):
         check_int(self.batch_size, "batch_size", 1)
         self._rng = check_random_state(self.random_state)
         self.query_strategy_ = self._resolve_query_strategy()
+        self._strategy_source = self.query_strategy
         if is_regressor(self) and isinstance(self.query_strategy_, UncertaintySampling):
             inner = getattr(self, "estimator", None)
             raise ValueError(
@@ -226,6 +227,10 @@ class BaseLearner(PredictionMixin, MetaEstimatorMixin, BaseEstimator):
 
     # --------------------------------------------------------------- query
     def _query_strategy(self):
+        if self.query_strategy is not self._strategy_source:
+            # set_params(query_strategy=...) after fit: the next query uses it
+            self.query_strategy_ = self._resolve_query_strategy()
+            self._strategy_source = self.query_strategy
         if is_classifier(self) and len(self.classes_) < 2:
             warnings.warn(
                 "Only one class is labeled, so uncertainty is undefined; querying "
@@ -285,6 +290,12 @@ class BaseLearner(PredictionMixin, MetaEstimatorMixin, BaseEstimator):
             Positions of the chosen samples.
         scores : ndarray of shape (batch_size,)
             Returned when ``return_scores=True``.
+
+        Notes
+        -----
+        ``set_params(query_strategy=...)`` on a fitted learner takes effect
+        at the next query, so a run can switch strategies, e.g. typical
+        samples (``TypiClust``) for the first labels, then margin sampling.
         """
         check_is_fitted(self)
         batch_size = self.batch_size if batch_size is None else batch_size

@@ -346,3 +346,22 @@ def test_labels_are_not_lost_when_refit_fails(iris):
     np.testing.assert_array_equal(learner.labeled_mask_, mask)
     np.testing.assert_array_equal(learner.y_, y_before)
     assert len(learner.X_) == len(X)
+
+
+def test_set_params_query_strategy_after_fit_takes_effect_at_next_query():
+    from skal.strategies import RandomSampling, UncertaintySampling
+
+    X, y = load_digits(return_X_y=True)
+    y_pool = make_pool(y, n_labeled=20, random_state=0)
+    learner = ActiveLearner(
+        LogisticRegression(max_iter=500), query_strategy="random", random_state=0
+    ).fit(X, y_pool)
+    assert isinstance(learner.query_strategy_, RandomSampling)
+    learner.set_params(query_strategy="margin")
+    idx, scores = learner.query(batch_size=5, return_scores=True)
+    assert isinstance(learner.query_strategy_, UncertaintySampling)
+    # the picks are margin's: the five smallest margins of the pool
+    pool = np.flatnonzero(y_pool == -1)
+    proba = np.sort(learner.predict_proba(X[pool]), axis=1)
+    margins = proba[:, -1] - proba[:, -2]
+    assert set(idx) == set(pool[np.argsort(margins)[:5]])
