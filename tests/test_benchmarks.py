@@ -109,3 +109,27 @@ def test_row_id_column_is_dropped(label_bench):
     assert label_bench._drop_row_id(X).tolist() == [[0.5], [0.1], [0.2]]
     kept = np.column_stack([[3.0, 1.0, 7.0], [0.5, 0.1, 0.2]])
     assert label_bench._drop_row_id(kept).shape == (3, 2)
+
+
+def test_mae_semi_supervised_spreading_fills_unreached_rows(monkeypatch):
+    pytest.importorskip("torch")
+    from sklearn.semi_supervised import LabelSpreading
+
+    monkeypatch.syspath_prepend(str(BENCH))  # it imports its sibling bench_mae
+    bench = _load("bench_mae_semi_supervised")
+    # two far-apart groups; only the first has labels, so with 3 neighbours
+    # the second group is never reached: scikit-learn gives 0 / 0 there
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(0, 1, (20, 2)), rng.normal(50, 1, (10, 2))])
+    y = np.full(30, -1)
+    y[:4] = [0, 1, 0, 1]
+    plain = LabelSpreading(kernel="knn", n_neighbors=3).fit(X, y)
+    filled = bench.KnnSpreading(kernel="knn", n_neighbors=3).fit(X, y)
+    raw, proba = plain.predict_proba(X), filled.predict_proba(X)
+    unreached = np.isnan(raw).any(axis=1)
+    assert unreached[20:].all()
+    assert np.allclose(proba[unreached], 0.5)
+    assert np.allclose(proba[~unreached], raw[~unreached])
+    assert bench.labels_to([(10, 0.8), (20, 0.91), (30, 0.89)], 0.9) == 20
+    assert bench.median_labels([20, None, 40]) == 40
+    assert bench.median_labels([None, None, 40]) is None

@@ -59,8 +59,8 @@ def select_top_k(scores, k, random_state=None):
             "scores contain NaN: the model returned NaN for some samples "
             "(check the input for NaN or the model for numerical problems; "
             "LabelSpreading and LabelPropagation with kernel='knn' return NaN "
-            "probabilities for rows their neighbour graph does not connect to "
-            "any label: raise n_neighbors)."
+            "probabilities for rows no label has reached: raise n_neighbors or "
+            "alpha, see the user guide on semi-supervised learning)."
         )
     rng = check_random_state(random_state)
     n = scores.shape[0]
