@@ -29,9 +29,10 @@ from ..utils import (
 )
 from ._checks import check_int, check_semi_supervised, check_target, labeled_rows
 from ._prediction import PredictionMixin, _as_rows
+from ._simulation import SimulationMixin
 
 
-class BaseLearner(PredictionMixin, MetaEstimatorMixin, BaseEstimator):
+class BaseLearner(SimulationMixin, PredictionMixin, MetaEstimatorMixin, BaseEstimator):
     """Base class of active learners; see :class:`skal.ActiveLearner`.
 
     Subclasses may override ``_fit_estimator(X, y)`` (return a fitted model)
@@ -163,66 +164,6 @@ class BaseLearner(PredictionMixin, MetaEstimatorMixin, BaseEstimator):
                 "fit_seconds": fit_seconds,
             }
         ]
-        return self
-
-    def _simulate(self, X, y, oracle_mask):
-        budget = check_int(self.budget, "budget", 1)
-        oracle = np.flatnonzero(oracle_mask)
-        if budget > oracle.shape[0]:
-            raise ValueError(
-                f"budget={budget} is larger than the {oracle.shape[0]} labeled rows "
-                "of y that can act as the oracle."
-            )
-        n_initial = min(check_int(self.n_initial, "n_initial", 1), budget)
-        initial = resolve_strategy(self.initial_strategy, param="initial_strategy")
-        stopping = getattr(self, "stopping", None)  # duck-typed: skal.loop criteria
-        stopping = [] if stopping is None else stopping
-        criteria = [
-            clone(c) for c in (stopping if isinstance(stopping, list) else [stopping])
-        ]
-        acquired = np.zeros(num_rows(X), dtype=bool)
-        start = time.perf_counter()
-        idx, _ = initial.query(
-            self, take_rows(X, oracle), n_initial, random_state=self._rng
-        )
-        query_seconds = time.perf_counter() - start
-        new = oracle[idx]
-        acquired[new] = True
-        history = []
-        while True:
-            estimator, fit_seconds = self._refit(X, y, acquired)
-            self._set_fitted(X, y, acquired, estimator)
-            rest = oracle[~acquired[oracle]]
-            entry = {
-                "round": len(history),
-                "n_labeled": int(acquired.sum()),
-                "indices": new.tolist(),
-                "query_seconds": query_seconds,
-                "fit_seconds": fit_seconds,
-            }
-            if rest.shape[0]:
-                entry["pool_score"] = self._score_rows(X, y[rest], rows=rest)
-            history.append(entry)
-            info = {**entry, "score": entry.get("pool_score")}
-            stops = [type(c).__name__ for c in criteria if c.update(self, info)]
-            if stops:
-                entry["stopped_by"] = stops[0]
-                break
-            remaining = budget - int(acquired.sum())
-            if remaining <= 0 or rest.shape[0] == 0:
-                break
-            start = time.perf_counter()
-            new, _ = self._query_rows(
-                X, min(self.batch_size, remaining), candidates=rest
-            )
-            query_seconds = time.perf_counter() - start
-            acquired[new] = True
-        self.y_ = y.copy()
-        try:
-            self.y_[~acquired] = self.missing_label
-        except (TypeError, ValueError):
-            pass  # the label dtype cannot hold the marker; labeled_mask_ says it
-        self.history_ = history
         return self
 
     # --------------------------------------------------------------- query
