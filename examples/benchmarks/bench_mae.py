@@ -73,7 +73,10 @@ def parse_args():
         "--figure-only", action="store_true", help="with --load-model: only the figure"
     )
     parser.add_argument(
-        "--figure", default=str(ROOT / "docs" / "_static" / "mae_reconstructions.png")
+        "--figure",
+        default=None,
+        help="where the reconstruction picture goes (default: the docs' picture; "
+        "with --quick, the --out folder)",
     )
     return parser.parse_args()
 
@@ -236,6 +239,9 @@ def main():
 
     # 1. pretraining (self-supervised, all training images)
     mae = pretrain(args, X_train, epochs)
+    if args.figure is None:
+        docs = ROOT / "docs" / "_static" / "mae_reconstructions.png"
+        args.figure = str(out / docs.name if args.quick else docs)
     if args.figure_only:
         save_figure(mae, X_test[:10].astype(np.float32), args.figure)
         return
