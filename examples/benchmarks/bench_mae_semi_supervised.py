@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from bench_mae import labels_to_reach as labels_to
 from bench_mae import load_mnist, mae_arguments, pretrain
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
@@ -133,11 +134,6 @@ def run(F_pool, y_pool, F_test, y_test, estimator, first, then, budget, seed):
             learner.set_params(query_strategy=then)  # takes effect at this query
         q = learner.query()
         learner.teach(F_pool[q], y_pool[q])
-
-
-def labels_to(curve, level):
-    hit = [n for n, acc in curve if acc >= level]
-    return hit[0] if hit else None
 
 
 def median_labels(values):

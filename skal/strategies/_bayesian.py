@@ -68,9 +68,6 @@ class BALD(_SampleScoreStrategy):
 
     _measure = staticmethod(bald)
 
-    def __init__(self, *, max_candidates=None):
-        super().__init__(max_candidates=max_candidates)
-
 
 class MaxEntropy(_SampleScoreStrategy):
     """Query the samples with the largest predictive entropy.
@@ -97,9 +94,6 @@ class MaxEntropy(_SampleScoreStrategy):
     """
 
     _measure = staticmethod(consensus_entropy)
-
-    def __init__(self, *, max_candidates=None):
-        super().__init__(max_candidates=max_candidates)
 
 
 class VariationRatios(_SampleScoreStrategy):
@@ -128,9 +122,6 @@ class VariationRatios(_SampleScoreStrategy):
 
     _measure = staticmethod(variation_ratio)
 
-    def __init__(self, *, max_candidates=None):
-        super().__init__(max_candidates=max_candidates)
-
 
 class MeanSTD(_SampleScoreStrategy):
     """Query the samples with the largest mean standard deviation over passes.
@@ -157,6 +148,3 @@ class MeanSTD(_SampleScoreStrategy):
     """
 
     _measure = staticmethod(mean_std)
-
-    def __init__(self, *, max_candidates=None):
-        super().__init__(max_candidates=max_candidates)
