@@ -5,8 +5,8 @@ from ._base import (
     FunctionStrategy,
     RandomSampling,
     ScoreStrategy,
-    require_signal,
 )
+from ._context import QueryContext
 from ._batchbald import BatchBALD, StochasticBALD, greedy_batchbald
 from ._bayesian import BALD, MaxEntropy, MeanSTD, VariationRatios
 from ._committee import QueryByCommittee
@@ -78,6 +78,7 @@ __all__ = [
     "ExpectedErrorReduction",
     "ExpectedGradientLength",
     "FunctionStrategy",
+    "QueryContext",
     "RandomSampling",
     "ScoreStrategy",
     "UncertaintySampling",
@@ -91,7 +92,6 @@ __all__ = [
     "max_disagreement",
     "mean_std",
     "ratio",
-    "require_signal",
     "resolve_strategy",
     "select_top_k",
     "variation_ratio",

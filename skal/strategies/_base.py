@@ -1,207 +1,157 @@
-"""Strategy base classes, random sampling and the adapter for user functions."""
+"""Strategy base classes, random sampling and the adapter for user functions.
+
+A strategy is configuration: a scikit-learn estimator whose parameters are
+grid-searchable and whose one method, :meth:`BaseStrategy.select`, chooses
+among the candidates of a :class:`~skal.strategies.QueryContext`. It never
+sees the learner.
+"""
 
 import inspect
 from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils._param_validation import Interval, StrOptions
 
-from ..utils import num_rows, score_in_chunks, take_rows
+from ._context import QueryContext
 from ._selection import select_top_k
 
-#: Which learners provide each signal, for error messages.
-SIGNAL_PROVIDERS = {
-    "predict_proba": (
-        "any classifier with predict_proba (LogisticRegression, "
-        "RandomForestClassifier, CalibratedClassifierCV(LinearSVC()), ...)"
-    ),
-    "decision_function": "classifiers with decision_function (LinearSVC, SVC, ...)",
-    "predict_proba_samples": (
-        "skal.Committee (its members) and skal.BayesianLearner (MC-dropout passes)"
-    ),
-    "embed": "learners wrapping a Pipeline with transform steps, or a skal.torch net",
-}
 
-
-def _estimator_name(learner):
-    est = getattr(learner, "estimator_", getattr(learner, "estimator", learner))
-    return type(est).__name__
-
-
-def require_signal(learner, signal, strategy, *, fix=None):
-    """Raise a ``TypeError`` naming a signal ``learner`` does not provide.
-
-    Parameters
-    ----------
-    learner : object
-        The learner the strategy was asked to work with.
-    signal : str
-        The method the strategy needs, e.g. ``"predict_proba"``.
-    strategy : object
-        The strategy, named in the message.
-    fix : str, default=None
-        A sentence saying how to get the signal.
-
-    Returns
-    -------
-    method : callable
-        ``getattr(learner, signal)`` when it exists.
-
-    Raises
-    ------
-    TypeError
-        If ``learner`` lacks ``signal``.
-
-    Examples
-    --------
-    >>> from sklearn.svm import LinearSVC
-    >>> from skal.strategies import UncertaintySampling, require_signal
-    >>> try:
-    ...     require_signal(LinearSVC(), "predict_proba", UncertaintySampling())
-    ... except TypeError as exc:
-    ...     print(str(exc).split(" It is")[0])
-    UncertaintySampling() needs predict_proba, which LinearSVC does not provide.
-    """
-    if hasattr(learner, signal):
-        return getattr(learner, signal)
-    providers = SIGNAL_PROVIDERS.get(signal, "")
-    msg = (
-        f"{strategy!r} needs {signal}, which {_estimator_name(learner)} does not "
-        f"provide."
-    )
-    if providers:
-        msg += f" It is provided by {providers}."
-    if fix:
-        msg += f" {fix}"
-    raise TypeError(msg)
-
-
-def _check_max_candidates(max_candidates):
-    if max_candidates is None:
-        return None
-    if isinstance(max_candidates, bool) or not isinstance(max_candidates, Integral):
+def _check_selection(strategy, idx, scores, batch_size, n):
+    idx = np.asarray(idx)
+    if idx.dtype.kind not in "iu" or idx.ndim != 1:
         raise TypeError(
-            f"max_candidates must be an int or None, got {max_candidates!r}."
+            f"{strategy!r} returned {idx.dtype} indices of shape {idx.shape}; a "
+            "strategy must return a 1-d array of integer positions."
         )
-    if max_candidates < 1:
-        raise ValueError(f"max_candidates must be >= 1, got {max_candidates}.")
-    return int(max_candidates)
+    if idx.shape[0] != batch_size:
+        raise ValueError(
+            f"{strategy!r} returned {idx.shape[0]} indices for a batch of "
+            f"{batch_size}."
+        )
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        raise ValueError(
+            f"{strategy!r} returned positions outside the {n} candidates."
+        )
+    if np.unique(idx).shape[0] != idx.shape[0]:
+        raise ValueError(f"{strategy!r} returned the same position twice: {idx}.")
+    scores = np.asarray(scores, dtype=float).reshape(-1)
+    if scores.shape[0] != idx.shape[0]:
+        raise ValueError(
+            f"{strategy!r} returned {scores.shape[0]} scores for {idx.shape[0]} "
+            "indices."
+        )
+    return idx.astype(np.intp), scores
 
 
 class BaseStrategy(BaseEstimator):
     """Base class of query strategies.
 
     A strategy is a scikit-learn estimator with parameters only: ``clone``,
-    ``get_params`` and ``set_params`` work, and a learner's
-    ``query_strategy__<param>`` is reachable by ``GridSearchCV``.
-    Subclasses implement ``_query(learner, X_pool, batch_size, rng)``
-    returning ``(indices, scores)``.
+    ``get_params`` and ``set_params`` work, parameters are validated by
+    scikit-learn's constraint system (``_parameter_constraints``) at each
+    query, and a learner's ``query_strategy__<param>`` is reachable by
+    ``GridSearchCV``. Subclasses implement ``_select(context, batch_size)``
+    returning ``(indices, scores)``: positions among ``context.candidates``,
+    most valuable first.
 
-    Set the class attribute ``needs_model = False`` when the strategy can
-    choose without a fitted model (usable as ``initial_strategy``).
+    The class attribute ``requires_model`` (default True) says whether the
+    strategy needs a fitted model; learners use only strategies with
+    ``requires_model = False`` where no model exists yet (the first labels,
+    ``initial_strategy``).
     """
 
-    needs_model = True
+    requires_model = True
+    _parameter_constraints: dict = {}
 
-    def query(self, learner, X_pool, batch_size, *, random_state=None, candidates=None):
-        """Choose ``batch_size`` samples of ``X_pool`` for labeling.
+    def select(self, context, batch_size):
+        """Choose ``batch_size`` of the context's candidates for labeling.
 
         Parameters
         ----------
-        learner : object
-            The fitted learner (its signals are what the strategy scores).
-        X_pool : array-like, sparse matrix or DataFrame
-            Candidate samples.
+        context : QueryContext
+            The candidates, the labeled set and the model's signals.
         batch_size : int
-            Number of samples to choose; at most the number of candidates.
-        random_state : int, RandomState instance or None, default=None
-            Seeds subsampling and tie-breaking.
-        candidates : array-like of int, default=None
-            Choose only among these rows of ``X_pool`` (``None``: all rows).
-            Strategies that score rows one by one read them chunk by chunk,
-            so the candidates are never copied out of ``X_pool`` at once.
+            Number of candidates to choose; at most ``context.n_candidates``.
 
         Returns
         -------
         indices : ndarray of int of shape (batch_size,)
-            Positions in ``X_pool``, most valuable first.
+            Positions in ``context.candidates``, most valuable first.
         scores : ndarray of shape (batch_size,)
-            The strategy's score of each chosen sample.
+            The strategy's score of each chosen candidate.
         """
-        rng = check_random_state(random_state)
-        rows = None if candidates is None else np.asarray(candidates, dtype=np.intp)
-        n = num_rows(X_pool) if rows is None else rows.shape[0]
-        max_candidates = _check_max_candidates(getattr(self, "max_candidates", None))
-        if max_candidates is not None and n > max_candidates:
-            subset = np.sort(rng.choice(n, max_candidates, replace=False))
-            rows = subset if rows is None else rows[subset]
-            batch_size = min(batch_size, max_candidates)
-        if rows is None:
-            return self._query(learner, X_pool, batch_size, rng)
-        return self._query_candidates(learner, X_pool, rows, batch_size, rng)
+        self._validate_params()
+        if not isinstance(context, QueryContext):
+            raise TypeError(
+                f"{self!r}.select needs a skal.strategies.QueryContext, got "
+                f"{type(context).__name__}; learners build it (learner.query())."
+            )
+        n = context.n_candidates
+        if isinstance(batch_size, bool) or not isinstance(batch_size, Integral):
+            raise TypeError(f"batch_size must be an int, got {batch_size!r}.")
+        if not 1 <= batch_size <= n:
+            raise ValueError(
+                f"batch_size={batch_size} must be between 1 and the {n} candidates."
+            )
+        max_candidates = getattr(self, "max_candidates", None)
+        with context.asked_by(self):
+            if max_candidates is not None and n > max(max_candidates, batch_size):
+                # Never fewer candidates than the batch: a subsample smaller
+                # than the batch would silently shorten it.
+                m = max(max_candidates, batch_size)
+                local = np.sort(context.random_state.choice(n, m, replace=False))
+                idx, scores = self._select(context.subset(local), batch_size)
+                idx, scores = _check_selection(self, idx, scores, batch_size, m)
+                return local[idx], scores
+            idx, scores = self._select(context, batch_size)
+        return _check_selection(self, idx, scores, batch_size, n)
 
-    def _query_candidates(self, learner, X_pool, rows, batch_size, rng):
-        """Choose among ``rows`` of ``X_pool``; return positions in ``X_pool``."""
-        idx, scores = self._query(learner, take_rows(X_pool, rows), batch_size, rng)
-        return rows[idx], scores
-
-    def _query(self, learner, X_pool, batch_size, rng):
+    def _select(self, context, batch_size):
         raise NotImplementedError
 
 
 class ScoreStrategy(BaseStrategy):
-    """Base class of strategies that score samples one by one and take the top.
+    """Base class of strategies that score candidates one by one and take the top.
 
-    Subclasses implement ``_scorer(learner)``, returning a function from a
-    chunk of rows to scores (higher is more valuable). The pool is scored
-    chunk by chunk and the batch is chosen by :func:`select_top_k`.
+    Subclasses implement ``_score(context)``, returning one score per
+    candidate (higher is more valuable); the batch is the top of the scores
+    with ties broken at random (:func:`select_top_k`).
     """
 
-    def scores(self, learner, X):
-        """Score every row of ``X``; higher is more valuable.
+    def score(self, context):
+        """Score every candidate of ``context``; higher is more valuable.
 
         Parameters
         ----------
-        learner : object
-            The fitted learner.
-        X : array-like, sparse matrix or DataFrame
-            Samples to score.
+        context : QueryContext
+            The candidates and the model's signals.
 
         Returns
         -------
-        scores : ndarray of shape (n_samples,)
-            The strategy's utility of each sample.
+        scores : ndarray of shape (n_candidates,)
+            The strategy's utility of each candidate.
         """
-        return self._chunked_scores(learner, X)
+        self._validate_params()
+        with context.asked_by(self):
+            scores = np.asarray(self._score(context), dtype=float).reshape(-1)
+        if scores.shape[0] != context.n_candidates:
+            raise ValueError(
+                f"{self!r} scored {scores.shape[0]} of {context.n_candidates} "
+                "candidates."
+            )
+        return scores
 
-    def _chunked_scores(self, learner, X, rows=None):
-        try:
-            allow_nan = get_tags(learner).input_tags.allow_nan
-        except (AttributeError, TypeError):  # not a scikit-learn estimator
-            allow_nan = False
-        return score_in_chunks(
-            self._scorer(learner),
-            X,
-            allow_nan=allow_nan,
-            n_jobs=getattr(learner, "n_jobs", None),
-            rows=rows,
-        )
-
-    def _scorer(self, learner):
+    def _score(self, context):
         raise NotImplementedError
 
-    def _query(self, learner, X_pool, batch_size, rng):
-        scores = self.scores(learner, X_pool)
-        idx = select_top_k(scores, batch_size, rng)
+    def _select(self, context, batch_size):
+        scores = self.score(context)
+        idx = select_top_k(scores, batch_size, context.random_state)
         return idx, scores[idx]
 
-    def _query_candidates(self, learner, X_pool, rows, batch_size, rng):
-        if type(self).scores is not ScoreStrategy.scores:  # scores overridden
-            return super()._query_candidates(learner, X_pool, rows, batch_size, rng)
-        scores = self._chunked_scores(learner, X_pool, rows)
-        idx = select_top_k(scores, batch_size, rng)
-        return rows[idx], scores[idx]
+
+_MAX_CANDIDATES = [Interval(Integral, 1, None, closed="left"), None]
 
 
 class RandomSampling(BaseStrategy):
@@ -215,21 +165,23 @@ class RandomSampling(BaseStrategy):
     Examples
     --------
     >>> import numpy as np
-    >>> from skal.strategies import RandomSampling
-    >>> idx, _ = RandomSampling().query(None, np.zeros((10, 2)), 3, random_state=0)
-    >>> sorted(idx.tolist()) == sorted(set(idx.tolist()))
-    True
+    >>> from skal.strategies import QueryContext, RandomSampling
+    >>> ctx = QueryContext(np.zeros((10, 2)), random_state=0)
+    >>> idx, _ = RandomSampling().select(ctx, 3)
+    >>> len(set(idx.tolist()))
+    3
     """
 
-    needs_model = False
+    requires_model = False
+    _parameter_constraints = {"max_candidates": _MAX_CANDIDATES}
 
     def __init__(self, *, max_candidates=None):
         self.max_candidates = max_candidates
 
-    def _query(self, learner, X_pool, batch_size, rng):
-        n = num_rows(X_pool)
-        idx = rng.choice(n, batch_size, replace=False).astype(np.intp)
-        return idx, np.zeros(idx.shape[0])
+    def _select(self, context, batch_size):
+        n = context.n_candidates
+        idx = context.random_state.choice(n, batch_size, replace=False)
+        return idx.astype(np.intp), np.zeros(batch_size)
 
 
 def _n_positional(func):
@@ -246,12 +198,18 @@ def _n_positional(func):
 class FunctionStrategy(BaseStrategy):
     """Make a user's function a query strategy.
 
-    Two kinds of function are accepted:
+    The function receives the query context (which offers the model's
+    ``predict_proba(X)``, ``predict_proba_samples(X)``, ``decision_function(X)``
+    and the cached signals, see :class:`QueryContext`) and the candidate
+    rows. Two kinds of function are accepted:
 
-    - a scorer ``func(learner, X_pool) -> scores`` of shape (n_samples,),
-      higher meaning more valuable; the top ``batch_size`` are queried;
-    - a modAL-style selector ``func(learner, X_pool, n_instances)`` that
-      returns indices, or a tuple whose first item is the indices.
+    - a scorer ``func(context, X_candidates) -> scores`` of shape
+      (n_candidates,), higher meaning more valuable; the top ``batch_size``
+      are queried;
+    - a modAL-style selector ``func(context, X_candidates, n_instances)``
+      that returns positions in ``X_candidates``, or a tuple whose first
+      item is those positions. modAL's own functions work unchanged, since
+      they only call ``classifier.predict_proba(X)``.
 
     Parameters
     ----------
@@ -260,48 +218,55 @@ class FunctionStrategy(BaseStrategy):
     returns : {"auto", "scores", "indices"}, default="auto"
         What ``func`` returns. ``"auto"`` treats two-argument functions as
         scorers and three-argument functions as selectors.
+    requires_model : bool, default=True
+        Whether ``func`` needs a fitted model (False lets it choose the
+        first labels, e.g. as ``initial_strategy``).
     max_candidates : int, default=None
-        Pass only a random subsample of this many pool samples to ``func``.
+        Pass only a random subsample of this many candidates to ``func``.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from skal.strategies import FunctionStrategy
-    >>> largest_first = FunctionStrategy(lambda learner, X: X[:, 0])
-    >>> largest_first.query(None, np.array([[1.0], [5.0], [3.0]]), 2)[0].tolist()
+    >>> from skal.strategies import FunctionStrategy, QueryContext
+    >>> largest_first = FunctionStrategy(lambda ctx, X: X[:, 0], requires_model=False)
+    >>> ctx = QueryContext(np.array([[1.0], [5.0], [3.0]]))
+    >>> largest_first.select(ctx, 2)[0].tolist()
     [1, 2]
     """
 
-    needs_model = False
+    _parameter_constraints = {
+        "func": [callable],
+        "returns": [StrOptions({"auto", "scores", "indices"})],
+        "requires_model": ["boolean"],
+        "max_candidates": _MAX_CANDIDATES,
+    }
 
-    def __init__(self, func, *, returns="auto", max_candidates=None):
+    def __init__(self, func, *, returns="auto", requires_model=True, max_candidates=None):
         self.func = func
         self.returns = returns
+        self.requires_model = requires_model
         self.max_candidates = max_candidates
 
     def __repr__(self, N_CHAR_MAX=700):
         name = getattr(self.func, "__name__", type(self.func).__name__)
         return f"FunctionStrategy({name})"
 
-    def _query(self, learner, X_pool, batch_size, rng):
-        if self.returns not in ("auto", "scores", "indices"):
-            raise ValueError(
-                f"returns must be 'auto', 'scores' or 'indices', got {self.returns!r}."
-            )
-        n = num_rows(X_pool)
+    def _select(self, context, batch_size):
+        n = context.n_candidates
         returns = self.returns
         if returns == "auto":
             returns = "scores" if _n_positional(self.func) == 2 else "indices"
+        X = context.rows()
         if returns == "scores":
-            scores = np.asarray(self.func(learner, X_pool), dtype=float).ravel()
+            scores = np.asarray(self.func(context, X), dtype=float).ravel()
             if scores.shape[0] != n:
                 raise ValueError(
-                    f"{self!r} returned {scores.shape[0]} scores for a pool of {n} "
-                    "samples; a scorer must return one score per sample."
+                    f"{self!r} returned {scores.shape[0]} scores for {n} candidates; "
+                    "a scorer must return one score per candidate."
                 )
-            idx = select_top_k(scores, batch_size, rng)
+            idx = select_top_k(scores, batch_size, context.random_state)
             return idx, scores[idx]
-        out = self.func(learner, X_pool, batch_size)
+        out = self.func(context, X, batch_size)
         if isinstance(out, tuple):
             out = out[0]
         idx = np.asarray(out).ravel()
@@ -310,13 +275,4 @@ class FunctionStrategy(BaseStrategy):
                 f"{self!r} returned values of dtype {idx.dtype}; a selector must "
                 "return integer positions in X_pool (returns='scores' for a scorer)."
             )
-        if idx.shape[0] > batch_size or len(np.unique(idx)) != idx.shape[0]:
-            raise ValueError(
-                f"{self!r} returned {idx.shape[0]} indices (unique: "
-                f"{len(np.unique(idx))}) for a batch of {batch_size}."
-            )
-        if idx.size and (idx.min() < 0 or idx.max() >= n):
-            raise ValueError(
-                f"{self!r} returned indices outside the pool of {n} samples."
-            )
-        return idx.astype(np.intp), np.full(idx.shape[0], np.nan)
+        return idx, np.full(idx.shape[0], np.nan)

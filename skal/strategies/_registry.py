@@ -106,7 +106,7 @@ def resolve_strategy(strategy, *, param="query_strategy"):
         return registry[strategy]()
     if isinstance(strategy, BaseStrategy):
         return clone(strategy)
-    if hasattr(strategy, "query") and hasattr(strategy, "get_params"):
+    if hasattr(strategy, "select") and hasattr(strategy, "get_params"):
         return clone(strategy)
     if callable(strategy):
         return FunctionStrategy(strategy)

@@ -8,7 +8,9 @@ the highest score.
 
 import numpy as np
 
-from ._base import ScoreStrategy, require_signal
+from sklearn.utils._param_validation import StrOptions
+
+from ._base import _MAX_CANDIDATES, ScoreStrategy
 
 _TINY = np.finfo(np.float64).tiny
 
@@ -216,24 +218,19 @@ class UncertaintySampling(ScoreStrategy):
         self.measure = measure
         self.max_candidates = max_candidates
 
-    def _scorer(self, learner):
-        if callable(self.measure):
-            measure = self.measure
-        elif self.measure in MEASURES:
-            measure = MEASURES[self.measure]
-        else:
-            raise ValueError(
-                f"Unknown uncertainty measure {self.measure!r}; choose one of "
-                f"{sorted(MEASURES)} or pass a callable."
-            )
-        if hasattr(learner, "predict_proba"):
-            return lambda X: measure(learner.predict_proba(X))
-        if self.measure == "margin" and hasattr(learner, "decision_function"):
-            return lambda X: _decision_margin(learner.decision_function(X))
-        require_signal(
-            learner,
-            "predict_proba",
-            self,
+    _parameter_constraints = {
+        "measure": [StrOptions(set(MEASURES)), callable],
+        "max_candidates": _MAX_CANDIDATES,
+    }
+
+    def _score(self, context):
+        measure = self.measure if callable(self.measure) else MEASURES[self.measure]
+        if context.has("proba"):
+            return context.map("proba", measure)
+        if self.measure == "margin" and context.has("decision"):
+            return context.map("decision", _decision_margin)
+        context.require(
+            "proba",
             fix=(
                 "Wrap the estimator in CalibratedClassifierCV(...) to get "
                 "probabilities, or use UncertaintySampling(measure='margin'), "

@@ -1,0 +1,126 @@
+"""The signals a learner offers its strategies, and the query context it builds.
+
+A learner never hands itself to a strategy. For each query it builds one
+:class:`~skal.strategies.QueryContext` holding the candidate rows, the
+labeled set and the providers of the model's signals; the providers call
+the fitted model directly, since the pool was validated once on entry.
+"""
+
+import inspect
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.pipeline import Pipeline
+
+from ..strategies import QueryContext
+from ..utils import take_rows
+
+#: Signal name -> method of the fitted model that provides it.
+_MODEL_METHODS = {
+    "proba": "predict_proba",
+    "decision": "decision_function",
+    "predict": "predict",
+    "proba_samples": "predict_proba_samples",
+    "member_votes": "member_votes",
+    "predict_std": "predict_std",
+    "embed": "embed",
+    "gradient_factors": "gradient_embedding_factors",
+}
+
+
+def _takes_return_std(model):
+    try:
+        return "return_std" in inspect.signature(model.predict).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _std_of(model):
+    return lambda X: model.predict(X, return_std=True)[1]
+
+
+def _cold_embedding(template, pool):
+    """Fit a pipeline's transform steps on the pool once; ``None`` if they need y."""
+    try:
+        transform = clone(template[:-1]).fit(pool)
+    except (TypeError, ValueError):
+        return None
+    return transform.transform
+
+
+def model_signals(model):
+    """Return the providers of the signals a fitted ``model`` offers.
+
+    Parameters
+    ----------
+    model : estimator object or None
+        The fitted model; ``None`` (cold start) provides nothing.
+
+    Returns
+    -------
+    signals : dict
+        Signal name mapped to a function of rows.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skal.learners._signals import model_signals
+    >>> sorted(model_signals(LogisticRegression().fit([[0], [1]], [0, 1])))
+    ['decision', 'predict', 'proba']
+    """
+    if model is None:
+        return {}
+    signals = {
+        name: getattr(model, method)
+        for name, method in _MODEL_METHODS.items()
+        if hasattr(model, method)
+    }
+    if "predict_std" not in signals and _takes_return_std(model):
+        signals["predict_std"] = _std_of(model)
+    if "embed" not in signals and isinstance(model, Pipeline) and len(model) > 1:
+        signals["embed"] = model[:-1].transform
+    return signals
+
+
+class SignalsMixin:
+    """Build the :class:`~skal.strategies.QueryContext` of each query."""
+
+    def _signals(self, pool):
+        """Signal providers for a query of ``pool`` (a hook for subclasses)."""
+        model = getattr(self, "estimator_", None)
+        signals = model_signals(model)
+        template = getattr(self, "estimator", None)
+        if model is None and isinstance(template, Pipeline) and len(template) > 1:
+            embed = _cold_embedding(template, pool)
+            if embed is not None:
+                signals["embed"] = embed
+        return signals
+
+    def _refit_for_strategy(self, X, y):
+        return self._fit_estimator(X, np.asarray(y))
+
+    def _context(self, pool, candidates=None, *, own_pool=False):
+        """Return the context of one query of ``candidates`` rows of ``pool``."""
+        labeled = getattr(self, "labeled_mask_", None)
+        if labeled is None or not labeled.any():
+            X_lab, y_lab, positions = None, None, None
+        else:
+            positions = np.flatnonzero(labeled)
+            X_lab, y_lab = take_rows(self.X_, positions), self.y_[positions]
+        estimator = getattr(self, "estimator", None)
+        return QueryContext(
+            pool,
+            candidates,
+            signals=self._signals(pool),
+            X_labeled=X_lab,
+            y_labeled=y_lab,
+            labeled_positions=positions,
+            own_pool=own_pool,
+            classes=getattr(self, "classes_", None),
+            random_state=self._rng,
+            n_jobs=getattr(self, "n_jobs", None),
+            estimator=estimator,
+            model=getattr(self, "estimator_", None),
+            refit=self._refit_for_strategy,
+            model_name=type(self if estimator is None else estimator).__name__,
+        )
