@@ -38,6 +38,10 @@ def _registry():
 
 
 def _committee_registry():
+    # "bald", "max_entropy", "variation_ratios" and "mean_std" name the
+    # MC-dropout classes for every learner: on a committee they score the
+    # same numbers as QueryByCommittee with the matching measure.
+    from ._bayesian import BALD, MaxEntropy, MeanSTD, VariationRatios
     from ._committee import QueryByCommittee
     from ._regression import GreedySampling, StdSampling
 
@@ -46,9 +50,12 @@ def _committee_registry():
         "vote_entropy": lambda: QueryByCommittee("vote_entropy"),
         "consensus_entropy": lambda: QueryByCommittee("consensus_entropy"),
         "max_disagreement": lambda: QueryByCommittee("max_disagreement"),
+        "max_kl": lambda: QueryByCommittee("max_kl"),
         "variation_ratio": lambda: QueryByCommittee("variation_ratio"),
-        "bald": lambda: QueryByCommittee("bald"),
-        "mean_std": lambda: QueryByCommittee("mean_std"),
+        "bald": BALD,
+        "max_entropy": MaxEntropy,
+        "variation_ratios": VariationRatios,
+        "mean_std": MeanSTD,
         "std": StdSampling,
         "gsx": lambda: GreedySampling("x"),
         "gsy": lambda: GreedySampling("y"),
