@@ -5,11 +5,13 @@ import pytest
 import scipy.sparse as sp
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF
-from sklearn.linear_model import LinearRegression
+from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.metrics import pairwise_distances
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
+from skal import ActiveLearner, CommitteeRegressor
 from skal.strategies import GreedySampling, QueryContext, StdSampling
 
 
@@ -154,3 +156,30 @@ def test_regression_strategy_errors_are_clear():
         GreedySampling("z").select(ctx, 1)
     with pytest.raises(InvalidParameterError, match="'max_candidates' parameter"):
         StdSampling(max_candidates=0).select(ctx, 1)
+
+
+def test_std_through_learners_pipelines_and_committees():
+    X = np.linspace(0, 10, 21).reshape(-1, 1)
+    y = np.full(21, np.nan)
+    y[4:9] = np.sin(X[4:9, 0])
+    gp = make_pipeline(
+        StandardScaler(),
+        GaussianProcessRegressor(RBF(10.0), optimizer=None, alpha=1e-6),
+    )
+    learner = ActiveLearner(gp, query_strategy="std", missing_label=np.nan)
+    idx, scores = learner.fit(X, y).query(batch_size=2, return_scores=True)
+    # The pipeline's last step gives the std: the two largest over the pool,
+    # x = 10 and 9.5, the farthest from the labels on [2, 4].
+    assert idx.tolist() == [20, 19]
+    _, std = learner.estimator_.predict(X, return_std=True)
+    std[4:9] = -np.inf
+    np.testing.assert_allclose(scores, np.sort(std)[::-1][:2])
+    np.testing.assert_allclose(scores, std[idx])
+    committee = CommitteeRegressor(
+        estimator=Ridge(), n_members=3, random_state=0, missing_label=np.nan
+    ).fit(X, y)
+    ctx = committee.query_context()
+    local, scores = StdSampling().select(ctx, 3)
+    spread = committee.predict_std(X[ctx.candidates])
+    np.testing.assert_allclose(scores, np.sort(spread)[::-1][:3])
+    np.testing.assert_array_equal(ctx.candidates[local], committee.query(batch_size=3))
