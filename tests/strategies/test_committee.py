@@ -2,8 +2,12 @@
 
 import numpy as np
 import pytest
+from sklearn.datasets import load_iris
+from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils._param_validation import InvalidParameterError
 
+from skal import Committee
+from skal.datasets import make_pool
 from skal.strategies import (
     BALD,
     GreedySampling,
@@ -212,3 +216,23 @@ def test_errors_are_clear(make_context):
         TypeError, match="needs proba_samples.*BayesianLearner.*skal.Committee"
     ):
         QueryByCommittee().select(plain, 2)
+
+
+def test_bald_through_a_committee_learner_is_the_bald_of_its_stack():
+    X, y = load_iris(return_X_y=True)
+    y_pool = make_pool(y, n_labeled=15, random_state=0)
+    committee = Committee(
+        estimator=DecisionTreeClassifier(max_depth=2),
+        n_members=5,
+        query_strategy="bald",
+        batch_size=4,
+        random_state=0,
+    ).fit(X, y_pool)
+    assert type(committee.query_strategy_) is BALD
+    ctx = committee.query_context()
+    expected = bald(committee.predict_proba_samples(X[ctx.candidates]))
+    idx, scores = committee.query(return_scores=True)
+    np.testing.assert_allclose(scores, np.sort(expected)[::-1][:4])
+    local, qbc_scores = QueryByCommittee("bald").select(committee.query_context(), 4)
+    np.testing.assert_allclose(qbc_scores, scores)
+    np.testing.assert_allclose(expected[local], qbc_scores)
