@@ -211,6 +211,9 @@ class ActiveSelfTrainingClassifier(BaseLearner):
         return self
 
     def _refit(self, X, y, labeled):
+        if not labeled.any():  # a cold start: no model, no pseudo-labels
+            self._pending_pseudo = (np.empty(0, dtype=np.intp), y[:0])
+            return None, 0.0
         start = time.perf_counter()
         estimator = self._fit_estimator(take_rows(X, labeled), y[labeled])
         threshold = max(float(self.delta - self.threshold_decay * self._round), 0.0)
