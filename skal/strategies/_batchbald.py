@@ -176,7 +176,7 @@ class BatchBALD(BaseStrategy):
     Batch Acquisition for Deep Bayesian Active Learning". Unlike top-k BALD,
     which fills a batch with near-duplicates, the greedy joint criterion
     discounts information a candidate shares with those already chosen.
-    Needs ``predict_proba_samples`` (a :class:`skal.BayesianLearner` or a
+    Needs the ``proba_samples`` signal (a :class:`skal.BayesianLearner` or a
     committee).
 
     Parameters
