@@ -54,7 +54,20 @@ COMMITTEE_FIX = (
 
 
 def check_classifier(strategy, context):
-    """Raise a clear TypeError when ``context`` comes from a regressor."""
+    """Raise a clear TypeError when ``context`` comes from a regressor.
+
+    Parameters
+    ----------
+    strategy : BaseStrategy
+        The strategy asking (named in the error).
+    context : QueryContext
+        The query context; a regressor's has no ``classes``.
+
+    Raises
+    ------
+    TypeError
+        If the model is a regressor.
+    """
     if not context.is_classifier:
         raise TypeError(
             f"{strategy!r} measures disagreement between class probabilities, "
