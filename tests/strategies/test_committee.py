@@ -236,3 +236,13 @@ def test_bald_through_a_committee_learner_is_the_bald_of_its_stack():
     local, qbc_scores = QueryByCommittee("bald").select(committee.query_context(), 4)
     np.testing.assert_allclose(qbc_scores, scores)
     np.testing.assert_allclose(expected[local], qbc_scores)
+
+
+@pytest.mark.parametrize("name", sorted(DISAGREEMENTS))
+def test_every_disagreement_measure_is_a_strategy_name(make_context, name):
+    # "bald" and "mean_std" resolve to BALD and MeanSTD: the same numbers.
+    stack = np.random.RandomState(6).dirichlet(np.full(3, 0.5), size=(5, 40))
+    strategy = resolve_strategy(name)
+    np.testing.assert_allclose(
+        strategy.score(make_context(stack)), DISAGREEMENTS[name](stack), atol=1e-12
+    )
