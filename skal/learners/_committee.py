@@ -11,8 +11,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils import num_rows
 from ._base import BaseLearner
-from ._docs import fill_shared
 from ._committee_base import _CommitteeMixin
+from ._docs import fill_shared
 
 
 class _Members:
