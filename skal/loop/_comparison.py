@@ -1,25 +1,10 @@
 """Comparisons: the learning curves of several learners, tested against random."""
 
-import math
-
 import numpy as np
 
 from ._curve import LearningCurve, _JSONMixin
-from ._stats import _check_level, min_wilcoxon_p, paired_difference
-
-_TESTS = {"ttest": ("p_ttest", "paired t-test"), "wilcoxon": ("p_wilcoxon", "Wilcoxon")}
-
-
-def _fmt(value, digits=3):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
-
-
-def _fmt_p(p, prefix=""):
-    if p is None:
-        return "-"
-    return "<0.001" if p < 0.001 else f"{prefix}{p:.3f}"
+from ._report import TESTS, conclusion_text, table_text
+from ._stats import _check_level, paired_difference
 
 
 def _is_random(name):
@@ -45,12 +30,6 @@ def _saved(labels, base_labels):
     if labels is None or base_labels is None:
         return None
     return base_labels - labels
-
-
-def _fmt_saved(row, base_last):
-    if row["labels_saved"] is None and row["labels_to_target"] is not None:
-        return f">{base_last - row['labels_to_target']}"  # the baseline never got there
-    return _fmt(row["labels_saved"])
 
 
 class Comparison(_JSONMixin, dict):
@@ -172,7 +151,7 @@ class Comparison(_JSONMixin, dict):
         base = self.baseline(baseline)
         confidence = _check_level(confidence, "confidence")
         alpha = _check_level(alpha, "alpha")
-        if test not in _TESTS:
+        if test not in TESTS:
             raise ValueError(f"test must be 'ttest' or 'wilcoxon', got {test!r}.")
         base_labels = self[base].labels_to(target)
         rows = []
@@ -191,7 +170,7 @@ class Comparison(_JSONMixin, dict):
                 "labels_to_target": labels,
                 "target": target,
                 "baseline": base,
-                **self._versus(curve, base, confidence, alpha, _TESTS[test][0]),
+                **self._versus(curve, base, confidence, alpha, TESTS[test][0]),
                 "labels_saved": None if name == base else _saved(labels, base_labels),
                 "query_seconds": q,
                 "fit_seconds": f,
@@ -241,63 +220,17 @@ class Comparison(_JSONMixin, dict):
             apart and more repeats are needed.
         """
         rows = self.summary(baseline=baseline, alpha=alpha, test=test)
-        base = rows[0]["baseline"]
-        others = [r for r in rows if r["learner"] != base]
-        if not others:
-            return f"Only one learner ({base!r}): nothing to compare."
-        counts = sorted({r["n_paired"] for r in others})
-        n = str(counts[0]) if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
-        repeats = f"{n} repeat{'s' if n != '1' else ''}"
-        lines = [
-            f"Paired over {repeats} vs {base!r} (AULC difference, "
-            f"{_TESTS[test][1]}, p<{alpha:g})."
-        ]
-        if not _is_random(base) and baseline is None:
-            lines.append(f"No random-sampling curve: {base!r}, the first, is the base.")
-        if counts[-1] < 2:
-            return "\n".join(
-                [
-                    *lines,
-                    f"With {repeats} no confidence interval or test is possible; "
-                    "use at least 3 repeats (10 or more to detect small differences).",
-                ]
-            )
-        key = _TESTS[test][0]
-        for r in others:
-            if r["verdict"] in ("better", "worse"):
-                side = "above" if r["verdict"] == "better" else "below"
-                lines.append(
-                    f"{r['learner']} is {side} {base}: {r['diff']:+.3f} AULC, "
-                    f"p{_fmt_p(r[key], '=')}."
-                )
-        if all(r["verdict"] in ("not significant", "untested") for r in others):
-            lines.append(
-                f"No learner differs from {base} at p<{alpha:g} with n={n} "
-                "repeats; use more repeats."
-            )
-        else:
-            quiet = [r["learner"] for r in others if r["verdict"] == "not significant"]
-            if quiet:
-                lines.append(
-                    f"Not different from {base} at p<{alpha:g}: {', '.join(quiet)}."
-                )
-        untested = [r["learner"] for r in others if r["verdict"] == "untested"]
-        if untested:
-            lines.append(f"Untested (under 2 paired repeats): {', '.join(untested)}.")
-        if min_wilcoxon_p(counts[0]) >= alpha:
-            need = next(k for k in range(1, 64) if min_wilcoxon_p(k) < alpha)
-            lines.append(
-                f"With fewer than {need} repeats the Wilcoxon test cannot reach "
-                f"p<{alpha:g}."
-            )
-        return "\n".join(lines)
+        fallback = baseline is None and not _is_random(rows[0]["baseline"])
+        return conclusion_text(rows, alpha=alpha, test=test, fallback=fallback)
 
-    def table(self, target=None, *, baseline=None, confidence=0.95, alpha=0.05):
+    def table(
+        self, target=None, *, baseline=None, confidence=0.95, alpha=0.05, test="ttest"
+    ):
         """Return the summary as an aligned text table and its conclusion.
 
         Parameters
         ----------
-        target, baseline, confidence, alpha
+        target, baseline, confidence, alpha, test
             As in :meth:`summary`.
 
         Returns
@@ -307,57 +240,12 @@ class Comparison(_JSONMixin, dict):
             :meth:`conclusion`.
         """
         rows = self.summary(
-            target, baseline=baseline, confidence=confidence, alpha=alpha
+            target, baseline=baseline, confidence=confidence, alpha=alpha, test=test
         )
         base = rows[0]["baseline"]
         base_last = int(self[base].mean_curve()[0][-1])
-        head = [
-            "learner",
-            "AULC",
-            f"{confidence:.0%} CI",
-            f"vs {base}",
-            "p (t)",
-            "p (W)",
-            "below",
-            "final",
-            f"labels to {rows[0]['target']:.3f}",
-            "saved",
-            "query s",
-            "fit s",
-        ]
-        body = []
-        for r in rows:
-            ci = "-"
-            if r["aulc_low"] is not None:
-                ci = f"{r['aulc_low']:.3f}-{r['aulc_high']:.3f}"
-            own = r["learner"] == base
-            body.append(
-                [
-                    r["learner"],
-                    _fmt(r["aulc"]),
-                    ci,
-                    "base" if own else f"{r['diff']:+.3f}",
-                    _fmt_p(r["p_ttest"]),
-                    _fmt_p(r["p_wilcoxon"]),
-                    "-" if own else f"{r['below_baseline']}/{r['n_paired']}",
-                    _fmt(r["final_score"]),
-                    _fmt(r["labels_to_target"]),
-                    "-" if own else _fmt_saved(r, base_last),
-                    _fmt(r["query_seconds"], 2),
-                    _fmt(r["fit_seconds"], 2),
-                ]
-            )
-        widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
-        lines = [
-            "  ".join(
-                cell.ljust(w) if i == 0 else cell.rjust(w)
-                for i, (cell, w) in enumerate(zip(line, widths))
-            )
-            for line in [head, *body]
-        ]
-        lines.insert(1, "-" * len(lines[0]))
-        text = self.conclusion(baseline=baseline, alpha=alpha)
-        return "\n".join([*lines, "", text])
+        text = self.conclusion(baseline=baseline, alpha=alpha, test=test)
+        return "\n".join([table_text(rows, confidence, alpha, base_last), "", text])
 
     def to_frame(self, kind="rounds", **summary_params):
         """Return the curves or their statistics as a pandas DataFrame.

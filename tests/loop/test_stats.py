@@ -328,6 +328,16 @@ def test_plot_shades_confidence_bands_in_table_order():
     plt.close("all")
 
 
+def test_p_values_print_on_their_side_of_alpha():
+    from skal.loop._report import _fmt_p
+
+    assert _fmt_p(0.04996168) == "0.04996"  # not "0.050": it is below 0.05
+    assert _fmt_p(0.0457) == "0.046" and _fmt_p(0.866) == "0.866"
+    assert _fmt_p(0.05) == "0.050" and _fmt_p(0.0504, alpha=0.05) == "0.050"
+    assert _fmt_p(0.0996, alpha=0.1) == "0.0996"
+    assert _fmt_p(0.0004) == "<0.001" and _fmt_p(None) == "-"
+
+
 def test_min_wilcoxon_p_is_the_exact_extreme():
     for n in (3, 5, 6):
         d = np.arange(1, n + 1) / 100
