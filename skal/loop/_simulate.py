@@ -348,8 +348,9 @@ def compare(
     differences come from the strategies alone, and the result tests them
     repeat by repeat against random sampling (a paired t-test and a
     Wilcoxon signed-rank test on the areas under the curves, 95 %
-    t-intervals; see :class:`Comparison`). The (learner, repeat) runs are
-    spread over ``n_jobs`` workers.
+    t-intervals; see :class:`Comparison`). A held-out test quarter is drawn
+    once and shared by all repeats. The (learner, repeat) runs are spread
+    over ``n_jobs`` workers.
 
     Parameters
     ----------
