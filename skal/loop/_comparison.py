@@ -13,7 +13,12 @@ def _is_random(name):
 
 
 def _paired_areas(curve, base):
-    """Per-repeat areas of two curves, paired on their seeds when they have them."""
+    """Per-repeat areas of two curves, paired on their seeds when they have them.
+
+    Curves with no seed in common (runs made apart) are paired by position:
+    their differences are then independent, which keeps the tests valid,
+    only less powerful than on truly paired repeats.
+    """
     a, b = curve.aulc(per_repeat=True), base.aulc(per_repeat=True)
     seeds_a = [r["seed"] for r in curve.repeats]
     seeds_b = [r["seed"] for r in base.repeats]
@@ -21,7 +26,8 @@ def _paired_areas(curve, base):
     if keyed and len(set(seeds_a)) == len(a) and len(set(seeds_b)) == len(b):
         where = {s: i for i, s in enumerate(seeds_a)}
         pairs = [(where[s], j) for j, s in enumerate(seeds_b) if s in where]
-        return a[[i for i, _ in pairs]], b[[j for _, j in pairs]]
+        if pairs:
+            return a[[i for i, _ in pairs]], b[[j for _, j in pairs]]
     n = min(len(a), len(b))
     return a[:n], b[:n]
 
@@ -170,7 +176,7 @@ class Comparison(_JSONMixin, dict):
                 "labels_to_target": labels,
                 "target": target,
                 "baseline": base,
-                **self._versus(curve, base, confidence, alpha, TESTS[test][0]),
+                **self._versus(name, base, confidence, alpha, TESTS[test][0]),
                 "labels_saved": None if name == base else _saved(labels, base_labels),
                 "query_seconds": q,
                 "fit_seconds": f,
@@ -178,8 +184,9 @@ class Comparison(_JSONMixin, dict):
             rows.append(row)
         return sorted(rows, key=lambda row: -row["aulc"])
 
-    def _versus(self, curve, base, confidence, alpha, key):
-        if curve is self[base]:
+    def _versus(self, name, base, confidence, alpha, key):
+        curve = self[name]
+        if name == base:
             empty = ("diff", "diff_low", "diff_high", "p_ttest", "p_wilcoxon")
             return {
                 "n_paired": len(curve.repeats),

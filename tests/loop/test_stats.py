@@ -120,6 +120,18 @@ def test_repeats_are_paired_on_seeds_not_positions():
     assert row["p_ttest"] == pytest.approx(
         stats.ttest_rel(_aulc(MARGIN[:4]), _aulc(RANDOM[:4])).pvalue
     )
+    # runs made apart (no seed in common) are paired by position
+    apart = Comparison(
+        {
+            "random": _curve(RANDOM, "random"),
+            "m": _curve(MARGIN, "m", seeds=range(100, 106)),
+        }
+    )
+    assert apart.summary()[0]["p_ttest"] == pytest.approx(want)
+    # the same curve object under two names is compared, not taken as the base
+    same = Comparison({"random": _curve(RANDOM, "random")})
+    same["twin"] = same["random"]
+    assert [r["verdict"] for r in same.summary()] == ["baseline", "not significant"]
 
 
 def test_below_random_k_of_n_counts_ties_apart():
