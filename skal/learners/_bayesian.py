@@ -42,17 +42,6 @@ def _has_signal(attr):
     return check
 
 
-def _bayesian_names():
-    from ..strategies import BALD, MaxEntropy, MeanSTD, VariationRatios
-
-    return {
-        "bald": BALD,
-        "max_entropy": MaxEntropy,
-        "variation_ratios": VariationRatios,
-        "mean_std": MeanSTD,
-    }
-
-
 @fill_shared
 class BayesianLearner(BaseLearner):
     """Active learner on Monte-Carlo dropout passes (Bayesian deep learning).
@@ -167,12 +156,6 @@ class BayesianLearner(BaseLearner):
     # ------------------------------------------------------------ plumbing
     def _is_net(self):
         return _is_skorch_net(self.estimator)
-
-    def _resolve_query_strategy(self):
-        names = _bayesian_names()
-        if isinstance(self.query_strategy, str) and self.query_strategy in names:
-            return names[self.query_strategy]()
-        return super()._resolve_query_strategy()
 
     def _check_X(self, X, *, reset):
         X = super()._check_X(X, reset=reset)

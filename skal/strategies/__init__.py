@@ -6,10 +6,10 @@ from ._base import (
     RandomSampling,
     ScoreStrategy,
 )
-from ._context import QueryContext
 from ._batchbald import BatchBALD, StochasticBALD, greedy_batchbald
 from ._bayesian import BALD, MaxEntropy, MeanSTD, VariationRatios
 from ._committee import QueryByCommittee
+from ._context import QueryContext
 from ._density import DensityWeighted
 from ._disagreement import (
     bald,

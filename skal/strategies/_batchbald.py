@@ -206,6 +206,8 @@ class BatchBALD(BaseStrategy):
     [2, 0]
     """
 
+    task = "classification"
+
     _parameter_constraints = {
         "n_configurations": _N_CONFIGURATIONS,
         "max_candidates": _MAX_CANDIDATES,
@@ -268,6 +270,8 @@ class StochasticBALD(BaseStrategy):
     >>> idx.shape, bool(np.all(scores >= 0))
     ((3,), True)
     """
+
+    task = "classification"
 
     _parameter_constraints = {
         "mode": [StrOptions(set(_MODES))],

@@ -31,6 +31,8 @@ class _SampleScoreStrategy(ScoreStrategy):
         Score only a random subsample of this many pool samples per query.
     """
 
+    task = "classification"
+
     #: Name of the measure in :data:`~skal.strategies._disagreement.DISAGREEMENTS`.
     _measure = None
     _parameter_constraints = {"max_candidates": _MAX_CANDIDATES}

@@ -185,6 +185,8 @@ class QueryByCommittee(ScoreStrategy):
     [0.0, 0.6931]
     """
 
+    task = "classification"
+
     _parameter_constraints = {
         "measure": [StrOptions(set(DISAGREEMENTS)), callable],
         "max_candidates": _MAX_CANDIDATES,

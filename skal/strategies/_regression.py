@@ -45,6 +45,8 @@ class StdSampling(ScoreStrategy):
     [10]
     """
 
+    task = "regression"
+
     _parameter_constraints = {"max_candidates": _MAX_CANDIDATES}
 
     def __init__(self, *, max_candidates=None):

@@ -169,12 +169,13 @@ def test_regressor_errors_are_clear():
         ActiveLearner(Ridge(), missing_label=NAN).fit(X, y)
     with pytest.raises(TypeError, match="needs predict_std.*GaussianProcessRegressor"):
         _learner(Ridge(), StdSampling()).fit(X, y).query()
-    with pytest.raises(TypeError, match="use query_strategy='std'"):
+    # a classification strategy on a regressor is refused at fit, not at query
+    with pytest.raises(ValueError, match="'qbc' needs class probabilities.*'std'"):
         CommitteeRegressor(estimator=Ridge(), n_members=2, query_strategy="qbc").fit(
             X, y
-        ).query()
-    with pytest.raises(ValueError, match="space must be"):
-        _learner(Ridge(), GreedySampling("z")).fit(X, y).query()
+        )
+    with pytest.raises(ValueError, match="'space' parameter of GreedySampling"):
+        _learner(Ridge(), GreedySampling("z")).fit(X, y)
     Xi, yi = load_iris(return_X_y=True)
     yi = yi.copy()
     yi[10:140] = -1
