@@ -25,6 +25,9 @@ def _checksum(entry):
 class JournalError(OSError):
     """The journal cannot be written: the entry was not recorded."""
 
+    def __str__(self):
+        return self.strerror or super().__str__()
+
 
 def _problem(raw):
     """Return why a journal line is unusable, or None with its entry."""
