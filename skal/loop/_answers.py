@@ -19,7 +19,18 @@ def _kind_of(values):
 
 
 def label_kind(y_labeled):
-    """Return the kind of labels an array of labeled values holds."""
+    """Return the kind of labels an array of labeled values holds.
+
+    Parameters
+    ----------
+    y_labeled : array-like of shape (n_labeled,)
+        Labels (no unlabeled marker among them).
+
+    Returns
+    -------
+    kind : {"int", "float", "str"} or None
+        Their type; None for no labels.
+    """
     y_labeled = np.asarray(y_labeled)
     if y_labeled.dtype.kind in "iu":
         return "int" if y_labeled.size else None
@@ -28,6 +39,56 @@ def label_kind(y_labeled):
     if y_labeled.dtype.kind in "US":
         return "str" if y_labeled.size else None
     return _kind_of(y_labeled.tolist())
+
+
+def _plain(value):
+    """Make NumPy scalars JSON-serializable."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def fill_labels(y, labels, *, ids=None, source="the journal"):
+    """Return a copy of ``y`` with ``labels`` (sample id to label) filled in.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Labels with unlabeled rows marked.
+    labels : dict
+        Sample id to label.
+    ids : array-like of shape (n_samples,), default=None
+        Sample id of each row; row positions when None.
+    source : str, default="the journal"
+        Where the labels come from, for the error message.
+
+    Returns
+    -------
+    y : ndarray of shape (n_samples,)
+        The labels, object dtype if a label does not fit.
+    """
+    y = np.array(y, copy=True)
+    if not labels:
+        return y
+    position = (
+        {i: i for i in range(y.shape[0])}
+        if ids is None
+        else {_plain(v): i for i, v in enumerate(ids)}
+    )
+    unknown = [k for k in labels if k not in position]
+    if unknown:
+        raise ValueError(
+            f"The journal {source!r} has labels for ids not in the data, e.g. "
+            f"{unknown[0]!r}; is it the journal of another data set?"
+        )
+    rows = np.array([position[k] for k in labels], dtype=np.intp)
+    values = np.array(list(labels.values()))
+    try:
+        y[rows] = values
+        if not np.array_equal(y[rows], values):
+            raise ValueError
+    except (TypeError, ValueError):
+        y = y.astype(object)
+        y[rows] = list(labels.values())
+    return y
 
 
 def _as_kind(value, kind):

@@ -7,12 +7,7 @@ import time
 import warnings
 import zlib
 
-import numpy as np
-
-
-def _plain(value):
-    """Make NumPy scalars JSON-serializable."""
-    return value.item() if isinstance(value, np.generic) else value
+from ._answers import _plain, fill_labels
 
 
 def _checksum(entry):
@@ -379,30 +374,3 @@ class LabelJournal:
         """
         return fill_labels(y, self.labels(), ids=ids, source=self.path)
 
-
-def fill_labels(y, labels, *, ids=None, source="the journal"):
-    """Return a copy of ``y`` with ``labels`` (sample id to label) filled in."""
-    y = np.array(y, copy=True)
-    if not labels:
-        return y
-    position = (
-        {i: i for i in range(y.shape[0])}
-        if ids is None
-        else {_plain(v): i for i, v in enumerate(ids)}
-    )
-    unknown = [k for k in labels if k not in position]
-    if unknown:
-        raise ValueError(
-            f"The journal {source!r} has labels for ids not in the data, e.g. "
-            f"{unknown[0]!r}; is it the journal of another data set?"
-        )
-    rows = np.array([position[k] for k in labels], dtype=np.intp)
-    values = np.array(list(labels.values()))
-    try:
-        y[rows] = values
-        if not np.array_equal(y[rows], values):
-            raise ValueError
-    except (TypeError, ValueError):
-        y = y.astype(object)
-        y[rows] = list(labels.values())
-    return y

@@ -7,8 +7,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ..utils import missing_mask, num_rows, take_rows
-from ._answers import ClassChecker, label_kind
-from ._journal import _plain, fill_labels
+from ._answers import ClassChecker, _plain, fill_labels, label_kind
 from ._oracles import SKIP, STOP, UNDO
 from ._stopping import check_stopping
 

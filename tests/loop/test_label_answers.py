@@ -183,7 +183,9 @@ def test_one_class_so_far_queries_at_random_until_a_second_appears():
     assert int(learner.labeled_mask_.sum()) == 15 and len(learner.classes_) >= 2
 
 
-@pytest.mark.xfail(strict=True, reason="core issue 12: {-1,+1} rule")
+@pytest.mark.xfail(
+    strict=True, raises=ValueError, reason="core issue 12: {-1,+1} rule"
+)
 def test_answering_only_1_on_a_three_class_task_does_not_die():
     person = _Person(dict.fromkeys(range(1, 7), "1"))
     _, y, _, _ = _session(person, budget=15)
