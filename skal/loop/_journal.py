@@ -109,6 +109,12 @@ class LabelJournal:
         state["_fd"] = None
         return state
 
+    def __del__(self):
+        try:
+            self.close()
+        except (AttributeError, OSError):
+            pass
+
     def __enter__(self):
         return self
 
@@ -134,7 +140,8 @@ class LabelJournal:
         try:
             os.makedirs(directory, exist_ok=True)
             created = not os.path.exists(self.path)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+            fd = os.open(self.path, flags, 0o644)
         except OSError as exc:
             raise self._fail("open", exc) from exc
         self._fd = fd
