@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ..learners._acquisition import fit_labeled
 from ..utils import missing_mask, num_rows, take_rows
 from ._answers import ClassChecker, _plain, fill_labels, label_kind
 from ._oracles import SKIP, STOP, UNDO
@@ -272,7 +273,7 @@ def label_loop(
                 known = y[labeled]
                 tell(list(dict.fromkeys(known.tolist())), kind=label_kind(known))
                 open_classes = False
-            learner.fit(X, y)
+            fit_labeled(learner, X, y, labeled)
             info = {"round": round_, "n_labeled": n_labeled}
             stops = [c.update(learner, info) for c in criteria]  # update them all
             if any(stops):
@@ -317,6 +318,7 @@ def label_loop(
         round_ += 1
         if stop:
             break
-    if (~missing_mask(y, missing)).any():
-        learner.fit(X, y)
+    labeled = ~missing_mask(y, missing)
+    if labeled.any():
+        fit_labeled(learner, X, y, labeled)
     return learner, y

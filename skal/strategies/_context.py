@@ -36,6 +36,18 @@ SIGNAL_PROVIDERS = {
     "gradient_factors": "classifiers with predict_proba, and skal.torch nets",
 }
 
+#: How each signal is named in errors: the model method users know.
+SIGNAL_NAMES = {
+    "proba": "predict_proba",
+    "decision": "decision_function",
+    "predict": "predict",
+    "proba_samples": "predict_proba_samples",
+    "member_votes": "member_votes",
+    "predict_std": "predict_std (predict(X, return_std=True))",
+    "embed": "embed",
+    "gradient_factors": "gradient_embedding_factors",
+}
+
 #: The rows of these signals are on axis 1 (axis 0 is the member / pass).
 _ROWS_ON_AXIS_1 = frozenset({"proba_samples", "member_votes"})
 
@@ -225,13 +237,14 @@ class QueryContext:
         if signal in self._signals:
             return self._signals[signal]
         asker = "This strategy" if self._asker is None else repr(self._asker)
+        name = SIGNAL_NAMES.get(signal, signal)
         if signal in ("proba", "decision", "predict") and not self.fitted:
             raise TypeError(
-                f"{asker} needs {signal}, but no model is fitted yet (no labels): "
+                f"{asker} needs {name}, but no model is fitted yet (no labels): "
                 "use a strategy that needs no model for the first labels, such "
                 "as 'random', 'typiclust', 'kmeans' or 'coreset'."
             )
-        msg = f"{asker} needs {signal}, which {self.model_name} does not provide."
+        msg = f"{asker} needs {name}, which {self.model_name} does not provide."
         if SIGNAL_PROVIDERS.get(signal):
             msg += f" It is provided by {SIGNAL_PROVIDERS[signal]}."
         if fix:

@@ -258,7 +258,7 @@ def test_query_by_committee_needs_member_probabilities(iris_pool):
     learner = ActiveLearner(LogisticRegression(), query_strategy="vote_entropy").fit(
         X, y_pool
     )
-    with pytest.raises(TypeError, match="needs proba_samples.*Committee"):
+    with pytest.raises(TypeError, match="needs predict_proba_samples.*Committee"):
         learner.query()
     committee = Committee(
         estimator=GaussianNB(), n_members=2, query_strategy=QueryByCommittee("kl")

@@ -183,13 +183,13 @@ def test_one_class_so_far_queries_at_random_until_a_second_appears():
     assert int(learner.labeled_mask_.sum()) == 15 and len(learner.classes_) >= 2
 
 
-@pytest.mark.xfail(
-    strict=True, raises=ValueError, reason="core issue 12: {-1,+1} rule"
-)
 def test_answering_only_1_on_a_three_class_task_does_not_die():
+    # the session tracks its labels with a mask: a y of only -1 and 1 is not
+    # read as {-1, +1} data
     person = _Person(dict.fromkeys(range(1, 7), "1"))
     _, y, _, _ = _session(person, budget=15)
     assert int((y != -1).sum()) == 15
+    assert [y[i] for i in person.shown[:6]] == [1] * 6
 
 
 def test_the_round_after_a_resume_continues_the_journal(tmp_path):

@@ -213,7 +213,7 @@ def test_errors_are_clear(make_context):
         np.zeros((5, 1)), classes=[0, 1], signals={"proba": lambda X: X}
     )
     with pytest.raises(
-        TypeError, match="needs proba_samples.*BayesianLearner.*skal.Committee"
+        TypeError, match="needs predict_proba_samples.*BayesianLearner.*skal.Committee"
     ):
         QueryByCommittee().select(plain, 2)
 
