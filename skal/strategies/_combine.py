@@ -18,8 +18,9 @@ class Hybrid(_BaseComposition, BaseStrategy):
     method when it has one (uncertainty, density, distance to the labeled
     set), else its own batch, ranked (the first pick scores 1, the last
     ``1 / batch_size``, unpicked candidates 0). All strategies read the same
-    query context, so a signal they share (the probabilities, the
-    embedding) is computed once.
+    query context, so a signal they share (the embedding, the
+    probabilities: with two or more parts that need a model they are
+    computed once up front) is computed once per query.
 
     - ``combine="score"``: each score is min-max normalised to [0, 1] and
       the weighted sum is ranked.
@@ -160,6 +161,10 @@ class Hybrid(_BaseComposition, BaseStrategy):
                 f"weights must be {len(pairs)} non-negative numbers, got "
                 f"{self.weights!r}."
             )
+        if sum(s.requires_model for _, s in pairs) > 1 and context.has("proba"):
+            # Several parts read the probabilities: compute them once and
+            # cache them (chunked reads would each ask the model again).
+            context.proba()
         total = np.zeros(context.n_candidates)
         for (_, strategy), w in zip(pairs, weights):
             scores = self._scores_of(strategy, context, batch_size)
