@@ -1,7 +1,11 @@
-"""Labeled-set bookkeeping, the query template and masked scoring for learners."""
+"""The learner template: labeled-set bookkeeping, fit, query and teach.
+
+The learner owns the labeled set: ``X_`` holds every row it knows, ``y_``
+their labels and ``labeled_mask_`` which are labeled; rows are positions in
+``X_`` whatever the container. Nothing but ``fit`` and ``teach`` writes it.
+"""
 
 import copy
-import inspect
 import time
 import warnings
 
@@ -11,41 +15,52 @@ from sklearn.base import (
     MetaEstimatorMixin,
     clone,
     is_classifier,
-    is_regressor,
 )
 from sklearn.dummy import DummyClassifier
 from sklearn.utils import check_random_state, get_tags
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from ..strategies import RandomSampling, UncertaintySampling, resolve_strategy
-from ..utils import (
-    check_batch_size,
-    check_finite,
-    concat_rows,
-    missing_mask,
-    num_rows,
-    take_rows,
+from ..strategies import RandomSampling, resolve_strategy
+from ..utils import check_batch_size, concat_rows, num_rows, take_rows
+from ._checks import (
+    LEARNER_CONSTRAINTS,
+    check_pool,
+    check_semi_supervised,
+    check_strategy_fits,
+    check_taught_labels,
+    check_target,
+    labeled_rows,
 )
-from ._checks import check_int, check_semi_supervised, check_target, labeled_rows
 from ._prediction import PredictionMixin, _as_rows
+from ._rows import locate_rows
+from ._signals import SignalsMixin
 from ._simulation import SimulationMixin
 
 
-class BaseLearner(SimulationMixin, PredictionMixin, MetaEstimatorMixin, BaseEstimator):
+class BaseLearner(
+    SimulationMixin, SignalsMixin, PredictionMixin, MetaEstimatorMixin, BaseEstimator
+):
     """Base class of active learners; see :class:`skal.ActiveLearner`.
 
     Subclasses may override ``_fit_estimator(X, y)`` (return a fitted model)
-    and provide more signals (``predict_proba_samples``, ``embed``).
+    and ``_signals(pool)`` (offer more signals to the strategies).
     """
+
+    _parameter_constraints = dict(LEARNER_CONSTRAINTS)
+    #: Constraints of a subclass's own parameters, merged with the shared ones.
+    _extra_constraints: dict = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        merged = dict(LEARNER_CONSTRAINTS)
+        for klass in reversed(cls.__mro__):
+            merged.update(klass.__dict__.get("_extra_constraints", {}))
+        names = set(cls._get_param_names())
+        cls._parameter_constraints = {k: v for k, v in merged.items() if k in names}
 
     # ------------------------------------------------------------------ input
     def _check_X(self, X, *, reset):
-        if not reset and getattr(self, "_checked_pool", False):
-            return X  # a chunk of a pool that query() has already checked
-        X = _as_rows(X)
-        validate_data(self, X, reset=reset, skip_check_array=True)
-        return X
+        return check_pool(self, _as_rows(X), reset=reset)
 
     def _check_y(self, y, n_rows):
         return check_target(self, y, n_rows)
@@ -94,7 +109,10 @@ class BaseLearner(SimulationMixin, PredictionMixin, MetaEstimatorMixin, BaseEsti
         return clone(self.estimator).fit(X, y_semi)
 
     def _refit(self, X, y, labeled):
+        """Return ``(model, seconds)``; ``model`` is None when nothing is labeled."""
         start = time.perf_counter()
+        if not labeled.any():
+            return None, 0.0
         if getattr(self, "semi_supervised", False):
             estimator = self._fit_semi_supervised(X, y, labeled)
         else:
@@ -104,10 +122,27 @@ class BaseLearner(SimulationMixin, PredictionMixin, MetaEstimatorMixin, BaseEsti
     def _set_fitted(self, X, y, labeled, estimator):
         self.X_, self.y_, self.labeled_mask_ = X, y, labeled
         self.estimator_ = estimator
-        if is_classifier(self):
+        if is_classifier(self) and estimator is not None:
             self.classes_ = np.asarray(estimator.classes_)
         elif hasattr(self, "classes_"):
             del self.classes_
+
+    def _prepare_fit(self, X, y):
+        """Validate parameters and data, resolve the strategies; return X, y."""
+        self._validate_params()
+        for attr in ("X_", "y_", "labeled_mask_", "estimator_", "classes_"):
+            self.__dict__.pop(attr, None)
+        X = self._check_X(X, reset=True)
+        y = self._check_y(y, num_rows(X))
+        self._rng = check_random_state(self.random_state)
+        self.query_strategy_ = self._resolve_query_strategy()
+        self._strategy_source = self.query_strategy
+        self.initial_strategy_ = resolve_strategy(
+            self.initial_strategy, param="initial_strategy"
+        )
+        check_strategy_fits(self)
+        self._last_query = None
+        return X, y
 
     def fit(self, X, y):
         """Fit on the labeled rows of ``y``; with ``budget``, simulate acquisition.
@@ -118,43 +153,27 @@ class BaseLearner(SimulationMixin, PredictionMixin, MetaEstimatorMixin, BaseEsti
             All samples, labeled and unlabeled.
         y : array-like of shape (n_samples,)
             Labels; rows equal to ``missing_label`` (or NaN/None) form the pool.
-            With ``budget`` set, ``y`` is the hidden oracle.
+            With no labeled row, the learner starts cold: the first ``query``
+            uses ``initial_strategy``. With ``budget`` set, ``y`` is the
+            hidden oracle.
 
         Returns
         -------
         self : object
             The fitted learner.
         """
-        # A strategy reads the labeled set of the learner (CoreSet, TypiClust):
-        # the initial query of a refit must not see the previous fit's.
-        for attr in ("X_", "y_", "labeled_mask_", "estimator_"):
-            self.__dict__.pop(attr, None)
-        X = self._check_X(X, reset=True)
-        # Unlabeled rows are queried later: reject NaN the estimator cannot take now.
-        check_finite(X, allow_nan=get_tags(self).input_tags.allow_nan)
-        y = self._check_y(y, num_rows(X))
-        check_int(self.batch_size, "batch_size", 1)
-        self._rng = check_random_state(self.random_state)
-        self.query_strategy_ = self._resolve_query_strategy()
-        self._strategy_source = self.query_strategy
-        if is_regressor(self) and isinstance(self.query_strategy_, UncertaintySampling):
-            inner = getattr(self, "estimator", None)
-            raise ValueError(
-                f"query_strategy={self.query_strategy!r} needs class probabilities, "
-                f"but {type(self if inner is None else inner).__name__} is a "
-                "regressor. For regression "
-                "use 'std' (predictive std: GaussianProcessRegressor, BayesianRidge "
-                "or skal.CommitteeRegressor), 'gsx', 'gsy' or 'igs' (greedy "
-                "sampling) or 'random'."
-            )
-        self._last_query = None
+        X, y = self._prepare_fit(X, y)
         labeled = self._labeled_mask(y)
         if getattr(self, "semi_supervised", False):
             check_semi_supervised(self, y[labeled])
         if self.budget is not None:
             return self._simulate(X, y, labeled)
+        return self._fit_labeled(X, y.copy(), labeled)
+
+    def _fit_labeled(self, X, y, labeled):
+        """Fit on the rows where ``labeled`` is True; reset the history."""
         estimator, fit_seconds = self._refit(X, y, labeled)
-        self._set_fitted(X, y.copy(), labeled, estimator)
+        self._set_fitted(X, y, labeled, estimator)
         self.history_ = [
             {
                 "round": 0,
@@ -172,7 +191,15 @@ class BaseLearner(SimulationMixin, PredictionMixin, MetaEstimatorMixin, BaseEsti
             # set_params(query_strategy=...) after fit: the next query uses it
             self.query_strategy_ = self._resolve_query_strategy()
             self._strategy_source = self.query_strategy
-        if is_classifier(self) and len(self.classes_) < 2:
+            check_strategy_fits(self)
+        strategy = self.query_strategy_
+        if self.estimator_ is None:  # cold start: nothing labeled yet
+            return self.initial_strategy_
+        if (
+            strategy.requires_model
+            and is_classifier(self)
+            and len(self.classes_) < 2
+        ):
             warnings.warn(
                 "Only one class is labeled, so uncertainty is undefined; querying "
                 "at random until a second class is labeled.",
@@ -180,36 +207,50 @@ class BaseLearner(SimulationMixin, PredictionMixin, MetaEstimatorMixin, BaseEsti
                 stacklevel=4,
             )
             return RandomSampling()
-        return self.query_strategy_
+        return strategy
 
-    def _query_rows(self, X_pool, batch_size, candidates=None):
+    def _query_rows(self, X_pool, batch_size, candidates=None, *, own_pool=False):
         """Query ``X_pool`` (or its ``candidates`` rows); positions in ``X_pool``."""
         n = num_rows(X_pool) if candidates is None else candidates.shape[0]
         batch_size = check_batch_size(batch_size, n)
-        strategy = self._query_strategy()
-        query = strategy.query
-        # The strategy asks for signals chunk by chunk: the pool was checked once,
-        # so the learner's own per-call validation is skipped meanwhile.
-        self._checked_pool = True
-        try:
-            if candidates is None:
-                idx, scores = query(self, X_pool, batch_size, random_state=self._rng)
-            elif "candidates" in inspect.signature(query).parameters:
-                idx, scores = query(
-                    self,
-                    X_pool,
-                    batch_size,
-                    random_state=self._rng,
-                    candidates=candidates,
-                )
-            else:  # a strategy with its own query(): hand it the candidate rows
-                sub = take_rows(X_pool, candidates)
-                idx, scores = query(self, sub, batch_size, random_state=self._rng)
-                idx = candidates[np.asarray(idx, dtype=np.intp)]
+        context = self._context(X_pool, candidates, own_pool=own_pool)
+        idx, scores = self._query_strategy().select(context, batch_size)
+        return context.candidates[idx], scores
 
-        finally:
-            self._checked_pool = False
-        return np.asarray(idx, dtype=np.intp), np.asarray(scores, dtype=float)
+    def query_context(self, X_pool=None):
+        """Return the context the next ``query`` hands its strategy.
+
+        Parameters
+        ----------
+        X_pool : array-like, sparse matrix or DataFrame, default=None
+            Candidate samples; ``None`` means the unlabeled rows of ``X_``.
+
+        Returns
+        -------
+        context : skal.strategies.QueryContext
+            Candidates, labeled set and the model's signals.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> from skal import ActiveLearner
+        >>> from skal.strategies import UncertaintySampling
+        >>> X, y = load_iris(return_X_y=True)
+        >>> y_partial = y.copy(); y_partial[10:140] = -1
+        >>> learner = ActiveLearner(LogisticRegression(max_iter=500)).fit(X, y_partial)
+        >>> ctx = learner.query_context()
+        >>> ctx.n_candidates, ctx.n_labeled
+        (130, 20)
+        >>> UncertaintySampling("margin").select(ctx, 2)[0].shape
+        (2,)
+        """
+        check_is_fitted(self, "labeled_mask_")
+        if X_pool is None:
+            return self._context(
+                self.X_, np.flatnonzero(~self.labeled_mask_), own_pool=True
+            )
+        return self._context(self._check_X(X_pool, reset=False))
 
     def query(self, X_pool=None, batch_size=None, return_scores=False):
         """Return the positions of the samples to label next, best first.
@@ -238,7 +279,7 @@ class BaseLearner(SimulationMixin, PredictionMixin, MetaEstimatorMixin, BaseEsti
         at the next query, so a run can switch strategies, e.g. typical
         samples (``TypiClust``) for the first labels, then margin sampling.
         """
-        check_is_fitted(self)
+        check_is_fitted(self, "labeled_mask_")
         batch_size = self.batch_size if batch_size is None else batch_size
         start = time.perf_counter()
         if X_pool is None:
@@ -248,7 +289,9 @@ class BaseLearner(SimulationMixin, PredictionMixin, MetaEstimatorMixin, BaseEsti
                     "The pool is empty: every row of the last fit is labeled. Pass "
                     "X_pool to query other samples."
                 )
-            idx, scores = self._query_rows(self.X_, batch_size, candidates=pool)
+            idx, scores = self._query_rows(
+                self.X_, batch_size, candidates=pool, own_pool=True
+            )
             self._last_query = (idx, time.perf_counter() - start)
         else:
             X_pool = self._check_X(X_pool, reset=False)
@@ -257,30 +300,31 @@ class BaseLearner(SimulationMixin, PredictionMixin, MetaEstimatorMixin, BaseEsti
         return (idx, scores) if return_scores else idx
 
     # --------------------------------------------------------------- teach
-    def _pool_positions(self, X_new, n_new, pool_indices):
+    def _teach_positions(self, X, n_new, pool_indices):
+        """Pool position of each taught row (-1: a new row to append)."""
         if pool_indices is not None:
             pos = np.asarray(pool_indices)
             if pos.dtype.kind not in "iu" or pos.shape != (n_new,):
                 raise ValueError(
                     f"pool_indices must be {n_new} integer positions in the fitted X."
                 )
-            if pos.min() < 0 or pos.max() >= num_rows(self.X_):
+            if pos.size and (pos.min() < 0 or pos.max() >= num_rows(self.X_)):
                 raise ValueError("pool_indices fall outside the fitted X.")
-            return pos
+            if np.unique(pos).shape[0] != n_new:
+                raise ValueError("pool_indices name the same row twice.")
+            return pos.astype(np.intp)
         last = self._last_query[0] if self._last_query else None
-        if last is None or last.shape[0] != n_new or not isinstance(X_new, np.ndarray):
-            return None
-        stored = take_rows(self.X_, last)
-        if isinstance(stored, np.ndarray) and np.array_equal(stored, X_new):
-            return last
-        return None
+        return locate_rows(self.X_, X, first=last, prefer=~self.labeled_mask_)
 
-    def teach(self, X, y, *, pool_indices=None):
+    def teach(self, X, y, *, pool_indices=None, relabel="raise"):
         """Add labeled samples and refit; the labeled set changes only on success.
 
-        Rows that are the last ``query()`` (without ``X_pool``) taken from the
-        fitted ``X`` are recognised and leave the pool; other rows are
-        appended.
+        Rows are identified by position in the learner's rows ``X_``: a
+        taught row equal to a row of ``X_`` (the last query's rows first,
+        in any order or subset; ndarray, DataFrame or sparse) labels that
+        row, and other rows are appended. A row that is already labeled is
+        left alone when the label agrees; a different label raises, unless
+        ``relabel="replace"``. Labels are never duplicated.
 
         Parameters
         ----------
@@ -289,58 +333,51 @@ class BaseLearner(SimulationMixin, PredictionMixin, MetaEstimatorMixin, BaseEsti
         y : array-like of shape (n_new,)
             Their labels (no missing labels).
         pool_indices : array-like of int, default=None
-            Positions of these rows in the fitted ``X``, when they come from it.
+            Positions of these rows in ``X_``, to skip the lookup.
+        relabel : {"raise", "replace"}, default="raise"
+            What a different label for an already-labeled row does: raise a
+            ``ValueError`` (nothing is changed), or replace the old label.
 
         Returns
         -------
         self : object
             The refitted learner.
         """
-        check_is_fitted(self)
+        check_is_fitted(self, "labeled_mask_")
         X = self._check_X(X, reset=False)
         n_new = num_rows(X)
         y = self._check_y(y, n_new)
         if n_new == 0:
             raise ValueError("teach got no samples.")
-        if missing_mask(y, self.missing_label).any():
-            raise ValueError(
-                f"teach got missing labels (missing_label={self.missing_label!r}, NaN "
-                "or None); every taught sample needs a label."
-            )
-        if self.y_.dtype.kind in "iufb" and y.dtype.kind in "USO":
-            raise ValueError(
-                f"teach got labels of type {y.dtype} but the learner was fitted on "
-                f"{self.y_.dtype} labels."
-            )
-        if is_classifier(self):
-            check_classification_targets(y)
-            new_classes = np.setdiff1d(np.unique(y), self.classes_)
-            if new_classes.size and self.warm_start:
-                raise ValueError(
-                    f"teach got classes {new_classes.tolist()} that the model has not "
-                    f"seen (classes_={self.classes_.tolist()}); a warm-started model "
-                    "cannot add classes. Use warm_start=False."
-                )
-            if new_classes.size:
-                warnings.warn(
-                    f"teach added new classes {new_classes.tolist()}; the model is "
-                    "refit on all classes.",
-                    UserWarning,
-                    stacklevel=2,
-                )
-        pos = self._pool_positions(X, n_new, pool_indices)
+        if relabel not in ("raise", "replace"):
+            raise ValueError(f"relabel must be 'raise' or 'replace', got {relabel!r}.")
+        check_taught_labels(self, y)
+        pos = self._teach_positions(X, n_new, pool_indices)
         labeled = self.labeled_mask_.copy()
-        if pos is not None:
-            X_all = self.X_
-            y_all = self.y_.astype(np.result_type(self.y_, y), copy=True)
-            y_all[pos] = y
-            labeled[pos] = True
-        else:
-            X_all = concat_rows(self.X_, X)
-            y_all = np.concatenate([self.y_, y])
-            labeled = np.concatenate([labeled, np.ones(n_new, dtype=bool)])
+        y_all = self.y_.astype(np.result_type(self.y_, y), copy=True)
+        known = pos >= 0
+        relabeled = known & labeled[np.maximum(pos, 0)]
+        if relabeled.any():
+            differs = relabeled & (y_all[np.maximum(pos, 0)] != y)
+            if differs.any() and relabel != "replace":
+                rows = pos[differs]
+                raise ValueError(
+                    f"teach relabels rows {rows[:10].tolist()} of X_ that are "
+                    f"already labeled ({y_all[rows][:10].tolist()} -> "
+                    f"{y[differs][:10].tolist()}). Set relabel='replace' to "
+                    "overwrite labels."
+                )
+        y_all[pos[known]] = y[known]
+        labeled[pos[known]] = True
+        new = ~known
+        X_all = self.X_
+        if new.any():
+            X_new = take_rows(X, np.flatnonzero(new)) if known.any() else X
+            X_all = concat_rows(self.X_, X_new)
+            y_all = np.concatenate([y_all, y[new]])
+            labeled = np.concatenate([labeled, np.ones(int(new.sum()), dtype=bool)])
         start = time.perf_counter()
-        if self.warm_start:
+        if self.warm_start and self.estimator_ is not None:
             estimator = self._warm_refit(
                 X, y, take_rows(X_all, labeled), y_all[labeled]
             )
@@ -348,11 +385,13 @@ class BaseLearner(SimulationMixin, PredictionMixin, MetaEstimatorMixin, BaseEsti
             estimator, _ = self._refit(X_all, y_all, labeled)
         fit_seconds = time.perf_counter() - start
         self._set_fitted(X_all, y_all, labeled, estimator)
+        positions = np.where(known, pos, -1)
+        positions[new] = np.arange(num_rows(X_all) - int(new.sum()), num_rows(X_all))
         self.history_.append(
             {
                 "round": len(self.history_),
                 "n_labeled": int(labeled.sum()),
-                "indices": [] if pos is None else pos.tolist(),
+                "indices": positions.tolist(),
                 "query_seconds": self._last_query[1] if self._last_query else 0.0,
                 "fit_seconds": fit_seconds,
             }

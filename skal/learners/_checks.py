@@ -1,23 +1,80 @@
-"""Checks of the arguments a learner gets: integers, targets, labeled rows."""
+"""Checks of what a learner is given: parameters, pools, targets, taught labels."""
 
 import warnings
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import is_classifier
+from sklearn.base import is_classifier, is_regressor
+from sklearn.utils import get_tags
+from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import column_or_1d
+from sklearn.utils.validation import column_or_1d, validate_data
 
-from ..utils import missing_mask
+from ..utils import check_finite, missing_mask
+from ..utils._validation import _is_nan
+
+_STRATEGY = [str, callable, HasMethods(["select"])]
+_POSITIVE = Interval(Integral, 1, None, closed="left")
+
+#: The constraints of the parameters learners share; each learner class keeps
+#: those its ``__init__`` takes (see ``BaseLearner.__init_subclass__``).
+LEARNER_CONSTRAINTS = {
+    "estimator": [HasMethods(["fit"])],
+    "query_strategy": _STRATEGY,
+    "batch_size": [_POSITIVE],
+    "budget": [_POSITIVE, None],
+    "n_initial": [_POSITIVE],
+    "initial_strategy": _STRATEGY,
+    "missing_label": "no_validation",
+    "warm_start": ["boolean"],
+    "semi_supervised": ["boolean"],
+    "stopping": [list, HasMethods(["update"]), None],
+    "n_jobs": [Integral, None],
+    "random_state": ["random_state"],
+}
+
+_REGRESSION_HINT = (
+    "For regression use 'std' (predictive std: GaussianProcessRegressor, "
+    "BayesianRidge or skal.CommitteeRegressor), 'gsx', 'gsy' or 'igs' (greedy "
+    "sampling) or 'random'."
+)
 
 
-def check_int(value, name, min_val):
-    """Return ``value`` as an int at least ``min_val``, or raise a clear error."""
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an int, got {value!r}.")
-    if value < min_val:
-        raise ValueError(f"{name} must be >= {min_val}, got {value}.")
-    return int(value)
+def check_pool(learner, X, *, reset):
+    """Check feature count/names (and finiteness) of rows given to a learner."""
+    validate_data(learner, X, reset=reset, skip_check_array=True)
+    check_finite(X, allow_nan=get_tags(learner).input_tags.allow_nan)
+    return X
+
+
+def check_strategy_fits(learner):
+    """Reject a strategy the learner cannot serve, before any model is fitted."""
+    initial = learner.initial_strategy_
+    if initial.requires_model:
+        raise ValueError(
+            f"initial_strategy={learner.initial_strategy!r} needs a fitted model, "
+            "but it chooses the first labels, before any model exists. Use a "
+            "strategy that needs no model: 'random', 'typiclust', 'kmeans' or "
+            "'coreset'."
+        )
+    for param, strategy in (
+        ("query_strategy", learner.query_strategy_),
+        ("initial_strategy", initial),
+    ):
+        task = getattr(strategy, "task", "any")
+        if task == "classification" and is_regressor(learner):
+            inner = getattr(learner, "estimator", None)
+            raise ValueError(
+                f"{param}={getattr(learner, param)!r} needs class probabilities, "
+                f"but {type(learner if inner is None else inner).__name__} is a "
+                f"regressor. {_REGRESSION_HINT}"
+            )
+        if task == "regression" and is_classifier(learner):
+            raise ValueError(
+                f"{param}={getattr(learner, param)!r} is a regression strategy, but "
+                "the learner is a classifier."
+            )
+        strategy._validate_params()
 
 
 def check_target(learner, y, n_rows):
@@ -36,30 +93,46 @@ def check_target(learner, y, n_rows):
         raise ValueError(
             f"X has {n_rows} rows but y has {y.shape[0]} labels; they must match."
         )
+    if y.dtype.kind == "f" and np.isinf(y).any():
+        raise ValueError("y contains infinity; mark unlabeled rows with NaN.")
     return y
 
 
+def _is_marker(value):
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
 def labeled_rows(learner, y):
-    """Return the mask of labeled rows of ``y``; reject targets skal would misread."""
-    labeled = ~missing_mask(y, learner.missing_label)
-    if not labeled.any():
+    """Return the mask of labeled rows of ``y``; reject targets skal would misread.
+
+    The rules look at the values of ``y`` only, never at which rows happen to
+    be labeled, so the same ``y`` always gets the same answer.
+    """
+    marker = learner.missing_label
+    missing = missing_mask(y, marker)
+    if not _is_marker(marker) and _is_nan(y).any() and np.any(missing & ~_is_nan(y)):
         raise ValueError(
-            "y has no labeled rows: every entry equals missing_label="
-            f"{learner.missing_label!r} (or is NaN/None). Label at least a few "
-            "rows, or pass budget=... to simulate acquisition with y as the "
-            "oracle."
+            f"y marks unlabeled rows both with NaN/None and with "
+            f"missing_label={marker!r}. If {marker!r} is a real label, set "
+            "missing_label=np.nan (or None for object labels); otherwise use one "
+            "marker."
         )
+    labeled = ~missing
     if is_classifier(learner):
-        check_classification_targets(y[labeled])
-        values = set(np.unique(y[labeled]).tolist())
-        if learner.missing_label == -1 and values == {1} and (~labeled).any():
-            raise ValueError(
-                "y holds only the values -1 and 1. skal reads -1 as 'unlabeled' "
-                "(missing_label=-1), which would leave the single class 1. If -1 "
-                "is a class, encode the labels as {0, 1} or set missing_label to a "
-                "value that does not occur, e.g. missing_label=None."
-            )
-    elif learner.missing_label == -1 and y.dtype.kind in "iuf" and (~labeled).any():
+        if labeled.any():
+            check_classification_targets(y[labeled])
+        if marker == -1 and y.dtype.kind in "iuf":
+            values = set(np.unique(y[~_is_nan(y)]).tolist())
+            if values == {-1, 1}:
+                raise ValueError(
+                    "y holds only the values -1 and 1, and skal reads -1 as "
+                    "'unlabeled' (missing_label=-1). If -1 is a class, encode the "
+                    "labels as {0, 1} or mark unlabeled rows with NaN and set "
+                    "missing_label=np.nan. If -1 marks unlabeled rows and 1 is the "
+                    "only class labeled so far, mark them with NaN instead "
+                    "(missing_label=np.nan)."
+                )
+    elif marker == -1 and y.dtype.kind in "iuf" and missing.any():
         n_minus = int(np.sum(y == -1))
         if n_minus:
             warnings.warn(
@@ -70,6 +143,41 @@ def labeled_rows(learner, y):
                 stacklevel=4,
             )
     return labeled
+
+
+def check_taught_labels(learner, y):
+    """Reject labels ``teach`` cannot take; warn about new classes."""
+    if missing_mask(y, learner.missing_label).any():
+        raise ValueError(
+            f"teach got missing labels (missing_label={learner.missing_label!r}, "
+            "NaN or None); every taught sample needs a label."
+        )
+    if learner.y_.dtype.kind in "iufb" and y.dtype.kind in "USO":
+        if learner.labeled_mask_.any():
+            raise ValueError(
+                f"teach got labels of type {y.dtype} but the learner was fitted on "
+                f"{learner.y_.dtype} labels."
+            )
+    if not is_classifier(learner):
+        return
+    check_classification_targets(y)
+    classes = getattr(learner, "classes_", None)
+    if classes is None:
+        return
+    new_classes = np.setdiff1d(np.unique(y), classes)
+    if new_classes.size and learner.warm_start:
+        raise ValueError(
+            f"teach got classes {new_classes.tolist()} that the model has not "
+            f"seen (classes_={classes.tolist()}); a warm-started model cannot add "
+            "classes. Use warm_start=False."
+        )
+    if new_classes.size:
+        warnings.warn(
+            f"teach added new classes {new_classes.tolist()}; the model is refit "
+            "on all classes.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def check_semi_supervised(learner, y_labeled):
@@ -99,3 +207,12 @@ def check_semi_supervised(learner, y_labeled):
             "-1 cannot also be a class label. Encode the labels first (e.g. with "
             "LabelEncoder)."
         )
+
+
+def check_int(value, name, min_val):
+    """Return ``value`` as an int at least ``min_val``, or raise a clear error."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an int, got {value!r}.")
+    if value < min_val:
+        raise ValueError(f"{name} must be >= {min_val}, got {value}.")
+    return int(value)

@@ -5,6 +5,7 @@ import scipy.sparse as sp
 from sklearn.base import is_classifier
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.metaestimators import available_if
+from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils import missing_mask, num_rows, score_in_chunks, take_rows
@@ -14,7 +15,8 @@ def _estimator_has(attr):
     """Check the fitted ``estimator_`` first, then the unfitted ``estimator``."""
 
     def check(self):
-        return hasattr(getattr(self, "estimator_", self.estimator), attr)
+        fitted = getattr(self, "estimator_", None)
+        return hasattr(self.estimator if fitted is None else fitted, attr)
 
     return check
 
@@ -47,6 +49,17 @@ class PredictionMixin:
     truth, as for scikit-learn's own meta-estimators.
     """
 
+    def _model(self):
+        """The fitted model, or a clear error in a cold start (no labels)."""
+        check_is_fitted(self)
+        if self.estimator_ is None:
+            raise NotFittedError(
+                f"{type(self).__name__} has no labeled rows yet, so no model is "
+                "trained: query() picks the first samples with initial_strategy; "
+                "teach() their labels, then predict."
+            )
+        return self.estimator_
+
     @available_if(_estimator_has("predict"))
     def predict(self, X):
         """Predict with the fitted model.
@@ -61,8 +74,8 @@ class PredictionMixin:
         y_pred : ndarray of shape (n_samples,)
             Predictions of ``estimator_``.
         """
-        check_is_fitted(self)
-        return self.estimator_.predict(self._check_X(X, reset=False))
+        model = self._model()
+        return model.predict(self._check_X(X, reset=False))
 
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X):
@@ -78,8 +91,8 @@ class PredictionMixin:
         proba : ndarray of shape (n_samples, n_classes)
             Columns follow ``classes_``.
         """
-        check_is_fitted(self)
-        return self.estimator_.predict_proba(self._check_X(X, reset=False))
+        model = self._model()
+        return model.predict_proba(self._check_X(X, reset=False))
 
     @available_if(_estimator_has("predict_log_proba"))
     def predict_log_proba(self, X):
@@ -95,8 +108,8 @@ class PredictionMixin:
         log_proba : ndarray of shape (n_samples, n_classes)
             Columns follow ``classes_``.
         """
-        check_is_fitted(self)
-        return self.estimator_.predict_log_proba(self._check_X(X, reset=False))
+        model = self._model()
+        return model.predict_log_proba(self._check_X(X, reset=False))
 
     @available_if(_estimator_has("decision_function"))
     def decision_function(self, X):
@@ -112,8 +125,8 @@ class PredictionMixin:
         decision : ndarray of shape (n_samples,) or (n_samples, n_classes)
             Decision values of ``estimator_``.
         """
-        check_is_fitted(self)
-        return self.estimator_.decision_function(self._check_X(X, reset=False))
+        model = self._model()
+        return model.decision_function(self._check_X(X, reset=False))
 
     def _score_rows(self, X, y, sample_weight=None, rows=None):
         """Score ``X`` (or its ``rows``, read chunk by chunk, never copied whole)."""
@@ -143,7 +156,7 @@ class PredictionMixin:
         score : float
             Accuracy or R^2 on the labeled rows.
         """
-        check_is_fitted(self)
+        self._model()
         X = _as_rows(X)
         y = self._check_y(y, num_rows(X))
         labeled = ~missing_mask(y, self.missing_label)

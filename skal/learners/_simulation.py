@@ -5,9 +5,6 @@ import time
 import numpy as np
 from sklearn.base import clone
 
-from ..strategies import resolve_strategy
-from ..utils import num_rows, take_rows
-from ._checks import check_int
 
 
 class SimulationMixin:
@@ -16,31 +13,30 @@ class SimulationMixin:
     It starts from ``n_initial`` rows chosen by ``initial_strategy``, then
     queries ``batch_size`` rows a round from the labeled rows of ``y`` (the
     oracle) until ``budget`` labels are used or a stopping criterion fires,
-    recording each round's score on the rows not yet queried.
+    recording each round's score on the rows not yet queried. The labeled
+    set is a mask over ``X``: the oracle's labels are never re-read through
+    ``missing_label``.
     """
 
     def _simulate(self, X, y, oracle_mask):
-        budget = check_int(self.budget, "budget", 1)
+        budget = self.budget
         oracle = np.flatnonzero(oracle_mask)
         if budget > oracle.shape[0]:
             raise ValueError(
                 f"budget={budget} is larger than the {oracle.shape[0]} labeled rows "
                 "of y that can act as the oracle."
             )
-        n_initial = min(check_int(self.n_initial, "n_initial", 1), budget)
-        initial = resolve_strategy(self.initial_strategy, param="initial_strategy")
+        n_initial = min(self.n_initial, budget)
         stopping = getattr(self, "stopping", None)  # duck-typed: skal.loop criteria
         stopping = [] if stopping is None else stopping
         criteria = [
             clone(c) for c in (stopping if isinstance(stopping, list) else [stopping])
         ]
-        acquired = np.zeros(num_rows(X), dtype=bool)
+        acquired = np.zeros(oracle_mask.shape[0], dtype=bool)
+        self._set_fitted(X, y, acquired, None)
         start = time.perf_counter()
-        idx, _ = initial.query(
-            self, take_rows(X, oracle), n_initial, random_state=self._rng
-        )
+        new, _ = self._query_rows(X, n_initial, candidates=oracle, own_pool=True)
         query_seconds = time.perf_counter() - start
-        new = oracle[idx]
         acquired[new] = True
         history = []
         while True:
@@ -67,7 +63,7 @@ class SimulationMixin:
                 break
             start = time.perf_counter()
             new, _ = self._query_rows(
-                X, min(self.batch_size, remaining), candidates=rest
+                X, min(self.batch_size, remaining), candidates=rest, own_pool=True
             )
             query_seconds = time.perf_counter() - start
             acquired[new] = True
@@ -78,3 +74,6 @@ class SimulationMixin:
             pass  # the label dtype cannot hold the marker; labeled_mask_ says it
         self.history_ = history
         return self
+
+
+

@@ -275,10 +275,17 @@ def test_nan_in_pool_is_a_clear_error(iris):
         ActiveLearner(_lr()).fit(X_nan, y_pool)
 
 
-def test_all_labels_missing(iris):
-    X, _, _ = iris
-    with pytest.raises(ValueError, match="no labeled rows"):
-        ActiveLearner(_lr()).fit(X, np.full(len(X), -1))
+def test_all_labels_missing_starts_cold(iris):
+    X, y, _ = iris
+    learner = ActiveLearner(_lr(), batch_size=4, random_state=0)
+    learner.fit(X, np.full(len(X), -1))
+    assert learner.estimator_ is None and not learner.labeled_mask_.any()
+    with pytest.raises(NotFittedError, match="no labeled rows yet"):
+        learner.predict(X)
+    first = learner.query()  # initial_strategy="random" picks the first rows
+    assert first.tolist() == np.random.RandomState(0).choice(150, 4, False).tolist()
+    learner.teach(X[first], y[first])
+    assert learner.labeled_mask_.sum() == 4 and len(learner.X_) == 150
 
 
 def test_single_labeled_class_falls_back_to_random(iris):
@@ -332,7 +339,7 @@ def test_unknown_strategy_and_budget_errors(iris):
         ActiveLearner(_lr(), query_strategy="nope").fit(X, y)
     with pytest.raises(ValueError, match="budget=1000 is larger"):
         ActiveLearner(_lr(), budget=1000).fit(X, y)
-    with pytest.raises(TypeError, match="query_strategy must be"):
+    with pytest.raises(TypeError, match="'query_strategy' parameter of ActiveLearner"):
         ActiveLearner(_lr(), query_strategy=3).fit(X, y)
 
 

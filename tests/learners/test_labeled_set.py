@@ -1,0 +1,189 @@
+"""The labeled-set model: rows are positions in the pool, whatever the container."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skal import ActiveLearner
+from skal.strategies import UncertaintySampling
+
+
+@pytest.fixture
+def iris_pool():
+    X, y = load_iris(return_X_y=True)
+    y_pool = y.copy()
+    y_pool[10:140] = -1
+    return X, y, y_pool
+
+
+def _learner(**kw):
+    kw.setdefault("batch_size", 6)
+    kw.setdefault("random_state", 0)
+    return ActiveLearner(LogisticRegression(max_iter=500), **kw)
+
+
+@pytest.mark.parametrize("container", ["ndarray", "frame", "csr"])
+def test_taught_query_rows_are_marked_in_any_order_and_subset(iris_pool, container):
+    X, y, y_pool = iris_pool
+    wrap = {
+        "ndarray": lambda A: A,
+        "frame": lambda A: pd.DataFrame(A, columns=[f"f{i}" for i in range(4)]),
+        "csr": sp.csr_matrix,
+    }[container]
+    pool = wrap(X)
+    learner = _learner().fit(pool, y_pool)
+    idx = learner.query()
+    order = idx[[4, 1, 3]]  # a subset, shuffled
+    rows = pool.iloc[order] if container == "frame" else pool[order]
+    learner.teach(rows, y[order])
+    assert learner.X_.shape[0] == 150  # nothing appended
+    assert learner.labeled_mask_.sum() == 20 + 3
+    assert learner.labeled_mask_[order].all()
+    np.testing.assert_array_equal(learner.y_[order], y[order])
+    assert set(learner.history_[-1]["indices"]) == set(order.tolist())
+    assert not set(learner.query().tolist()) & set(order.tolist())
+
+
+def test_rows_from_the_pool_that_were_not_queried_are_found_too(iris_pool):
+    X, y, y_pool = iris_pool
+    learner = _learner().fit(X, y_pool)
+    learner.teach(X[[50, 60]], y[[50, 60]])
+    assert learner.X_.shape[0] == 150
+    assert learner.labeled_mask_[[50, 60]].all()
+
+
+def test_new_rows_are_appended(iris_pool):
+    X, y, y_pool = iris_pool
+    learner = _learner().fit(X, y_pool)
+    new = X[:2] + 10.0
+    learner.teach(new, [2, 2])
+    assert learner.X_.shape[0] == 152
+    np.testing.assert_array_equal(learner.X_[150:], new)
+    assert learner.labeled_mask_[150:].all()
+    assert learner.history_[-1]["indices"] == [150, 151]
+
+
+def test_relabeling_is_explicit_and_never_duplicates(iris_pool):
+    X, y, y_pool = iris_pool
+    learner = _learner().fit(X, y_pool)
+    before = learner.labeled_mask_.sum()
+    learner.teach(X[[0]], y[[0]])  # the same label again: nothing changes
+    assert learner.X_.shape[0] == 150 and learner.labeled_mask_.sum() == before
+    with pytest.raises(ValueError, match=r"relabels rows \[0\].*relabel='replace'"):
+        learner.teach(X[[0]], [1])
+    assert learner.y_[0] == 0  # the failed teach changed nothing
+    learner.teach(X[[0]], [1], relabel="replace")
+    assert learner.y_[0] == 1 and learner.X_.shape[0] == 150
+    with pytest.raises(ValueError, match="relabel must be"):
+        learner.teach(X[[0]], [1], relabel="yes")
+
+
+def test_duplicate_rows_in_the_pool_label_distinct_positions():
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [5.0, 5.0], [5.0, 5.0], [9.0, 9.0]])
+    y_pool = np.array([0, 1, -1, -1, -1])
+    learner = ActiveLearner(LogisticRegression()).fit(X, y_pool)
+    learner.teach(X[[2, 2]], [1, 1])
+    assert learner.labeled_mask_.tolist() == [True, True, True, True, False]
+    assert learner.X_.shape[0] == 5
+
+
+def test_minus_one_rule_depends_on_the_values_of_y_only():
+    X, y = load_iris(return_X_y=True)
+    # skal's own draws track labels with a mask: with n_initial=1 the first
+    # label is a single class in every seed, and no seed raises.
+    for seed in range(12):
+        learner = _learner(budget=3, n_initial=1, batch_size=1, random_state=seed)
+        learner.fit(X, y + 0)  # classes {0, 1, 2}
+        assert learner.labeled_mask_.sum() == 3
+    y_pm = np.where(y == 0, -1, 1)
+    y_pm[::3] = -1
+    with pytest.raises(ValueError, match="only the values -1 and 1"):
+        _learner().fit(X, y_pm)
+    # -1 as a class works once the marker is NaN
+    y_nan = y_pm.astype(float)
+    y_nan[1::2] = np.nan
+    learner = _learner(missing_label=np.nan).fit(X, y_nan)
+    assert learner.classes_.tolist() == [-1.0, 1.0]
+
+
+def test_nan_markers_beside_minus_one_are_ambiguous():
+    X, y = load_iris(return_X_y=True)
+    y_f = y.astype(float) - 1  # classes -1, 0, 1
+    y_f[::4] = np.nan
+    with pytest.raises(ValueError, match="both with NaN/None and with missing_label"):
+        _learner().fit(X, y_f)
+    learner = _learner(missing_label=np.nan).fit(X, y_f)
+    assert learner.classes_.tolist() == [-1.0, 0.0, 1.0]
+    assert learner.labeled_mask_.sum() == 150 - len(y_f[::4])
+
+
+def test_object_labels_with_none_marker(iris_pool):
+    X, y, _ = iris_pool
+    names = np.array(["setosa", "versicolor", "virginica"], dtype=object)[y]
+    y_obj = names.copy()
+    y_obj[10:140] = None
+    learner = _learner(missing_label=None).fit(X, y_obj)
+    idx = learner.query()
+    learner.teach(X[idx], names[idx])
+    assert learner.classes_.tolist() == ["setosa", "versicolor", "virginica"]
+    assert learner.labeled_mask_.sum() == 26
+
+
+@pytest.mark.parametrize("where", ["teach", "query", "predict"])
+def test_nan_is_rejected_at_every_entry_point(iris_pool, where):
+    X, y, y_pool = iris_pool
+    learner = _learner(query_strategy="random").fit(X, y_pool)
+    X_bad = X[:3].copy()
+    X_bad[1, 2] = np.nan
+    call = {
+        "teach": lambda: learner.teach(X_bad, y[:3]),
+        "query": lambda: learner.query(X_bad, batch_size=2),
+        "predict": lambda: learner.predict(X_bad),
+    }[where]
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        call()
+    assert learner.labeled_mask_.sum() == 20 and learner.X_.shape[0] == 150
+
+
+def test_max_candidates_never_shortens_the_batch(iris_pool):
+    X, _, y_pool = iris_pool
+    learner = _learner(
+        query_strategy=UncertaintySampling(max_candidates=20), batch_size=30
+    ).fit(X, y_pool)
+    idx = learner.query()
+    assert idx.shape == (30,) and np.unique(idx).shape == (30,)
+
+
+def test_max_candidates_subsample_scores_match_the_full_scores(iris_pool):
+    X, _, y_pool = iris_pool
+    learner = _learner(query_strategy=UncertaintySampling(max_candidates=40)).fit(
+        X, y_pool
+    )
+    idx, scores = learner.query(return_scores=True)
+    full = UncertaintySampling().score(learner.query_context())
+    pool = np.flatnonzero(~learner.labeled_mask_)
+    np.testing.assert_allclose(scores, full[np.searchsorted(pool, idx)])
+
+
+def test_parameters_fail_at_fit_with_one_error_type(iris_pool):
+    X, y, y_pool = iris_pool
+    bad = [
+        {"budget": 30.0},
+        {"batch_size": 0},
+        {"warm_start": "yes"},
+        {"query_strategy": UncertaintySampling("nope")},
+        {"query_strategy": 3},
+    ]
+    for params in bad:
+        with pytest.raises(InvalidParameterError):
+            ActiveLearner(LogisticRegression(), **params).fit(X, y_pool)
+
+
+def test_initial_strategy_that_needs_a_model_is_refused(iris_pool):
+    X, y, _ = iris_pool
+    with pytest.raises(ValueError, match="initial_strategy='entropy' needs a fitted"):
+        _learner(initial_strategy="entropy", budget=30).fit(X, y)
