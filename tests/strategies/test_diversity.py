@@ -11,7 +11,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skal.learners._signals import model_signals
+from skal import ActiveLearner
 from skal.strategies import (
     CoreSet,
     DensityWeighted,
@@ -52,24 +52,11 @@ def blobs():
     return X, y
 
 
-def context_of(model, pool, X_lab=None, y_lab=None, random_state=0):
-    """The context of a query of ``pool`` by ``model`` fitted on (X_lab, y_lab)."""
-    return QueryContext(
-        pool,
-        signals=model_signals(model),
-        X_labeled=X_lab,
-        y_labeled=y_lab,
-        classes=getattr(model, "classes_", None),
-        model=model,
-        random_state=random_state,
-    )
-
-
-def fitted_context(X, y_partial, estimator=None, random_state=0):
-    """Fit on the labeled rows of ``y_partial``; the context over the others."""
-    lab = y_partial != -1
-    model = clone(estimator or LogisticRegression()).fit(X[lab], y_partial[lab])
-    return context_of(model, X[~lab], X[lab], y_partial[lab], random_state)
+def fitted_context(X, y_partial, estimator=None, random_state=0, X_pool=None):
+    """The context of the next query of a learner fitted on ``(X, y_partial)``."""
+    learner = ActiveLearner(estimator or LogisticRegression())
+    learner.set_params(random_state=random_state)
+    return learner.fit(X, y_partial).query_context(X_pool)
 
 
 def partial(y, n_labeled, seed=0):
@@ -154,6 +141,18 @@ def test_coreset_select_equals_brute_force_on_labeled_set(blobs):
     np.testing.assert_allclose(
         scores[0], cdist(X[pool][[ref[0]]], X[y_partial != -1]).min(), rtol=1e-4
     )
+
+
+def test_coreset_through_the_learner_query(blobs):
+    X, y = blobs
+    y_partial = partial(y, 15)
+    learner = ActiveLearner(
+        LogisticRegression(), query_strategy=CoreSet(), batch_size=20
+    ).fit(X, y_partial)
+    idx, scores = learner.query(return_scores=True)
+    pool = np.flatnonzero(y_partial == -1)
+    ref = brute_k_center(X[pool], X[y_partial != -1], 20)
+    assert idx.tolist() == pool[ref].tolist()  # positions in X, not in the pool
 
 
 def test_coreset_cold_start_starts_at_the_mean():
@@ -244,23 +243,43 @@ def test_typiclust_picks_most_typical_of_uncovered_blobs(blobs):
         assert score == pytest.approx(typ.max())
 
 
-def test_typiclust_cold_start_covers_the_species():
+def test_typiclust_as_cold_start_initial_strategy():
     X, y = load_iris(return_X_y=True)
-    idx, _ = TypiClust().select(QueryContext(X, random_state=0), 6)
-    assert len(set(idx.tolist())) == 6
-    assert len(set(y[idx].tolist())) == 3  # one typical flower per species and more
+    learner = ActiveLearner(
+        LogisticRegression(max_iter=500),
+        initial_strategy=TypiClust(),
+        n_initial=6,
+        budget=12,
+        batch_size=3,
+        random_state=0,
+    ).fit(X, y)
+    ref, _ = TypiClust().select(QueryContext(X, random_state=0), 6)
+    assert learner.history_[0]["indices"] == ref.tolist()
+    assert len(set(y[ref].tolist())) == 3  # one typical flower per species and more
+    assert learner.labeled_mask_.sum() == 12
 
 
 @pytest.mark.parametrize(
     "strategy", [CoreSet(), KMeansSampling(), TypiClust()], ids=repr
 )
 def test_needs_no_model(strategy):
-    X, _ = load_wine(return_X_y=True)
+    X, y = load_wine(return_X_y=True)
     assert strategy.requires_model is False
     # A context with no model and no signals: the features are the embedding.
     first, _ = strategy.select(QueryContext(X, random_state=0), 5)
     again, _ = clone(strategy).select(QueryContext(X, random_state=0), 5)
     assert first.tolist() == again.tolist() and len(set(first.tolist())) == 5
+    # As a learner's cold start: the pipeline's scaler is fitted on the pool.
+    learner = ActiveLearner(
+        make_pipeline(StandardScaler(), LogisticRegression()),
+        initial_strategy=strategy,
+        n_initial=5,
+        budget=15,
+        batch_size=5,
+        random_state=0,
+    )
+    cold = learner.fit(X, y).history_[0]["indices"]
+    assert learner.fit(X, y).history_[0]["indices"] == cold and len(set(cold)) == 5
 
 
 def test_density_weighted_prefers_dense_uncertain_points():
@@ -268,13 +287,12 @@ def test_density_weighted_prefers_dense_uncertain_points():
     # isolated point at -0.3 is the most uncertain; a cluster sits at 0.5.
     cluster = 0.5 + np.linspace(-0.05, 0.05, 9)
     X = np.concatenate([[-3.0, 3.0, -0.3], cluster, [2.5, -2.6]])[:, None]
-    model = LogisticRegression().fit(X[:2], [0, 1])
-    pool = X[2:]
-    unc = UncertaintySampling().select(context_of(model, pool), 1)[0]
-    assert unc.tolist() == [0]
-    picked, _ = DensityWeighted(similarity="rbf").select(context_of(model, pool), 1)
+    y = np.r_[0, 1, [-1] * (len(X) - 2)]
+    unc = UncertaintySampling().select(fitted_context(X, y), 1)[0]
+    assert unc.tolist() == [0]  # positions among the unlabeled rows 2, 3, ...
+    picked, _ = DensityWeighted(similarity="rbf").select(fitted_context(X, y), 1)
     assert 1 <= picked[0] <= 9
-    only_unc = DensityWeighted(beta=0.0).select(context_of(model, pool), 1)[0]
+    only_unc = DensityWeighted(beta=0.0).select(fitted_context(X, y), 1)[0]
     assert only_unc.tolist() == [0]
 
 
@@ -332,9 +350,7 @@ def test_cosine_density_never_zero_on_standardised_breast_cancer():
 def test_deterministic_and_permutation_invariant(blobs, strategy, exact, cold):
     X, y = blobs
     y_partial = partial(y, 12)
-    lab = y_partial != -1
-    model = LogisticRegression().fit(X[lab], y_partial[lab])
-    pool = X[~lab]
+    pool = X[y_partial == -1]
 
     def ctx(rows, seed):
         # TypiClust clusters pool and labeled rows into n_labeled + batch
@@ -342,7 +358,7 @@ def test_deterministic_and_permutation_invariant(blobs, strategy, exact, cold):
         # order-free partition.
         if cold:
             return QueryContext(rows, random_state=seed)
-        return context_of(model, rows, X[lab], y_partial[lab], seed)
+        return fitted_context(X, y_partial, random_state=seed, X_pool=rows)
 
     a, _ = strategy.select(ctx(pool, 0), 3)
     b, _ = clone(strategy).select(ctx(pool, 0), 3)
@@ -358,11 +374,8 @@ def test_deterministic_and_permutation_invariant(blobs, strategy, exact, cold):
 @pytest.mark.parametrize("name", ["coreset", "kmeans", "typiclust", "density"])
 def test_max_candidates_restricts_the_pool(blobs, name):
     X, y = blobs
-    y_partial = partial(y, 12)
-    lab = y_partial != -1
-    model = LogisticRegression().fit(X[lab], y_partial[lab])
     strategy = resolve_strategy(name).set_params(max_candidates=40)
-    idx, _ = strategy.select(context_of(model, X, X[lab], y_partial[lab]), 4)
+    idx, _ = strategy.select(fitted_context(X, partial(y, 12), X_pool=X), 4)
     subset = np.sort(np.random.RandomState(0).choice(len(X), 40, replace=False))
     assert len(set(idx.tolist())) == 4 and set(idx.tolist()) <= set(subset.tolist())
 

@@ -11,7 +11,6 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.estimator_checks import check_set_params
 
 from skal import ActiveLearner
-from skal.learners._signals import model_signals
 from skal.strategies import (
     BADGE,
     CoreSet,
@@ -46,33 +45,21 @@ def explicit_kmeans_pp(G, k, rng):
     return picks
 
 
-def context_of(model, pool, X_lab=None, y_lab=None, random_state=0):
-    """The context of a query of ``pool`` by ``model`` fitted on (X_lab, y_lab)."""
-    return QueryContext(
-        pool,
-        signals=model_signals(model),
-        X_labeled=X_lab,
-        y_labeled=y_lab,
-        classes=getattr(model, "classes_", None),
-        model=model,
-        random_state=random_state,
-        model_name=type(model).__name__,
-    )
-
-
 @pytest.fixture(scope="module")
 def fitted():
-    """``(ctx, model, pool, X_lab)``: ``ctx(rows=pool, seed=0)`` is a fresh context."""
+    """``(ctx, model, pool, X_lab)``; ``ctx(rows=None, seed=0)`` is a fresh
+    context of a learner's next query (of its unlabeled rows, or ``rows``)."""
     X, y = make_blobs(240, n_features=5, centers=4, cluster_std=2.5, random_state=0)
-    lab = np.zeros(len(y), dtype=bool)
-    lab[np.random.RandomState(0).choice(len(y), 16, replace=False)] = True
-    model = LogisticRegression(max_iter=500).fit(X[lab], y[lab])
-    pool = X[~lab]
+    y_partial = np.full_like(y, -1)
+    lab = np.random.RandomState(0).choice(len(y), 16, replace=False)
+    y_partial[lab] = y[lab]
+    learner = ActiveLearner(LogisticRegression(max_iter=500)).fit(X, y_partial)
 
-    def ctx(rows=pool, seed=0):
-        return context_of(model, rows, X[lab], y[lab], seed)
+    def ctx(rows=None, seed=0):
+        fresh = clone(learner).set_params(random_state=seed)
+        return fresh.fit(X, y_partial).query_context(rows)
 
-    return ctx, model, pool, X[lab]
+    return ctx, learner.estimator_, X[y_partial == -1], X[y_partial != -1]
 
 
 def test_factored_inner_products_equal_explicit_gradient_embeddings():
@@ -134,7 +121,7 @@ def test_badge_select_uses_proba_and_embedding(fitted):
 
 def test_badge_needs_probabilities():
     X, y = load_iris(return_X_y=True)
-    ctx = context_of(LinearSVC().fit(X[::5], y[::5]), X)
+    ctx = ActiveLearner(LinearSVC()).fit(X[::5], y[::5]).query_context(X)
     with pytest.raises(TypeError, match="BADGE.. needs proba, which LinearSVC does"):
         BADGE().select(ctx, 2)
 
@@ -191,7 +178,8 @@ def test_ranked_batch_without_labels_starts_at_the_most_uncertain(fitted):
     _, model, pool, _ = fitted
     unc = least_confidence(model.predict_proba(pool))
     assert int(np.argmax(unc)) != 0 and np.sum(unc == unc.max()) == 1
-    idx, scores = RankedBatch().select(context_of(model, pool), 6)
+    no_labels = QueryContext(pool, signals={"proba": model.predict_proba}, model=model)
+    idx, scores = RankedBatch().select(no_labels, 6)
     assert idx[0] == np.argmax(unc) and scores[0] == pytest.approx(unc.max())
     assert idx.tolist() == brute_ranked_batch(unc, pool, np.empty((0, 5)), 6)
     # Ties (a constant model) are broken at random, reproducibly.
@@ -334,7 +322,7 @@ def test_permutation_invariant(fitted, strategy):
     ctx, _, pool, _ = fitted
     a, _ = strategy.select(ctx(), 5)
     perm = np.random.RandomState(2).permutation(len(pool))
-    c, _ = strategy.select(ctx(pool[perm]), 5)
+    c, _ = strategy.select(ctx(rows=pool[perm]), 5)
     assert perm[c].tolist() == a.tolist()
 
 
