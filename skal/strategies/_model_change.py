@@ -12,7 +12,7 @@ from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn import config_context
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.pipeline import Pipeline
@@ -198,8 +198,22 @@ def _risk(proba, loss):
     return float(np.mean(entropy(proba)))
 
 
-def _risk_after(fit, X_train, y_train, X_eval, loss):
-    return _risk(fit(X_train, y_train).predict_proba(X_eval), loss)
+def _risks_after(fit, X_lab, y_lab, X_cand, tasks, X_eval, loss):
+    """Risk on ``X_eval`` after refitting with each ``(candidate, label)`` added.
+
+    One task list per worker: ``fit`` (which may carry the learner) is
+    pickled once per worker, not once per refit.
+    """
+    risks = []
+    for i, label in tasks:
+        x = take_rows(X_cand, [i])
+        if X_lab is None:
+            X_train, y_train = x, np.asarray([label])
+        else:
+            X_train = concat_rows(X_lab, x)
+            y_train = np.concatenate([y_lab, np.asarray([label], dtype=y_lab.dtype)])
+        risks.append(_risk(fit(X_train, y_train).predict_proba(X_eval), loss))
+    return risks
 
 
 def _warm_fit(template):
@@ -374,26 +388,27 @@ class ExpectedErrorReduction(BaseStrategy):
             fit = _warm_fit(_warm_template(context.model, self))
         else:
             fit = context.refit
-        X_cand = context.rows()
         pairs = [
             (i, k) for i in range(proba.shape[0]) for k in np.flatnonzero(proba[i] > 0)
         ]
-
-        def training_set(i, k):
-            x = take_rows(X_cand, [i])
-            label = classes[k : k + 1]
-            if X_lab is None:
-                return x, label
-            y = np.concatenate([y_lab, label.astype(y_lab.dtype)])
-            return concat_rows(X_lab, x), y
-
+        tasks = [(i, classes[k]) for i, k in pairs]
+        n_chunks = min(effective_n_jobs(self.n_jobs), max(len(tasks), 1))
+        chunks = np.array_split(np.arange(len(tasks)), n_chunks)
         # Many tiny fits: BLAS threads only add contention; n_jobs parallelises.
         with threadpool_limits(limits=1):
-            risks = Parallel(n_jobs=self.n_jobs)(
-                delayed(_risk_after)(fit, *training_set(i, k), X_eval, self.loss)
-                for i, k in pairs
+            parts = Parallel(n_jobs=self.n_jobs)(
+                delayed(_risks_after)(
+                    fit,
+                    X_lab,
+                    y_lab,
+                    context.rows(),
+                    [tasks[t] for t in chunk],
+                    X_eval,
+                    self.loss,
+                )
+                for chunk in chunks
             )
         expected = np.zeros(proba.shape[0])
-        for (i, k), risk in zip(pairs, risks):
+        for (i, k), risk in zip(pairs, (r for part in parts for r in part)):
             expected[i] += proba[i, k] * risk
         return expected
