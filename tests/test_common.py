@@ -85,7 +85,13 @@ def _expected_failed_checks(estimator):
     # scikit-learn exempts only its own semi-supervised classes from the
     # {-1, 1} label check; skal uses -1 for "unlabeled" exactly as
     # SelfTrainingClassifier does, so a -1 class cannot be learned by default.
-    return {"check_classifiers_classes": "-1 marks unlabeled samples in y"}
+    return {
+        "check_classifiers_classes": "-1 marks unlabeled samples in y",
+        "check_supervised_y_no_nan": (
+            "NaN in y marks unlabeled rows (scikit-learn's semi-supervised "
+            "convention): a y of all NaN is a cold start with no labels, not an error"
+        ),
+    }
 
 
 @parametrize_with_checks(LEARNERS, expected_failed_checks=_expected_failed_checks)
@@ -101,3 +107,59 @@ def test_clone_and_params_round_trip(obj):
     assert copy.get_params(deep=False).keys() == params.keys()
     copy.set_params(**params)
     assert repr(copy) == repr(obj)
+
+
+@pytest.mark.parametrize("learner", LEARNERS, ids=repr)
+def test_learner_parameters_are_validated_by_sklearn(learner):
+    from sklearn.utils.estimator_checks import check_param_validation
+
+    check_param_validation(type(learner).__name__, clone(learner))
+
+
+def _strategy_classes():
+    import inspect
+
+    import skal.strategies as mod
+
+    return sorted(
+        (
+            obj
+            for obj in vars(mod).values()
+            if inspect.isclass(obj)
+            and issubclass(obj, mod.BaseStrategy)
+            and not inspect.isabstract(obj)
+            and obj not in (mod.BaseStrategy, mod.ScoreStrategy)
+        ),
+        key=lambda c: c.__name__,
+    )
+
+
+@pytest.mark.parametrize("cls", _strategy_classes(), ids=lambda c: c.__name__)
+def test_every_strategy_parameter_has_a_constraint(cls):
+    assert set(cls._parameter_constraints) == set(cls._get_param_names())
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES, ids=repr)
+def test_invalid_strategy_parameters_fail_in_select(strategy):
+    import numpy as np
+    from sklearn.utils._param_validation import (
+        InvalidParameterError,
+        generate_invalid_param_val,
+        make_constraint,
+    )
+
+    from skal.strategies import QueryContext
+
+    ctx = QueryContext(np.eye(5), random_state=0)
+    for name, constraints in strategy._parameter_constraints.items():
+        if constraints == "no_validation":
+            continue
+        constraints = [make_constraint(c) for c in constraints]
+        for constraint in constraints:
+            try:
+                bad = generate_invalid_param_val(constraint)
+            except NotImplementedError:
+                continue
+            broken = clone(strategy).set_params(**{name: bad})
+            with pytest.raises(InvalidParameterError, match=name):
+                broken.select(ctx, 1)

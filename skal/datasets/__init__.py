@@ -1,5 +1,5 @@
 """Helpers to build active-learning pools from labeled data."""
 
-from ._pool import make_pool
+from ._pool import initial_indices, make_pool
 
-__all__ = ["make_pool"]
+__all__ = ["initial_indices", "make_pool"]

@@ -1,9 +1,76 @@
 """Hide most labels of a data set to make an active-learning pool."""
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, validate_params
 
 
+@validate_params(
+    {
+        "y": ["array-like"],
+        "n_labeled": [Interval(Integral, 1, None, closed="left")],
+        "stratify": ["boolean"],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def initial_indices(y, n_labeled=10, *, stratify=True, random_state=None):
+    """Return the positions of ``n_labeled`` rows to label first, at random.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Fully labeled targets (used to stratify).
+    n_labeled : int, default=10
+        Number of positions.
+    stratify : bool, default=True
+        Take at least one row of every class (when ``n_labeled`` allows),
+        the rest at random.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the draw.
+
+    Returns
+    -------
+    indices : ndarray of int of shape (n_labeled,)
+        Distinct positions in ``y``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.datasets import initial_indices
+    >>> idx = initial_indices(np.repeat([0, 1, 2], 10), n_labeled=4, random_state=0)
+    >>> len(set(idx.tolist())), sorted(set((np.repeat([0, 1, 2], 10)[idx]).tolist()))
+    (4, [0, 1, 2])
+    """
+    y = np.asarray(y)
+    rng = check_random_state(random_state)
+    n = y.shape[0]
+    if n_labeled > n:
+        raise ValueError(f"n_labeled must be between 1 and {n}, got {n_labeled}.")
+    keep = []
+    if stratify:
+        classes = np.unique(y)
+        if len(classes) <= n_labeled:
+            keep = [rng.choice(np.flatnonzero(y == c)) for c in classes]
+    rest = np.setdiff1d(np.arange(n), keep)
+    keep = np.concatenate(
+        [keep, rng.choice(rest, n_labeled - len(keep), replace=False)]
+    )
+    return keep.astype(np.intp)
+
+
+@validate_params(
+    {
+        "y": ["array-like"],
+        "n_labeled": [Interval(Integral, 1, None, closed="left")],
+        "stratify": ["boolean"],
+        "missing_label": "no_validation",
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def make_pool(y, n_labeled=10, *, stratify=True, missing_label=-1, random_state=None):
     """Return a copy of ``y`` with all but ``n_labeled`` labels hidden.
 
@@ -36,19 +103,10 @@ def make_pool(y, n_labeled=10, *, stratify=True, missing_label=-1, random_state=
     (6, [0, 1, 2])
     """
     y = np.asarray(y)
-    rng = check_random_state(random_state)
-    n = y.shape[0]
-    if not 1 <= n_labeled <= n:
-        raise ValueError(f"n_labeled must be between 1 and {n}, got {n_labeled}.")
-    keep = []
-    if stratify:
-        classes = np.unique(y)
-        if len(classes) <= n_labeled:
-            keep = [rng.choice(np.flatnonzero(y == c)) for c in classes]
-    rest = np.setdiff1d(np.arange(n), keep)
-    keep = np.concatenate(
-        [keep, rng.choice(rest, n_labeled - len(keep), replace=False)]
+    keep = initial_indices(
+        y, n_labeled, stratify=stratify, random_state=random_state
     )
+    n = y.shape[0]
     if (
         isinstance(missing_label, float)
         and np.isnan(missing_label)
@@ -62,6 +120,5 @@ def make_pool(y, n_labeled=10, *, stratify=True, missing_label=-1, random_state=
                 raise ValueError  # -1 cut to "-" in a string array
         except (TypeError, ValueError):
             y_pool = np.full(n, missing_label, dtype=object)
-    keep = keep.astype(int)
     y_pool[keep] = y[keep]
     return y_pool

@@ -27,8 +27,8 @@ from ._checks import (
     check_pool,
     check_semi_supervised,
     check_strategy_fits,
-    check_taught_labels,
     check_target,
+    check_taught_labels,
     labeled_rows,
 )
 from ._prediction import PredictionMixin, _as_rows
@@ -300,6 +300,9 @@ class BaseLearner(
         return (idx, scores) if return_scores else idx
 
     # --------------------------------------------------------------- teach
+    def _rows_of(self, positions):
+        return take_rows(self.X_, positions)
+
     def _teach_positions(self, X, n_new, pool_indices):
         """Pool position of each taught row (-1: a new row to append)."""
         if pool_indices is not None:

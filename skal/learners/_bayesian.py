@@ -12,6 +12,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import clone
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
@@ -141,6 +142,8 @@ class BayesianLearner(BaseLearner):
     (5,)
     """
 
+    _extra_constraints = {"n_samples": [Interval(Integral, 1, None, closed="left")]}
+
     def __init__(
         self,
         estimator,
@@ -215,10 +218,6 @@ class BayesianLearner(BaseLearner):
         self : object
             The fitted learner.
         """
-        if isinstance(self.n_samples, bool) or not isinstance(self.n_samples, Integral):
-            raise TypeError(f"n_samples must be an int, got {self.n_samples!r}.")
-        if self.n_samples < 1:
-            raise ValueError(f"n_samples must be >= 1, got {self.n_samples}.")
         self._warm_model = None
         self._seed = (
             None
@@ -283,7 +282,7 @@ class BayesianLearner(BaseLearner):
 
     def _set_fitted(self, X, y, labeled, estimator):
         super()._set_fitted(X, y, labeled, estimator)
-        if self._is_net():
+        if self._is_net() and estimator is not None:
             n_out = self._mc_passes(estimator, X[:1], 1).shape[2]
             self.classes_ = np.arange(n_out)
             seen = np.unique(self._net_labels(y[labeled]))
@@ -294,6 +293,26 @@ class BayesianLearner(BaseLearner):
                 )
 
     # ------------------------------------------------------------ signals
+    def _signals(self, pool):
+        signals = super()._signals(pool)
+        model = getattr(self, "estimator_", None)
+        if model is None:
+            return signals
+
+        def samples(X):
+            return self._mc_passes(model, X, self.n_samples)
+
+        signals["proba_samples"] = samples
+        signals["proba"] = lambda X: samples(X).mean(axis=0)
+        signals["predict"] = lambda X: self.classes_[samples(X).mean(axis=0).argmax(1)]
+        signals.pop("decision", None)
+        if self._is_net() and hasattr(model, "module_"):
+            from ..torch import embed, gradient_embedding_factors
+
+            signals["embed"] = lambda X: embed(model, X)
+            signals["gradient_factors"] = lambda X: gradient_embedding_factors(model, X)
+        return signals
+
     def _mc_passes(self, estimator, X, n_samples):
         if self._is_net() and not hasattr(estimator, "predict_proba_samples"):
             from ..torch import mc_dropout_proba

@@ -89,6 +89,11 @@ def check_target(learner, y, n_rows):
         y = column_or_1d(y, warn=True)
     if y.ndim != 1:
         raise ValueError(f"y should be a 1d array, got an array of shape {y.shape}.")
+    if n_rows == 0:
+        raise ValueError(
+            "Found array with 0 sample(s) (shape=(0, ...)) while a minimum of 1 is "
+            "required."
+        )
     if y.shape[0] != n_rows:
         raise ValueError(
             f"X has {n_rows} rows but y has {y.shape[0]} labels; they must match."

@@ -6,6 +6,8 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils import check_array, get_tags
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.metaestimators import _BaseComposition
 
 from ..utils import take_rows
 from ._base import BaseLearner
@@ -36,8 +38,19 @@ def _seed_members(members, rng, *, overwrite):
     return members
 
 
-class _CommitteeMixin:
-    """Members, nested parameters, bootstrap draws and the parallel fit."""
+class _CommitteeMixin(_BaseComposition):
+    """Members, nested parameters, bootstrap draws and the parallel fit.
+
+    Nested parameters (``<member>__<param>``) use scikit-learn's own
+    ``_BaseComposition``, as ``VotingClassifier`` and ``Pipeline`` do.
+    """
+
+    _extra_constraints = {
+        "estimators": [list, None],
+        "estimator": [HasMethods(["fit"]), None],
+        "n_members": [Interval(Integral, 1, None, closed="left")],
+        "bootstrap": [StrOptions({"auto"}), "boolean"],
+    }
 
     # teach always refits every member on fresh bootstrap draws.
     warm_start = False
@@ -64,14 +77,7 @@ class _CommitteeMixin:
         params : dict
             Parameter names mapped to their values.
         """
-        params = super().get_params(deep=deep)
-        if deep:
-            for name, est in self._named_members():
-                params[name] = est
-                if hasattr(est, "get_params"):
-                    for key, value in est.get_params(deep=True).items():
-                        params[f"{name}__{key}"] = value
-        return params
+        return self._get_params("estimators", deep=deep)
 
     def set_params(self, **params):
         """Set parameters; ``<name>=est`` replaces a member, ``<name>__p`` tunes it.
@@ -86,15 +92,7 @@ class _CommitteeMixin:
         self : object
             The committee.
         """
-        if "estimators" in params:
-            self.estimators = params.pop("estimators")
-        names = [name for name, _ in self._named_members()]
-        for name in [key for key in params if key in names]:
-            value = params.pop(name)
-            self.estimators = [
-                (n, value if n == name else est) for n, est in self.estimators
-            ]
-        return super().set_params(**params)
+        return self._set_params("estimators", **params)
 
     # ------------------------------------------------------------ members
     def _member_templates(self):
@@ -104,10 +102,6 @@ class _CommitteeMixin:
                 f"{type(self).__name__} needs exactly one of estimators=[(name, "
                 "estimator), ...] (a heterogeneous committee) or estimator=... with "
                 "n_members (a bagged committee)."
-            )
-        if self.bootstrap not in ("auto", True, False):
-            raise ValueError(
-                f"bootstrap must be 'auto', True or False, got {self.bootstrap!r}."
             )
         if self.estimators is not None:
             pairs = list(self.estimators)
@@ -129,8 +123,6 @@ class _CommitteeMixin:
             members = [clone(est) for _, est in pairs]
             return names, members, self.bootstrap is True
         n = self.n_members
-        if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
-            raise ValueError(f"n_members must be an int >= 1, got {n!r}.")
         names = [f"member{i}" for i in range(n)]
         members = [clone(self.estimator) for _ in names]
         return names, members, self.bootstrap in ("auto", True)

@@ -3,9 +3,9 @@
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import is_classifier
+from sklearn.exceptions import NotFittedError
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.metaestimators import available_if
-from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils import missing_mask, num_rows, score_in_chunks, take_rows

@@ -137,8 +137,8 @@ def locate_rows(pool, X_new, *, first=None, prefer=None, hashes=None):
     used = set()
 
     def match(candidates, h_candidates):
-        order = np.argsort(~prefer[candidates], kind="stable") if prefer is not None else None
-        if order is not None:
+        if prefer is not None:
+            order = np.argsort(~prefer[candidates], kind="stable")
             candidates, h_candidates = candidates[order], h_candidates[order]
         for i in np.flatnonzero(positions < 0):
             hits = candidates[h_candidates == h_new[i]]

@@ -5,7 +5,7 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import is_classifier
-from sklearn.utils import check_scalar
+from sklearn.utils._param_validation import Interval
 
 from ..strategies import entropy
 from ..utils import missing_mask, score_in_chunks, take_rows
@@ -119,6 +119,11 @@ class ActiveSelfTrainingClassifier(BaseLearner):
     #: ``teach`` always refits on oracle labels plus fresh pseudo-labels.
     warm_start = False
 
+    _extra_constraints = {
+        "delta": [Interval(Real, 0, None, closed="left")],
+        "threshold_decay": [Interval(Real, 0, None, closed="left")],
+    }
+
     def __init__(
         self,
         estimator,
@@ -162,6 +167,7 @@ class ActiveSelfTrainingClassifier(BaseLearner):
         self : object
             The fitted learner.
         """
+        self._validate_params()
         if not is_classifier(self.estimator):
             raise ValueError(
                 f"{type(self).__name__} needs a classifier; got "
@@ -173,8 +179,6 @@ class ActiveSelfTrainingClassifier(BaseLearner):
                 f"needs predict_proba; {type(self.estimator).__name__} does not "
                 "provide it. Wrap it in CalibratedClassifierCV(...)."
             )
-        check_scalar(self.delta, "delta", Real, min_val=0)
-        check_scalar(self.threshold_decay, "threshold_decay", Real, min_val=0)
         self._round, self._rounds = 0, []
         self._oracle_known = self.budget is not None
         try:
@@ -207,6 +211,9 @@ class ActiveSelfTrainingClassifier(BaseLearner):
         return self
 
     def _refit(self, X, y, labeled):
+        if not labeled.any():  # a cold start: no model, no pseudo-labels
+            self._pending_pseudo = (np.empty(0, dtype=np.intp), y[:0])
+            return None, 0.0
         start = time.perf_counter()
         estimator = self._fit_estimator(take_rows(X, labeled), y[labeled])
         threshold = max(float(self.delta - self.threshold_decay * self._round), 0.0)

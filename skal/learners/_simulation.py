@@ -5,6 +5,7 @@ import time
 import numpy as np
 from sklearn.base import clone
 
+from ._acquisition import run_acquisition
 
 
 class SimulationMixin:
@@ -33,47 +34,36 @@ class SimulationMixin:
             clone(c) for c in (stopping if isinstance(stopping, list) else [stopping])
         ]
         acquired = np.zeros(oracle_mask.shape[0], dtype=bool)
-        self._set_fitted(X, y, acquired, None)
+        self._fit_labeled(X, y, acquired)  # cold: the initial strategy picks
         start = time.perf_counter()
-        new, _ = self._query_rows(X, n_initial, candidates=oracle, own_pool=True)
+        first, _ = self._query_rows(X, n_initial, candidates=oracle, own_pool=True)
         query_seconds = time.perf_counter() - start
-        acquired[new] = True
-        history = []
-        while True:
-            estimator, fit_seconds = self._refit(X, y, acquired)
-            self._set_fitted(X, y, acquired, estimator)
-            rest = oracle[~acquired[oracle]]
-            entry = {
-                "round": len(history),
-                "n_labeled": int(acquired.sum()),
-                "indices": new.tolist(),
-                "query_seconds": query_seconds,
-                "fit_seconds": fit_seconds,
-            }
-            if rest.shape[0]:
-                entry["pool_score"] = self._score_rows(X, y[rest], rows=rest)
-            history.append(entry)
-            info = {**entry, "score": entry.get("pool_score")}
-            stops = [type(c).__name__ for c in criteria if c.update(self, info)]
-            if stops:
-                entry["stopped_by"] = stops[0]
-                break
-            remaining = budget - int(acquired.sum())
-            if remaining <= 0 or rest.shape[0] == 0:
-                break
-            start = time.perf_counter()
-            new, _ = self._query_rows(
-                X, min(self.batch_size, remaining), candidates=rest, own_pool=True
-            )
-            query_seconds = time.perf_counter() - start
-            acquired[new] = True
+        acquired[first] = True
+        self._fit_labeled(X, y, acquired)
+        self.history_[0].update(indices=first.tolist(), query_seconds=query_seconds)
+
+        def pool_score(learner, rest):
+            return self._score_rows(X, y[rest], rows=rest) if rest.shape[0] else None
+
+        rounds = run_acquisition(
+            self,
+            lambda positions: (y[positions], None),
+            candidates=oracle,
+            budget=budget - n_initial,
+            batch_size=self.batch_size,
+            criteria=criteria,
+            evaluate=pool_score,
+        )
+        for entry in rounds:
+            score = entry.pop("score")
+            if score is not None:
+                entry["pool_score"] = score
+        rounds[0].update(indices=first.tolist(), query_seconds=query_seconds)
+        acquired = self.labeled_mask_
         self.y_ = y.copy()
         try:
             self.y_[~acquired] = self.missing_label
         except (TypeError, ValueError):
             pass  # the label dtype cannot hold the marker; labeled_mask_ says it
-        self.history_ = history
+        self.history_ = rounds
         return self
-
-
-

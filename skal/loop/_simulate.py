@@ -11,8 +11,9 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
-from ..datasets import make_pool
-from ..utils import missing_mask, num_rows, take_rows
+from ..datasets import initial_indices
+from ..learners._acquisition import run_acquisition
+from ..utils import num_rows, take_rows
 from ._comparison import Comparison
 from ._curve import LearningCurve
 from ._progress import progress_bar
@@ -111,50 +112,52 @@ def _run_repeat(
     params = learner.get_params(deep=False)
     updates = {"random_state": seed, "budget": None, "batch_size": batch_size}
     learner.set_params(**{k: v for k, v in updates.items() if k in params})
-    missing = params.get("missing_label", -1)
     oracle = copy.deepcopy(oracle)
-    criteria = check_stopping(stopping)
     scorer = check_scoring(learner, scoring=scoring)
+    initial = initial_indices(
+        y_train, n_initial, stratify=is_classifier(learner), random_state=seed
+    )
+    y_known = np.array(y_train, copy=True)
+    if oracle is None:
 
-    y_pool = make_pool(y_train, n_initial, missing_label=missing, random_state=seed)
-    if oracle is not None:
-        initial = np.flatnonzero(~missing_mask(y_pool, missing))
-        y_pool[initial] = oracle.label(positions[initial], X_full)
-    record = {k: [] for k in ("n_labeled", "score", "query_seconds", "fit_seconds")}
-    record.update(seed=seed, stopped_by=None)
+        def label(rows):
+            return y_train[rows], None
+
+    else:
+        first = np.asarray(oracle.label(positions[initial], X_full))
+        y_known = y_known.astype(np.result_type(y_known.dtype, first.dtype))
+        y_known[initial] = first
+
+        def label(rows):
+            return oracle.label(positions[rows], X_full), None
+
     start = time.perf_counter()
-    learner.fit(X_train, y_pool)
-    fit_seconds, query_seconds = time.perf_counter() - start, 0.0
-    n_labeled = n_initial
-    while True:
-        score = float(scorer(learner, X_test, y_test))
-        record["n_labeled"].append(n_labeled)
-        record["score"].append(score)
-        record["query_seconds"].append(query_seconds)
-        record["fit_seconds"].append(fit_seconds)
-        info = {
-            "round": len(record["score"]) - 1,
-            "n_labeled": n_labeled,
-            "score": score,
-        }
-        stops = [c for c in criteria if c.update(learner, info)]
-        if stops:
-            record["stopped_by"] = type(stops[0]).__name__
-            break
-        remaining = min(budget - n_labeled, int((~learner.labeled_mask_).sum()))
-        if remaining <= 0:
-            break
-        start = time.perf_counter()
-        idx = learner.query(batch_size=min(batch_size, remaining))
-        query_seconds = time.perf_counter() - start
-        if oracle is None:
-            labels = y_train[idx]
-        else:
-            labels = oracle.label(positions[idx], X_full)
-        start = time.perf_counter()
-        learner.teach(take_rows(X_train, idx), labels, pool_indices=idx)
-        fit_seconds = time.perf_counter() - start
-        n_labeled += len(idx)
+    rounds = run_acquisition(
+        learner,
+        label,
+        X=X_train,
+        y=y_known,
+        initial=initial,
+        budget=budget - n_initial,
+        batch_size=batch_size,
+        criteria=check_stopping(stopping),
+        evaluate=lambda fitted, rest: float(scorer(fitted, X_test, y_test)),
+    )
+    rounds[0]["fit_seconds"] = time.perf_counter() - start
+    record = {
+        key: [entry[src] for entry in rounds]
+        for key, src in (
+            ("n_labeled", "n_labeled"),
+            ("score", "score"),
+            ("query_seconds", "query_seconds"),
+            ("fit_seconds", "fit_seconds"),
+        )
+    }
+    record.update(
+        seed=seed,
+        stopped_by=rounds[-1].get("stopped_by"),
+        initial_indices=initial.tolist(),
+    )
     return record
 
 

@@ -241,7 +241,9 @@ class FunctionStrategy(BaseStrategy):
         "max_candidates": _MAX_CANDIDATES,
     }
 
-    def __init__(self, func, *, returns="auto", requires_model=True, max_candidates=None):
+    def __init__(
+        self, func, *, returns="auto", requires_model=True, max_candidates=None
+    ):
         self.func = func
         self.returns = returns
         self.requires_model = requires_model
