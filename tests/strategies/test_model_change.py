@@ -288,20 +288,19 @@ def test_invariant_to_permuting_the_pool(strategy):
 
 
 def test_eer_never_returns_fewer_rows_than_the_batch():
-    # Formerly max_candidates=100 with a batch of 150 returned 100 rows.
+    # Formerly a batch larger than max_candidates (default 100, e.g. a batch
+    # of 150) was cut to max_candidates rows; the same case, made small.
+    assert ExpectedErrorReduction().max_candidates == 100
     X, y = load_iris(return_X_y=True)
-    X = np.vstack([X, X[:10] + 0.01])
-    learner = ActiveLearner(GaussianNB(), random_state=0).fit(
-        X, np.r_[_partial(y, 0), np.full(10, -1)]
-    )
+    X, y = X[::4], y[::4]
+    learner = ActiveLearner(GaussianNB(), random_state=0).fit(X, _partial(y, 0))
     ctx = learner.query_context()
-    assert ctx.n_candidates == 154
-    eer = ExpectedErrorReduction(n_eval=20)
-    idx, scores = eer.select(ctx, 150)
-    assert idx.shape == (150,) and len(set(idx.tolist())) == 150
-    # max(max_candidates, batch) = 150 of the 154 candidates were scored.
-    drawn = np.sort(np.random.RandomState(0).choice(154, 150, replace=False))
-    assert set(idx.tolist()) == set(drawn.tolist())
+    assert ctx.n_candidates == 32
+    idx, scores = ExpectedErrorReduction(max_candidates=5, n_eval=10).select(ctx, 8)
+    assert idx.shape == (8,) and len(set(idx.tolist())) == 8
+    # max(max_candidates, batch) = 8 of the 32 candidates were scored.
+    drawn = np.sort(np.random.RandomState(0).choice(32, 8, replace=False))
+    assert sorted(idx.tolist()) == drawn.tolist()
     assert np.all(np.diff(scores) <= 0)
 
 
@@ -316,17 +315,17 @@ def test_eer_with_a_committee_refits_the_committee():
         query_strategy=ExpectedErrorReduction(max_candidates=None),
         random_state=0,
     ).fit(X, _partial(y, 2))
-    idx = committee.query()
-    pool = np.flatnonzero(~committee.labeled_mask_)
-    assert idx.shape == (1,) and idx[0] in pool
-    ctx = committee.query_context()
-    _, scores = ExpectedErrorReduction(max_candidates=None).select(
-        ctx, ctx.n_candidates
-    )
+    candidates = X[np.flatnonzero(~committee.labeled_mask_)[::8]]
+    assert candidates.shape[0] == 6
+    idx, top = committee.query(candidates, return_scores=True)
+    ctx = committee.query_context(candidates)
+    _, scores = ExpectedErrorReduction(max_candidates=None).select(ctx, 6)
 
     def refit(X_train, y_train):  # the committee's own fit: both members
-        members = [clone(LogisticRegression()), KNeighborsClassifier(3)]
-        fitted = [m.fit(X_train, y_train) for m in members]
+        fitted = [
+            m.fit(X_train, y_train)
+            for m in (LogisticRegression(), KNeighborsClassifier(3))
+        ]
 
         class Mean:
             def predict_proba(self, Z):
@@ -334,5 +333,7 @@ def test_eer_with_a_committee_refits_the_committee():
 
         return Mean()
 
-    brute = _brute_eer(committee, X[pool], X[pool], "zero_one", refit=refit)
+    brute = _brute_eer(committee, candidates, candidates, "zero_one", refit=refit)
     np.testing.assert_allclose(np.sort(scores), np.sort(brute), atol=1e-10)
+    assert idx.tolist() == [int(np.argmax(brute))]
+    np.testing.assert_allclose(top, brute.max(), atol=1e-10)
