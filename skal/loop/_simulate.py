@@ -10,6 +10,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 
 from ..datasets import initial_indices
 from ..learners._acquisition import run_acquisition
@@ -19,11 +20,22 @@ from ._curve import LearningCurve
 from ._progress import progress_bar
 from ._stopping import check_stopping
 
-
-def _check_int(value, name, low):
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
-        raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
-    return int(value)
+_COMMON = {
+    "X": ["array-like", "sparse matrix"],
+    "y": ["array-like"],
+    "X_test": ["array-like", "sparse matrix", None],
+    "y_test": ["array-like", None],
+    "budget": [Interval(Integral, 1, None, closed="left")],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "n_initial": [Interval(Integral, 1, None, closed="left")],
+    "n_repeats": [Interval(Integral, 1, None, closed="left")],
+    "scoring": [str, callable, None],
+    "stopping": "no_validation",
+    "oracle": [HasMethods(["label"]), None],
+    "random_state": ["random_state"],
+    "n_jobs": [Integral, None],
+    "progress": ["boolean"],
+}
 
 
 def _learner_name(learner):
@@ -67,10 +79,6 @@ def _prepare(
     n_repeats,
     random_state,
 ):
-    budget = _check_int(budget, "budget", 1)
-    batch_size = _check_int(batch_size, "batch_size", 1)
-    n_initial = _check_int(n_initial, "n_initial", 1)
-    n_repeats = _check_int(n_repeats, "n_repeats", 1)
     if n_initial > budget:
         raise ValueError(f"n_initial={n_initial} is larger than budget={budget}.")
     seeds = check_random_state(random_state).randint(
@@ -225,6 +233,10 @@ def _run(
     }
 
 
+@validate_params(
+    {"learner": [HasMethods(["fit", "query", "teach"])], **_COMMON},
+    prefer_skip_nested_validation=True,
+)
 def simulate(
     learner,
     X,
@@ -323,6 +335,10 @@ def simulate(
     return next(iter(curves.values()))
 
 
+@validate_params(
+    {"learners": [dict, list], **_COMMON},
+    prefer_skip_nested_validation=True,
+)
 def compare(
     learners,
     X,

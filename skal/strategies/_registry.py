@@ -1,5 +1,7 @@
 """Resolve a strategy given by name, object or callable."""
 
+from functools import partial
+
 from sklearn.base import clone
 
 from ._base import BaseStrategy, FunctionStrategy
@@ -12,14 +14,12 @@ def _registry():
     from ._diversity import CoreSet, KMeansSampling, TypiClust
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
     from ._model_change import ExpectedErrorReduction, ExpectedGradientLength
-    from ._uncertainty import UncertaintySampling
+    from ._uncertainty import MEASURES, UncertaintySampling
 
     return {
         "random": RandomSampling,
-        "entropy": lambda: UncertaintySampling("entropy"),
-        "margin": lambda: UncertaintySampling("margin"),
-        "least_confidence": lambda: UncertaintySampling("least_confidence"),
-        "ratio": lambda: UncertaintySampling("ratio"),
+        # every uncertainty measure is a strategy name: its MEASURES line
+        **{name: partial(UncertaintySampling, name) for name in MEASURES},
         "egl": ExpectedGradientLength,
         "eer": ExpectedErrorReduction,
         "coreset": CoreSet,

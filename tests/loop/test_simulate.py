@@ -179,9 +179,10 @@ def test_text_progress_when_tqdm_is_missing(monkeypatch, capsys):
     [
         ({"budget": 200}, "budget=200 is larger than the 133 training rows"),
         ({"n_initial": 50}, "n_initial=50 is larger than budget=40"),
-        ({"batch_size": 0}, "batch_size must be an int >= 1"),
+        ({"batch_size": 0}, r"'batch_size' parameter of simulate must be an int"),
         ({"X_test": X}, "Pass both X_test and y_test"),
-        ({"n_repeats": 1.5}, "n_repeats must be an int >= 1"),
+        ({"n_repeats": 1.5}, r"'n_repeats' parameter of simulate must be an int"),
+        ({"budget": 30.0}, r"'budget' parameter of simulate must be an int"),
     ],
 )
 def test_bad_arguments(kwargs, message):
