@@ -1,8 +1,10 @@
 """The active learner: any scikit-learn estimator plus ``query`` and ``teach``."""
 
 from ._base import BaseLearner
+from ._docs import fill_shared
 
 
+@fill_shared
 class ActiveLearner(BaseLearner):
     """Wrap an estimator so that it chooses which samples to label next.
 
@@ -24,21 +26,11 @@ class ActiveLearner(BaseLearner):
         ``"least_confidence"``, ``"ratio"``, ``"random"``, ...), a strategy
         object such as ``UncertaintySampling(measure="margin")``, or a
         function (see :class:`skal.strategies.FunctionStrategy`).
-    batch_size : int, default=1
-        Samples returned by each ``query``.
-    budget : int, default=None
-        If set, ``fit`` simulates acquisition: it starts from ``n_initial``
-        labels, queries ``batch_size`` samples a round from the labeled rows
-        of ``y`` until ``budget`` labels are used, and keeps the model
-        trained on them.
-    n_initial : int, default=10
-        Size of the initial labeled set in simulation.
-    initial_strategy : str, strategy object or callable, default="random"
-        How the initial set is chosen in simulation; it must not need a
-        fitted model.
-    missing_label : scalar, str or None, default=-1
-        Marker of unlabeled rows in ``y``. ``np.nan`` and ``None`` always
-        mark unlabeled rows too.
+    .. shared:: batch_size
+    .. shared:: budget
+    .. shared:: n_initial
+    .. shared:: initial_strategy
+    .. shared:: missing_label
     warm_start : bool, default=False
         If True, ``teach`` updates the fitted model (``partial_fit`` on the
         new rows when the estimator has it, else a refit of the fitted
@@ -55,10 +47,8 @@ class ActiveLearner(BaseLearner):
         In simulation (``budget`` set), end acquisition early when any
         criterion of :mod:`skal.loop` fires (e.g.
         ``StabilizingPredictions()``); their ``score`` is ``pool_score``.
-    n_jobs : int, default=None
-        Chunks of the pool scored in parallel with joblib.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the initial set, tie-breaking and random strategies.
+    .. shared:: n_jobs
+    .. shared:: random_state
 
     Attributes
     ----------

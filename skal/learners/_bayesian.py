@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils import take_rows
 from ._base import BaseLearner
+from ._docs import fill_shared
 
 
 def _is_skorch_net(estimator):
@@ -52,6 +53,7 @@ def _bayesian_names():
     }
 
 
+@fill_shared
 class BayesianLearner(BaseLearner):
     """Active learner on Monte-Carlo dropout passes (Bayesian deep learning).
 
@@ -85,25 +87,16 @@ class BayesianLearner(BaseLearner):
         (the strategies of :mod:`skal.strategies._bayesian`), any
         registered name (``"batchbald"``, ``"stochastic_bald"``,
         ``"random"``, ``"entropy"``, ...), an object or a function.
-    batch_size : int, default=1
-        Samples returned by each ``query``.
-    budget : int, default=None
-        If set, ``fit`` simulates acquisition with ``y`` as the oracle (see
-        :class:`skal.ActiveLearner`).
-    n_initial : int, default=10
-        Size of the initial labeled set in simulation.
-    initial_strategy : str, strategy object or callable, default="random"
-        How the initial set is chosen in simulation.
-    missing_label : scalar, str or None, default=-1
-        Marker of unlabeled rows in ``y``.
+    .. shared:: batch_size
+    .. shared:: budget
+    .. shared:: n_initial
+    .. shared:: initial_strategy
+    .. shared:: missing_label
     warm_start : bool, default=False
         Continue training the current net on all labels (skorch's
         ``partial_fit``) instead of training a fresh one each round.
-    n_jobs : int, default=None
-        Chunks of the pool scored in parallel with joblib.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the initial set, tie-breaking, the net's training (torch's
-        RNG is forked, the global one is left alone) and the dropout masks.
+    .. shared:: n_jobs
+    .. shared:: random_state
 
     Attributes
     ----------

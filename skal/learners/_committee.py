@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..utils import num_rows
 from ._base import BaseLearner
 from ._committee_base import _CommitteeMixin
+from ._docs import fill_shared
 
 
 class _Members:
@@ -61,6 +62,7 @@ class _Members:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
+@fill_shared
 class Committee(_CommitteeMixin, BaseLearner):
     """A committee of classifiers that queries where its members disagree.
 
@@ -94,21 +96,13 @@ class Committee(_CommitteeMixin, BaseLearner):
         A disagreement name (``"vote_entropy"``, ``"consensus_entropy"``,
         ``"max_disagreement"``, ``"variation_ratio"``), a strategy such as
         ``QueryByCommittee(measure="bald")``, or any other strategy.
-    batch_size : int, default=1
-        Samples returned by each ``query``.
-    budget : int, default=None
-        If set, ``fit`` simulates acquisition with ``y`` as the oracle (see
-        :class:`skal.ActiveLearner`).
-    n_initial : int, default=10
-        Size of the initial labeled set in simulation.
-    initial_strategy : str, strategy object or callable, default="random"
-        How the initial set is chosen in simulation.
-    missing_label : scalar, str or None, default=-1
-        Marker of unlabeled rows in ``y``.
-    n_jobs : int, default=None
-        Members fitted (and pool chunks scored) in parallel with joblib.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the bootstrap draws, the members' seeds and tie-breaking.
+    .. shared:: batch_size
+    .. shared:: budget
+    .. shared:: n_initial
+    .. shared:: initial_strategy
+    .. shared:: missing_label
+    .. shared:: n_jobs
+    .. shared:: random_state
 
     Attributes
     ----------

@@ -7,6 +7,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..utils import num_rows
 from ._base import BaseLearner
 from ._committee_base import _CommitteeMixin
+from ._docs import fill_shared
 
 
 class _RegressionMembers:
@@ -36,6 +37,7 @@ class _RegressionMembers:
         return (mean, samples.std(axis=0)) if return_std else mean
 
 
+@fill_shared
 class CommitteeRegressor(_CommitteeMixin, BaseLearner):
     """A committee of regressors that queries where its members disagree.
 
@@ -62,21 +64,14 @@ class CommitteeRegressor(_CommitteeMixin, BaseLearner):
     query_strategy : str, strategy object or callable, default="std"
         ``"std"`` (the members' spread), ``"gsx"``, ``"gsy"``, ``"igs"``
         (greedy sampling), ``"random"``, or a strategy object.
-    batch_size : int, default=1
-        Samples returned by each ``query``.
-    budget : int, default=None
-        If set, ``fit`` simulates acquisition with ``y`` as the oracle and
-        keeps the committee trained on what it acquired.
-    n_initial : int, default=10
-        Size of the initial labeled set in simulation.
-    initial_strategy : str, strategy object or callable, default="random"
-        How the initial set is chosen in simulation.
+    .. shared:: batch_size
+    .. shared:: budget
+    .. shared:: n_initial
+    .. shared:: initial_strategy
     missing_label : float, default=np.nan
         Marker of unlabeled rows in ``y``; NaN always marks them.
-    n_jobs : int, default=None
-        Members fitted (and pool chunks scored) in parallel with joblib.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the bootstrap draws, the members' seeds and tie-breaking.
+    .. shared:: n_jobs
+    .. shared:: random_state
 
     Attributes
     ----------

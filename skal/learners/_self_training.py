@@ -10,8 +10,10 @@ from sklearn.utils._param_validation import Interval
 from ..strategies import entropy
 from ..utils import missing_mask, score_in_chunks, take_rows
 from ._base import BaseLearner
+from ._docs import fill_shared
 
 
+@fill_shared
 class ActiveSelfTrainingClassifier(BaseLearner):
     """Query uncertain samples for the oracle and pseudo-label the confident ones.
 
@@ -43,22 +45,13 @@ class ActiveSelfTrainingClassifier(BaseLearner):
         pseudo-labeled; 0 disables pseudo-labeling.
     threshold_decay : float, default=0.0033
         Amount subtracted from the threshold each round.
-    batch_size : int, default=1
-        Samples returned by each ``query``.
-    budget : int, default=None
-        If set, ``fit`` simulates acquisition with ``y`` as the oracle (see
-        :class:`skal.ActiveLearner`); ``history_`` then counts the correct
-        pseudo-labels.
-    n_initial : int, default=10
-        Size of the initial labeled set in simulation.
-    initial_strategy : str, strategy object or callable, default="random"
-        How the initial set is chosen in simulation.
-    missing_label : scalar, str or None, default=-1
-        Marker of unlabeled rows in ``y``.
-    n_jobs : int, default=None
-        Chunks of the pool scored in parallel with joblib.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the initial set, tie-breaking and random strategies.
+    .. shared:: batch_size
+    .. shared:: budget
+    .. shared:: n_initial
+    .. shared:: initial_strategy
+    .. shared:: missing_label
+    .. shared:: n_jobs
+    .. shared:: random_state
 
     Attributes
     ----------

@@ -1,23 +1,58 @@
-"""Comparisons: the learning curves of several learners, tabled and plotted."""
-
-import math
+"""Comparisons: the learning curves of several learners, tested against random."""
 
 import numpy as np
 
 from ._curve import LearningCurve, _JSONMixin
+from ._report import TESTS, conclusion_text, table_text
+from ._stats import _check_level, paired_difference
 
 
-def _fmt(value, digits=3):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+def _is_random(name):
+    name = name.lower()
+    return name == "random" or name.startswith("randomsampling")
+
+
+def _paired_areas(curve, base):
+    """Per-repeat areas of two curves, paired on their seeds when they have them.
+
+    Curves with no seed in common (runs made apart) are paired by position:
+    their differences are then independent, which keeps the tests valid,
+    only less powerful than on truly paired repeats.
+    """
+    a, b = curve.aulc(per_repeat=True), base.aulc(per_repeat=True)
+    seeds_a = [r["seed"] for r in curve.repeats]
+    seeds_b = [r["seed"] for r in base.repeats]
+    keyed = all(s is not None for s in seeds_a + seeds_b)
+    if keyed and len(set(seeds_a)) == len(a) and len(set(seeds_b)) == len(b):
+        where = {s: i for i, s in enumerate(seeds_a)}
+        pairs = [(where[s], j) for j, s in enumerate(seeds_b) if s in where]
+        if pairs:
+            return a[[i for i, _ in pairs]], b[[j for _, j in pairs]]
+    n = min(len(a), len(b))
+    return a[:n], b[:n]
+
+
+def _saved(labels, base_labels):
+    if labels is None or base_labels is None:
+        return None
+    return base_labels - labels
 
 
 class Comparison(_JSONMixin, dict):
-    """Learning curves of several learners run on the same seeds.
+    """Learning curves of several learners run on the same seeds, and their tests.
 
     A dict from learner name to :class:`LearningCurve`, with a summary
-    table, one plot and JSON save/load. Returned by :func:`skal.compare`.
+    table, a plain-language conclusion, one plot and JSON save/load.
+    Returned by :func:`skal.compare`.
+
+    Every learner is compared with a baseline, ``"random"`` when there is
+    such a curve, else the first learner. Repeats are paired on their seeds
+    (the same split, initial set and seed for every learner), and the
+    difference of the areas under the curves (AULC, the AUBC of Zhan et al.
+    2021) is tested with the paired t-test (the default verdict) and the
+    Wilcoxon signed-rank test; intervals are Student t intervals over
+    repeats at 95 %. The p-values are per pair, not corrected for the number
+    of learners compared.
 
     Parameters
     ----------
@@ -28,14 +63,20 @@ class Comparison(_JSONMixin, dict):
     --------
     >>> from skal.loop import Comparison, LearningCurve
     >>> rec = {"query_seconds": [0, 0], "fit_seconds": [0, 0]}
-    >>> result = Comparison({
-    ...     "a": LearningCurve([{"n_labeled": [10, 20], "score": [0.5, 0.9], **rec}]),
-    ...     "b": LearningCurve([{"n_labeled": [10, 20], "score": [0.5, 0.6], **rec}]),
-    ... })
+    >>> def reps(*finals):
+    ...     return [{"n_labeled": [10, 20], "score": [0.5, s], "seed": i, **rec}
+    ...             for i, s in enumerate(finals)]
+    >>> result = Comparison({"random": LearningCurve(reps(0.6, 0.62, 0.64)),
+    ...                      "margin": LearningCurve(reps(0.8, 0.9, 0.95))})
     >>> [row["learner"] for row in result.summary(target=0.8)]
-    ['a', 'b']
-    >>> result.summary(target=0.8)[0]["labels_to_target"]
-    20
+    ['margin', 'random']
+    >>> row = result.summary(target=0.8)[0]
+    >>> row["labels_to_target"], round(row["diff"], 3), row["verdict"]
+    (20, 0.132, 'better')
+    >>> print(result.conclusion())
+    Paired over 3 repeats vs 'random' (AULC difference, paired t-test, p<0.05).
+    margin is above random: +0.132 AULC, p=0.015.
+    With fewer than 6 repeats the Wilcoxon test cannot reach p<0.05.
     """
 
     def __init__(self, curves=()):
@@ -51,7 +92,34 @@ class Comparison(_JSONMixin, dict):
         """
         return 0.95 * max(curve.final_score() for curve in self.values())
 
-    def summary(self, target=None):
+    def baseline(self, baseline=None):
+        """Return the name of the learner the others are compared with.
+
+        Parameters
+        ----------
+        baseline : str, default=None
+            A learner's name; None picks ``"random"`` (or a
+            ``RandomSampling`` learner) when present, else the first learner.
+
+        Returns
+        -------
+        name : str
+            The baseline's name.
+        """
+        if not self:
+            raise ValueError("The comparison has no curves.")
+        if baseline is None:
+            return next((n for n in self if _is_random(n)), next(iter(self)))
+        if baseline not in self:
+            raise ValueError(
+                f"baseline={baseline!r} is not a learner of this comparison; "
+                f"choose one of {sorted(self)}."
+            )
+        return baseline
+
+    def summary(
+        self, target=None, *, baseline=None, confidence=0.95, alpha=0.05, test="ttest"
+    ):
         """Return one row per learner, best area under the curve first.
 
         Parameters
@@ -59,92 +127,187 @@ class Comparison(_JSONMixin, dict):
         target : float, default=None
             Score for the ``labels_to_target`` column; None uses
             :meth:`default_target`.
+        baseline : str, default=None
+            As in :meth:`baseline`: random sampling, else the first learner.
+        confidence : float, default=0.95
+            Coverage of the t-intervals.
+        alpha : float, default=0.05
+            Significance level of the ``verdict``.
+        test : {"ttest", "wilcoxon"}, default="ttest"
+            The test behind the ``verdict``.
 
         Returns
         -------
         rows : list of dict
-            Keys ``learner``, ``aulc``, ``aulc_std``, ``final_score``,
-            ``labels_to_target``, ``target``, ``query_seconds`` and
-            ``fit_seconds`` (per repeat).
+            Keys ``learner``, ``n_repeats``, ``aulc`` (mean over repeats),
+            ``aulc_std`` (their standard deviation), ``aulc_low`` and
+            ``aulc_high`` (t-interval), ``final_score``,
+            ``labels_to_target``, ``target``, ``baseline``, ``n_paired``,
+            ``diff``, ``diff_low`` and ``diff_high`` (mean paired AULC
+            difference to the baseline and its t-interval), ``p_ttest``,
+            ``p_wilcoxon``, ``below_baseline`` and ``ties_baseline``
+            (repeats below or equal to the baseline), ``labels_saved``
+            (the baseline's ``labels_to_target`` minus this learner's),
+            ``verdict`` (``"better"``, ``"worse"``, ``"not significant"``,
+            ``"untested"`` under 2 paired repeats, or ``"baseline"``),
+            ``query_seconds`` and ``fit_seconds`` (per repeat). Undefined
+            values are None.
         """
         target = self.default_target() if target is None else float(target)
+        base = self.baseline(baseline)
+        confidence = _check_level(confidence, "confidence")
+        alpha = _check_level(alpha, "alpha")
+        if test not in TESTS:
+            raise ValueError(f"test must be 'ttest' or 'wilcoxon', got {test!r}.")
+        base_labels = self[base].labels_to(target)
         rows = []
         for name, curve in self.items():
+            mean, low, high = curve.aulc_interval(confidence)
             q, f = curve.seconds()
-            rows.append(
-                {
-                    "learner": name,
-                    "aulc": curve.aulc(),
-                    "aulc_std": float(np.std(curve.aulc(per_repeat=True))),
-                    "final_score": curve.final_score(),
-                    "labels_to_target": curve.labels_to(target),
-                    "target": target,
-                    "query_seconds": q,
-                    "fit_seconds": f,
-                }
-            )
+            labels = curve.labels_to(target)
+            row = {
+                "learner": name,
+                "n_repeats": len(curve.repeats),
+                "aulc": mean,
+                "aulc_std": float(np.std(curve.aulc(per_repeat=True))),
+                "aulc_low": low,
+                "aulc_high": high,
+                "final_score": curve.final_score(),
+                "labels_to_target": labels,
+                "target": target,
+                "baseline": base,
+                **self._versus(name, base, confidence, alpha, TESTS[test][0]),
+                "labels_saved": None if name == base else _saved(labels, base_labels),
+                "query_seconds": q,
+                "fit_seconds": f,
+            }
+            rows.append(row)
         return sorted(rows, key=lambda row: -row["aulc"])
 
-    def table(self, target=None):
-        """Return the summary as an aligned text table.
+    def _versus(self, name, base, confidence, alpha, key):
+        curve = self[name]
+        if name == base:
+            empty = ("diff", "diff_low", "diff_high", "p_ttest", "p_wilcoxon")
+            return {
+                "n_paired": len(curve.repeats),
+                **dict.fromkeys(empty),
+                "below_baseline": None,
+                "ties_baseline": None,
+                "verdict": "baseline",
+            }
+        r = paired_difference(*_paired_areas(curve, self[base]), confidence)
+        if r[key] is None:
+            verdict = "untested"
+        elif r[key] < alpha and r["diff"] != 0:
+            verdict = "better" if r["diff"] > 0 else "worse"
+        else:
+            verdict = "not significant"
+        return {
+            "n_paired": r["n"],
+            **{k: r[k] for k in ("diff", "diff_low", "diff_high")},
+            **{k: r[k] for k in ("p_ttest", "p_wilcoxon")},
+            "below_baseline": r["below"],
+            "ties_baseline": r["ties"],
+            "verdict": verdict,
+        }
+
+    def conclusion(self, *, baseline=None, alpha=0.05, test="ttest"):
+        """Say in words what the repeats can and cannot tell.
 
         Parameters
         ----------
-        target : float, default=None
+        baseline, alpha, test
             As in :meth:`summary`.
 
         Returns
         -------
         text : str
-            The table, one line per learner.
+            One line per finding: which learners are above or below the
+            baseline at ``p < alpha``, or that the data cannot tell them
+            apart and more repeats are needed.
         """
-        rows = self.summary(target)
-        head = [
-            "learner",
-            "AULC",
-            "+/-",
-            "final",
-            f"labels to {rows[0]['target']:.3f}",
-            "query s",
-            "fit s",
-        ]
-        body = [
-            [
-                r["learner"],
-                _fmt(r["aulc"]),
-                _fmt(r["aulc_std"]),
-                _fmt(r["final_score"]),
-                _fmt(r["labels_to_target"]),
-                _fmt(r["query_seconds"], 2),
-                _fmt(r["fit_seconds"], 2),
-            ]
-            for r in rows
-        ]
-        widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
-        lines = [
-            "  ".join(
-                cell.ljust(w) if i == 0 else cell.rjust(w)
-                for i, (cell, w) in enumerate(zip(line, widths))
-            )
-            for line in [head, *body]
-        ]
-        lines.insert(1, "-" * len(lines[0]))
-        return "\n".join(lines)
+        rows = self.summary(baseline=baseline, alpha=alpha, test=test)
+        fallback = baseline is None and not _is_random(rows[0]["baseline"])
+        return conclusion_text(rows, alpha=alpha, test=test, fallback=fallback)
 
-    def to_frame(self):
-        """Return every curve's records in one long pandas DataFrame.
+    def table(
+        self, target=None, *, baseline=None, confidence=0.95, alpha=0.05, test="ttest"
+    ):
+        """Return the summary as an aligned text table and its conclusion.
+
+        Parameters
+        ----------
+        target, baseline, confidence, alpha, test
+            As in :meth:`summary`.
+
+        Returns
+        -------
+        text : str
+            The table, one line per learner, then a blank line and
+            :meth:`conclusion`.
+        """
+        rows = self.summary(
+            target, baseline=baseline, confidence=confidence, alpha=alpha, test=test
+        )
+        base = rows[0]["baseline"]
+        base_last = int(self[base].mean_curve()[0][-1])
+        text = self.conclusion(baseline=baseline, alpha=alpha, test=test)
+        return "\n".join([table_text(rows, confidence, alpha, base_last), "", text])
+
+    def to_frame(self, kind="rounds", **summary_params):
+        """Return the curves or their statistics as a pandas DataFrame.
+
+        Parameters
+        ----------
+        kind : {"rounds", "repeats", "summary"}, default="rounds"
+            ``"rounds"``: every curve's records, one row per learner, repeat
+            and round (as :meth:`LearningCurve.to_frame`). ``"repeats"``:
+            one row per learner and repeat, with columns ``learner``,
+            ``repeat``, ``seed``, ``aulc``, ``final_score``, ``n_labeled``
+            and ``stopped_by``. ``"summary"``: one row per learner, the
+            columns of :meth:`summary`, in its order.
+        **summary_params : dict
+            For ``kind="summary"``: ``target``, ``baseline``,
+            ``confidence``, ``alpha`` and ``test`` of :meth:`summary`.
 
         Returns
         -------
         frame : pandas.DataFrame
-            As :meth:`LearningCurve.to_frame`, rows of all learners.
+            The table.
         """
         import pandas as pd
 
-        return pd.concat([c.to_frame() for c in self.values()], ignore_index=True)
+        if kind == "rounds":
+            return pd.concat([c.to_frame() for c in self.values()], ignore_index=True)
+        if kind == "summary":
+            rows = self.summary(**summary_params)
+            return pd.DataFrame(rows, columns=list(rows[0]))
+        if kind != "repeats":
+            raise ValueError(
+                f"kind must be 'rounds', 'repeats' or 'summary', got {kind!r}."
+            )
+        rows = [
+            {
+                "learner": name,
+                "repeat": i,
+                "seed": rep["seed"],
+                "aulc": float(area),
+                "final_score": rep["score"][-1],
+                "n_labeled": rep["n_labeled"][-1],
+                "stopped_by": rep["stopped_by"],
+            }
+            for name, curve in self.items()
+            for i, (rep, area) in enumerate(
+                zip(curve.repeats, curve.aulc(per_repeat=True))
+            )
+        ]
+        return pd.DataFrame(rows)
 
-    def plot(self, ax=None, *, title=None):
-        """Plot every learner's mean curve with its spread on one axes.
+    def plot(self, ax=None, *, title=None, band="ci", confidence=0.95):
+        """Plot every learner's mean curve with its confidence band.
+
+        The legend follows the order of :meth:`table` (best area first) and
+        gives each learner's AULC with the half-width of its t-interval.
 
         Parameters
         ----------
@@ -152,6 +315,11 @@ class Comparison(_JSONMixin, dict):
             Where to draw; a new figure when None.
         title : str, default=None
             Axes title.
+        band : {"ci", "std"} or None, default="ci"
+            As in :meth:`LearningCurve.plot`: the t-interval of the mean
+            score at each label count, one standard deviation, or none.
+        confidence : float, default=0.95
+            Coverage of the intervals.
 
         Returns
         -------
@@ -162,8 +330,12 @@ class Comparison(_JSONMixin, dict):
             import matplotlib.pyplot as plt
 
             _, ax = plt.subplots(figsize=(7, 4.5))
-        for name, curve in self.items():
-            curve.plot(ax, label=f"{name} (AULC {curve.aulc():.3f})")
+        for row in self.summary(confidence=confidence):
+            name = row["learner"]
+            label = f"{name} (AULC {row['aulc']:.3f}"
+            if row["aulc_low"] is not None:
+                label += f" ± {(row['aulc_high'] - row['aulc_low']) / 2:.3f}"
+            self[name].plot(ax, label=label + ")", band=band, confidence=confidence)
         ax.legend(loc="lower right")
         ax.grid(alpha=0.3)
         if title:
@@ -171,14 +343,19 @@ class Comparison(_JSONMixin, dict):
         return ax
 
     def to_dict(self):
-        """Return a JSON-ready dict of all curves.
+        """Return a JSON-ready dict of all curves and their summary.
 
         Returns
         -------
         data : dict
-            ``{"curves": [curve.to_dict(), ...]}``.
+            ``{"curves": [curve.to_dict(), ...], "summary": [...]}``; the
+            summary (of :meth:`summary` with its defaults) is for readers
+            outside Python, :meth:`from_dict` recomputes it.
         """
-        return {"curves": [curve.to_dict() for curve in self.values()]}
+        return {
+            "curves": [{**c.to_dict(), "name": name} for name, c in self.items()],
+            "summary": self.summary() if self else [],
+        }
 
     @classmethod
     def from_dict(cls, data):

@@ -4,19 +4,37 @@ import json
 
 import numpy as np
 
+from ._stats import t_interval
+
 _FIELDS = ("n_labeled", "score", "query_seconds", "fit_seconds")
 
 
-def _mean_curve(repeats):
-    """Align repeats on their label counts; return counts, means and stds."""
+def _by_count(repeats):
+    """Align repeats on their label counts: {count: [score of each repeat]}."""
     by_count = {}
     for rep in repeats:
         for n, s in zip(rep["n_labeled"], rep["score"]):
             by_count.setdefault(int(n), []).append(float(s))
-    counts = np.array(sorted(by_count), dtype=float)
+    return by_count, np.array(sorted(by_count), dtype=float)
+
+
+def _mean_curve(repeats):
+    """Align repeats on their label counts; return counts, means and stds."""
+    by_count, counts = _by_count(repeats)
     means = np.array([np.mean(by_count[int(n)]) for n in counts])
     stds = np.array([np.std(by_count[int(n)]) for n in counts])
     return counts, means, stds
+
+
+def _band(repeats, confidence):
+    """Return counts, means and the t-interval of the mean at each count."""
+    by_count, counts = _by_count(repeats)
+    rows = [t_interval(by_count[int(n)], confidence) for n in counts]
+    mean, low, high = (
+        np.array([np.nan if v is None else v for v in col], dtype=float)
+        for col in zip(*rows)
+    )
+    return counts, mean, low, high
 
 
 def _area(counts, scores):
@@ -27,6 +45,10 @@ def _area(counts, scores):
         return float(scores[0])
     width = counts[-1] - counts[0]
     return float(np.sum((scores[1:] + scores[:-1]) / 2 * np.diff(counts)) / width)
+
+
+def _int_list(values):
+    return None if values is None else [int(v) for v in values]
 
 
 class _JSONMixin:
@@ -72,9 +94,10 @@ class LearningCurve(_JSONMixin):
     ----------
     repeats : list of dict
         One dict per repeat with equal-length lists ``n_labeled``,
-        ``score``, ``query_seconds`` and ``fit_seconds``, an int ``seed`` and
+        ``score``, ``query_seconds`` and ``fit_seconds``, an int ``seed``,
         ``stopped_by`` (the name of the stopping criterion that ended the
-        repeat, or None).
+        repeat, or None) and ``initial_indices`` (the positions in ``X`` of
+        the initial labeled rows, or None when not recorded).
     name : str, default="learner"
         Label of the curve in tables and plots.
     scoring : str, default="score"
@@ -97,6 +120,7 @@ class LearningCurve(_JSONMixin):
                 **{k: [float(v) for v in rep[k]] for k in _FIELDS},
                 "seed": rep.get("seed"),
                 "stopped_by": rep.get("stopped_by"),
+                "initial_indices": _int_list(rep.get("initial_indices")),
             }
             for rep in repeats
         ]
@@ -130,7 +154,9 @@ class LearningCurve(_JSONMixin):
 
         The trapezoid area over the label axis divided by the width of that
         axis, so it is a mean score in the units of ``scoring`` (a curve at
-        a constant 0.8 has an area of 0.8).
+        a constant 0.8 has an area of 0.8). This is the AUBC, the area under
+        the budget curve, of Zhan et al. (IJCAI 2021): the mean score over
+        the budget.
 
         Parameters
         ----------
@@ -144,6 +170,40 @@ class LearningCurve(_JSONMixin):
         """
         areas = np.array([_area(r["n_labeled"], r["score"]) for r in self.repeats])
         return areas if per_repeat else float(areas.mean())
+
+    def aulc_interval(self, confidence=0.95):
+        """Return the mean area under the curve and its t-interval over repeats.
+
+        Parameters
+        ----------
+        confidence : float, default=0.95
+            Coverage of the interval.
+
+        Returns
+        -------
+        mean : float
+            :meth:`aulc`.
+        low, high : float or None
+            Student t interval of the mean over repeats; None with one
+            repeat.
+        """
+        return t_interval(self.aulc(per_repeat=True), confidence)
+
+    def confidence_band(self, confidence=0.95):
+        """Return the mean curve with a t-interval at each label count.
+
+        Parameters
+        ----------
+        confidence : float, default=0.95
+            Coverage of the interval.
+
+        Returns
+        -------
+        n_labeled, mean, low, high : ndarray of shape (n_points,)
+            As :meth:`mean_curve`; ``low`` and ``high`` are NaN where fewer
+            than two repeats reached that count.
+        """
+        return _band(self.repeats, confidence)
 
     def final_score(self):
         """Return the mean over repeats of the score after the last round.
@@ -208,8 +268,8 @@ class LearningCurve(_JSONMixin):
         ]
         return pd.DataFrame(rows, columns=["learner", "repeat", "round", *_FIELDS])
 
-    def plot(self, ax=None, *, label=None, **kwargs):
-        """Plot the mean curve with a band of one standard deviation.
+    def plot(self, ax=None, *, label=None, band="ci", confidence=0.95, **kwargs):
+        """Plot the mean curve with a shaded band.
 
         Parameters
         ----------
@@ -217,6 +277,12 @@ class LearningCurve(_JSONMixin):
             Where to draw; a new figure when None.
         label : str, default=None
             Legend entry; the curve's name when None.
+        band : {"ci", "std"} or None, default="ci"
+            Shade the t-interval of the mean at each label count
+            (:meth:`confidence_band`), one standard deviation, or nothing.
+            A single repeat has no band.
+        confidence : float, default=0.95
+            Coverage of the ``"ci"`` band.
         **kwargs : dict
             Passed to ``ax.plot``.
 
@@ -229,12 +295,15 @@ class LearningCurve(_JSONMixin):
             import matplotlib.pyplot as plt
 
             _, ax = plt.subplots(figsize=(6, 4))
-        counts, means, stds = self.mean_curve()
+        if band not in ("ci", "std", None):
+            raise ValueError(f"band must be 'ci', 'std' or None, got {band!r}.")
+        counts, means, low, high = self.confidence_band(confidence)
+        if band == "std":
+            _, _, stds = self.mean_curve()
+            low, high = means - stds, means + stds
         (line,) = ax.plot(counts, means, label=label or self.name, **kwargs)
-        if len(self.repeats) > 1:
-            ax.fill_between(
-                counts, means - stds, means + stds, color=line.get_color(), alpha=0.2
-            )
+        if band is not None and len(self.repeats) > 1:
+            ax.fill_between(counts, low, high, color=line.get_color(), alpha=0.2)
         ax.set_xlabel("labels used")
         ax.set_ylabel(f"test {self.scoring}")
         return ax

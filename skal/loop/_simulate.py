@@ -122,9 +122,7 @@ def _run_repeat(
     learner.set_params(**{k: v for k, v in updates.items() if k in params})
     oracle = copy.deepcopy(oracle)
     scorer = check_scoring(learner, scoring=scoring)
-    initial = initial_indices(
-        y_train, n_initial, stratify=is_classifier(learner), random_state=seed
-    )
+    initial = initial_indices(y_train, n_initial, random_state=seed)
     y_known = np.array(y_train, copy=True)
     if oracle is None:
 
@@ -164,7 +162,7 @@ def _run_repeat(
     record.update(
         seed=seed,
         stopped_by=rounds[-1].get("stopped_by"),
-        initial_indices=initial.tolist(),
+        initial_indices=positions[initial].tolist(),
     )
     return record
 
@@ -349,7 +347,7 @@ def compare(
     budget,
     batch_size,
     n_initial,
-    n_repeats=1,
+    n_repeats=3,
     scoring=None,
     stopping=None,
     oracle=None,
@@ -359,15 +357,29 @@ def compare(
 ):
     """Simulate several learners on the same seeds, initial sets and test set.
 
-    Every learner starts each repeat from the same initial labels and the
-    same seed, so their differences come from the strategies alone. The
-    (learner, repeat) runs are spread over ``n_jobs`` workers.
+    The repeats are paired: in repeat ``r`` every learner has the same
+    train/test split, the same initial labels (recorded in
+    ``curve.repeats[r]["initial_indices"]``) and the same seed, so their
+    differences come from the strategies alone, and the result tests them
+    repeat by repeat against random sampling (a paired t-test and a
+    Wilcoxon signed-rank test on the areas under the curves, 95 %
+    t-intervals; see :class:`Comparison`). A held-out test quarter is drawn
+    once and shared by all repeats. The (learner, repeat) runs are spread
+    over ``n_jobs`` workers.
 
     Parameters
     ----------
     learners : dict of str to learner
-        The contestants, by display name.
-    X, y, X_test, y_test, budget, batch_size, n_initial, n_repeats, \
+        The contestants, by display name. Include random sampling (e.g. a
+        learner named ``"random"``) to test the others against it; without
+        it they are tested against the first.
+    n_repeats : int, default=3
+        Paired repeats. Three give a (wide) confidence interval and a
+        t-test; the Wilcoxon test cannot reach p < 0.05 with fewer than 6,
+        and a difference of 0.01 in the area under the curve, with paired
+        differences spread as on digits (standard deviation 0.013), needs
+        about 17 repeats to be found four times in five.
+    X, y, X_test, y_test, budget, batch_size, n_initial, \
 scoring, stopping, oracle, random_state, n_jobs, progress
         As in :func:`simulate`.
 
@@ -375,7 +387,8 @@ scoring, stopping, oracle, random_state, n_jobs, progress
     -------
     result : Comparison
         A dict of name to :class:`LearningCurve` with ``summary()``,
-        ``table()``, ``plot()`` and ``save()``.
+        ``table()``, ``conclusion()``, ``to_frame()``, ``plot()`` and
+        ``save()``.
 
     Examples
     --------
@@ -392,6 +405,13 @@ scoring, stopping, oracle, random_state, n_jobs, progress
     >>> [r["seed"] for r in result["margin"].repeats] == [
     ...     r["seed"] for r in result["random"].repeats]
     True
+    >>> result["margin"].repeats[0]["initial_indices"] == (
+    ...     result["random"].repeats[0]["initial_indices"])
+    True
+    >>> print(result.conclusion())
+    Paired over 2 repeats vs 'random' (AULC difference, paired t-test, p<0.05).
+    No learner differs from random at p<0.05 with n=2 repeats; use more repeats.
+    With fewer than 6 repeats the Wilcoxon test cannot reach p<0.05.
     """
     if not isinstance(learners, dict) or not learners:
         raise TypeError(

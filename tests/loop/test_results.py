@@ -113,7 +113,7 @@ def test_summary_and_table():
     lines = table.splitlines()
     assert lines[0].split()[:2] == ["learner", "AULC"] and "labels to 0.600" in table
     assert lines[2].split()[0] == "good" and lines[3].split()[0] == "bad"
-    assert lines[3].split()[4] == "20"
+    assert lines[3].split()[8] == "20"  # learner, AULC, CI, vs, p, p, below, final
 
 
 def test_plot_draws_mean_and_band():

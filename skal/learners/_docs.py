@@ -1,0 +1,67 @@
+"""The documentation of the parameters every learner shares, written once.
+
+A learner's class docstring names a shared parameter with a line
+``    .. shared:: batch_size``; :func:`fill_shared` replaces it with the entry
+below, so the wording (and its meaning) is the same for every learner.
+"""
+
+import re
+
+SHARED = {
+    "batch_size": """\
+batch_size : int, default=1
+    Samples returned by each ``query``.""",
+    "budget": """\
+budget : int, default=None
+    If set, ``fit`` simulates acquisition: it starts from ``n_initial``
+    labels chosen by ``initial_strategy``, queries ``batch_size`` samples a
+    round from the labeled rows of ``y`` (the oracle) until ``budget`` labels
+    are used, and keeps the model trained on them, so ``GridSearchCV`` ranks
+    strategies by their held-out score at that budget.""",
+    "n_initial": """\
+n_initial : int, default=10
+    Size of the initial labeled set in simulation.""",
+    "initial_strategy": """\
+initial_strategy : str, strategy object or callable, default="random"
+    How the first labels are chosen, in simulation and in a cold start (a
+    ``fit`` with no labeled row). It must need no fitted model:
+    ``"random"``, ``"typiclust"``, ``"kmeans"`` or ``"coreset"``.""",
+    "missing_label": """\
+missing_label : scalar, str or None, default=-1
+    Marker of unlabeled rows in ``y``. ``np.nan`` and ``None`` always mark
+    unlabeled rows too; with the default, a ``y`` holding only -1 and 1 is
+    refused as ambiguous.""",
+    "n_jobs": """\
+n_jobs : int, default=None
+    Chunks of the pool scored (and committee members fitted) in parallel
+    with joblib.""",
+    "random_state": """\
+random_state : int, RandomState instance or None, default=None
+    Seeds the initial set, tie-breaking and random strategies.""",
+}
+
+_MARK = re.compile(r"^(?P<indent> *)\.\. shared:: (?P<name>\w+)$", re.MULTILINE)
+
+
+def fill_shared(cls):
+    """Replace the ``.. shared:: name`` lines of ``cls``'s docstring.
+
+    Parameters
+    ----------
+    cls : type
+        A learner class.
+
+    Returns
+    -------
+    cls : type
+        The same class, its docstring filled.
+    """
+
+    def entry(match):
+        indent = match["indent"]
+        text = SHARED[match["name"]]
+        return "\n".join(indent + line if line else line for line in text.split("\n"))
+
+    if cls.__doc__:
+        cls.__doc__ = _MARK.sub(entry, cls.__doc__)
+    return cls
