@@ -26,7 +26,6 @@ from ._diversity import (
     TypiClust,
     typicality,
 )
-from ._embedding import get_embedding, labeled_embedding
 from ._hybrid import (
     BADGE,
     DiverseMiniBatch,
@@ -64,9 +63,7 @@ __all__ = [
     "RankedBatch",
     "SuggestiveAnnotation",
     "TypiClust",
-    "get_embedding",
     "gradient_embedding_factors",
-    "labeled_embedding",
     "typicality",
     "BALD",
     "BatchBALD",
