@@ -48,11 +48,11 @@ def _preflight(learners, X, y, n_initial):
                 fitted.query(batch_size=1)
                 seconds[name] = time.perf_counter() - start
         except TypeError as exc:
-            hint = (
-                " (use --learner committee or --learner bayesian)"
-                if name in SAMPLE_STRATEGIES
-                else ""
-            )
+            hint = ""
+            if name in SAMPLE_STRATEGIES:
+                hint = " (use --learner committee or --learner bayesian)"
+            elif name == "std":
+                hint = " (use --learner committee, or --estimator gp)"
             raise UsageError(
                 f"strategy {name!r} cannot run here: {exc}{hint}"
             ) from None

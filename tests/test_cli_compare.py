@@ -145,6 +145,10 @@ def test_regression_target_is_detected_and_scored_with_r2(tiny, tmp_path, capsys
     "extra, message",
     [
         (
+            ["--strategies", "std", "--learner", "active"],
+            "strategy 'std' cannot run here: StdSampling() needs predict_std",
+        ),
+        (
             ["--estimator", "logreg"],
             "column 'progression' is numeric with 65 distinct values, which looks "
             "like regression, but logreg is a classifier; use a regressor "
@@ -163,6 +167,8 @@ def test_regression_refuses_what_cannot_run(extra, message, tiny, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
+    if "std" in extra:
+        assert err.endswith("(use --learner committee, or --estimator gp)\n")
 
 
 @pytest.mark.parametrize(
