@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 
+from . import _cli_learners
 from ._cli_commands import run_compare, run_label
 from ._cli_inputs import (
     ESTIMATORS,
@@ -29,7 +30,8 @@ __all__ = [
     "make_estimator",
 ]
 
-DEFAULT_STRATEGIES = "random,entropy,margin,least_confidence"
+#: The strategies ``skal compare`` runs by default on a classification target.
+DEFAULT_STRATEGIES = _cli_learners.DEFAULT_STRATEGIES["classification"]
 
 
 def _check_positive(text):
