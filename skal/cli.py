@@ -15,6 +15,7 @@ from ._cli_inputs import (
     load_data,
     make_estimator,
 )
+from .serve._cli import add_serve_parser, run_serve
 
 __all__ = [
     "DEFAULT_STRATEGIES",
@@ -49,7 +50,7 @@ def _parser():
         description="Active learning with scikit-learn: compare query strategies "
         "on your data, then label it.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{compare,label}")
+    sub = parser.add_subparsers(dest="command", metavar="{compare,label,serve}")
     sub.required = True
     est_help = (
         f"model: {', '.join(ESTIMATORS)} (svm = calibrated linear SVM) or an "
@@ -177,6 +178,7 @@ def _parser():
         help="folder of the PNG files (default: %(default)s)",
     )
     lab.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    add_serve_parser(sub, est_help, _check_positive)
     return parser
 
 
@@ -196,7 +198,8 @@ def main(argv=None):
     parser = _parser()
     try:
         args = parser.parse_args(argv)
-        return {"compare": run_compare, "label": run_label}[args.command](args)
+        commands = {"compare": run_compare, "label": run_label, "serve": run_serve}
+        return commands[args.command](args)
     except SystemExit as exc:
         return exc.code
     except UsageError as exc:
