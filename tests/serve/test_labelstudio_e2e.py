@@ -74,6 +74,8 @@ def label_studio_env(data_dir):
         # the ML backend is on 127.0.0.1, which Label Studio blocks by default
         SSRF_PROTECTION_ENABLED="false",
         ML_BLOCK_LOCAL_IP="false",
+        # the Data Manager's score column follows the backend's model version
+        ff_front_dev_1682_model_version_dropdown_070622_short="true",
         LATEST_VERSION_CHECK="false",
         COLLECT_ANALYTICS="false",
         SENTRY_DSN="",
@@ -205,6 +207,13 @@ def test_label_studio_sorts_by_skals_score_and_follows_its_refits(
         [third[ids[i]][1] for i in idx], expected, rtol=1e-6, atol=1e-9
     )
     assert [third[t][0] for t in ids] == list(direct.predict(X[rows]))
+
+    # Label Studio's Data Manager, sorted by prediction score, is skal's order.
+    view = ls.views.create(
+        project=project.id, data={"ordering": ["-tasks:predictions_score"]}
+    )
+    ordered = [t.id for t in ls.tasks.list(project=project.id, view=view.id)]
+    assert ordered[:5] == [ids[i] for i in idx[:5]]
 
     # The journal holds exactly the four labels given in Label Studio.
     labels = LabelJournal(journal_dir / f"project-{project.id}" / "labels.jsonl")
