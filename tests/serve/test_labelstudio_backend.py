@@ -312,3 +312,59 @@ def test_serve_command_checks_its_arguments(capsys):
     assert "unknown estimator 'nope'" in capsys.readouterr().err
     assert main(["serve", "--label-studio", "--strategy", "nope"]) == 2
     assert "unknown strategy 'nope'" in capsys.readouterr().err
+
+
+def test_serve_killed_and_restarted_loses_no_label(iris, tmp_path):
+    """``skal serve`` under ``kill -9``: the restarted service predicts the same."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    tasks, _, _ = iris
+
+    def start():
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "skal.cli", "serve", "--label-studio", "--port",
+             str(port), "--dir", str(tmp_path), "--quiet"],
+            env=dict(os.environ, OMP_NUM_THREADS="1"), stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/health", timeout=1)
+                return process, base
+            except OSError:
+                time.sleep(0.2)
+        process.kill()
+        raise TimeoutError("skal serve did not start")
+
+    def post(base, path, body):
+        request = urllib.request.Request(
+            base + path, data=json.dumps(body).encode(), method="POST"
+        )
+        with urllib.request.urlopen(request) as response:
+            return json.load(response)
+
+    process, base = start()
+    try:
+        post(base, "/setup", {"project": "3.1", "schema": TABLE_CONFIG})
+        post(base, "/predict", {"project": "3.1", "tasks": tasks})
+        for i, label in LABELED.items():
+            post(base, "/webhook", annotation(tasks[i], label))
+        before = post(base, "/predict", {"project": "3.1", "tasks": tasks})
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    process, base = start()
+    try:
+        after = post(base, "/predict", {"project": "3.1", "tasks": tasks})
+    finally:
+        process.terminate()
+        process.wait()
+    assert after["model_version"] == "skal-5"
+    assert after == before
