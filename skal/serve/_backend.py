@@ -8,7 +8,6 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from ..learners import ActiveLearner
-from ..loop import LabelJournal
 from ._config import parse_label_config
 from ._project import ProjectState
 
@@ -187,7 +186,6 @@ class LabelStudioBackend(BaseEstimator):
         state = ProjectState(
             directory, interface, self._make_learner, self._feature_options(interface)
         )
-        state.annotations = LabelJournal(os.path.join(directory, "annotations.jsonl"))
         state.refit()
         self.projects_[pid] = state
         return state

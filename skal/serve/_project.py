@@ -13,10 +13,11 @@ from ._features import image_features, numeric_fields, table_features
 class ProjectState:
     """The tasks, labels and fitted learner of one Label Studio project.
 
-    Two journals under ``directory`` make it crash-safe: ``tasks.jsonl``
-    holds the data of every task the backend has seen (written before the
-    task is used) and ``labels.jsonl`` every label, so a restarted backend
-    replays both and refits to the same learner.
+    Journals under ``directory`` make it crash-safe: ``tasks.jsonl`` holds
+    the data of every task the backend has seen (written before the task is
+    used), ``labels.jsonl`` every label and ``annotations.jsonl`` the task
+    of each annotation, so a restarted backend replays them and refits to
+    the same learner.
 
     Parameters
     ----------
@@ -38,6 +39,8 @@ class ProjectState:
         self.feature_options = dict(feature_options)
         self.tasks = LabelJournal(os.path.join(directory, "tasks.jsonl"))
         self.journal = LabelJournal(os.path.join(directory, "labels.jsonl"))
+        # which annotation labeled which task: a deleted annotation names no task
+        self.annotations = LabelJournal(os.path.join(directory, "annotations.jsonl"))
         self.data = {}  # task id -> data
         self.features = {}  # task id -> feature vector
         self.fields = self.feature_options.pop("fields", None)
