@@ -3,6 +3,7 @@
 import importlib.util
 
 import numpy  # noqa: F401  (load BLAS before limiting its threads)
+import pytest
 import scipy.linalg  # noqa: F401
 from threadpoolctl import threadpool_limits
 
@@ -10,6 +11,10 @@ from threadpoolctl import threadpool_limits
 collect_ignore_glob = []
 if any(importlib.util.find_spec(m) is None for m in ("torch", "skorch")):
     collect_ignore_glob.append("skal/torch/*")
+# The same for the doctests that build dask arrays, when dask is missing.
+HAS_DASK = importlib.util.find_spec("dask") is not None
+if not HAS_DASK:
+    collect_ignore_glob.append("skal/utils/_dask.py")
 
 # The tests fit small models: BLAS threads only add overhead there, and on a busy
 # machine oversubscribed threads make them tens of times slower.
@@ -18,3 +23,13 @@ if not collect_ignore_glob:
     import torch
 
     torch.set_num_threads(1)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without dask, skip the doctests of dask helpers outside skal/utils/_dask.py."""
+    if HAS_DASK:
+        return
+    skip = pytest.mark.skip(reason="needs dask: pip install 'skal[dask]'")
+    for item in items:
+        if item.name.endswith(("select_top_k_blocks", "_dask")):
+            item.add_marker(skip)

@@ -41,7 +41,7 @@ from ._model_change import (
 )
 from ._registry import available_strategies, resolve_strategy
 from ._regression import GreedySampling, StdSampling
-from ._selection import select_top_k
+from ._selection import select_top_k, select_top_k_blocks
 from ._uncertainty import (
     UncertaintySampling,
     entropy,
@@ -94,6 +94,7 @@ __all__ = [
     "require_signal",
     "resolve_strategy",
     "select_top_k",
+    "select_top_k_blocks",
     "variation_ratio",
     "vote_entropy",
 ]
