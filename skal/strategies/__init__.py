@@ -34,6 +34,7 @@ from ._hybrid import (
     SuggestiveAnnotation,
     gradient_embedding_factors,
 )
+from ._kcenter import k_center_greedy
 from ._model_change import (
     ExpectedErrorReduction,
     ExpectedGradientLength,
@@ -95,6 +96,7 @@ __all__ = [
     "resolve_strategy",
     "select_top_k",
     "select_top_k_blocks",
+    "k_center_greedy",
     "variation_ratio",
     "vote_entropy",
 ]
