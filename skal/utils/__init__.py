@@ -1,7 +1,7 @@
 """Helpers shared by the learners and the strategies."""
 
 from ._chunks import check_finite, chunk_slices, score_in_chunks
-from ._dask import is_dask_array, row_blocks, score_blocks
+from ._dask import from_npy, is_dask_array, row_blocks, score_blocks
 from ._validation import (
     check_batch_size,
     concat_rows,
@@ -15,6 +15,7 @@ __all__ = [
     "check_finite",
     "chunk_slices",
     "concat_rows",
+    "from_npy",
     "is_dask_array",
     "missing_mask",
     "num_rows",

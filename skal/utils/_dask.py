@@ -138,3 +138,57 @@ def score_blocks(score, X, *, allow_nan=False, chunk_rows=None):
         for block, start, stop in zip(blocks, starts[:-1], starts[1:])
     ]
     return da.concatenate(parts, axis=0)
+
+
+def _read_npy_rows(path, start, stop):
+    return np.array(np.load(path, mmap_mode="r")[start:stop])
+
+
+def from_npy(path, block_rows=262_144):
+    """Open a ``.npy`` file as a dask array whose blocks are read where they run.
+
+    Unlike ``dask.array.from_array(np.load(path, mmap_mode="r"))``, which puts
+    the memmap (and so, on a cluster, its pickled bytes) in the graph, each
+    task here opens the file itself and reads only its rows: the workers
+    must see the same path (a local cluster, or a shared file system).
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.npy`` file, e.g. written by ``numpy.lib.format.open_memmap``.
+    block_rows : int, default=262144
+        Rows per block.
+
+    Returns
+    -------
+    pool : dask.array.Array
+        The array, one block per ``block_rows`` rows.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> import numpy as np
+    >>> from skal.utils import from_npy
+    >>> path = os.path.join(tempfile.mkdtemp(), "pool.npy")
+    >>> np.save(path, np.arange(10.0).reshape(5, 2))
+    >>> pool = from_npy(path, block_rows=2)
+    >>> pool.chunks[0], float(pool.sum().compute())
+    ((2, 2, 1), 45.0)
+    """
+    import os
+
+    import dask
+    import dask.array as da
+
+    path = os.fspath(path)
+    header = np.load(path, mmap_mode="r")
+    read = dask.delayed(_read_npy_rows, pure=True)
+    parts = [
+        da.from_delayed(
+            read(path, start, min(start + block_rows, header.shape[0])),
+            shape=(min(block_rows, header.shape[0] - start),) + header.shape[1:],
+            dtype=header.dtype,
+        )
+        for start in range(0, header.shape[0], block_rows)
+    ]
+    return da.concatenate(parts, axis=0)
