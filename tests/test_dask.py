@@ -122,3 +122,17 @@ def test_memmap_is_scored_chunk_by_chunk(tmp_path):
     assert scores.shape == (n,) and float(scores[123]) == 16.0
     # The scores (n float32) and a chunk, not the 12.8 MB pool.
     assert peak < pool.nbytes / 3
+
+
+def test_from_npy_reads_blocks_of_the_file(tmp_path):
+    from skal.utils import from_npy
+
+    X = np.arange(70.0, dtype=np.float32).reshape(35, 2)
+    np.save(tmp_path / "pool.npy", X)
+    pool = from_npy(tmp_path / "pool.npy", block_rows=8)
+    assert pool.chunks[0] == (8, 8, 8, 8, 3) and pool.dtype == np.float32
+    np.testing.assert_array_equal(pool.compute(), X)
+    # the graph holds the path, not the data
+    assert all(
+        not isinstance(v, np.ndarray) for v in dict(pool.__dask_graph__()).values()
+    )

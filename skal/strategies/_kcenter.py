@@ -14,7 +14,7 @@ candidate-list argument as :func:`skal.strategies._kernels.greedy_k_center`.
 import numpy as np
 
 from ..utils import is_dask_array, row_blocks
-from ._kernels import CHUNK_ROWS, min_sq_distances
+from ._kernels import CHUNK_ROWS, greedy_k_center, min_sq_distances
 
 
 def _augment_rows(Z, centre):
@@ -48,6 +48,10 @@ def _block_closest(Z, centre):
     _, z_sq = _augment_rows(np.asarray(Z), centre)
     j = int(np.argmin(z_sq))
     return j, float(z_sq[j])
+
+
+def _count_at_least(d2, value):
+    return int(np.count_nonzero(d2 >= value))
 
 
 def _block_top(d2, m):
@@ -123,6 +127,9 @@ class _NumpyPool:
     def top(self, d2, m):
         return _top(d2, m)
 
+    def count_at_least(self, d2, value):
+        return _count_at_least(d2, value)
+
 
 class _DaskPool:
     """A dask array pool; the distance vector is a list of blocks on the workers."""
@@ -163,6 +170,10 @@ class _DaskPool:
             parts.append(task(d2[b], Z, self.centre, Ca, c_sq, local, self.chunk_rows))
         return list(self.dask.persist(*parts))
 
+    def count_at_least(self, d2, value):
+        task = self.dask.delayed(_count_at_least)
+        return int(sum(self.dask.compute(*(task(b, value) for b in d2))))
+
     def top(self, d2, m):
         found = self.dask.compute(
             *(self.dask.delayed(_block_top)(b, m + 1) for b in d2)
@@ -178,6 +189,32 @@ def _one_sq_dist(Zc, zc, row, row_sq):
     d2 = Zc @ right
     d2 += zc
     return np.maximum(d2, 0.0, out=d2)
+
+
+def _from_labeled(pool, La, l_sq, k, step=8):
+    """Start from the labeled rows; pick outright when bounds prove it suffices.
+
+    The argument of :func:`~skal.strategies._kernels.greedy_k_center_from`:
+    distances to every ``step``-th labeled row bound the distances to all of
+    them from above; the greedy on the rows of largest bound, with exact
+    distances, is the global greedy while each pick is at least the largest
+    bound left out. Returns ``(picks, dists), None`` then, else ``None`` and
+    the exact distance vector.
+    """
+    size = max(16 * k, 2048)
+    if step <= 1 or La.shape[0] < 4 * step or 4 * size >= pool.n:
+        return None, pool.fold(None, La, l_sq, [])
+    upper = pool.fold(None, La[::step], l_sq[::step], [])
+    while 4 * size < pool.n:
+        top, up, bound = pool.top(upper, size)
+        Zt, zt = pool.take(top)
+        exact = np.minimum(up, min_sq_distances(Zt, zt, La, l_sq))
+        idx, dists = greedy_k_center(Zt, zt, k, exact, stop_below=bound)
+        if idx.shape[0] == k:
+            return (top[idx], dists), None
+        reached = dists[-1] ** 2 if dists.shape[0] else bound
+        size = max(2 * size, 2 * pool.count_at_least(upper, reached))
+    return None, pool.fold(upper, La, l_sq, [])
 
 
 def k_center_greedy(
@@ -246,7 +283,9 @@ def k_center_greedy(
     picks, dists, d2 = [], [], None
     if X_labeled is not None and len(X_labeled):
         La, l_sq = _augment_rows(np.asarray(X_labeled), pool.centre)
-        d2 = pool.fold(None, La, l_sq, [])
+        done, d2 = _from_labeled(pool, La, l_sq, k)
+        if done is not None:
+            return np.asarray(done[0], dtype=np.intp), np.asarray(done[1])
     elif k > 0:
         picks, dists = [pool.closest_to_centre()], [np.inf]
         d2 = pool.fold(None, *pool.take(picks), picks)

@@ -127,3 +127,20 @@ def test_kmeans_closest_blocks_subsample_bound():
     # each pick is near its blob's centre: within one std (0.5 * sqrt(4)) of the mean
     means = np.array([X[blob == b].mean(axis=0) for b in blob[picks]])
     assert np.linalg.norm(X[picks] - means, axis=1).max() < 1.0
+
+
+def test_k_center_with_many_labeled_rows_uses_bounds_and_stays_exact():
+    # 400 labeled rows: distances to every 8th bound the rest; the greedy on the
+    # rows of largest bound is proven global, or the candidate set grows.
+    rng = np.random.RandomState(7)
+    X = rng.rand(40_000, 4).astype(np.float32)
+    L = rng.rand(400, 4).astype(np.float32)
+    centre = X.mean(axis=0)
+    expected, dists = _reference(X, 30, L, centre)
+    got, got_dists = k_center_greedy(X, 30, X_labeled=L, centre=centre)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_allclose(got_dists, dists, rtol=1e-6)
+    lazy, _ = k_center_greedy(
+        da.from_array(X, chunks=(9000, 4)), 30, X_labeled=L, centre=centre
+    )
+    np.testing.assert_array_equal(lazy, expected)
