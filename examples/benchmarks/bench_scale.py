@@ -1,6 +1,6 @@
 """Scaling out: pools on disk, a dask cluster, and simulations spread over it.
 
-Four measurements, each printed as a table and written to ``--out``:
+Five measurements, each printed as a table and written to ``--out``:
 
 1. **Throughput** of an entropy and a margin query (``learner.query(pool,
    100)`` with a ``LogisticRegression`` fitted on 2,000 labeled rows, 10
@@ -10,7 +10,8 @@ Four measurements, each printed as a table and written to ``--out``:
    processes (one thread each); against NumPy in memory on the largest pool
    that fits (``--memory-rows``). Rows per second of the whole query, and
    the peak RSS of each worker.
-2. **Peak RSS per worker against the block size** (2 workers, ``.npy``).
+2. **Peak RSS per worker against the block size** (2 workers, ``.npy``, the
+   first ``--sweep-rows`` rows; measured last).
 3. **Same picks**: on the first ``--check-rows`` rows, the dask query, and
    the block-wise top-k (:func:`skal.strategies.select_top_k_blocks`) equal
    the in-memory query.
@@ -63,14 +64,20 @@ def make_pool(folder, n, seed=0, chunk=1_000_000):
     rng = np.random.RandomState(seed)
     centres = (rng.standard_normal((N_CLASSES, N_FEATURES)) * 0.6).astype(np.float32)
     npy = os.path.join(folder, "pool.npy")
-    out = np.lib.format.open_memmap(npy, "w+", np.float32, (n, N_FEATURES))
-    for start in range(0, n, chunk):
-        out[start : start + chunk] = _mixture(rng, min(chunk, n - start), centres)[0]
-    out.flush()
-    del out
     zarr_path = os.path.join(folder, "pool.zarr")
-    shutil.rmtree(zarr_path, ignore_errors=True)
-    from_npy(npy, 262_144).to_zarr(zarr_path)
+    done = os.path.join(folder, f"complete-{n}-{seed}")
+    if not os.path.exists(done):  # files of an earlier run with these sizes are kept
+        out = np.lib.format.open_memmap(npy, "w+", np.float32, (n, N_FEATURES))
+        for start in range(0, n, chunk):
+            out[start : start + chunk] = _mixture(rng, min(chunk, n - start), centres)[
+                0
+            ]
+        out.flush()
+        del out
+        shutil.rmtree(zarr_path, ignore_errors=True)
+        from_npy(npy, 262_144).to_zarr(zarr_path)
+        open(done, "w").close()
+    rng = np.random.RandomState(seed + 1)
     X_lab, y_lab = _mixture(rng, 2000, centres)
     return npy, zarr_path, X_lab, y_lab
 
@@ -135,10 +142,18 @@ def _cluster(n_workers):
     return cluster, Client(cluster)
 
 
+class _Rows(list):
+    """A list of table rows that prints each one as it comes (long runs)."""
+
+    def append(self, row):
+        super().append(row)
+        print("  measured:", row, flush=True)
+
+
 def throughput(args, npy, zarr_path, X_lab, y_lab, clients):
     import dask.array as da
 
-    rows = []
+    rows = _Rows()
     pool = np.load(npy, mmap_mode="r")
     n = pool.shape[0]
     n_mem = min(args.memory_rows, n)
@@ -167,10 +182,11 @@ def throughput(args, npy, zarr_path, X_lab, y_lab, clients):
 def rss_by_block(args, npy, X_lab, y_lab, client):
     learner = _learner("entropy", X_lab, y_lab)
     rows = []
+    m = min(args.sweep_rows, args.rows)
     for block in args.block_sizes:
         with client.as_current():
             _, sec, peaks = _timed_on(
-                client, lambda: learner.query(from_npy(npy, block), 100)
+                client, lambda: learner.query(from_npy(npy, block)[:m], 100)
             )
         block_mib = block * N_FEATURES * 4 / 2**20
         rows.append([block, round(block_mib, 1), sec, peaks])
@@ -291,6 +307,7 @@ def main(argv=None):
     parser.add_argument("--rows", type=int, default=20_000_000)
     parser.add_argument("--memory-rows", type=int, default=5_000_000)
     parser.add_argument("--check-rows", type=int, default=1_000_000)
+    parser.add_argument("--sweep-rows", type=int, default=5_000_000)
     parser.add_argument("--coreset-rows", type=int, default=5_000_000)
     parser.add_argument("--peer-rows", type=int, default=100_000)
     parser.add_argument("--block-rows", type=int, default=262_144)
@@ -300,6 +317,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.quick:
         args.rows, args.memory_rows, args.check_rows = 60_000, 60_000, 60_000
+        args.sweep_rows = 60_000
         args.coreset_rows, args.peer_rows, args.block_rows = 30_000, 2_000, 16_384
         args.repeats, args.budget = 2, 30
     if args.block_sizes is None:
@@ -329,8 +347,6 @@ def main(argv=None):
             ],
             tput,
         )
-        rss = rss_by_block(args, npy, X_lab, y_lab, clients[2])
-        _table(["block rows", "block MiB", "seconds", "peak RSS per worker MiB"], rss)
         picks = same_picks(args, npy, X_lab, y_lab, clients[2])
         print("same picks as in memory:", picks, "\n")
         core, agree, pool_mib = coreset(args, npy, clients[2])
@@ -342,6 +358,8 @@ def main(argv=None):
             f"{t_cluster:.1f} s, speed-up {t_serial / t_cluster:.2f}, same "
             f"curves: {same}\n"
         )
+        rss = rss_by_block(args, npy, X_lab, y_lab, clients[2])
+        _table(["block rows", "block MiB", "seconds", "peak RSS per worker MiB"], rss)
     finally:
         for cluster, client in clusters.values():
             client.close()
