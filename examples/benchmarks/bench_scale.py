@@ -218,15 +218,14 @@ def same_picks(args, npy, X_lab, y_lab, client):
 
 
 def coreset(args, npy, client):
-    import dask.array as da
-
     pool = np.load(npy, mmap_mode="r")
     n = min(args.coreset_rows, pool.shape[0])
     X = np.array(pool[:n])
     labeled = X[:: max(1, n // 100)][:100].copy()
     rows = []
     with client.as_current():
-        lazy = da.from_array(X, chunks=(args.block_rows, N_FEATURES)).persist()
+        # read by the workers from the file, then held in their memory
+        lazy = from_npy(npy, args.block_rows)[:n].persist()
         picks, sec, peaks = _timed_on(
             client, lambda: k_center_greedy(lazy, 100, X_labeled=labeled)[0]
         )
