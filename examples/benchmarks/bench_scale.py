@@ -58,7 +58,7 @@ def _mixture(rng, n, centres):
     return X.astype(np.float32), labels
 
 
-def make_pool(folder, n, seed=0, chunk=1_000_000):
+def make_pool(folder, n, seed=0, chunk=1_000_000, zarr=True):
     """Write the pool as ``pool.npy`` and ``pool.zarr``; return paths and a model."""
 
     rng = np.random.RandomState(seed)
@@ -74,9 +74,11 @@ def make_pool(folder, n, seed=0, chunk=1_000_000):
             ]
         out.flush()
         del out
+        open(done, "w").close()
+    if zarr and not os.path.exists(done + "-zarr"):
         shutil.rmtree(zarr_path, ignore_errors=True)
         from_npy(npy, 262_144).to_zarr(zarr_path)
-        open(done, "w").close()
+        open(done + "-zarr", "w").close()
     rng = np.random.RandomState(seed + 1)
     X_lab, y_lab = _mixture(rng, 2000, centres)
     return npy, zarr_path, X_lab, y_lab
@@ -158,17 +160,18 @@ def throughput(args, npy, zarr_path, X_lab, y_lab, clients):
     n = pool.shape[0]
     n_mem = min(args.memory_rows, n)
     in_memory = np.array(pool[:n_mem])
-    for strategy in ["entropy", "margin"]:
+    kinds = {
+        "npy": lambda: from_npy(npy, args.block_rows),
+        "zarr": lambda: da.from_zarr(zarr_path),
+    }
+    for strategy in args.strategies:
         learner = _learner(strategy, X_lab, y_lab)
         _, sec, mib = _traced(lambda: learner.query(in_memory, 100))
         rows.append([strategy, "numpy in memory", 0, n_mem, sec, n_mem / sec, [mib]])
         _, sec, mib = _traced(lambda: learner.query(pool, 100))
         rows.append([strategy, "npy memmap, in process", 0, n, sec, n / sec, [mib]])
         for n_workers, client in clients.items():
-            for kind, open_pool in [
-                ("npy", lambda: from_npy(npy, args.block_rows)),
-                ("zarr", lambda: da.from_zarr(zarr_path)),
-            ]:
+            for kind, open_pool in ((k, kinds[k]) for k in args.kinds):
                 with client.as_current():
                     _, sec, peaks = _timed_on(
                         client, lambda: learner.query(open_pool(), 100)
@@ -312,6 +315,11 @@ def main(argv=None):
     parser.add_argument("--block-rows", type=int, default=262_144)
     parser.add_argument("--block-sizes", type=int, nargs="+", default=None)
     parser.add_argument("--repeats", type=int, default=8)
+    parser.add_argument("--strategies", nargs="+", default=["entropy", "margin"])
+    parser.add_argument("--kinds", nargs="+", default=["npy", "zarr"])
+    parser.add_argument(
+        "--throughput-only", action="store_true", help="skip sections 2 to 5"
+    )
     parser.add_argument("--budget", type=int, default=120)
     args = parser.parse_args(argv)
     if args.quick:
@@ -325,7 +333,9 @@ def main(argv=None):
     folder = args.data or tempfile.mkdtemp(prefix="skal-scale-")
     os.makedirs(folder, exist_ok=True)
     start = time.perf_counter()
-    npy, zarr_path, X_lab, y_lab = make_pool(folder, args.rows)
+    npy, zarr_path, X_lab, y_lab = make_pool(
+        folder, args.rows, zarr="zarr" in args.kinds
+    )
     print(
         f"pool {args.rows:,} x {N_FEATURES} float32 written in "
         f"{time.perf_counter() - start:.0f} s to {folder}\n"
@@ -346,19 +356,24 @@ def main(argv=None):
             ],
             tput,
         )
-        picks = same_picks(args, npy, X_lab, y_lab, clients[2])
-        print("same picks as in memory:", picks, "\n")
-        core, agree, pool_mib = coreset(args, npy, clients[2])
-        _table(["CoreSet batch 100", "rows", "seconds", "memory"], core)
-        print(f"(pool {pool_mib} MiB; dask picks == numpy picks: {agree})\n")
-        t_serial, t_cluster, same = compare_runs(args, clients[2])
-        print(
-            f"compare 4 x {args.repeats}: serial {t_serial:.1f} s, 2 workers "
-            f"{t_cluster:.1f} s, speed-up {t_serial / t_cluster:.2f}, same "
-            f"curves: {same}\n"
-        )
-        rss = rss_by_block(args, npy, X_lab, y_lab, clients[2])
-        _table(["block rows", "block MiB", "seconds", "peak RSS per worker MiB"], rss)
+        picks = core = agree = rss = None
+        t_serial = t_cluster = same = None
+        if not args.throughput_only:
+            picks = same_picks(args, npy, X_lab, y_lab, clients[2])
+            print("same picks as in memory:", picks, "\n")
+            core, agree, pool_mib = coreset(args, npy, clients[2])
+            _table(["CoreSet batch 100", "rows", "seconds", "memory"], core)
+            print(f"(pool {pool_mib} MiB; dask picks == numpy picks: {agree})\n")
+            t_serial, t_cluster, same = compare_runs(args, clients[2])
+            print(
+                f"compare 4 x {args.repeats}: serial {t_serial:.1f} s, 2 workers "
+                f"{t_cluster:.1f} s, speed-up {t_serial / t_cluster:.2f}, same "
+                f"curves: {same}\n"
+            )
+            rss = rss_by_block(args, npy, X_lab, y_lab, clients[2])
+            _table(
+                ["block rows", "block MiB", "seconds", "peak RSS per worker MiB"], rss
+            )
     finally:
         for cluster, client in clusters.values():
             client.close()
