@@ -191,6 +191,16 @@ class QueryContext:
             return np.arange(self.n_candidates, dtype=np.intp)
         return self._rows
 
+    @property
+    def embeds_features(self):
+        """Whether ``embedding()`` is the features themselves (no learned one)."""
+        return "embed" not in self._signals
+
+    @property
+    def rows_index(self):
+        """Candidate positions in ``pool``, or ``None`` when every row is one."""
+        return self._rows
+
     def to_pool(self, local):
         """Map positions among the candidates to positions in ``pool``.
 
