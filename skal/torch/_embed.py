@@ -90,7 +90,7 @@ def embed(net, X):
     return np.concatenate(parts).astype(np.float32, copy=False)
 
 
-def gradient_embedding_factors(net, X):
+def gradient_embedding_factors(net, X, *, columns=None):
     """Return the factors of the last-layer gradient embedding (BADGE).
 
     For a softmax head with cross-entropy loss and the predicted label
@@ -106,6 +106,9 @@ def gradient_embedding_factors(net, X):
         A fitted net (its ``predict_proba`` non-linearity gives ``p``).
     X : array-like or torch.Tensor
         Samples.
+    columns : array-like of int, default=None
+        Outputs that are classes (``p`` renormalised over them); ``None``
+        uses every output.
 
     Returns
     -------
@@ -133,6 +136,9 @@ def gradient_embedding_factors(net, X):
     gs, hs = [], []
     for h, out in _forward_with_features(net, X):
         p = to_numpy(nonlin(out)).astype(np.float32, copy=False)
+        if columns is not None:
+            p = p[:, columns]
+            p /= p.sum(axis=1, keepdims=True)
         g = p.copy()
         g[np.arange(p.shape[0]), p.argmax(axis=1)] -= 1.0
         gs.append(g)
