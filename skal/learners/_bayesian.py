@@ -360,7 +360,8 @@ class BayesianLearner(BaseLearner):
         y_pred : ndarray of shape (n_rows,)
             Predicted classes.
         """
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     @available_if(_has_signal("embed"))
     def embed(self, X):

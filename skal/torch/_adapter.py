@@ -311,6 +311,7 @@ class SkorchAdapter(ClassifierMixin, BaseEstimator):
         y_pred : ndarray of shape (n_rows,)
             Labels from ``classes_``.
         """
+        check_is_fitted(self)
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
     def embed(self, X):
