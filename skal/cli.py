@@ -126,7 +126,8 @@ def _parser():
         description="Label rows of a data set at the terminal: the model "
         "retrains after each batch and asks for the samples it is least sure "
         "of. Every answer is saved to a journal before it is used; run the "
-        "same command again to resume. Answer s to skip, u to undo, q to quit.",
+        "same command again to resume. Answer with a class (a new class with a "
+        "leading +), s to skip, u to undo, q to quit.",
     )
     lab.add_argument(
         "--data",
@@ -161,7 +162,11 @@ def _parser():
         default=10,
         help="random samples asked first (default: %(default)s)",
     )
-    lab.add_argument("--classes", help="comma-separated allowed labels")
+    lab.add_argument(
+        "--classes",
+        help="comma-separated allowed labels (default: the labels given so far; "
+        "a new one is typed with a leading +, e.g. +unsure)",
+    )
     lab.add_argument(
         "--image-shape", help="show rows as images of this shape, e.g. 8x8 or 28x28"
     )
@@ -175,6 +180,11 @@ def _parser():
         "--image-dir",
         default="skal-images",
         help="folder of the PNG files (default: %(default)s)",
+    )
+    lab.add_argument(
+        "--export",
+        help="when the session ends, write every row with its label (empty = "
+        "unlabeled) to this .csv or .npz file; it loads back with --data",
     )
     lab.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     return parser

@@ -197,7 +197,7 @@ def test_label_session_journals_and_resumes(iris_files, monkeypatch, capsys):
             if line.startswith("sample ")
         ]
         shown.extend(rows)
-        return str(y[shown[-1]])
+        return f"+{y[shown[-1]]}"  # "+" confirms a class not labeled yet
 
     monkeypatch.setattr("builtins.input", person)
     journal = iris_files / "j.jsonl"
@@ -220,7 +220,7 @@ def test_label_session_journals_and_resumes(iris_files, monkeypatch, capsys):
     argv[argv.index("12")] = "16"
     assert main(argv) == 0
     out = "".join(printed) + capsys.readouterr().out
-    assert "(12 labels resumed)" in out and "16 of 150 rows labeled" in out
+    assert "(12 labels resumed, round 2)" in out and "16 of 150 rows labeled" in out
     assert len(LabelJournal(journal).labels()) == 16
     assert len(shown) == 16  # nothing asked twice
 
@@ -232,7 +232,7 @@ def test_label_digits_shows_images_and_quits(tmp_path, monkeypatch, capsys):
     journal = tmp_path / "d.jsonl"
     assert main(["label", "--data", "digits", "--journal", str(journal)]) == 0
     out = capsys.readouterr().out
-    assert "sample " in out and "@@" in out  # the 8x8 digit drawn in text
+    assert "sample " in out and "██" in out  # the 8x8 digit drawn in blocks
     assert list(LabelJournal(journal).labels().values()) == [3]
 
 
@@ -294,4 +294,4 @@ def test_npz_with_a_train_test_split_of_images(tmp_path, capsys, monkeypatch):
         == 0
     )
     out = capsys.readouterr().out
-    assert "@@" in out and "x0 =" not in out
+    assert "██" in out and "x0 =" not in out

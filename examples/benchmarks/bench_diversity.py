@@ -172,7 +172,7 @@ def bench_diverse_mini_batch(n, d, n_labeled, b, beta, repeat):
     skal_s, _ = best_time(lambda: learner.query(pool), repeat)
 
     def by_hand():
-        scores = UncertaintySampling("margin").scores(learner, pool)
+        scores = UncertaintySampling("margin").score(learner.query_context(pool))
         top = select_top_k(scores, beta * b, rng)
         km = KMeans(n_clusters=b, n_init=1, random_state=0)
         km.fit(pool[top], sample_weight=scores[top])

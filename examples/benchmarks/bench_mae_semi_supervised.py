@@ -44,7 +44,7 @@ from sklearn.semi_supervised import LabelSpreading
 from threadpoolctl import threadpool_limits
 
 from skal import ActiveLearner
-from skal.strategies import TypiClust
+from skal.strategies import QueryContext, TypiClust
 
 
 class KnnSpreading(LabelSpreading):
@@ -112,7 +112,7 @@ def run(F_pool, y_pool, F_test, y_test, estimator, first, then, budget, seed):
         model, semi = LogisticRegression(C=10.0, max_iter=1000), False
     if first == "typiclust":
         first = TypiClust()
-        idx, _ = first.query(None, F_pool, 10, random_state=seed)
+        idx, _ = first.select(QueryContext(F_pool, random_state=seed), 10)
     else:
         idx = np.random.RandomState(seed).choice(len(y_pool), 10, replace=False)
     y_known = np.full(len(y_pool), -1)

@@ -106,10 +106,13 @@ def bench_eer(n_pool, n_labeled, n_candidates, n_eval, n_classes):
     learner = ActiveLearner(est, random_state=0).fit(X, y_partial)
 
     # skal: the pool is the evaluation set; n_candidates of it are scored.
+    def context():  # the same candidates for every run
+        ctx = learner.query_context(X[ev])
+        ctx.random_state = np.random.RandomState(0)
+        return ctx
+
     eer = ExpectedErrorReduction("zero_one", max_candidates=n_candidates)
-    t_skal, (pos, scores) = best_of(
-        lambda: eer.query(learner, X[ev], n_candidates, random_state=0), 1
-    )
+    t_skal, (pos, scores) = best_of(lambda: eer.select(context(), n_candidates), 1)
     cand = ev[np.sort(pos)]  # the same candidates for the peer
     skal_scores = scores[np.argsort(pos)]
 
@@ -130,9 +133,7 @@ def bench_eer(n_pool, n_labeled, n_candidates, n_eval, n_classes):
 
     warm = ExpectedErrorReduction("zero_one", max_candidates=n_candidates)
     warm.set_params(warm_start=True)
-    t_warm, (pos_w, _) = best_of(
-        lambda: warm.query(learner, X[ev], n_candidates, random_state=0), 1
-    )
+    t_warm, (pos_w, _) = best_of(lambda: warm.select(context(), n_candidates), 1)
     t_peer, (peer_idx, peer_util) = best_of(peer_run, 1)
     peer_scores = peer_util[0][cand]
     same_pick = bool(ev[pos[0]] == peer_idx[0])

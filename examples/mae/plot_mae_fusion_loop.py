@@ -29,7 +29,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 from skal import BayesianLearner
-from skal.strategies import TypiClust
+from skal.strategies import QueryContext, TypiClust
 from skal.torch import MAEClassifier, MaskedAutoencoder
 
 torch.set_num_threads(1)  # tiny networks: extra threads only wait
@@ -79,7 +79,7 @@ fig.tight_layout()
 # features and takes from each its densest image. It needs no model, so it runs
 # on the features directly.
 features = mae.transform(X_pool)
-labeled, _ = TypiClust().query(None, features, 10, random_state=0)
+labeled, _ = TypiClust().select(QueryContext(features, random_state=0), 10)
 print("cold-start labels:", sorted(y_pool[labeled].tolist()))
 
 # %%

@@ -61,7 +61,7 @@ strategies = {
     "BADGE": BADGE(),
 }
 picks = {
-    name: pool[s.query(learner, X[pool], 12, random_state=0)[0]]
+    name: pool[s.select(learner.query_context(), 12)[0]]
     for name, s in strategies.items()
 }
 

@@ -11,6 +11,37 @@ import warnings
 
 import numpy as np
 
+from ..utils import num_rows
+
+
+def fit_labeled(learner, X, y, labeled):
+    """Fit ``learner`` on the rows of ``X`` where ``labeled`` is True.
+
+    The labeled set is the mask: the values of ``y`` are labels where the
+    mask is True and are never read as missing-label markers, so a draw of
+    labels that happen to be all ``1`` is not mistaken for ``{-1, +1}``
+    data. This is how skal's own loops (simulation, the labeling session)
+    fit a learner.
+
+    Parameters
+    ----------
+    learner : BaseLearner
+        The learner, fitted in place.
+    X : array-like, sparse matrix or DataFrame
+        All rows.
+    y : array-like of shape (n_rows,)
+        Labels; read only where ``labeled`` is True.
+    labeled : array-like of bool of shape (n_rows,)
+        Which rows are labeled.
+
+    Returns
+    -------
+    learner : BaseLearner
+        The fitted learner.
+    """
+    X, y = learner._prepare_fit(X, y)
+    return learner._fit_labeled(X, y, np.asarray(labeled, dtype=bool).copy())
+
 
 def run_acquisition(
     learner,
@@ -71,11 +102,10 @@ def run_acquisition(
         ``score`` and, when a criterion fired, ``stopped_by``.
     """
     if X is not None:
-        X, y = learner._prepare_fit(X, y)
-        labeled = np.zeros(y.shape[0], dtype=bool)
+        labeled = np.zeros(num_rows(X), dtype=bool)
         if initial is not None:
             labeled[np.asarray(initial, dtype=np.intp)] = True
-        learner._fit_labeled(X, y, labeled)
+        fit_labeled(learner, X, y, labeled)
     if candidates is None:
         candidates = np.flatnonzero(~learner.labeled_mask_)
     candidates = np.asarray(candidates, dtype=np.intp)

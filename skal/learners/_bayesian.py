@@ -77,17 +77,6 @@ def _has_signal(attr):
     return check
 
 
-def _bayesian_names():
-    from ..strategies import BALD, MaxEntropy, MeanSTD, VariationRatios
-
-    return {
-        "bald": BALD,
-        "max_entropy": MaxEntropy,
-        "variation_ratios": VariationRatios,
-        "mean_std": MeanSTD,
-    }
-
-
 @fill_shared
 class BayesianLearner(BaseLearner):
     """Active learner on Monte-Carlo dropout passes (Bayesian deep learning).
@@ -210,12 +199,6 @@ class BayesianLearner(BaseLearner):
         self.random_state = random_state
 
     # ------------------------------------------------------------ plumbing
-    def _resolve_query_strategy(self):
-        names = _bayesian_names()
-        if isinstance(self.query_strategy, str) and self.query_strategy in names:
-            return names[self.query_strategy]()
-        return super()._resolve_query_strategy()
-
     def _template(self):
         """A fresh copy of the estimator, wrapped in its package's adapter if any."""
         adapter = find_adapter(self.estimator)

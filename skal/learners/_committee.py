@@ -7,7 +7,6 @@ from sklearn.dummy import DummyClassifier
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import ClassifierTags
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted
 
 from ..utils import num_rows
 from ._base import BaseLearner
@@ -185,13 +184,8 @@ class Committee(_CommitteeMixin, BaseLearner):
         names, fitted = self._fit_members(X, y_enc, classify=True)
         return _Members(names, fitted, encoder.classes_)
 
-    def _set_fitted(self, X, y, labeled, estimator):
-        super()._set_fitted(X, y, labeled, estimator)
-        self.estimators_ = estimator.estimators_
-        self.named_estimators_ = dict(zip(estimator.names, estimator.estimators_))
-
     def _check_fitted_X(self, X):
-        check_is_fitted(self)
+        self._model()
         return self._check_X(X, reset=False)
 
     def predict_proba_samples(self, X):

@@ -94,6 +94,15 @@ class _CommitteeMixin(_BaseComposition):
         """
         return self._set_params("estimators", **params)
 
+    def _set_fitted(self, X, y, labeled, estimator):
+        super()._set_fitted(X, y, labeled, estimator)
+        if estimator is None:  # a cold start: no members yet
+            self.__dict__.pop("estimators_", None)
+            self.__dict__.pop("named_estimators_", None)
+            return
+        self.estimators_ = estimator.estimators_
+        self.named_estimators_ = dict(zip(estimator.names, estimator.estimators_))
+
     # ------------------------------------------------------------ members
     def _member_templates(self):
         """Return ``(names, unfitted members, bootstrap)`` after validation."""

@@ -2,7 +2,6 @@
 
 import numpy as np
 from sklearn.utils import RegressorTags
-from sklearn.utils.validation import check_is_fitted
 
 from ..utils import num_rows
 from ._base import BaseLearner
@@ -138,11 +137,6 @@ class CommitteeRegressor(_CommitteeMixin, BaseLearner):
         names, fitted = self._fit_members(X, y, classify=False)
         return _RegressionMembers(names, fitted)
 
-    def _set_fitted(self, X, y, labeled, estimator):
-        super()._set_fitted(X, y, labeled, estimator)
-        self.estimators_ = estimator.estimators_
-        self.named_estimators_ = dict(zip(estimator.names, estimator.estimators_))
-
     def predict_samples(self, X):
         """Return every member's predictions.
 
@@ -156,7 +150,7 @@ class CommitteeRegressor(_CommitteeMixin, BaseLearner):
         samples : ndarray of shape (n_members, n_samples)
             One row per member.
         """
-        check_is_fitted(self)
+        self._model()
         return self.estimator_.predict_samples(self._check_X(X, reset=False))
 
     def predict(self, X, return_std=False):
@@ -176,7 +170,7 @@ class CommitteeRegressor(_CommitteeMixin, BaseLearner):
         y_std : ndarray of shape (n_samples,)
             Standard deviation over members; only with ``return_std=True``.
         """
-        check_is_fitted(self)
+        self._model()
         return self.estimator_.predict(
             self._check_X(X, reset=False), return_std=return_std
         )

@@ -29,9 +29,11 @@ _MODEL_METHODS = {
 
 
 def _takes_return_std(model):
+    # A Pipeline forwards predict's keywords to its last step.
+    final = model[-1] if isinstance(model, Pipeline) else model
     try:
-        return "return_std" in inspect.signature(model.predict).parameters
-    except (TypeError, ValueError):
+        return "return_std" in inspect.signature(final.predict).parameters
+    except (AttributeError, TypeError, ValueError):
         return False
 
 

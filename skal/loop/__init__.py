@@ -3,9 +3,11 @@
 Plotting and tables need matplotlib and pandas, imported only when used.
 """
 
+from ._answers import ClassChecker
 from ._comparison import Comparison
 from ._curve import LearningCurve
-from ._journal import LabelJournal
+from ._export import export_labels
+from ._journal import JournalError, LabelJournal
 from ._oracles import (
     SKIP,
     STOP,
@@ -17,7 +19,7 @@ from ._oracles import (
     TerminalOracle,
     render_image,
 )
-from ._session import label_loop
+from ._session import label_loop, resume_labels
 from ._simulate import compare, simulate
 from ._stopping import (
     BudgetStopping,
@@ -36,7 +38,9 @@ __all__ = [
     "UNDO",
     "BudgetStopping",
     "CallbackOracle",
+    "ClassChecker",
     "Comparison",
+    "JournalError",
     "LabelJournal",
     "LearningCurve",
     "MaxUncertaintyStopping",
@@ -50,8 +54,10 @@ __all__ = [
     "TerminalOracle",
     "check_stopping",
     "compare",
+    "export_labels",
     "kappa",
     "label_loop",
     "render_image",
+    "resume_labels",
     "simulate",
 ]

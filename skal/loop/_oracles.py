@@ -7,6 +7,8 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ..utils import take_rows
+from ._answers import ClassChecker
+from ._images import image_pixels, render_image, save_png
 
 
 class _Signal:
@@ -190,66 +192,33 @@ def _rows(X, indices):
     return np.asarray(rows) if isinstance(rows, list) else rows
 
 
-_RAMP = " .:-=+*#%@"
-
-
-def render_image(x, shape, *, max_width=32):
-    """Draw an image as text, two characters per pixel, darker = denser.
-
-    Parameters
-    ----------
-    x : array-like
-        The pixels, flat or already shaped.
-    shape : tuple of int
-        ``(height, width)`` or ``(height, width, channels)``; channels are
-        averaged.
-    max_width : int, default=32
-        Larger images are shrunk by block averaging to at most this width.
-
-    Returns
-    -------
-    text : str
-        One line per pixel row.
-
-    Examples
-    --------
-    >>> from skal.loop import render_image
-    >>> print(render_image([0, 1, 1, 0], (2, 2)))
-      @@
-    @@
-    """
-    img = np.asarray(x, dtype=float).reshape(shape)
-    if img.ndim == 3:
-        img = img.mean(axis=2)
-    step = max(1, int(np.ceil(img.shape[1] / max_width)))
-    if step > 1:
-        h, w = (img.shape[0] // step) * step, (img.shape[1] // step) * step
-        img = img[:h, :w].reshape(h // step, step, w // step, step).mean(axis=(1, 3))
-    lo, hi = float(img.min()), float(img.max())
-    levels = np.zeros_like(img) if hi == lo else (img - lo) / (hi - lo)
-    codes = np.minimum((levels * len(_RAMP)).astype(int), len(_RAMP) - 1)
-    return "\n".join("".join(_RAMP[c] * 2 for c in row).rstrip() for row in codes)
-
-
 class TerminalOracle(Oracle):
     """Ask a person at the terminal: show the sample, read its label.
 
     Answers: a label; ``s`` to skip the sample, ``u`` to undo the previous
-    label (the sample is asked again), ``q`` to end the session. An empty
-    answer or an unknown class asks again.
+    label (the sample is asked again), ``q`` to end the session. The prompt
+    lists the known classes. An answer that is not a known class is asked
+    again: a near miss (``maligant``) with "did you mean 'malignant'?", a
+    new class until it is confirmed with a leading ``+`` (``+unsure``), a
+    text answer on integer classes always (see :class:`ClassChecker`). A
+    session (:func:`label_loop`) tells the oracle the classes already
+    labeled with :meth:`set_known_classes`.
 
     Parameters
     ----------
     classes : list, default=None
-        Allowed labels; answers are matched to ``str(class)``. When None,
-        answers become ints, else floats, else strings.
+        The complete list of allowed labels; answers are matched to
+        ``str(class)`` and no other class is accepted. When None, the
+        classes are those labeled so far.
     feature_names : list of str, default=None
         Names shown beside the values of a tabular row.
     image_shape : tuple of int, default=None
         When set, rows are images of this shape (e.g. ``(8, 8)``).
     image_mode : {"terminal", "file"}, default="terminal"
-        Draw images as text in the terminal, or save each to a PNG file in
-        ``image_dir`` and print its path (open it in any viewer).
+        Draw images with block characters in the terminal (enlarged to at
+        least 16 pixels wide), or save each, enlarged to at least 224
+        pixels, to ``image_dir/sample_<index>.png`` and print its path
+        (open it in any viewer).
     image_dir : str, default="skal-images"
         Folder of the PNG files.
     max_features : int, default=20
@@ -268,6 +237,14 @@ class TerminalOracle(Oracle):
     >>> oracle = TerminalOracle(input=lambda p: next(answers), output=io.StringIO())
     >>> oracle.ask(0, [1.0, 2.0]), oracle.ask(1, [3.0, 4.0]) is UNDO
     (7, True)
+    >>> answers = iter(["x", "8", "+8"])
+    >>> oracle = TerminalOracle(input=lambda p: next(answers), output=io.StringIO())
+    >>> oracle.set_known_classes([7])
+    >>> oracle.ask(2)
+    8
+    >>> print(oracle.output.getvalue().strip())
+    'x' is not a class: the labels here are integers (7); try again.
+    '8' is a new class; type +8 to add it, or one of 7; try again.
     """
 
     interactive = True
@@ -296,6 +273,28 @@ class TerminalOracle(Oracle):
     def _print(self, text=""):
         print(text, file=self.output or sys.stdout, flush=True)
 
+    def set_known_classes(self, classes, *, kind=None, confirm_new=True):
+        """Set the classes labeled so far: answers are checked against them.
+
+        Parameters
+        ----------
+        classes : iterable
+            The classes (ignored when ``classes`` was given to the oracle).
+        kind : {"int", "float", "str"} or None, default=None
+            Label type of the task; inferred from ``classes`` when None.
+        confirm_new : bool, default=True
+            Whether a new class must be typed with a leading ``+``.
+        """
+        if self.classes is not None:
+            self.checker_ = ClassChecker(self.classes, fixed=True)
+        else:
+            self.checker_ = ClassChecker(classes, kind=kind, confirm_new=confirm_new)
+
+    def _checker(self):
+        if getattr(self, "checker_", None) is None:
+            self.set_known_classes(())
+        return self.checker_
+
     def show(self, index, x):
         """Display one sample.
 
@@ -310,13 +309,11 @@ class TerminalOracle(Oracle):
         values = np.asarray(x).ravel()
         if self.image_shape is not None:
             if self.image_mode == "file":
-                from matplotlib.image import imsave
-
-                os.makedirs(self.image_dir, exist_ok=True)
+                pixels = image_pixels(values, self.image_shape)
                 path = os.path.join(self.image_dir, f"sample_{index}.png")
-                img = values.astype(float).reshape(self.image_shape)
-                imsave(path, img, cmap="gray_r" if img.ndim == 2 else None)
-                self._print(f"image saved to {path}")
+                save_png(path, pixels)
+                height, width = pixels.shape[:2]
+                self._print(f"image of sample {index} ({width}x{height} px): {path}")
             elif self.image_mode == "terminal":
                 self._print(render_image(values, self.image_shape))
             else:
@@ -333,27 +330,22 @@ class TerminalOracle(Oracle):
         if values.shape[0] > shown:
             self._print(f"  ... {values.shape[0] - shown} more features")
 
-    def _parse(self, answer):
-        if self.classes is not None:
-            for c in self.classes:
-                if str(c) == answer:
-                    return c
-            return None
-        for cast in (int, float):
-            try:
-                return cast(answer)
-            except ValueError:
-                pass
-        return answer
+    def _prompt(self):
+        checker = self._checker()
+        known = checker.hint()
+        if not checker.fixed and checker.confirm_new:
+            known = f"{known}, +NEW" if known else ""
+        hint = f" ({known})" if known else ""
+        return f"label{hint} [s=skip, u=undo, q=quit]: "
 
     def ask(self, index, x=None):
         if x is not None:
             self.show(index, x)
         read = self.input or input
-        hint = "" if self.classes is None else f" ({'/'.join(map(str, self.classes))})"
+        checker = self._checker()
         while True:
             try:
-                answer = read(f"label{hint} [s=skip, u=undo, q=quit]: ").strip()
+                answer = read(self._prompt()).strip()
             except EOFError:
                 return STOP
             command = answer.lower()
@@ -363,10 +355,12 @@ class TerminalOracle(Oracle):
                 return UNDO
             if command in ("q", "quit", "exit"):
                 return STOP
-            label = self._parse(answer) if answer else None
-            if label is not None:
-                return label
-            self._print(f"unknown label {answer!r}; try again.")
+            if not answer:
+                continue
+            try:
+                return checker.parse(answer)
+            except ValueError as exc:
+                self._print(f"{exc}; try again.")
 
     def label(self, indices, X=None):
         labels = []

@@ -1,16 +1,19 @@
 """A live labeling loop: query, ask the oracle, journal, refit, until told to stop."""
 
 import sys
+import warnings
 
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ..learners._acquisition import fit_labeled
 from ..utils import missing_mask, num_rows, take_rows
+from ._answers import ClassChecker, _plain, fill_labels, label_kind
 from ._oracles import SKIP, STOP, UNDO
 from ._stopping import check_stopping
 
 
-def _initial_labels(n, journal, y, ids, missing):
+def _initial_labels(n, y, missing):
     if y is None:
         kind = int if isinstance(missing, int) else float
         kind = kind if isinstance(missing, (int, float)) else object
@@ -18,7 +21,110 @@ def _initial_labels(n, journal, y, ids, missing):
     y = np.asarray(y)
     if y.shape[0] != n:
         raise ValueError(f"X has {n} rows but y has {y.shape[0]} labels.")
-    return y.copy() if journal is None else journal.apply(y, ids=ids)
+    return y.copy()
+
+
+def _majority_kind(values):
+    """The label kind most journal labels have (a stray typo does not decide)."""
+    kinds = [label_kind([v]) for v in values]
+    counts = {k: kinds.count(k) for k in ("int", "float", "str")}
+    return max(counts, key=counts.get) if values else None
+
+
+def resume_labels(journal, y, *, ids=None, classes=None, missing_label=-1):
+    """Return ``y`` with a journal's labels, checked against the task's classes.
+
+    The task's classes are ``classes`` when given (a complete list), else
+    those labeled in ``y`` and in the journal; the label type is theirs (the
+    type most journal labels have when ``y`` has none). A journal label that
+    does not fit (a typo such as ``x`` among integer classes, a class not in
+    ``classes``) is left out with one warning naming its line, and its
+    sample counts as unlabeled; damaged lines are reported by
+    :meth:`LabelJournal.entries`.
+
+    Parameters
+    ----------
+    journal : LabelJournal or None
+        The journal to replay.
+    y : array-like of shape (n_samples,)
+        Labels known before the journal, unlabeled rows marked with
+        ``missing_label``.
+    ids : array-like of shape (n_samples,), default=None
+        Sample id of each row; row positions when None.
+    classes : list, default=None
+        The complete list of allowed labels.
+    missing_label : scalar, str, None or nan, default=-1
+        The marker of unlabeled rows.
+
+    Returns
+    -------
+    y : ndarray of shape (n_samples,)
+        The labels.
+    skipped : ndarray of bool of shape (n_samples,)
+        Rows whose latest journal entry is a skip.
+    order : list of int
+        Rows labeled by the journal, in the order they were labeled.
+    checker : ClassChecker
+        The task's classes, the journal's included.
+
+    Examples
+    --------
+    >>> import os, tempfile, warnings
+    >>> from skal.loop import LabelJournal, resume_labels
+    >>> journal = LabelJournal(os.path.join(tempfile.mkdtemp(), "j.jsonl"))
+    >>> for i, label in enumerate([0, 1, "x"]):
+    ...     _ = journal.append(i, label)
+    >>> _ = journal.skip(3)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     y, skipped, order, checker = resume_labels(journal, [-1] * 5)
+    >>> y.tolist(), skipped.tolist(), checker.classes
+    ([0, 1, -1, -1, -1], [False, False, False, True, False], [0, 1])
+    >>> print(caught[0].message)  # doctest: +ELLIPSIS
+    journal ...: left out 1 label not fitting the task: line 3 (sample 2: 'x' ...
+    """
+    y = np.asarray(y)
+    ids = np.arange(y.shape[0]) if ids is None else np.asarray(ids)
+    if classes is not None:
+        checker = ClassChecker(classes, fixed=True)
+    else:
+        labeled = y[~missing_mask(y, missing_label)]
+        known = list(dict.fromkeys(labeled.tolist()))
+        checker = ClassChecker(known, kind=label_kind(labeled))
+    skipped = np.zeros(y.shape[0], dtype=bool)
+    if journal is None:
+        return y.copy(), skipped, [], checker
+    latest = sorted(journal.replay().items(), key=lambda item: item[1][0])
+    if checker.kind is None:
+        checker.kind = _majority_kind(
+            [e["label"] for _, (_, e) in latest if not e.get("skip")]
+        )
+    labels, bad = {}, []
+    position = {_plain(v): i for i, v in enumerate(ids)}
+    for sample_id, (line, entry) in latest:
+        if entry.get("skip"):
+            if sample_id in position:
+                skipped[position[sample_id]] = True
+            continue
+        try:
+            label = checker.coerce(entry["label"])
+        except ValueError as exc:
+            bad.append(f"line {line} (sample {sample_id!r}: {exc})")
+            continue
+        labels[sample_id] = label
+        if not checker.fixed:
+            checker.add(label)
+    if bad:
+        warnings.warn(
+            f"journal {journal.path}: left out {len(bad)} label"
+            f"{'s' if len(bad) > 1 else ''} not fitting the task: "
+            f"{', '.join(bad[:10])}; those samples count as unlabeled.",
+            UserWarning,
+            stacklevel=2,
+        )
+    y = fill_labels(y, labels, ids=ids, source=journal.path)
+    order = [position[k] for k in labels]
+    return y, skipped, order, checker
 
 
 def _row(X, pos):
@@ -60,9 +166,17 @@ def label_loop(
     Each round the learner is fitted on the labels so far, the stopping
     criteria are checked, and the queried samples are shown to the oracle.
     Every answer is written to the journal (durably) before it is used, so
-    an interrupted session resumes from the journal with no label lost. An
-    interactive oracle may skip a sample (it is not asked again this
-    session), undo the previous label, or stop.
+    an interrupted session resumes from the journal with no label lost; the
+    journal is checked to be writable before the first question. An
+    interactive oracle may skip a sample (journaled: it is not asked again,
+    in this session or after a resume), undo the previous label (also one
+    of a resumed session), or stop. An interactive oracle with
+    ``set_known_classes`` (:class:`TerminalOracle`) is told the classes
+    labeled so far, so a typo or a misspelled class is asked again instead
+    of kept; when no class is known at the start, the answers to the first
+    ``n_initial`` (random) samples define the classes and later new classes
+    must be confirmed. A journal label that does not fit the task is left
+    out with a warning (see :func:`resume_labels`).
 
     Parameters
     ----------
@@ -119,14 +233,30 @@ def label_loop(
     if params.get("budget") is not None:
         learner.set_params(budget=None)  # labels come from the oracle, not y
     missing = params.get("missing_label", -1)
-    y = _initial_labels(n, journal, y, ids, missing)
+    y = _initial_labels(n, y, missing)
     ids = np.arange(n) if ids is None else np.asarray(ids)
+    if ids.shape[0] != n:
+        raise ValueError(f"X has {n} rows but ids has {ids.shape[0]} entries.")
+    if journal is not None:
+        journal.check_writable()  # a read-only or full disk fails here
+    y, skipped, answered, checker = resume_labels(
+        journal,
+        y,
+        ids=ids,
+        classes=getattr(oracle, "classes", None),
+        missing_label=missing,
+    )
+    # with no class known, the first (random) answers define the classes;
+    # after them, a new class must be confirmed
+    tell = getattr(oracle, "set_known_classes", None)
+    open_classes = tell is not None and not checker.classes
+    if tell is not None:
+        tell(checker.classes, kind=checker.kind, confirm_new=not open_classes)
     rng = check_random_state(random_state)
     criteria = check_stopping(stopping)
     batch_size = learner.batch_size if batch_size is None else batch_size
     round_ = journal.last_round() + 1 if journal is not None else 0
-    skipped, answered = np.zeros(n, dtype=bool), []
-    for k in range(n):  # one round per iteration; at most n rounds
+    for _ in range(n):  # one round per iteration; at most n rounds
         labeled = ~missing_mask(y, missing)
         n_labeled = int(labeled.sum())
         if budget is not None and n_labeled >= budget:
@@ -139,7 +269,11 @@ def label_loop(
             want = min(n_initial - n_labeled, free.shape[0])
             batch = list(rng.choice(free, want, replace=False))
         else:
-            learner.fit(X, y)
+            if open_classes:
+                known = y[labeled]
+                tell(list(dict.fromkeys(known.tolist())), kind=label_kind(known))
+                open_classes = False
+            fit_labeled(learner, X, y, labeled)
             info = {"round": round_, "n_labeled": n_labeled}
             stops = [c.update(learner, info) for c in criteria]  # update them all
             if any(stops):
@@ -162,6 +296,8 @@ def label_loop(
                 stop = True
                 break
             if answer is SKIP or answer is None:
+                if journal is not None:
+                    journal.skip(ids[pos].item(), round=round_)
                 skipped[pos] = True
                 continue
             if answer is UNDO:
@@ -177,10 +313,12 @@ def label_loop(
                 journal.append(ids[pos].item(), answer, round=round_)
             y = _store(y, pos, answer)
             answered.append(pos)
+        n_now = int((~missing_mask(y, missing)).sum())
+        print(f"round {round_}: {n_now} labels", file=out)
         round_ += 1
-        print(f"round {k}: {int((~missing_mask(y, missing)).sum())} labels", file=out)
         if stop:
             break
-    if (~missing_mask(y, missing)).any():
-        learner.fit(X, y)
+    labeled = ~missing_mask(y, missing)
+    if labeled.any():
+        fit_labeled(learner, X, y, labeled)
     return learner, y

@@ -6,15 +6,16 @@ from ._base import (
     RandomSampling,
     ScoreStrategy,
 )
-from ._context import QueryContext
 from ._batchbald import BatchBALD, StochasticBALD, greedy_batchbald
 from ._bayesian import BALD, MaxEntropy, MeanSTD, VariationRatios
 from ._committee import QueryByCommittee
+from ._context import QueryContext
 from ._density import DensityWeighted
 from ._disagreement import (
     bald,
     consensus_entropy,
     max_disagreement,
+    max_kl,
     mean_std,
     variation_ratio,
     vote_entropy,
@@ -25,7 +26,6 @@ from ._diversity import (
     TypiClust,
     typicality,
 )
-from ._embedding import get_embedding, labeled_embedding
 from ._hybrid import (
     BADGE,
     DiverseMiniBatch,
@@ -63,9 +63,7 @@ __all__ = [
     "RankedBatch",
     "SuggestiveAnnotation",
     "TypiClust",
-    "get_embedding",
     "gradient_embedding_factors",
-    "labeled_embedding",
     "typicality",
     "BALD",
     "BatchBALD",
@@ -90,6 +88,7 @@ __all__ = [
     "least_confidence",
     "margin",
     "max_disagreement",
+    "max_kl",
     "mean_std",
     "ratio",
     "resolve_strategy",

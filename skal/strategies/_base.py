@@ -55,13 +55,17 @@ class BaseStrategy(BaseEstimator):
     returning ``(indices, scores)``: positions among ``context.candidates``,
     most valuable first.
 
-    The class attribute ``requires_model`` (default True) says whether the
+    The class attribute ``task`` says which learners it serves. The class
+    attribute ``requires_model`` (default True) says whether the
     strategy needs a fitted model; learners use only strategies with
     ``requires_model = False`` where no model exists yet (the first labels,
     ``initial_strategy``).
     """
 
     requires_model = True
+    #: "classification", "regression" or "any": learners refuse a strategy
+    #: of the other task at fit, before any model is trained.
+    task = "any"
     _parameter_constraints: dict = {}
 
     def select(self, context, batch_size):
@@ -279,11 +283,3 @@ class FunctionStrategy(BaseStrategy):
             )
         return idx, np.full(idx.shape[0], np.nan)
 
-
-# TEMP-SHIM (removed when every family is converted)
-def require_signal(*args, **kwargs):  # pragma: no cover
-    raise NotImplementedError
-
-
-def _check_max_candidates(value):  # pragma: no cover
-    return value

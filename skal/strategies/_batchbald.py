@@ -8,11 +8,14 @@ of Kirsch et al. (2023): sample the batch with probabilities given by a
 power, a softmax or the ranks of the per-sample scores.
 """
 
+from numbers import Integral, Real
+
 import numpy as np
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from ..utils import score_in_chunks
-from ._base import BaseStrategy, require_signal
+from ._base import _MAX_CANDIDATES, BaseStrategy
+from ._committee import check_classifier, disagreement_scores
 from ._disagreement import DISAGREEMENTS, _check_stack
 from ._selection import select_top_k
 from ._uncertainty import entropy
@@ -60,6 +63,18 @@ def _joint_entropies(joint, block, weights):
     return -per_column.reshape(b, n_classes).sum(axis=1)
 
 
+_N_CONFIGURATIONS = [Interval(Integral, 1, None, closed="left")]
+
+
+@validate_params(
+    {
+        "proba_stack": ["array-like"],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_configurations": _N_CONFIGURATIONS,
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def greedy_batchbald(
     proba_stack,
     batch_size,
@@ -115,12 +130,6 @@ def greedy_batchbald(
     True
     """
     stack = np.ascontiguousarray(_check_stack(proba_stack), dtype=np.float32)
-    if isinstance(n_configurations, bool) or not isinstance(
-        n_configurations, (int, np.integer)
-    ):
-        raise TypeError(f"n_configurations must be an int, got {n_configurations!r}.")
-    if n_configurations < 1:
-        raise ValueError(f"n_configurations must be >= 1, got {n_configurations}.")
     rng = check_random_state(random_state)
     n_models, n, n_classes = stack.shape
     batch_size = int(min(batch_size, n))
@@ -160,13 +169,6 @@ def greedy_batchbald(
     return np.asarray(chosen, dtype=np.intp), np.asarray(scores)
 
 
-def _sample_stack(learner, X, strategy):
-    """Return the learner's stochastic predictions on ``X``, chunk by chunk."""
-    predict = require_signal(learner, "predict_proba_samples", strategy)
-    rows_first = score_in_chunks(lambda chunk: np.swapaxes(predict(chunk), 0, 1), X)
-    return np.swapaxes(rows_first, 0, 1)
-
-
 class BatchBALD(BaseStrategy):
     """BatchBALD: choose the batch with the largest joint mutual information.
 
@@ -174,7 +176,7 @@ class BatchBALD(BaseStrategy):
     Batch Acquisition for Deep Bayesian Active Learning". Unlike top-k BALD,
     which fills a batch with near-duplicates, the greedy joint criterion
     discounts information a candidate shares with those already chosen.
-    Needs ``predict_proba_samples`` (a :class:`skal.BayesianLearner` or a
+    Needs the ``proba_samples`` signal (a :class:`skal.BayesianLearner` or a
     committee).
 
     Parameters
@@ -194,28 +196,37 @@ class BatchBALD(BaseStrategy):
     Examples
     --------
     >>> import numpy as np
-    >>> from skal.strategies import BatchBALD
-    >>> from sklearn.base import BaseEstimator
-    >>> class Passes(BaseEstimator):  # any learner with predict_proba_samples
-    ...     def predict_proba_samples(self, X):
-    ...         return np.stack([X, X[:, ::-1]])
+    >>> from skal.strategies import BatchBALD, QueryContext
     >>> X = np.array([[0.9, 0.1], [0.5, 0.5], [0.99, 0.01]])
-    >>> idx, _ = BatchBALD().query(Passes(), X, 2, random_state=0)
+    >>> passes = lambda X: np.stack([X, X[:, ::-1]])  # two disagreeing passes
+    >>> ctx = QueryContext(X, classes=[0, 1], signals={"proba_samples": passes},
+    ...                    random_state=0)
+    >>> idx, _ = BatchBALD().select(ctx, 2)
     >>> idx.tolist()
     [2, 0]
     """
+
+    task = "classification"
+
+    _parameter_constraints = {
+        "n_configurations": _N_CONFIGURATIONS,
+        "max_candidates": _MAX_CANDIDATES,
+    }
 
     def __init__(self, *, n_configurations=1024, max_candidates=None):
         self.n_configurations = n_configurations
         self.max_candidates = max_candidates
 
-    def _query(self, learner, X_pool, batch_size, rng):
-        stack = _sample_stack(learner, X_pool, self)
+    def _select(self, context, batch_size):
+        check_classifier(self, context)
+        # The greedy search revisits every candidate at each step: it needs
+        # the whole stack (the candidates' signal, cached for this query).
+        stack = context.proba_samples()
         return greedy_batchbald(
             stack,
             batch_size,
             n_configurations=self.n_configurations,
-            random_state=rng,
+            random_state=context.random_state,
         )
 
 
@@ -239,26 +250,35 @@ class StochasticBALD(BaseStrategy):
     beta : float, default=1.0
         Inverse temperature; large values approach top-k.
     measure : str or callable, default="bald"
-        Per-sample score on the ``(n_models, n_samples, n_classes)`` stack:
+        Per-sample score, as in :class:`~skal.strategies.QueryByCommittee`:
         ``"bald"``, ``"consensus_entropy"``, ``"variation_ratio"``,
-        ``"mean_std"``, ``"vote_entropy"``, ``"max_disagreement"`` or a
-        function.
+        ``"mean_std"``, ``"vote_entropy"``, ``"max_disagreement"``,
+        ``"max_kl"`` or a function of the ``(n_models, n_samples,
+        n_classes)`` stack.
     max_candidates : int, default=None
         Score only a random subsample of this many pool samples per query.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from skal.strategies import StochasticBALD
-    >>> from sklearn.base import BaseEstimator
-    >>> class Passes(BaseEstimator):
-    ...     def predict_proba_samples(self, X):
-    ...         return np.stack([X, X[:, ::-1]])
+    >>> from skal.strategies import QueryContext, StochasticBALD
     >>> X = np.random.RandomState(0).dirichlet([1, 1], size=20)
-    >>> idx, scores = StochasticBALD(beta=50.0).query(Passes(), X, 3, random_state=0)
+    >>> passes = lambda X: np.stack([X, X[:, ::-1]])
+    >>> ctx = QueryContext(X, classes=[0, 1], signals={"proba_samples": passes},
+    ...                    random_state=0)
+    >>> idx, scores = StochasticBALD(beta=50.0).select(ctx, 3)
     >>> idx.shape, bool(np.all(scores >= 0))
     ((3,), True)
     """
+
+    task = "classification"
+
+    _parameter_constraints = {
+        "mode": [StrOptions(set(_MODES))],
+        "beta": [Interval(Real, 0, None, closed="left")],
+        "measure": [StrOptions(set(DISAGREEMENTS)), callable],
+        "max_candidates": _MAX_CANDIDATES,
+    }
 
     def __init__(self, mode="power", *, beta=1.0, measure="bald", max_candidates=None):
         self.mode = mode
@@ -266,25 +286,11 @@ class StochasticBALD(BaseStrategy):
         self.measure = measure
         self.max_candidates = max_candidates
 
-    def _measure(self):
-        if callable(self.measure):
-            return self.measure
-        if self.measure not in DISAGREEMENTS:
-            raise ValueError(
-                f"Unknown measure {self.measure!r}; choose one of "
-                f"{sorted(DISAGREEMENTS)} or pass a callable."
-            )
-        return DISAGREEMENTS[self.measure]
-
-    def _query(self, learner, X_pool, batch_size, rng):
-        if self.mode not in _MODES:
-            raise ValueError(f"mode must be one of {_MODES}, got {self.mode!r}.")
-        if not np.isscalar(self.beta) or not self.beta >= 0:
-            raise ValueError(f"beta must be a non-negative number, got {self.beta!r}.")
-        measure = self._measure()
-        predict = require_signal(learner, "predict_proba_samples", self)
-        scores = score_in_chunks(lambda chunk: measure(predict(chunk)), X_pool)
-        scores = np.asarray(scores, dtype=float)
+    def _select(self, context, batch_size):
+        rng = context.random_state
+        scores = np.asarray(
+            disagreement_scores(self, context, self.measure), dtype=float
+        )
         if self.mode == "power":
             logits = self.beta * np.log(np.maximum(scores, 0.0) + 1e-12)
         elif self.mode == "softmax":

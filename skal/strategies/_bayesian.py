@@ -1,18 +1,24 @@
 """Acquisition functions on Monte-Carlo dropout passes (Gal et al. 2017).
 
-Each strategy asks the learner for ``predict_proba_samples(X)``, a stack of
-shape ``(n_passes, n_samples, n_classes)`` (dropout passes of a
-:class:`skal.BayesianLearner`, or the members of a committee), and scores
-every sample with one of the pure measures of
+Each strategy reads the context's ``proba_samples``, a stack of shape
+``(n_passes, n_samples, n_classes)`` (dropout passes of a
+:class:`skal.BayesianLearner`, or the members of a committee), chunk by
+chunk, and scores every sample with one of the pure measures of
 :mod:`skal.strategies._disagreement`. The top of the pool is queried.
+
+The names ``"bald"``, ``"max_entropy"``, ``"variation_ratios"`` and
+``"mean_std"`` resolve to these classes for every learner. On a committee
+they give the same scores as ``QueryByCommittee`` with the measure
+``"bald"``, ``"consensus_entropy"``, ``"variation_ratio"`` and
+``"mean_std"``: both call the same functions.
 """
 
-from ._base import ScoreStrategy, require_signal
-from ._disagreement import bald, consensus_entropy, mean_std, variation_ratio
+from ._base import _MAX_CANDIDATES, ScoreStrategy
+from ._committee import disagreement_scores
 
 _FIX = (
     "Wrap a skorch net whose module has dropout in skal.BayesianLearner, "
-    "or use a committee."
+    "or use a committee (skal.Committee)."
 )
 
 
@@ -25,23 +31,27 @@ class _SampleScoreStrategy(ScoreStrategy):
         Score only a random subsample of this many pool samples per query.
     """
 
+    task = "classification"
+
+    #: Name of the measure in :data:`~skal.strategies._disagreement.DISAGREEMENTS`.
     _measure = None
+    _parameter_constraints = {"max_candidates": _MAX_CANDIDATES}
 
     def __init__(self, *, max_candidates=None):
         self.max_candidates = max_candidates
 
-    def _scorer(self, learner):
-        predict = require_signal(learner, "predict_proba_samples", self, fix=_FIX)
-        measure = type(self)._measure
-        return lambda X: measure(predict(X))
+    def _score(self, context):
+        return disagreement_scores(self, context, self._measure, fix=_FIX)
 
 
 class BALD(_SampleScoreStrategy):
     """Query the samples with the largest BALD score (mutual information).
 
     ``I(y; w | x) = H[mean_t p_t] - mean_t H[p_t]`` over the MC-dropout
-    passes ``p_t`` (Houlsby et al. 2011; Gal, Islam & Ghahramani 2017): the
-    samples on which the passes are individually confident but disagree.
+    passes (or committee members) ``p_t`` (Houlsby et al. 2011; Gal, Islam
+    & Ghahramani 2017): the samples on which the passes are individually
+    confident but disagree. The strategy name ``"bald"`` means this class
+    for every learner; ``QueryByCommittee("bald")`` scores the same.
 
     Parameters
     ----------
@@ -56,24 +66,23 @@ class BALD(_SampleScoreStrategy):
     Examples
     --------
     >>> import numpy as np
-    >>> from skal.strategies import BALD
-    >>> from sklearn.base import BaseEstimator
-    >>> class Passes(BaseEstimator):  # any learner with predict_proba_samples
-    ...     def predict_proba_samples(self, X):
-    ...         return np.stack([X, X[:, ::-1]])
+    >>> from skal.strategies import BALD, QueryContext
     >>> X = np.array([[0.5, 0.5], [0.9, 0.1], [0.99, 0.01]])
-    >>> BALD().query(Passes(), X, 2, random_state=0)[0].tolist()
+    >>> passes = lambda X: np.stack([X, X[:, ::-1]])  # two disagreeing passes
+    >>> ctx = QueryContext(X, classes=[0, 1], signals={"proba_samples": passes},
+    ...                    random_state=0)
+    >>> BALD().select(ctx, 2)[0].tolist()
     [2, 1]
     """
 
-    _measure = staticmethod(bald)
+    _measure = "bald"
 
 
 class MaxEntropy(_SampleScoreStrategy):
     """Query the samples with the largest predictive entropy.
 
     ``H[mean_t p_t]``, the entropy of the averaged MC-dropout passes (Gal,
-    Islam & Ghahramani 2017; Shannon 1948).
+    Islam & Ghahramani 2017; Shannon 1948); ``"max_entropy"``.
 
     Parameters
     ----------
@@ -83,24 +92,23 @@ class MaxEntropy(_SampleScoreStrategy):
     Examples
     --------
     >>> import numpy as np
-    >>> from skal.strategies import MaxEntropy
-    >>> from sklearn.base import BaseEstimator
-    >>> class Passes(BaseEstimator):
-    ...     def predict_proba_samples(self, X):
-    ...         return np.stack([X, X])
+    >>> from skal.strategies import MaxEntropy, QueryContext
     >>> X = np.array([[0.9, 0.1], [0.5, 0.5], [0.7, 0.3]])
-    >>> MaxEntropy().query(Passes(), X, 2, random_state=0)[0].tolist()
+    >>> ctx = QueryContext(X, classes=[0, 1], random_state=0,
+    ...                    signals={"proba_samples": lambda X: np.stack([X, X])})
+    >>> MaxEntropy().select(ctx, 2)[0].tolist()
     [1, 2]
     """
 
-    _measure = staticmethod(consensus_entropy)
+    _measure = "consensus_entropy"
 
 
 class VariationRatios(_SampleScoreStrategy):
     """Query the samples whose passes vote least for their modal class.
 
     ``1 - max_k (votes for k) / T`` over ``T`` MC-dropout passes (Freeman
-    1965; Gal, Islam & Ghahramani 2017).
+    1965; Gal, Islam & Ghahramani 2017); ``"variation_ratios"``. A
+    committee's members vote with their own ``predict``.
 
     Parameters
     ----------
@@ -110,24 +118,22 @@ class VariationRatios(_SampleScoreStrategy):
     Examples
     --------
     >>> import numpy as np
-    >>> from skal.strategies import VariationRatios
-    >>> from sklearn.base import BaseEstimator
-    >>> class Passes(BaseEstimator):
-    ...     def predict_proba_samples(self, X):
-    ...         return np.stack([X, X, X[:, ::-1]])
+    >>> from skal.strategies import QueryContext, VariationRatios
     >>> X = np.array([[0.9, 0.1], [0.6, 0.4]])
-    >>> VariationRatios().scores(Passes(), X).round(4).tolist()
+    >>> passes = lambda X: np.stack([X, X, X[:, ::-1]])
+    >>> ctx = QueryContext(X, classes=[0, 1], signals={"proba_samples": passes})
+    >>> VariationRatios().score(ctx).round(4).tolist()
     [0.3333, 0.3333]
     """
 
-    _measure = staticmethod(variation_ratio)
+    _measure = "variation_ratio"
 
 
 class MeanSTD(_SampleScoreStrategy):
     """Query the samples with the largest mean standard deviation over passes.
 
     ``mean_k std_t p_tk`` (Kampffmeyer et al. 2016; Gal, Islam & Ghahramani
-    2017).
+    2017); ``"mean_std"`` for every learner.
 
     Parameters
     ----------
@@ -137,14 +143,12 @@ class MeanSTD(_SampleScoreStrategy):
     Examples
     --------
     >>> import numpy as np
-    >>> from skal.strategies import MeanSTD
-    >>> from sklearn.base import BaseEstimator
-    >>> class Passes(BaseEstimator):
-    ...     def predict_proba_samples(self, X):
-    ...         return np.stack([X, X[:, ::-1]])
+    >>> from skal.strategies import MeanSTD, QueryContext
     >>> X = np.array([[0.5, 0.5], [1.0, 0.0]])
-    >>> MeanSTD().scores(Passes(), X).tolist()
+    >>> passes = lambda X: np.stack([X, X[:, ::-1]])
+    >>> ctx = QueryContext(X, classes=[0, 1], signals={"proba_samples": passes})
+    >>> MeanSTD().score(ctx).tolist()
     [0.0, 0.5]
     """
 
-    _measure = staticmethod(mean_std)
+    _measure = "mean_std"

@@ -2,37 +2,48 @@
 
 import numpy as np
 from scipy.stats import rankdata
+from sklearn.utils import Bunch
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metaestimators import _BaseComposition
 
-from ..utils import num_rows
-from ._base import BaseStrategy
+from ._base import _MAX_CANDIDATES, BaseStrategy
 from ._registry import resolve_strategy
 from ._selection import select_top_k
 
 
-class Hybrid(BaseStrategy):
+class Hybrid(_BaseComposition, BaseStrategy):
     """Combine strategies by weighted normalised scores or by rank fusion.
 
-    Each strategy gives every pool sample a score: its ``scores`` method
-    when it has one (uncertainty, density, distance to the labeled set),
-    else its own batch, ranked (the first pick scores 1, the last
-    ``1 / batch_size``, unpicked samples 0).
+    Each strategy gives every candidate a score: its ``score(context)``
+    method when it has one (uncertainty, density, distance to the labeled
+    set), else its own batch, ranked (the first pick scores 1, the last
+    ``1 / batch_size``, unpicked candidates 0). All strategies read the same
+    query context, so a signal they share (the embedding, the
+    probabilities: with two or more parts that need a model they are
+    computed once up front) is computed once per query.
 
     - ``combine="score"``: each score is min-max normalised to [0, 1] and
       the weighted sum is ranked.
-    - ``combine="rank"``: weighted Borda count; each strategy ranks the pool
-      (ties share their mean rank) and the lowest weighted mean rank wins.
+    - ``combine="rank"``: weighted Borda count; each strategy ranks the
+      candidates (ties share their mean rank) and the lowest weighted mean
+      rank wins.
 
     Parameters
     ----------
     strategies : list of (str, strategy) tuples
         Named strategies (objects, names or callables); parameters are
-        reachable as ``<name>__<param>``.
-    weights : list of float, default=None
-        One weight per strategy; ``None`` weighs them equally.
+        reachable as ``<name>__<param>``, as in a ``Pipeline``.
+    weights : array-like of float, default=None
+        One non-negative weight per strategy; ``None`` weighs them equally.
     combine : {"score", "rank"}, default="score"
         How scores are fused.
     max_candidates : int, default=None
-        Score only a random subsample of this many pool samples.
+        Score only a random subsample of this many candidates.
+
+    Attributes
+    ----------
+    named_strategies : Bunch
+        The strategies by name (read-only).
 
     See Also
     --------
@@ -42,16 +53,24 @@ class Hybrid(BaseStrategy):
     --------
     >>> import numpy as np
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skal import ActiveLearner
-    >>> from skal.strategies import CoreSet, Hybrid
+    >>> from skal.strategies import CoreSet, Hybrid, QueryContext
     >>> X = np.array([[-2.0], [2.0], [0.0], [0.1], [9.0]])
-    >>> learner = ActiveLearner(LogisticRegression()).fit(X, [0, 1, -1, -1, -1])
+    >>> model = LogisticRegression().fit(X[:2], [0, 1])
+    >>> ctx = QueryContext(X[2:], signals={"proba": model.predict_proba},
+    ...                    X_labeled=X[:2], y_labeled=[0, 1], model=model)
     >>> both = Hybrid([("unc", "margin"), ("far", CoreSet())], weights=[1, 3])
-    >>> both.query(learner, X[2:], 1)[0].tolist()
+    >>> both.select(ctx, 1)[0].tolist()
     [2]
-    >>> both.set_params(far__max_candidates=2).far.max_candidates
+    >>> both.set_params(far__max_candidates=2).named_strategies.far.max_candidates
     2
     """
+
+    _parameter_constraints = {
+        "strategies": [list],
+        "weights": ["array-like", None],
+        "combine": [StrOptions({"score", "rank"})],
+        "max_candidates": _MAX_CANDIDATES,
+    }
 
     def __init__(
         self, strategies, *, weights=None, combine="score", max_candidates=None
@@ -62,34 +81,18 @@ class Hybrid(BaseStrategy):
         self.max_candidates = max_candidates
 
     @property
-    def needs_model(self):
-        """Return whether any combined strategy needs a fitted model.
+    def requires_model(self):
+        """Whether any combined strategy needs a fitted model.
 
-        Returns
-        -------
-        needs_model : bool
-            False only when every strategy can choose without a model.
+        False only when every strategy can choose without a model (e.g.
+        ``CoreSet`` with ``KMeansSampling``).
         """
-        return any(
-            getattr(resolve_strategy(s), "needs_model", True) for _, s in self._named()
-        )
+        return any(s.requires_model for _, s in self._resolved())
 
-    def _named(self):
-        try:
-            pairs = [(str(name), s) for name, s in self.strategies]
-        except (TypeError, ValueError):
-            raise TypeError(
-                "strategies must be a list of (name, strategy) tuples, got "
-                f"{self.strategies!r}."
-            ) from None
-        if not pairs:
-            raise ValueError("Hybrid needs at least one strategy.")
-        names = [name for name, _ in pairs]
-        if len(set(names)) != len(names) or any("__" in name for name in names):
-            raise ValueError(
-                f"Strategy names must be unique and contain no '__', got {names}."
-            )
-        return pairs
+    @property
+    def named_strategies(self):
+        """The strategies by name, as a :class:`~sklearn.utils.Bunch`."""
+        return Bunch(**dict(self.strategies))
 
     def get_params(self, deep=True):
         """Get parameters, with the strategies' own as ``<name>__<param>``.
@@ -104,17 +107,7 @@ class Hybrid(BaseStrategy):
         params : dict
             Parameter names mapped to their values.
         """
-        params = super().get_params(deep=False)
-        try:
-            pairs = self._named() if deep else []
-        except (TypeError, ValueError):
-            pairs = []  # reported when the strategy is used
-        for name, s in pairs:
-            params[name] = s
-            if hasattr(s, "get_params"):
-                for key, value in s.get_params(deep=True).items():
-                    params[f"{name}__{key}"] = value
-        return params
+        return self._get_params("strategies", deep=deep)
 
     def set_params(self, **params):
         """Set parameters, including ``<name>`` and ``<name>__<param>``.
@@ -129,48 +122,38 @@ class Hybrid(BaseStrategy):
         self : Hybrid
             This strategy.
         """
-        own = {k: params.pop(k) for k in list(params) if k in self._param_names()}
-        super().set_params(**own)
-        pairs = self._named()
-        names = [name for name, _ in pairs]
-        for key in [k for k in params if k in names]:
-            pairs[names.index(key)] = (key, params.pop(key))
-        nested = {}
-        for key, value in params.items():
-            name, _, sub = key.partition("__")
-            if name not in names or not sub:
-                raise ValueError(f"Invalid parameter {key!r} for {self!r}.")
-            nested.setdefault(name, {})[sub] = value
-        for name, sub in nested.items():
-            i = names.index(name)
-            pairs[i] = (name, pairs[i][1].set_params(**sub))
-        self.strategies = pairs
-        return self
+        return self._set_params("strategies", **params)
 
-    @classmethod
-    def _param_names(cls):
-        return ("strategies", "weights", "combine", "max_candidates")
+    def _resolved(self):
+        """Validate the names and resolve every strategy to an object."""
+        try:
+            names = [str(name) for name, _ in self.strategies]
+        except (TypeError, ValueError):
+            raise TypeError(
+                "strategies must be a list of (name, strategy) tuples, got "
+                f"{self.strategies!r}."
+            ) from None
+        if not names:
+            raise ValueError("Hybrid needs at least one strategy.")
+        self._validate_names(names)
+        return [
+            (name, resolve_strategy(s, param=f"strategies[{name!r}]"))
+            for name, s in self.strategies
+        ]
 
-    def __getattr__(self, name):
-        if not name.startswith("_") and "strategies" in self.__dict__:
-            for key, s in self.__dict__["strategies"]:
-                if key == name:
-                    return s
-        raise AttributeError(
-            f"{type(self).__name__!r} object has no attribute {name!r}"
-        )
-
-    def _scores_of(self, strategy, learner, X_pool, batch_size, rng):
-        if hasattr(strategy, "scores"):
-            scores = np.asarray(strategy.scores(learner, X_pool), dtype=float)
+    @staticmethod
+    def _scores_of(strategy, context, batch_size):
+        score = getattr(strategy, "score", None)
+        if score is not None:
+            scores = np.asarray(score(context), dtype=float)
             return np.where(np.isfinite(scores), scores, 0.0)
-        idx, _ = strategy.query(learner, X_pool, batch_size, random_state=rng)
-        scores = np.zeros(num_rows(X_pool))
+        idx, _ = strategy.select(context, batch_size)
+        scores = np.zeros(context.n_candidates)
         scores[idx] = 1.0 - np.arange(len(idx)) / len(idx)
         return scores
 
-    def _query(self, learner, X_pool, batch_size, rng):
-        pairs = self._named()
+    def _select(self, context, batch_size):
+        pairs = self._resolved()
         weights = np.ones(len(pairs)) if self.weights is None else self.weights
         weights = np.asarray(weights, dtype=float)
         if weights.shape != (len(pairs),) or (weights < 0).any():
@@ -178,20 +161,17 @@ class Hybrid(BaseStrategy):
                 f"weights must be {len(pairs)} non-negative numbers, got "
                 f"{self.weights!r}."
             )
-        if self.combine not in ("score", "rank"):
-            raise ValueError(
-                f"combine must be 'score' or 'rank', got {self.combine!r}."
-            )
-        total = np.zeros(num_rows(X_pool))
-        strategies = [
-            resolve_strategy(s, param=f"strategies[{name!r}]") for name, s in pairs
-        ]
-        for strategy, w in zip(strategies, weights):
-            scores = self._scores_of(strategy, learner, X_pool, batch_size, rng)
+        if sum(s.requires_model for _, s in pairs) > 1 and context.has("proba"):
+            # Several parts read the probabilities: compute them once and
+            # cache them (chunked reads would each ask the model again).
+            context.proba()
+        total = np.zeros(context.n_candidates)
+        for (_, strategy), w in zip(pairs, weights):
+            scores = self._scores_of(strategy, context, batch_size)
             if self.combine == "rank":
                 total -= w * rankdata(-scores)
             else:
                 span = scores.max() - scores.min()
                 total += w * ((scores - scores.min()) / span if span > 0 else 0.0)
-        idx = select_top_k(total, batch_size, rng)
+        idx = select_top_k(total, batch_size, context.random_state)
         return idx, total[idx]

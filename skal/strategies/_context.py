@@ -36,6 +36,18 @@ SIGNAL_PROVIDERS = {
     "gradient_factors": "classifiers with predict_proba, and skal.torch nets",
 }
 
+#: How each signal is named in errors: the model method users know.
+SIGNAL_NAMES = {
+    "proba": "predict_proba",
+    "decision": "decision_function",
+    "predict": "predict",
+    "proba_samples": "predict_proba_samples",
+    "member_votes": "member_votes",
+    "predict_std": "predict_std (predict(X, return_std=True))",
+    "embed": "embed",
+    "gradient_factors": "gradient_embedding_factors",
+}
+
 #: The rows of these signals are on axis 1 (axis 0 is the member / pass).
 _ROWS_ON_AXIS_1 = frozenset({"proba_samples", "member_votes"})
 
@@ -46,7 +58,17 @@ def _dense(Z):
     if sp.issparse(Z):
         Z = Z.toarray()
     Z = np.asarray(Z)
-    return Z if Z.dtype.kind == "f" else Z.astype(float)
+    if Z.dtype.kind == "f":
+        return Z
+    try:
+        return Z.astype(float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            "This strategy measures distances between samples, which needs "
+            f"numeric features; got an array of dtype {Z.dtype}. Wrap the "
+            "estimator in a Pipeline whose transform steps encode the features "
+            "(e.g. OneHotEncoder), and the strategy uses their output."
+        ) from None
 
 
 class QueryContext:
@@ -152,6 +174,9 @@ class QueryContext:
         self.model_name = model_name
         self._cache = {}
         self._asker = None
+        #: The context of the whole query: ``subset`` narrows the candidates,
+        #: ``root`` still sees them all (e.g. EER measures risk on them).
+        self.root = self
 
     # ----------------------------------------------------------- plumbing
     def __repr__(self):
@@ -225,13 +250,14 @@ class QueryContext:
         if signal in self._signals:
             return self._signals[signal]
         asker = "This strategy" if self._asker is None else repr(self._asker)
+        name = SIGNAL_NAMES.get(signal, signal)
         if signal in ("proba", "decision", "predict") and not self.fitted:
             raise TypeError(
-                f"{asker} needs {signal}, but no model is fitted yet (no labels): "
+                f"{asker} needs {name}, but no model is fitted yet (no labels): "
                 "use a strategy that needs no model for the first labels, such "
                 "as 'random', 'typiclust', 'kmeans' or 'coreset'."
             )
-        msg = f"{asker} needs {signal}, which {self.model_name} does not provide."
+        msg = f"{asker} needs {name}, which {self.model_name} does not provide."
         if SIGNAL_PROVIDERS.get(signal):
             msg += f" It is provided by {SIGNAL_PROVIDERS[signal]}."
         if fix:
@@ -483,6 +509,7 @@ class QueryContext:
         sub._rows = self.candidates[local]
         sub.candidates = sub._rows
         sub.n_candidates = int(local.shape[0])
+        sub.root = self.root
         sub._cache = {}
         for name, value in self._cache.items():
             if name == "labeled_embed":

@@ -4,6 +4,13 @@ Committee members and Monte-Carlo dropout passes both give class
 probabilities stacked as ``(n_members, n_samples, n_classes)``; every
 function here maps such a stack to scores of shape ``(n_samples,)``,
 higher meaning more disagreement (more informative).
+
+:data:`DISAGREEMENTS` names them for
+:class:`~skal.strategies.QueryByCommittee` and
+:class:`~skal.strategies.StochasticBALD`; the MC-dropout strategies of
+:mod:`skal.strategies._bayesian` (:class:`~skal.strategies.BALD`, ...)
+score with the same functions, so ``QueryByCommittee("bald")`` and
+``BALD()`` give the same scores on the same stack.
 """
 
 import numpy as np
@@ -110,10 +117,19 @@ def vote_entropy(proba_stack):
     return entropy(_vote_counts(stack) / stack.shape[0])
 
 
+def _kl_to_consensus(stack):
+    """``KL(p_m || mean_m' p_m')`` per member and sample, shape (M, n)."""
+    consensus = np.maximum(stack.mean(axis=0), _TINY)
+    log_ratio = np.log(np.maximum(stack, _TINY)) - np.log(consensus)
+    return np.maximum((stack * log_ratio).sum(axis=2), 0.0)
+
+
 def max_disagreement(proba_stack):
     """Compute the mean KL divergence of members to the consensus.
 
-    ``mean_m KL(p_m || mean_m' p_m')`` (McCallum & Nigam 1998).
+    ``mean_m KL(p_m || mean_m' p_m')`` (McCallum & Nigam 1998). modAL's
+    ``KL_max_disagreement`` takes the maximum over members instead: that is
+    :func:`max_kl` (measure ``"max_kl"``).
 
     Parameters
     ----------
@@ -125,16 +141,49 @@ def max_disagreement(proba_stack):
     scores : ndarray of shape (n_samples,)
         Mean Kullback-Leibler divergence in nats.
 
+    See Also
+    --------
+    max_kl : The largest divergence of a member instead of the mean.
+
     Examples
     --------
     >>> from skal.strategies import max_disagreement
     >>> max_disagreement([[[1.0, 0.0]], [[0.0, 1.0]]]).round(4).tolist()
     [0.6931]
     """
-    stack = _check_stack(proba_stack)
-    consensus = np.maximum(stack.mean(axis=0), _TINY)
-    log_ratio = np.log(np.maximum(stack, _TINY)) - np.log(consensus)
-    return np.maximum((stack * log_ratio).sum(axis=2).mean(axis=0), 0.0)
+    return _kl_to_consensus(_check_stack(proba_stack)).mean(axis=0)
+
+
+def max_kl(proba_stack):
+    """Compute the largest KL divergence of a member to the consensus.
+
+    ``max_m KL(p_m || mean_m' p_m')``: the disagreement of the member
+    farthest from the committee's mean, as modAL's ``KL_max_disagreement``
+    computes it. :func:`max_disagreement` averages the same divergences
+    over members (McCallum & Nigam 1998).
+
+    Parameters
+    ----------
+    proba_stack : array-like of shape (n_members, n_samples, n_classes)
+        Probabilities of each member.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples,)
+        Largest Kullback-Leibler divergence in nats.
+
+    See Also
+    --------
+    max_disagreement : The mean over members.
+
+    Examples
+    --------
+    >>> from skal.strategies import max_kl
+    >>> # consensus [0.5, 0.5]: the two confident members are log 2 away
+    >>> max_kl([[[1.0, 0.0]], [[0.5, 0.5]], [[0.0, 1.0]]]).round(4).tolist()
+    [0.6931]
+    """
+    return _kl_to_consensus(_check_stack(proba_stack)).max(axis=0)
 
 
 def variation_ratio(proba_stack):
@@ -191,6 +240,7 @@ DISAGREEMENTS = {
     "bald": bald,
     "consensus_entropy": consensus_entropy,
     "max_disagreement": max_disagreement,
+    "max_kl": max_kl,
     "mean_std": mean_std,
     "variation_ratio": variation_ratio,
     "vote_entropy": vote_entropy,

@@ -1,19 +1,19 @@
 """Diversity: CoreSet, KMeansSampling and TypiClust.
 
 These strategies choose samples that cover the pool (or its dense regions)
-in an embedding: the learner's ``embed``, a pipeline's transform steps, or
-the raw features (see :func:`skal.strategies.get_embedding`).
+in an embedding: the context's :meth:`~skal.strategies.QueryContext.embedding`,
+which is the model's ``embed``, a pipeline's transform steps, or the raw
+features. None of them needs a fitted model.
 """
 
-from numbers import Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.neighbors import NearestNeighbors
+from sklearn.utils._param_validation import Interval
 
-from ..utils import num_rows
-from ._base import BaseStrategy
-from ._embedding import get_embedding, labeled_embedding
+from ._base import _MAX_CANDIDATES, BaseStrategy
 from ._kernels import (
     augment,
     greedy_k_center,
@@ -22,25 +22,15 @@ from ._kernels import (
 )
 from ._seeding import kmeans_closest
 
-
-def _check_positive(value, name, *, integer=False, minimum=1):
-    kind = "an int" if integer else "a number"
-    ok = isinstance(value, Real) and not isinstance(value, bool)
-    if integer:
-        ok = ok and float(value).is_integer()
-    if not ok:
-        raise TypeError(f"{name} must be {kind}, got {value!r}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
-    return int(value) if integer else float(value)
+_POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
 
 
-def _embed_pool_and_labeled(learner, X_pool):
-    """Embed the pool and the labeled rows, both centred on the pool mean."""
-    Z = get_embedding(learner, X_pool)
+def _embed_candidates_and_labeled(context):
+    """Embed candidates and labeled rows, both centred on the candidates' mean."""
+    Z = context.embedding()
     centre = Z.mean(axis=0)
     Za, z_sq = augment(Z, centre)
-    L = labeled_embedding(learner)
+    L = context.labeled_embedding()
     if L is None:
         return Za, z_sq, None, None
     if L.shape[1] != Z.shape[1]:
@@ -52,9 +42,9 @@ def _embed_pool_and_labeled(learner, X_pool):
     return Za, z_sq, La, l_sq
 
 
-def _pool_and_labeled(learner, X_pool):
-    """Embed the pool; squared distances to the labeled rows (None without)."""
-    Za, z_sq, La, l_sq = _embed_pool_and_labeled(learner, X_pool)
+def _candidates_and_labeled(context):
+    """Embed the candidates; squared distances to the labeled rows (None without)."""
+    Za, z_sq, La, l_sq = _embed_candidates_and_labeled(context)
     if La is None:
         return Za, z_sq, None
     return Za, z_sq, min_sq_distances(Za, z_sq, La, l_sq)
@@ -63,20 +53,20 @@ def _pool_and_labeled(learner, X_pool):
 class CoreSet(BaseStrategy):
     """Query the samples that best cover the pool: greedy k-center (core-set).
 
-    Each pick is the pool sample farthest from its nearest labeled (or
+    Each pick is the candidate farthest from its nearest labeled (or
     already picked) sample in the embedding (Sener & Savarese, "Active
     Learning for Convolutional Neural Networks: A Core-Set Approach", ICLR
     2018). Distances are computed chunk by chunk in float32 as matrix
-    products; the state is one distance per pool sample. Exact distances to
-    the labeled set are computed only for the samples that can be picked
+    products; the state is one distance per candidate. Exact distances to
+    the labeled set are computed only for the candidates that can be picked
     (bounded by the distances to a subset of it), and the picks are those
     of the plain greedy. Without labeled rows (cold start) the first pick is
-    the sample closest to the pool mean.
+    the candidate closest to the candidates' mean.
 
     Parameters
     ----------
     max_candidates : int, default=None
-        Consider only a random subsample of this many pool samples.
+        Consider only a random subsample of this many candidates.
 
     See Also
     --------
@@ -85,39 +75,40 @@ class CoreSet(BaseStrategy):
     Examples
     --------
     >>> import numpy as np
-    >>> from skal.strategies import CoreSet
+    >>> from skal.strategies import CoreSet, QueryContext
     >>> X = np.array([[0.0], [1.0], [5.0], [9.0], [11.0]])
-    >>> CoreSet().query(None, X, 2)[0].tolist()
+    >>> CoreSet().select(QueryContext(X), 2)[0].tolist()
     [2, 4]
     """
 
-    needs_model = False
+    requires_model = False
+    _parameter_constraints = {"max_candidates": _MAX_CANDIDATES}
 
     def __init__(self, *, max_candidates=None):
         self.max_candidates = max_candidates
 
-    def scores(self, learner, X):
-        """Return each sample's distance to the nearest labeled sample.
+    def score(self, context):
+        """Return each candidate's distance to the nearest labeled sample.
 
         Parameters
         ----------
-        learner : object
-            The learner (its labeled rows and embedding are used).
-        X : array-like, sparse matrix or DataFrame
-            Samples to score.
+        context : QueryContext
+            The candidates and the labeled rows.
 
         Returns
         -------
-        scores : ndarray of shape (n_samples,)
+        scores : ndarray of shape (n_candidates,)
             Euclidean distances in the embedding; ``inf`` without labels.
         """
-        _, _, d2 = _pool_and_labeled(learner, X)
+        self._validate_params()
+        with context.asked_by(self):
+            _, _, d2 = _candidates_and_labeled(context)
         if d2 is None:
-            return np.full(num_rows(X), np.inf)
+            return np.full(context.n_candidates, np.inf)
         return np.sqrt(d2.astype(np.float64))
 
-    def _query(self, learner, X_pool, batch_size, rng):
-        Za, z_sq, La, l_sq = _embed_pool_and_labeled(learner, X_pool)
+    def _select(self, context, batch_size):
+        Za, z_sq, La, l_sq = _embed_candidates_and_labeled(context)
         if La is None:
             return greedy_k_center(Za, z_sq, batch_size)
         return greedy_k_center_from(Za, z_sq, La, l_sq, batch_size)
@@ -143,23 +134,26 @@ class KMeansSampling(BaseStrategy):
     Examples
     --------
     >>> import numpy as np
-    >>> from skal.strategies import KMeansSampling
+    >>> from skal.strategies import KMeansSampling, QueryContext
     >>> X = np.array([[0.0], [0.1], [0.2], [10.0], [10.1]])
-    >>> idx, _ = KMeansSampling().query(None, X, 2, random_state=0)
+    >>> idx, _ = KMeansSampling().select(QueryContext(X, random_state=0), 2)
     >>> idx.tolist()
     [1, 3]
     """
 
-    needs_model = False
+    requires_model = False
+    _parameter_constraints = {
+        "n_init": _POSITIVE_INT,
+        "max_candidates": _MAX_CANDIDATES,
+    }
 
     def __init__(self, *, n_init=1, max_candidates=None):
         self.n_init = n_init
         self.max_candidates = max_candidates
 
-    def _query(self, learner, X_pool, batch_size, rng):
-        n_init = _check_positive(self.n_init, "n_init", integer=True)
-        Z = get_embedding(learner, X_pool)
-        return kmeans_closest(Z, batch_size, rng, n_init=n_init)
+    def _select(self, context, batch_size):
+        Z = context.embedding()
+        return kmeans_closest(Z, batch_size, context.random_state, n_init=self.n_init)
 
 
 def typicality(Z, n_neighbors):
@@ -225,15 +219,21 @@ class TypiClust(BaseStrategy):
     Examples
     --------
     >>> import numpy as np
-    >>> from skal.strategies import TypiClust
+    >>> from skal.strategies import QueryContext, TypiClust
     >>> rng = np.random.RandomState(0)
     >>> X = np.vstack([rng.normal(0, 1, (30, 2)), rng.normal(20, 1, (10, 2))])
-    >>> idx, _ = TypiClust(n_neighbors=5).query(None, X, 2, random_state=0)
+    >>> idx, _ = TypiClust(n_neighbors=5).select(QueryContext(X, random_state=0), 2)
     >>> sorted(int(i) >= 30 for i in idx)
     [False, True]
     """
 
-    needs_model = False
+    requires_model = False
+    _parameter_constraints = {
+        "n_neighbors": _POSITIVE_INT,
+        "max_clusters": _POSITIVE_INT,
+        "min_cluster_size": [Interval(Integral, 0, None, closed="left")],
+        "max_candidates": _MAX_CANDIDATES,
+    }
 
     def __init__(
         self,
@@ -256,19 +256,15 @@ class TypiClust(BaseStrategy):
             model = MiniBatchKMeans(n_clusters=n_clusters, n_init=3, random_state=seed)
         return model.fit_predict(Z)
 
-    def _query(self, learner, X_pool, batch_size, rng):
-        n_neighbors = _check_positive(self.n_neighbors, "n_neighbors", integer=True)
-        max_clusters = _check_positive(self.max_clusters, "max_clusters", integer=True)
-        min_size = _check_positive(
-            self.min_cluster_size, "min_cluster_size", integer=True, minimum=0
-        )
-        Z = get_embedding(learner, X_pool)
+    def _select(self, context, batch_size):
+        n_neighbors, min_size = self.n_neighbors, self.min_cluster_size
+        Z = context.embedding()
         n = Z.shape[0]
-        L = labeled_embedding(learner)
+        L = context.labeled_embedding()
         n_lab = 0 if L is None else L.shape[0]
         all_Z = Z if L is None else np.vstack([Z, L])
-        n_clusters = min(n_lab + batch_size, max_clusters, all_Z.shape[0])
-        labels = self._cluster(all_Z, n_clusters, rng)
+        n_clusters = min(n_lab + batch_size, self.max_clusters, all_Z.shape[0])
+        labels = self._cluster(all_Z, n_clusters, context.random_state)
         sizes = np.bincount(labels, minlength=n_clusters)
         covered = np.bincount(labels[n:], minlength=n_clusters)
         # Fewest labeled first, then largest, then lowest id; small clusters last.

@@ -5,17 +5,18 @@ Each mixes an informativeness score with the diversity of the batch; the
 re-exported here.
 """
 
-import numpy as np
+from numbers import Real
 
-from ..utils import score_in_chunks, take_rows
-from ._base import BaseStrategy, require_signal
+import numpy as np
+from sklearn.utils._param_validation import Interval
+
+from ._base import _MAX_CANDIDATES, BaseStrategy
 from ._combine import Hybrid
-from ._diversity import _check_positive, _pool_and_labeled
-from ._embedding import get_embedding
+from ._density import _MEASURE, uncertainty_scores
+from ._diversity import _POSITIVE_INT, _candidates_and_labeled
 from ._kernels import _sq_dist_to
 from ._seeding import greedy_max_cover, kmeans_closest, kmeans_plusplus_factored
 from ._selection import select_top_k
-from ._uncertainty import UncertaintySampling
 
 __all__ = [
     "BADGE",
@@ -27,12 +28,7 @@ __all__ = [
 ]
 
 
-def _informativeness(measure, learner, X):
-    """Uncertainty scores shifted to be non-negative (they weight k-means)."""
-    scores = UncertaintySampling(measure).scores(learner, X)
-    if scores.size and scores.min() < 0:  # decision-function margins are <= 0
-        scores = scores - scores.min()
-    return scores
+_AT_LEAST_ONE = [Interval(Real, 1, None, closed="left")]
 
 
 class DiverseMiniBatch(BaseStrategy):
@@ -62,16 +58,21 @@ class DiverseMiniBatch(BaseStrategy):
     --------
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skal import ActiveLearner
-    >>> from skal.strategies import DiverseMiniBatch
+    >>> from skal.strategies import DiverseMiniBatch, QueryContext
     >>> X, y = load_iris(return_X_y=True)
-    >>> y_partial = y.copy(); y_partial[10:140] = -1
-    >>> learner = ActiveLearner(LogisticRegression(max_iter=500),
-    ...                         query_strategy=DiverseMiniBatch(beta=5),
-    ...                         batch_size=4, random_state=0).fit(X, y_partial)
-    >>> learner.query().shape
+    >>> model = LogisticRegression(max_iter=500).fit(X[::10], y[::10])
+    >>> ctx = QueryContext(X, signals={"proba": model.predict_proba},
+    ...                    model=model, random_state=0)
+    >>> DiverseMiniBatch(beta=5).select(ctx, 4)[0].shape
     (4,)
     """
+
+    _parameter_constraints = {
+        "measure": _MEASURE,
+        "beta": _AT_LEAST_ONE,
+        "n_init": _POSITIVE_INT,
+        "max_candidates": _MAX_CANDIDATES,
+    }
 
     def __init__(self, measure="margin", *, beta=10, n_init=1, max_candidates=None):
         self.measure = measure
@@ -79,15 +80,15 @@ class DiverseMiniBatch(BaseStrategy):
         self.n_init = n_init
         self.max_candidates = max_candidates
 
-    def _query(self, learner, X_pool, batch_size, rng):
-        beta = _check_positive(self.beta, "beta")
-        n_init = _check_positive(self.n_init, "n_init", integer=True)
-        info = _informativeness(self.measure, learner, X_pool)
-        top = select_top_k(info, int(np.ceil(beta * batch_size)), rng)
-        Z = get_embedding(learner, take_rows(X_pool, top))
+    def _select(self, context, batch_size):
+        rng = context.random_state
+        info = uncertainty_scores(self.measure, context)
+        top = select_top_k(info, int(np.ceil(self.beta * batch_size)), rng)
+        # Only the prefiltered candidates are embedded (sliced if cached).
+        Z = context.subset(top).embedding()
         weights = info[top] + 1e-12
         idx, _ = kmeans_closest(
-            Z, batch_size, rng, sample_weight=weights, n_init=n_init
+            Z, batch_size, rng, sample_weight=weights, n_init=self.n_init
         )
         chosen = top[idx]
         order = np.argsort(-info[chosen], kind="stable")
@@ -102,7 +103,10 @@ class RankedBatch(BaseStrategy):
     1 / (1 + d(x, L))`` is the similarity to the nearest labeled or already
     picked sample, ``u`` the uncertainty, and ``alpha = |U| / (|U| + |L|)``
     is recomputed after each pick (Cardoso et al., "Ranked batch-mode active
-    learning", Information Sciences 2017).
+    learning", Information Sciences 2017). With no labeled rows every
+    candidate is infinitely far from the (empty) labeled set, so the first
+    pick is the most uncertain candidate (ties broken at random); the
+    batch then grows by the formula.
 
     Parameters
     ----------
@@ -119,31 +123,41 @@ class RankedBatch(BaseStrategy):
     --------
     >>> import numpy as np
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skal import ActiveLearner
-    >>> from skal.strategies import RankedBatch
+    >>> from skal.strategies import QueryContext, RankedBatch
     >>> X = np.array([[-2.0], [2.0], [0.0], [0.1], [8.0]])
-    >>> learner = ActiveLearner(LogisticRegression()).fit(X, [0, 1, -1, -1, -1])
-    >>> RankedBatch().query(learner, X[2:], 2)[0].tolist()
+    >>> model = LogisticRegression().fit(X[:2], [0, 1])
+    >>> ctx = QueryContext(X[2:], signals={"proba": model.predict_proba},
+    ...                    X_labeled=X[:2], y_labeled=[0, 1], model=model)
+    >>> RankedBatch().select(ctx, 2)[0].tolist()
     [0, 2]
     """
+
+    _parameter_constraints = {"measure": _MEASURE, "max_candidates": _MAX_CANDIDATES}
 
     def __init__(self, measure="least_confidence", *, max_candidates=None):
         self.measure = measure
         self.max_candidates = max_candidates
 
-    def _query(self, learner, X_pool, batch_size, rng):
-        unc = UncertaintySampling(self.measure).scores(learner, X_pool)
-        Za, z_sq, d2 = _pool_and_labeled(learner, X_pool)
+    def _select(self, context, batch_size):
+        unc = uncertainty_scores(self.measure, context)
+        Za, z_sq, d2 = _candidates_and_labeled(context)
         n = Za.shape[0]
-        n_labeled = int(np.sum(getattr(learner, "labeled_mask_", 0)))
-        d2 = np.full(n, np.inf) if d2 is None else d2.astype(np.float64)
+        cold = d2 is None
+        d2 = np.full(n, np.inf) if cold else d2.astype(np.float64)
         chosen = np.zeros(n, dtype=bool)
         picks, scores = [], []
         for t in range(batch_size):
-            alpha = (n - t) / (n + n_labeled)
-            score = alpha * (1.0 - 1.0 / (1.0 + np.sqrt(d2))) + (1.0 - alpha) * unc
-            score[chosen] = -np.inf
-            j = int(np.argmax(score))
+            if cold and t == 0:
+                # Nothing labeled: every distance term is 1 and alpha is 1, so
+                # the formula ties everywhere; take the most uncertain instead.
+                score = unc
+                j = int(select_top_k(unc, 1, context.random_state)[0])
+            else:
+                alpha = (n - t) / (n + context.n_labeled)
+                dist = 1.0 - 1.0 / (1.0 + np.sqrt(d2))
+                score = alpha * dist + (1.0 - alpha) * unc
+                score[chosen] = -np.inf
+                j = int(np.argmax(score))
             picks.append(j)
             scores.append(score[j])
             chosen[j] = True
@@ -179,24 +193,31 @@ class SuggestiveAnnotation(BaseStrategy):
     --------
     >>> import numpy as np
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skal import ActiveLearner
-    >>> from skal.strategies import SuggestiveAnnotation
+    >>> from skal.strategies import QueryContext, SuggestiveAnnotation
     >>> X = np.array([[-2.0, 1.0], [2.0, 1.0], [0.0, 1.0], [0.1, 1.0], [0.0, -1.0]])
-    >>> learner = ActiveLearner(LogisticRegression()).fit(X, [0, 1, -1, -1, -1])
-    >>> sorted(SuggestiveAnnotation().query(learner, X[2:], 2)[0].tolist())
+    >>> model = LogisticRegression().fit(X[:2], [0, 1])
+    >>> ctx = QueryContext(X[2:], signals={"proba": model.predict_proba},
+    ...                    model=model, random_state=0)
+    >>> sorted(SuggestiveAnnotation().select(ctx, 2)[0].tolist())
     [0, 2]
     """
+
+    _parameter_constraints = {
+        "measure": _MEASURE,
+        "beta": _AT_LEAST_ONE,
+        "max_candidates": _MAX_CANDIDATES,
+    }
 
     def __init__(self, measure="entropy", *, beta=2, max_candidates=None):
         self.measure = measure
         self.beta = beta
         self.max_candidates = max_candidates
 
-    def _query(self, learner, X_pool, batch_size, rng):
-        beta = _check_positive(self.beta, "beta")
-        unc = UncertaintySampling(self.measure).scores(learner, X_pool)
-        top = select_top_k(unc, int(np.ceil(beta * batch_size)), rng)
-        Z = get_embedding(learner, X_pool).astype(np.float32)
+    def _select(self, context, batch_size):
+        unc = uncertainty_scores(self.measure, context)
+        m = int(np.ceil(self.beta * batch_size))
+        top = select_top_k(unc, m, context.random_state)
+        Z = context.embedding().astype(np.float32)
         norms = np.linalg.norm(Z, axis=1)
         Z /= np.where(norms > 0, norms, 1.0)[:, None]
         S = np.maximum(Z[top] @ Z.T, 0.0)
@@ -241,8 +262,10 @@ class BADGE(BaseStrategy):
     ``||g||``) and diverse (Ash et al., "Deep Batch Active Learning by
     Diverse, Uncertain Gradient Lower Bounds", ICLR 2020). The embeddings
     are never formed: ``<g_i, g_j> = <p_i - e_i, p_j - e_j> <h_i, h_j>``, so
-    memory is O(n (K + d)), not O(n K d). ``h`` is the learner's embedding
-    (a net's penultimate layer, a pipeline's transform, or the features).
+    memory is O(n (K + d)), not O(n K d). The factors come from the
+    context's :meth:`~skal.strategies.QueryContext.gradient_factors`: ``h``
+    is the embedding (a net's penultimate layer, a pipeline's transform, or
+    the features).
     The k-means++ draws are exact; the pool's distances are updated every
     32 picks by a matrix product, with rejection sampling in between (see
     the user guide).
@@ -260,24 +283,23 @@ class BADGE(BaseStrategy):
     --------
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skal import ActiveLearner
-    >>> from skal.strategies import BADGE
+    >>> from skal.strategies import BADGE, QueryContext
     >>> X, y = load_iris(return_X_y=True)
-    >>> y_partial = y.copy(); y_partial[10:140] = -1
-    >>> learner = ActiveLearner(LogisticRegression(max_iter=500),
-    ...                         query_strategy=BADGE(), batch_size=3,
-    ...                         random_state=0).fit(X, y_partial)
-    >>> len(set(learner.query().tolist()))
+    >>> model = LogisticRegression(max_iter=500).fit(X[::10], y[::10])
+    >>> ctx = QueryContext(X, signals={"proba": model.predict_proba},
+    ...                    model=model, random_state=0)
+    >>> len(set(BADGE().select(ctx, 3)[0].tolist()))
     3
     """
+
+    _parameter_constraints = {"max_candidates": _MAX_CANDIDATES}
 
     def __init__(self, *, max_candidates=None):
         self.max_candidates = max_candidates
 
-    def _query(self, learner, X_pool, batch_size, rng):
-        predict_proba = require_signal(learner, "predict_proba", self)
-        proba = score_in_chunks(predict_proba, X_pool)
-        U = gradient_embedding_factors(proba).astype(np.float32)
-        H = get_embedding(learner, X_pool).astype(np.float32)
-        idx, d2 = kmeans_plusplus_factored(U, H, batch_size, rng)
+    def _select(self, context, batch_size):
+        U, H = context.gradient_factors()
+        U = np.asarray(U, dtype=np.float32)
+        H = np.asarray(H, dtype=np.float32)
+        idx, d2 = kmeans_plusplus_factored(U, H, batch_size, context.random_state)
         return idx, np.sqrt(d2)

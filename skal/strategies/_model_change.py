@@ -12,15 +12,15 @@ from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
-from joblib import Parallel, delayed
-from sklearn.base import clone
+from joblib import Parallel, delayed, effective_n_jobs
+from sklearn import config_context
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.pipeline import Pipeline
-from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 from threadpoolctl import threadpool_limits
 
-from ..utils import concat_rows, num_rows, take_rows
-from ._base import BaseStrategy, ScoreStrategy, _check_max_candidates, require_signal
+from ..utils import concat_rows, score_in_chunks, take_rows
+from ._base import _MAX_CANDIDATES, BaseStrategy, ScoreStrategy
 from ._selection import select_top_k
 from ._uncertainty import entropy
 
@@ -29,9 +29,14 @@ from ._uncertainty import entropy
 SOFTMAX_LINEAR = (LogisticRegression, LogisticRegressionCV)
 
 
-def _linear_head(learner, strategy):
+def _linear_head(model, strategy):
     """Return ``(transform, head)``: the feature map and the softmax-linear model."""
-    model = getattr(learner, "estimator_", learner)
+    if model is None:
+        raise TypeError(
+            f"{type(strategy).__name__} needs a fitted model; none is fitted yet "
+            "(no labels). Start with a strategy that needs no model, such as "
+            "'random' or 'coreset'."
+        )
     transform = None
     while isinstance(model, Pipeline):
         if len(model.steps) > 1:
@@ -151,24 +156,23 @@ class ExpectedGradientLength(ScoreStrategy):
 
     Examples
     --------
-    >>> from sklearn.datasets import load_iris
+    >>> import numpy as np
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skal import ActiveLearner
-    >>> from skal.strategies import ExpectedGradientLength
-    >>> X, y = load_iris(return_X_y=True)
-    >>> y_partial = y.copy(); y_partial[5:145] = -1
-    >>> learner = ActiveLearner(LogisticRegression(),
-    ...                         query_strategy=ExpectedGradientLength(),
-    ...                         batch_size=3, random_state=0).fit(X, y_partial)
-    >>> learner.query().shape
-    (3,)
+    >>> from skal.strategies import ExpectedGradientLength, QueryContext
+    >>> X = np.array([[-2.0], [2.0], [0.0], [5.0]])
+    >>> model = LogisticRegression().fit(X[:2], [0, 1])
+    >>> ctx = QueryContext(X[2:], model=model, random_state=0)
+    >>> ExpectedGradientLength().select(ctx, 1)[0].tolist()
+    [0]
     """
+
+    _parameter_constraints = {"max_candidates": _MAX_CANDIDATES}
 
     def __init__(self, *, max_candidates=None):
         self.max_candidates = max_candidates
 
-    def _scorer(self, learner):
-        transform, head = _linear_head(learner, self)
+    def _score(self, context):
+        transform, head = _linear_head(context.model, self)
         intercept = 1.0 if head.fit_intercept else 0.0
 
         def score(X):
@@ -176,7 +180,16 @@ class ExpectedGradientLength(ScoreStrategy):
             norms = np.sqrt(_row_norms_sq(Z) + intercept)
             return expected_gradient_length(head.predict_proba(Z), norms)
 
-        return score
+        # Chunk by chunk, like the context's own signals: memory stays
+        # bounded by a chunk of features and probabilities.
+        with config_context(assume_finite=True):
+            return score_in_chunks(
+                score,
+                context.pool,
+                allow_nan=True,
+                n_jobs=context.n_jobs,
+                rows=context.candidates,
+            )
 
 
 def _risk(proba, loss):
@@ -185,19 +198,41 @@ def _risk(proba, loss):
     return float(np.mean(entropy(proba)))
 
 
-def _risk_after(estimator, X_train, y_train, X_eval, loss, warm):
-    model = copy.deepcopy(estimator) if warm else clone(estimator)
-    model.fit(X_train, y_train)
-    return _risk(model.predict_proba(X_eval), loss)
+def _risks_after(fit, X_lab, y_lab, X_cand, tasks, X_eval, loss):
+    """Risk on ``X_eval`` after refitting with each ``(candidate, label)`` added.
+
+    One task list per worker: ``fit`` (which may carry the learner) is
+    pickled once per worker, not once per refit.
+    """
+    risks = []
+    for i, label in tasks:
+        x = take_rows(X_cand, [i])
+        if X_lab is None:
+            X_train, y_train = x, np.asarray([label])
+        else:
+            X_train = concat_rows(X_lab, x)
+            y_train = np.concatenate([y_lab, np.asarray([label], dtype=y_lab.dtype)])
+        risks.append(_risk(fit(X_train, y_train).predict_proba(X_eval), loss))
+    return risks
 
 
-def _warm_template(learner, strategy):
+def _warm_fit(template):
+    """``fit(X, y)`` continuing from a copy of the fitted ``template``."""
+
+    def fit(X, y):
+        return copy.deepcopy(template).fit(X, y)
+
+    return fit
+
+
+def _warm_template(model, strategy):
     """Copy the fitted model with its final step set to ``warm_start=True``."""
-    model = copy.deepcopy(learner.estimator_)
+    model = copy.deepcopy(model)
     final = model
     while isinstance(final, Pipeline):
         final = final.steps[-1][1]
-    if "warm_start" not in final.get_params(deep=False):
+    params = final.get_params(deep=False) if hasattr(final, "get_params") else {}
+    if "warm_start" not in params:
         raise TypeError(
             f"{type(strategy).__name__}(warm_start=True) needs a final estimator "
             f"with a warm_start parameter; {type(final).__name__} has none. Use "
@@ -210,10 +245,10 @@ def _warm_template(learner, strategy):
 class ExpectedErrorReduction(BaseStrategy):
     """Query the samples whose label is expected to lower the pool error most.
 
-    For each candidate ``x`` and each class ``k``, a clone of the learner's
-    ``estimator`` is refit on the labeled set plus ``(x, k)``, and its risk
-    on the evaluation set ``U`` (the pool, or a random subsample of
-    ``n_eval`` samples) is measured. The score is the expected reduction of
+    For each candidate ``x`` and each class ``k``, the model is refit on
+    the labeled set plus ``(x, k)``, as the learner fits it, and its risk on
+    the evaluation set ``U`` (the candidates, or a random subsample of
+    ``n_eval`` of them) is measured. The score is the expected reduction of
     the risk, ``R(current) - sum_k p(k|x) R(labeled + (x, k))`` (Roy &
     McCallum 2001), with
 
@@ -221,18 +256,19 @@ class ExpectedErrorReduction(BaseStrategy):
     - ``loss="log"``: ``R = mean_u H[p(.|u)]`` (expected log-loss).
 
     Because it refits ``n_classes`` models per candidate, only a random
-    subsample of ``max_candidates`` candidates is scored.
+    subsample of ``max_candidates`` candidates is scored (never fewer than
+    the batch).
 
     Parameters
     ----------
     loss : {"zero_one", "log"}, default="zero_one"
         Loss whose expectation over the pool is minimised.
     n_eval : int, default=None
-        Estimate the risk on a random subsample of this many pool samples;
-        ``None`` uses the whole pool.
+        Estimate the risk on a random subsample of this many candidates;
+        ``None`` uses every candidate.
     max_candidates : int, default=100
-        Number of randomly drawn candidates that are scored; ``None``
-        scores the whole pool (slow).
+        Number of randomly drawn candidates that are scored (at least the
+        batch size); ``None`` scores every candidate (slow).
     warm_start : bool, default=False
         Start each refit from the fitted model's weights (its final step
         must have a ``warm_start`` parameter, as ``LogisticRegression``
@@ -247,11 +283,13 @@ class ExpectedErrorReduction(BaseStrategy):
 
     Notes
     -----
-    The labeled set is ``learner.X_[learner.labeled_mask_]`` (oracle labels
-    only) and the model refit is a clone of ``learner.estimator`` (with
-    ``warm_start=True``, a copy of the fitted ``learner.estimator_``). The
-    refits are many small fits, so they run with one BLAS thread each;
-    ``n_jobs`` runs them in parallel.
+    The labeled set is the context's ``X_labeled`` / ``y_labeled`` (oracle
+    labels only); each refit is ``context.refit(X, y)``, the learner's own
+    fit (for a :class:`skal.Committee`, its members), or with
+    ``warm_start=True`` a copy of the fitted ``context.model`` refit from
+    its weights. The evaluation set is drawn from all candidates, before
+    the candidates to score are subsampled. The refits are many small fits,
+    so they run with one BLAS thread each; ``n_jobs`` runs them in parallel.
 
     References
     ----------
@@ -260,18 +298,29 @@ class ExpectedErrorReduction(BaseStrategy):
 
     Examples
     --------
+    >>> from sklearn.base import clone
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skal import ActiveLearner
-    >>> from skal.strategies import ExpectedErrorReduction
+    >>> from skal.strategies import ExpectedErrorReduction, QueryContext
     >>> X, y = load_iris(return_X_y=True)
-    >>> y_partial = y.copy(); y_partial[5:145] = -1
+    >>> lr = LogisticRegression()
+    >>> model = clone(lr).fit(X[::30], y[::30])
+    >>> ctx = QueryContext(X, signals={"proba": model.predict_proba},
+    ...                    X_labeled=X[::30], y_labeled=y[::30],
+    ...                    classes=[0, 1, 2], model=model, estimator=lr,
+    ...                    refit=lambda X, y: clone(lr).fit(X, y), random_state=0)
     >>> eer = ExpectedErrorReduction(max_candidates=10, n_eval=50)
-    >>> learner = ActiveLearner(LogisticRegression(), query_strategy=eer,
-    ...                         random_state=0).fit(X, y_partial)
-    >>> learner.query().shape
-    (1,)
+    >>> eer.select(ctx, 2)[0].shape
+    (2,)
     """
+
+    _parameter_constraints = {
+        "loss": [StrOptions({"zero_one", "log"})],
+        "n_eval": [Interval(Integral, 1, None, closed="left"), None],
+        "max_candidates": _MAX_CANDIDATES,
+        "warm_start": ["boolean"],
+        "n_jobs": [Integral, None],
+    }
 
     def __init__(
         self,
@@ -288,90 +337,52 @@ class ExpectedErrorReduction(BaseStrategy):
         self.warm_start = warm_start
         self.n_jobs = n_jobs
 
-    def _check_params(self):
-        if self.loss not in ("zero_one", "log"):
-            raise ValueError(f"loss must be 'zero_one' or 'log', got {self.loss!r}.")
-        if self.n_eval is not None and (
-            isinstance(self.n_eval, bool)
-            or not isinstance(self.n_eval, Integral)
-            or self.n_eval < 1
-        ):
-            raise ValueError(
-                f"n_eval must be a positive int or None, got {self.n_eval!r}."
-            )
-
-    def query(self, learner, X_pool, batch_size, *, random_state=None):
-        """Choose the ``batch_size`` candidates with the largest error reduction.
-
-        Parameters
-        ----------
-        learner : object
-            The fitted learner; it provides ``predict_proba``, ``estimator``
-            and the labeled set (``X_``, ``y_``, ``labeled_mask_``).
-        X_pool : array-like, sparse matrix or DataFrame
-            Candidate samples; also the evaluation set.
-        batch_size : int
-            Number of samples to choose.
-        random_state : int, RandomState instance or None, default=None
-            Seeds the candidate and evaluation subsamples and tie-breaking.
-
-        Returns
-        -------
-        indices : ndarray of int of shape (batch_size,)
-            Positions in ``X_pool``, largest expected reduction first.
-        scores : ndarray of shape (batch_size,)
-            Expected reduction of the risk for each chosen sample.
-        """
-        self._check_params()
-        predict_proba = require_signal(learner, "predict_proba", self)
-        rng = check_random_state(random_state)
-        n = num_rows(X_pool)
-        max_candidates = _check_max_candidates(self.max_candidates)
-        cand = np.arange(n)
-        if max_candidates is not None and n > max_candidates:
-            cand = np.sort(rng.choice(n, max_candidates, replace=False))
-        X_eval = X_pool
+    def _select(self, context, batch_size):
+        rng = context.random_state
+        full = context.root  # the risk is measured on all the query's candidates
+        n = full.n_candidates
+        evaluation = full
         if self.n_eval is not None and n > self.n_eval:
-            X_eval = take_rows(
-                X_pool, np.sort(rng.choice(n, self.n_eval, replace=False))
+            evaluation = full.subset(np.sort(rng.choice(n, self.n_eval, replace=False)))
+        if not context.is_classifier:
+            raise TypeError(
+                f"{type(self).__name__} refits a classifier for every possible "
+                "label; the learner has no classes (a regressor?)."
             )
-        X_cand = take_rows(X_pool, cand)
-        scores = _risk(predict_proba(X_eval), self.loss) - self._expected_risk(
-            learner, X_cand, X_eval, predict_proba(X_cand)
-        )
+        proba = context.proba()
+        current = _risk(evaluation.proba(), self.loss)
+        scores = current - self._expected_risk(context, evaluation.rows(), proba)
         idx = select_top_k(scores, batch_size, rng)
-        return cand[idx], scores[idx]
+        return idx, scores[idx]
 
-    def _expected_risk(self, learner, X_cand, X_eval, proba):
-        for attr in ("X_", "y_", "labeled_mask_", "classes_"):
-            if not hasattr(learner, attr):
-                raise TypeError(
-                    f"{type(self).__name__} needs the learner's labeled set "
-                    f"(X_, y_, labeled_mask_, classes_); {type(learner).__name__} "
-                    f"has no {attr}. Use it with skal.ActiveLearner."
-                )
-        mask = learner.labeled_mask_
-        X_lab, y_lab = take_rows(learner.X_, mask), learner.y_[mask]
-        classes = np.asarray(learner.classes_)
-        warm = bool(self.warm_start)
-        template = _warm_template(learner, self) if warm else learner.estimator
+    def _expected_risk(self, context, X_eval, proba):
+        X_lab, y_lab = context.X_labeled, np.asarray(context.y_labeled)
+        classes = np.asarray(context.classes)
+        if self.warm_start:
+            fit = _warm_fit(_warm_template(context.model, self))
+        else:
+            fit = context.refit
         pairs = [
             (i, k) for i in range(proba.shape[0]) for k in np.flatnonzero(proba[i] > 0)
         ]
+        tasks = [(i, classes[k]) for i, k in pairs]
+        n_chunks = min(effective_n_jobs(self.n_jobs), max(len(tasks), 1))
+        chunks = np.array_split(np.arange(len(tasks)), n_chunks)
         # Many tiny fits: BLAS threads only add contention; n_jobs parallelises.
         with threadpool_limits(limits=1):
-            risks = Parallel(n_jobs=self.n_jobs)(
-                delayed(_risk_after)(
-                    template,
-                    concat_rows(X_lab, take_rows(X_cand, [i])),
-                    np.concatenate([y_lab, classes[k : k + 1].astype(y_lab.dtype)]),
+            parts = Parallel(n_jobs=self.n_jobs)(
+                delayed(_risks_after)(
+                    fit,
+                    X_lab,
+                    y_lab,
+                    context.rows(),
+                    [tasks[t] for t in chunk],
                     X_eval,
                     self.loss,
-                    warm,
                 )
-                for i, k in pairs
+                for chunk in chunks
             )
         expected = np.zeros(proba.shape[0])
-        for (i, k), risk in zip(pairs, risks):
+        for (i, k), risk in zip(pairs, (r for part in parts for r in part)):
             expected[i] += proba[i, k] * risk
         return expected

@@ -38,17 +38,22 @@ def _registry():
 
 
 def _committee_registry():
+    from ._bayesian import BALD, MaxEntropy, MeanSTD, VariationRatios
     from ._committee import QueryByCommittee
+    from ._disagreement import DISAGREEMENTS
     from ._regression import GreedySampling, StdSampling
 
     return {
         "qbc": QueryByCommittee,
-        "vote_entropy": lambda: QueryByCommittee("vote_entropy"),
-        "consensus_entropy": lambda: QueryByCommittee("consensus_entropy"),
-        "max_disagreement": lambda: QueryByCommittee("max_disagreement"),
-        "variation_ratio": lambda: QueryByCommittee("variation_ratio"),
-        "bald": lambda: QueryByCommittee("bald"),
-        "mean_std": lambda: QueryByCommittee("mean_std"),
+        # every disagreement measure is a strategy name: its DISAGREEMENTS line
+        **{name: partial(QueryByCommittee, name) for name in DISAGREEMENTS},
+        # ... except that "bald" and "mean_std" (and "max_entropy",
+        # "variation_ratios") name the MC-dropout classes for every learner:
+        # on a committee they score the same numbers as QueryByCommittee.
+        "bald": BALD,
+        "max_entropy": MaxEntropy,
+        "variation_ratios": VariationRatios,
+        "mean_std": MeanSTD,
         "std": StdSampling,
         "gsx": lambda: GreedySampling("x"),
         "gsy": lambda: GreedySampling("y"),

@@ -1,36 +1,25 @@
 """Active learning for regression: predictive spread and greedy sampling."""
 
-import inspect
-
 import numpy as np
-from sklearn.base import is_regressor
 from sklearn.metrics import pairwise_distances_argmin_min, pairwise_distances_chunked
-from sklearn.pipeline import Pipeline
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.extmath import row_norms, safe_sparse_dot
 
-from ..utils import score_in_chunks, take_rows
-from ._base import BaseStrategy, ScoreStrategy, require_signal
-from ._embedding import get_embedding
+from ._base import _MAX_CANDIDATES, BaseStrategy, ScoreStrategy
 from ._selection import select_top_k
-
-
-def _has_return_std(estimator):
-    final = estimator[-1] if isinstance(estimator, Pipeline) else estimator
-    try:
-        return "return_std" in inspect.signature(final.predict).parameters
-    except (AttributeError, TypeError, ValueError):
-        return False
 
 
 class StdSampling(ScoreStrategy):
     """Query the samples whose prediction is most uncertain: largest std.
 
-    The standard deviation comes from the learner's ``predict_std`` (a
-    :class:`skal.CommitteeRegressor`: the members' spread; Burbidge et al.
-    2007) or from a regressor whose ``predict`` accepts ``return_std=True``
-    (``GaussianProcessRegressor``, ``BayesianRidge``, ``ARDRegression``,
-    also at the end of a ``Pipeline``), whose posterior std is largest far
-    from the training data (MacKay 1992; Cohn, Ghahramani & Jordan 1996).
+    The standard deviation is the context's ``predict_std`` signal: a
+    :class:`skal.CommitteeRegressor`'s members' spread (Burbidge et al.
+    2007), or the posterior std of a regressor whose ``predict`` accepts
+    ``return_std=True`` (``GaussianProcessRegressor``, ``BayesianRidge``,
+    ``ARDRegression``), largest far from the training data (MacKay 1992;
+    Cohn, Ghahramani & Jordan 1996). It is read chunk by chunk. A
+    classifier has no predictive std: use an uncertainty or committee
+    strategy instead.
 
     Parameters
     ----------
@@ -45,28 +34,34 @@ class StdSampling(ScoreStrategy):
     --------
     >>> import numpy as np
     >>> from sklearn.gaussian_process import GaussianProcessRegressor
-    >>> from skal import ActiveLearner
+    >>> from skal.strategies import QueryContext, StdSampling
     >>> X = np.linspace(0, 10, 11).reshape(-1, 1)
-    >>> y = np.full(11, np.nan); y[:3] = [0.0, 1.0, 2.0]
-    >>> learner = ActiveLearner(GaussianProcessRegressor(), query_strategy="std",
-    ...                         missing_label=np.nan).fit(X, y)
-    >>> learner.query().tolist()  # x = 10, the farthest from the labels
+    >>> gp = GaussianProcessRegressor().fit(X[:3], [0.0, 1.0, 2.0])
+    >>> std = lambda rows: gp.predict(rows, return_std=True)[1]
+    >>> ctx = QueryContext(X, candidates=np.arange(3, 11),
+    ...                    signals={"predict_std": std}, random_state=0)
+    >>> idx, _ = StdSampling().select(ctx, 1)
+    >>> ctx.candidates[idx].tolist()  # x = 10, the farthest from the labels
     [10]
     """
+
+    task = "regression"
+
+    _parameter_constraints = {"max_candidates": _MAX_CANDIDATES}
 
     def __init__(self, *, max_candidates=None):
         self.max_candidates = max_candidates
 
-    def _scorer(self, learner):
-        if hasattr(learner, "predict_std"):
-            return learner.predict_std
-        estimator = getattr(learner, "estimator_", None)
-        if estimator is not None and _has_return_std(estimator):
-            return lambda X: estimator.predict(X, return_std=True)[1]
-        require_signal(
-            learner,
+    def _score(self, context):
+        if context.is_classifier:
+            raise TypeError(
+                f"{self!r} queries by the spread of a regressor's predictions, "
+                "but the model is a classifier; use 'entropy' "
+                "(UncertaintySampling) or, for a committee, 'qbc'."
+            )
+        return context.map(
             "predict_std",
-            self,
+            lambda std: np.asarray(std, dtype=float),
             fix=(
                 "Use a regressor whose predict accepts return_std=True "
                 "(GaussianProcessRegressor, BayesianRidge) or a "
@@ -101,7 +96,9 @@ class GreedySampling(BaseStrategy):
     After each pick the chosen sample joins the reference set (with its
     prediction as its output), so a batch spreads out. The state is one
     distance per pool sample, updated in O(n) per pick. Distances are taken
-    after a ``Pipeline``'s transform steps (e.g. a scaler), else on ``X``.
+    in the context's ``embedding`` (after a ``Pipeline``'s transform steps,
+    e.g. a scaler, else on ``X``); GSy and iGS read ``predict`` chunk by
+    chunk and the labeled targets ``y_labeled``.
     With no labels yet, GSx starts, as in the paper, from the sample closest
     to the pool's centroid (its score is NaN), so ``initial_strategy="gsx"``
     works in simulation.
@@ -120,60 +117,57 @@ class GreedySampling(BaseStrategy):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn.linear_model import Ridge
-    >>> from skal import ActiveLearner
-    >>> from skal.strategies import GreedySampling
+    >>> from skal.strategies import GreedySampling, QueryContext
     >>> X = np.array([[0.0], [1.0], [2.0], [6.0], [9.0]])
-    >>> y = np.array([0.0, 1.0, np.nan, np.nan, np.nan])
-    >>> learner = ActiveLearner(Ridge(), query_strategy=GreedySampling("x"),
-    ...                         missing_label=np.nan).fit(X, y)
-    >>> learner.query(batch_size=2).tolist()  # 9 is farthest, then 6
-    [4, 3]
+    >>> ctx = QueryContext(X, candidates=[2, 3, 4], X_labeled=X[:2],
+    ...                    y_labeled=[0.0, 1.0], random_state=0)
+    >>> idx, scores = GreedySampling("x").select(ctx, 2)
+    >>> ctx.candidates[idx].tolist(), scores.tolist()  # 9 is farthest, then 6
+    ([4, 3], [8.0, 3.0])
     """
+
+    _parameter_constraints = {
+        "space": [StrOptions(set(_SPACES))],
+        "max_candidates": _MAX_CANDIDATES,
+    }
 
     def __init__(self, space="x", *, max_candidates=None):
         self.space = space
         self.max_candidates = max_candidates
 
     @property
-    def needs_model(self):
+    def requires_model(self):
         """Tell whether a fitted model is needed: only GSx starts from no labels.
 
         Returns
         -------
-        needs_model : bool
+        requires_model : bool
             False for ``space="x"``.
         """
         return self.space != "x"
 
-    def _query(self, learner, X_pool, batch_size, rng):
-        if self.space not in _SPACES:
-            raise ValueError(
-                f"space must be 'x' (GSx), 'y' (GSy) or 'xy' (iGS), got {self.space!r}."
-            )
+    def _select(self, context, batch_size):
+        rng = context.random_state
         use_x, use_y = "x" in self.space, "y" in self.space
-        mask = getattr(learner, "labeled_mask_", None)
-        cold = mask is None or not np.any(mask)
+        cold = context.n_labeled == 0
         if cold and use_y:
             raise ValueError(
                 f"{self!r} ({_SPACES[self.space]}) needs a fitted regressor and "
                 "labeled targets; to start from no labels use "
                 "initial_strategy='gsx' (Wu et al.'s initialisation)."
             )
-        if use_y and not is_regressor(learner):
+        if use_y and context.is_classifier:
             raise TypeError(
                 f"{self!r} ({_SPACES[self.space]}) measures distances between "
                 "predicted and labeled targets, so it needs a regressor; use "
                 "GreedySampling('x') (GSx) for a classifier."
             )
         if use_x:
-            Z = get_embedding(learner, X_pool)
+            Z = context.embedding()
             sq_norms = row_norms(Z, squared=True)
         if use_y:
-            f = score_in_chunks(
-                learner.predict, X_pool, n_jobs=getattr(learner, "n_jobs", None)
-            ).astype(float)
-            y_lab = np.asarray(learner.y_[mask], dtype=float)
+            f = np.asarray(context.predict(), dtype=float).reshape(-1)
+            y_lab = np.asarray(context.y_labeled, dtype=float)
         chosen, scores = [], []
         if cold:
             # Wu et al.: the first sample is the one closest to the pool's centroid.
@@ -183,14 +177,13 @@ class GreedySampling(BaseStrategy):
             scores.append(np.nan)
             dist = np.full(Z.shape[0], np.inf)
         elif self.space == "x":
-            Z_lab = get_embedding(learner, take_rows(learner.X_, mask))
-            dist = pairwise_distances_argmin_min(Z, Z_lab)[1]
+            dist = pairwise_distances_argmin_min(Z, context.labeled_embedding())[1]
         elif self.space == "y":
             dist = _nearest_gap(f, np.sort(y_lab))
         else:
             parts = pairwise_distances_chunked(
                 Z,
-                get_embedding(learner, take_rows(learner.X_, mask)),
+                context.labeled_embedding(),
                 reduce_func=lambda D, start: (
                     D * np.abs(f[start : start + D.shape[0], None] - y_lab)
                 ).min(axis=1),

@@ -217,6 +217,7 @@ class UncertaintySampling(ScoreStrategy):
         self.measure = measure
         self.max_candidates = max_candidates
 
+    task = "classification"
     _parameter_constraints = {
         # a live view of MEASURES: a measure added there is a valid name
         "measure": [StrOptions(MEASURES.keys()), callable],

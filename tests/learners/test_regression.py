@@ -169,12 +169,13 @@ def test_regressor_errors_are_clear():
         ActiveLearner(Ridge(), missing_label=NAN).fit(X, y)
     with pytest.raises(TypeError, match="needs predict_std.*GaussianProcessRegressor"):
         _learner(Ridge(), StdSampling()).fit(X, y).query()
-    with pytest.raises(TypeError, match="use query_strategy='std'"):
+    # a classification strategy on a regressor is refused at fit, not at query
+    with pytest.raises(ValueError, match="'qbc' needs class probabilities.*'std'"):
         CommitteeRegressor(estimator=Ridge(), n_members=2, query_strategy="qbc").fit(
             X, y
-        ).query()
-    with pytest.raises(ValueError, match="space must be"):
-        _learner(Ridge(), GreedySampling("z")).fit(X, y).query()
+        )
+    with pytest.raises(ValueError, match="'space' parameter of GreedySampling"):
+        _learner(Ridge(), GreedySampling("z")).fit(X, y)
     Xi, yi = load_iris(return_X_y=True)
     yi = yi.copy()
     yi[10:140] = -1
@@ -185,17 +186,6 @@ def test_regressor_errors_are_clear():
     assert ActiveLearner(LogisticRegression(), query_strategy="gsx").fit(
         Xi, yi
     ).query().shape == (1,)
-
-
-def test_gsx_cold_start_begins_at_the_centroid():
-    X = np.array([[0.0], [1.0], [2.0], [6.0], [9.0]])
-    idx, scores = GreedySampling("x").query(None, X, 3, random_state=0)
-    # Centroid 3.6: closest is 2; then 9 (7 away); then 6 (3 from 9, 4 from 2).
-    assert idx.tolist() == [2, 4, 3]
-    np.testing.assert_allclose(scores, [np.nan, 7.0, 3.0])
-    assert not GreedySampling("x").needs_model and GreedySampling("xy").needs_model
-    with pytest.raises(ValueError, match="needs a fitted regressor"):
-        GreedySampling("y").query(None, X, 1)
 
 
 def test_wu_et_al_gsx_initialisation_then_igs_in_simulation():

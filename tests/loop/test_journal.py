@@ -61,9 +61,11 @@ def test_a_torn_last_line_is_skipped_then_sealed(tmp_path):
     with open(path, "ab") as f:
         f.write(b'{"id": 1, "lab')  # a crash in the middle of a write
     journal = LabelJournal(path)
-    assert journal.labels() == {0: 1} and journal.n_damaged == 1
+    with pytest.warns(UserWarning, match=r"1 damaged line: line 2 \(cut short\)"):
+        assert journal.labels() == {0: 1} and journal.n_damaged == 1
     journal.append(2, 0)  # must not be glued to the torn fragment
-    assert LabelJournal(path).labels() == {0: 1, 2: 0}
+    with pytest.warns(UserWarning, match=r"line 2 \(not valid JSON\)"):
+        assert LabelJournal(path).labels() == {0: 1, 2: 0}
 
 
 CHILD = """

@@ -69,7 +69,7 @@ def test_terminal_oracle_commands_and_retries():
     assert oracle.ask(3, np.array([1.5, 2.0])) == "dog"
     text = out.getvalue()
     assert "sample 3" in text and "w = 1.5" in text and "h = 2.0" in text
-    assert "unknown label 'cow'" in text
+    assert "'cow' is not one of the classes cat/dog; try again." in text
     assert oracle.ask(4) is SKIP
     assert oracle.ask(4) is UNDO
     assert oracle.ask(4) is STOP
@@ -77,9 +77,12 @@ def test_terminal_oracle_commands_and_retries():
 
 
 def test_terminal_oracle_parses_numbers_and_batches():
-    oracle = TerminalOracle(input=_scripted("3", "2.5", "x", "s"), output=io.StringIO())
-    answers = oracle.label([0, 1, 2, 3], np.zeros((4, 2)))
-    assert answers.tolist() == [3, 2.5, "x", None]
+    out = io.StringIO()
+    oracle = TerminalOracle(input=_scripted("3", "2.5", "x", "+4", "s"), output=out)
+    answers = oracle.label([0, 1, 2], np.zeros((3, 2)))
+    assert answers.tolist() == [3, 4, None]  # the first answer made them integers
+    assert "'2.5' is not a class: the labels here are integers (3)" in out.getvalue()
+    assert "'x' is not a class" in out.getvalue()
 
 
 def test_terminal_oracle_truncates_wide_rows():
@@ -93,21 +96,24 @@ def test_terminal_oracle_truncates_wide_rows():
 def test_render_image_draws_a_digit():
     X, y = load_digits(return_X_y=True)
     text = render_image(X[0], (8, 8))
-    lines = text.split("\n")
-    assert len(lines) == 8 and max(map(len, lines)) <= 16
-    ramp = " .:-=+*#%@"  # pixel v in 0..15 (its max) -> ramp[min(int(v / 15 * 10), 9)]
+    lines = text.split("\n")  # enlarged twice: 16 rows of 32 characters at most
+    assert len(lines) == 16 and max(map(len, lines)) <= 32
+    shades = " ░▒▓█"  # pixel v in 0..15 (its max) -> shades[min(int(v / 15 * 5), 4)]
     img = X[0].reshape(8, 8)
     assert img.min() == 0 and img.max() == 15
     expected = [
-        "".join(ramp[min(int(v / 15 * 10), 9)] * 2 for v in row).rstrip() for row in img
+        "".join(shades[min(int(v / 15 * 5), 4)] * 4 for v in row).rstrip()
+        for row in img
+        for _ in range(2)
     ]
     assert lines == expected
-    assert lines[1] == "    %%@@**@@--"  # 0 0 13 15 10 15 5 0: the top of a zero
+    # 0 0 13 15 10 15 5 0: the top of a zero
+    assert lines[2] == lines[3] == "        ████████▓▓▓▓████░░░░"
     big = render_image(
         np.random.default_rng(0).random((56, 56)), (56, 56), max_width=28
     )
     assert len(big.split("\n")) == 28 and max(map(len, big.split("\n"))) <= 56
-    assert render_image(np.ones(4), (2, 2)) == "\n"  # flat image: blank
+    assert render_image(np.ones(4), (2, 2), min_width=2) == "\n"  # flat: blank
 
 
 def test_terminal_oracle_shows_images_in_terminal_and_files(tmp_path):

@@ -2,36 +2,25 @@ import itertools
 
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator
-from sklearn.datasets import load_iris
-from sklearn.linear_model import LogisticRegression
+from sklearn.utils._param_validation import InvalidParameterError
 
-from skal import ActiveLearner
 from skal.strategies import (
     BALD,
     BatchBALD,
     MaxEntropy,
     MeanSTD,
+    QueryContext,
     StochasticBALD,
     VariationRatios,
     bald,
     consensus_entropy,
     greedy_batchbald,
+    max_kl,
     mean_std,
     resolve_strategy,
     variation_ratio,
 )
 from skal.strategies._batchbald import _joint_entropies, _sample_configurations
-
-
-class Passes(BaseEstimator):
-    """A fake learner whose 'passes' are stored in a fixed stack indexed by X."""
-
-    def __init__(self, stack):
-        self.stack = stack
-
-    def predict_proba_samples(self, X):
-        return self.stack[:, np.asarray(X)[:, 0].astype(int), :]
 
 
 def _stack(seed, m=6, n=12, k=3, alpha=0.5):
@@ -136,10 +125,12 @@ def test_sampled_batchbald_close_to_brute_force_and_deterministic():
 def test_greedy_batchbald_input_errors():
     with pytest.raises(ValueError, match="n_samples, n_classes"):
         greedy_batchbald(np.ones((3, 2)), 1)
-    with pytest.raises(ValueError, match="n_configurations"):
+    with pytest.raises(ValueError, match="'n_configurations' parameter.*range"):
         greedy_batchbald(_stack(0), 2, n_configurations=0)
-    with pytest.raises(TypeError, match="n_configurations"):
+    with pytest.raises(TypeError, match="'n_configurations' parameter.*int"):
         greedy_batchbald(_stack(0), 2, n_configurations=1.5)
+    with pytest.raises(InvalidParameterError, match="'batch_size' parameter"):
+        greedy_batchbald(_stack(0), 0)
 
 
 @pytest.mark.parametrize(
@@ -151,70 +142,100 @@ def test_greedy_batchbald_input_errors():
         (MeanSTD(), mean_std),
     ],
 )
-def test_score_strategies_take_top_of_their_measure(strategy, measure):
+def test_score_strategies_take_top_of_their_measure(make_context, strategy, measure):
     stack = _stack(7, m=5, n=30, k=3)
-    X = np.arange(30)[:, None]
-    scores = strategy.scores(Passes(stack), X)
+    scores = strategy.score(make_context(stack))
     np.testing.assert_allclose(scores, measure(stack))
-    idx, chosen = strategy.query(Passes(stack), X, 4, random_state=0)
+    idx, chosen = strategy.select(make_context(stack), 4)
     np.testing.assert_allclose(chosen, np.sort(measure(stack))[::-1][:4])
+    np.testing.assert_allclose(measure(stack)[idx], chosen)
 
 
 def test_strategies_need_stochastic_passes():
-    X, y = load_iris(return_X_y=True)
-    learner = ActiveLearner(LogisticRegression(max_iter=300)).fit(X, y)
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    ctx = QueryContext(X, classes=[0, 1], signals={"proba": lambda X: X[:, :2]})
     for strategy in (BALD(), BatchBALD(), StochasticBALD()):
-        with pytest.raises(TypeError, match="predict_proba_samples.*BayesianLearner"):
-            strategy.query(learner, X, 2)
+        match = "needs predict_proba_samples.*BayesianLearner"
+        with pytest.raises(TypeError, match=match):
+            strategy.select(ctx, 2)
 
 
-def test_batchbald_strategy_with_max_candidates():
+def test_batchbald_strategy_equals_the_kernel(make_context):
+    stack = _stack(12, m=6, n=40, k=3)
+    idx, scores = BatchBALD().select(make_context(stack), 4)
+    ref_idx, ref_scores = _brute_greedy(stack, 4)
+    assert idx.tolist() == ref_idx
+    np.testing.assert_allclose(scores, ref_scores, rtol=1e-4, atol=1e-5)
+    # On a subset of candidates, positions are positions in the subset.
+    candidates = np.arange(0, 40, 3)
+    idx, _ = BatchBALD().select(make_context(stack, candidates), 3)
+    assert idx.tolist() == _brute_greedy(stack[:, candidates], 3)[0]
+
+
+def test_batchbald_strategy_with_max_candidates(make_context):
     stack = _stack(8, m=6, n=50, k=3)
-    X = np.arange(50)[:, None]
-    idx, scores = BatchBALD(max_candidates=20).query(
-        Passes(stack), X, 3, random_state=0
-    )
+    idx, scores = BatchBALD(max_candidates=20).select(make_context(stack), 3)
     assert len(set(idx.tolist())) == 3
     sub = np.sort(np.random.RandomState(0).choice(50, 20, replace=False))
     assert set(idx.tolist()) <= set(sub.tolist())
     np.testing.assert_allclose(
         scores[-1], _brute_mutual_information(stack, idx.tolist()), rtol=1e-4
     )
+    # max_candidates below the batch: the batch is never shortened.
+    idx, _ = BatchBALD(max_candidates=2).select(make_context(stack), 5)
+    assert len(set(idx.tolist())) == 5
 
 
-def test_stochastic_bald_power_sampling_follows_scores():
+def test_stochastic_bald_power_sampling_follows_scores(make_context):
     stack = _stack(9, m=6, n=4, k=3, alpha=0.3)
-    X = np.arange(4)[:, None]
     s = bald(stack)
     strategy = StochasticBALD("power", beta=1.0)
     rng = np.random.RandomState(0)
     first = [
-        strategy.query(Passes(stack), X, 1, random_state=rng)[0][0] for _ in range(3000)
+        strategy.select(make_context(stack, random_state=rng), 1)[0][0]
+        for _ in range(3000)
     ]
     freq = np.bincount(first, minlength=4) / 3000
     np.testing.assert_allclose(freq, s / s.sum(), atol=0.03)
 
 
 @pytest.mark.parametrize("mode", ["power", "softmax", "softrank"])
-def test_stochastic_bald_large_beta_is_top_k(mode):
+def test_stochastic_bald_large_beta_is_top_k(make_context, mode):
     stack = _stack(10, m=6, n=40, k=3)
-    X = np.arange(40)[:, None]
-    idx, _ = StochasticBALD(mode, beta=1e4).query(Passes(stack), X, 5, random_state=0)
+    idx, scores = StochasticBALD(mode, beta=1e4).select(make_context(stack), 5)
     assert idx.tolist() == np.argsort(-bald(stack))[:5].tolist()
-    again, _ = StochasticBALD(mode, beta=1.0).query(Passes(stack), X, 5, random_state=3)
-    same, _ = StochasticBALD(mode, beta=1.0).query(Passes(stack), X, 5, random_state=3)
+    np.testing.assert_allclose(scores, bald(stack)[idx])
+    again, _ = StochasticBALD(mode, beta=1.0).select(
+        make_context(stack, random_state=3), 5
+    )
+    same, _ = StochasticBALD(mode, beta=1.0).select(
+        make_context(stack, random_state=3), 5
+    )
     assert again.tolist() == same.tolist()
 
 
-def test_stochastic_bald_errors_and_registry():
-    stack = _stack(0)
-    X = np.arange(12)[:, None]
-    with pytest.raises(ValueError, match="mode"):
-        StochasticBALD("gumbel").query(Passes(stack), X, 2)
-    with pytest.raises(ValueError, match="beta"):
-        StochasticBALD(beta=-1.0).query(Passes(stack), X, 2)
-    with pytest.raises(ValueError, match="Unknown measure"):
-        StochasticBALD(measure="nope").query(Passes(stack), X, 2)
+def test_stochastic_bald_with_max_kl_scores_the_max_divergence(make_context):
+    stack = _stack(13, m=5, n=30, k=3)
+    idx, scores = StochasticBALD(measure="max_kl", beta=1e4).select(
+        make_context(stack), 3
+    )
+    expected = max_kl(stack)
+    assert idx.tolist() == np.argsort(-expected)[:3].tolist()
+    np.testing.assert_allclose(scores, expected[idx])
+
+
+def test_stochastic_bald_errors_and_registry(make_context):
+    ctx = make_context(_stack(0))
+    with pytest.raises(InvalidParameterError, match="'mode' parameter"):
+        StochasticBALD("gumbel").select(ctx, 2)
+    with pytest.raises(InvalidParameterError, match="'beta' parameter"):
+        StochasticBALD(beta=-1.0).select(ctx, 2)
+    with pytest.raises(InvalidParameterError, match="'measure' parameter"):
+        StochasticBALD(measure="nope").select(ctx, 2)
+    with pytest.raises(InvalidParameterError, match="'n_configurations' parameter"):
+        BatchBALD(n_configurations=0).select(ctx, 2)
+    with pytest.raises(TypeError, match="is a regressor"):
+        BatchBALD().select(make_context(_stack(0), classes=None), 2)
     assert isinstance(resolve_strategy("batchbald"), BatchBALD)
     assert resolve_strategy("power_bald").mode == "power"
     assert isinstance(resolve_strategy("stochastic_bald"), StochasticBALD)

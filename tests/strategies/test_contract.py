@@ -128,7 +128,7 @@ def test_select_checks_what_a_strategy_returns(out, message):
 
 def test_a_missing_signal_names_the_strategy_and_its_providers():
     ctx = QueryContext(np.zeros((5, 2)), signals={"proba": lambda X: None})
-    with pytest.raises(TypeError, match=r"needs proba_samples.*skal.Committee"):
+    with pytest.raises(TypeError, match=r"needs predict_proba_samples.*skal.Committee"):
         with ctx.asked_by("BALD()"):
             ctx.proba_samples()
 

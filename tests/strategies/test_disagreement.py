@@ -5,6 +5,7 @@ from skal.strategies import (
     bald,
     consensus_entropy,
     max_disagreement,
+    max_kl,
     mean_std,
     variation_ratio,
     vote_entropy,
@@ -14,6 +15,7 @@ MEASURES = [
     bald,
     consensus_entropy,
     max_disagreement,
+    max_kl,
     mean_std,
     variation_ratio,
     vote_entropy,
@@ -27,7 +29,8 @@ def _random_stack(seed=0, m=4, n=30, k=3):
 
 
 @pytest.mark.parametrize(
-    "measure", [bald, max_disagreement, mean_std, variation_ratio, vote_entropy]
+    "measure",
+    [bald, max_disagreement, max_kl, mean_std, variation_ratio, vote_entropy],
 )
 def test_unanimous_committee_has_zero_disagreement(measure):
     member = _random_stack(m=1)[0]
@@ -54,6 +57,14 @@ def test_kl_to_consensus_equals_direct_computation():
     consensus = stack.mean(axis=0)
     direct = np.mean([np.sum(p * np.log(p / consensus), axis=1) for p in stack], axis=0)
     np.testing.assert_allclose(max_disagreement(stack), direct, rtol=1e-10)
+
+
+def test_max_kl_equals_direct_computation():
+    stack = _random_stack(4, m=5)
+    consensus = stack.mean(axis=0)
+    kl = np.array([np.sum(p * np.log(p / consensus), axis=1) for p in stack])
+    np.testing.assert_allclose(max_kl(stack), kl.max(axis=0), rtol=1e-10)
+    assert (max_kl(stack) >= max_disagreement(stack) - 1e-12).all()
 
 
 def test_bald_equals_entropy_of_mean_minus_mean_entropy():

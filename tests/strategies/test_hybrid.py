@@ -3,11 +3,12 @@
 import numpy as np
 import pytest
 from scipy.spatial.distance import cdist
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import clone
 from sklearn.datasets import load_iris, make_blobs
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.svm import LinearSVC
+from sklearn.utils.estimator_checks import check_set_params
 
 from skal import ActiveLearner
 from skal.strategies import (
@@ -15,6 +16,7 @@ from skal.strategies import (
     CoreSet,
     DiverseMiniBatch,
     Hybrid,
+    QueryContext,
     RankedBatch,
     SuggestiveAnnotation,
     UncertaintySampling,
@@ -45,13 +47,19 @@ def explicit_kmeans_pp(G, k, rng):
 
 @pytest.fixture(scope="module")
 def fitted():
+    """``(ctx, model, pool, X_lab)``; ``ctx(rows=None, seed=0)`` is a fresh
+    context of a learner's next query (of its unlabeled rows, or ``rows``)."""
     X, y = make_blobs(240, n_features=5, centers=4, cluster_std=2.5, random_state=0)
     y_partial = np.full_like(y, -1)
-    y_partial[np.random.RandomState(0).choice(len(y), 16, replace=False)] = y[
-        np.random.RandomState(0).choice(len(y), 16, replace=False)
-    ]
+    lab = np.random.RandomState(0).choice(len(y), 16, replace=False)
+    y_partial[lab] = y[lab]
     learner = ActiveLearner(LogisticRegression(max_iter=500)).fit(X, y_partial)
-    return learner, X[y_partial == -1], X, y
+
+    def ctx(rows=None, seed=0):
+        fresh = clone(learner).set_params(random_state=seed)
+        return fresh.fit(X, y_partial).query_context(rows)
+
+    return ctx, learner.estimator_, X[y_partial == -1], X[y_partial != -1]
 
 
 def test_factored_inner_products_equal_explicit_gradient_embeddings():
@@ -101,10 +109,10 @@ def test_rejection_draws_follow_the_kmeans_plus_plus_distribution():
     assert sorted(every.tolist()) == list(range(7))
 
 
-def test_badge_query_uses_proba_and_embedding(fitted):
-    learner, pool, _, _ = fitted
-    idx, _ = BADGE().query(learner, pool, 8, random_state=3)
-    U = gradient_embedding_factors(learner.predict_proba(pool)).astype(np.float32)
+def test_badge_select_uses_proba_and_embedding(fitted):
+    ctx, model, pool, _ = fitted
+    idx, _ = BADGE().select(ctx(seed=3), 8)
+    U = gradient_embedding_factors(model.predict_proba(pool)).astype(np.float32)
     ref, _ = kmeans_plusplus_factored(
         U, pool.astype(np.float32), 8, np.random.RandomState(3)
     )
@@ -113,9 +121,9 @@ def test_badge_query_uses_proba_and_embedding(fitted):
 
 def test_badge_needs_probabilities():
     X, y = load_iris(return_X_y=True)
-    learner = ActiveLearner(LinearSVC()).fit(X[::5], y[::5])
-    with pytest.raises(TypeError, match="BADGE.. needs predict_proba"):
-        BADGE().query(learner, X, 2)
+    ctx = ActiveLearner(LinearSVC()).fit(X[::5], y[::5]).query_context(X)
+    with pytest.raises(TypeError, match="BADGE.. needs proba, which LinearSVC does"):
+        BADGE().select(ctx, 2)
 
 
 def test_weighted_kmeans_hand_checked():
@@ -136,12 +144,11 @@ def test_diverse_mini_batch_hand_checked():
     Z = np.array([[0.0], [1.0], [2.0], [50.0], [100.0], [101.0]])
     info = np.array([1.0, 1.0, 10.0, 0.001, 5.0, 1.0])
 
-    class Raw(BaseEstimator):
-        def predict_proba(self, X):
-            return np.zeros((len(X), 2))
-
+    ctx = QueryContext(
+        Z, signals={"proba": lambda X: np.zeros((len(X), 2))}, random_state=0
+    )
     strategy = DiverseMiniBatch(measure=lambda proba: info, beta=2.5)
-    idx, scores = strategy.query(Raw(), Z, 2, random_state=0)
+    idx, scores = strategy.select(ctx, 2)
     assert idx.tolist() == [2, 4] and scores.tolist() == [10.0, 5.0]
 
 
@@ -151,6 +158,8 @@ def brute_ranked_batch(unc, X, L, k):
     for t in range(k):
         alpha = (len(X) - t) / (len(X) + len(L))
         score = alpha * (1 - 1 / (1 + d)) + (1 - alpha) * unc
+        if not len(L) and t == 0:  # no labels: the most uncertain first
+            score = unc.copy()
         score[picks] = -np.inf
         picks.append(int(np.argmax(score)))
         d = np.minimum(d, cdist(X, X[[picks[-1]]])[:, 0])
@@ -158,10 +167,28 @@ def brute_ranked_batch(unc, X, L, k):
 
 
 def test_ranked_batch_equals_brute_force(fitted):
-    learner, pool, X, _ = fitted
-    idx, _ = RankedBatch().query(learner, pool, 10)
-    unc = least_confidence(learner.predict_proba(pool))
-    assert idx.tolist() == brute_ranked_batch(unc, pool, X[learner.labeled_mask_], 10)
+    ctx, model, pool, X_lab = fitted
+    idx, _ = RankedBatch().select(ctx(), 10)
+    unc = least_confidence(model.predict_proba(pool))
+    assert idx.tolist() == brute_ranked_batch(unc, pool, X_lab, 10)
+
+
+def test_ranked_batch_without_labels_starts_at_the_most_uncertain(fitted):
+    # Formerly every score tied at 1 and the first pick was always position 0.
+    _, model, pool, _ = fitted
+    unc = least_confidence(model.predict_proba(pool))
+    assert int(np.argmax(unc)) != 0 and np.sum(unc == unc.max()) == 1
+    no_labels = QueryContext(pool, signals={"proba": model.predict_proba}, model=model)
+    idx, scores = RankedBatch().select(no_labels, 6)
+    assert idx[0] == np.argmax(unc) and scores[0] == pytest.approx(unc.max())
+    assert idx.tolist() == brute_ranked_batch(unc, pool, np.empty((0, 5)), 6)
+    # Ties (a constant model) are broken at random, reproducibly.
+    def flat(seed):
+        signals = {"proba": lambda X: np.full((len(X), 2), 0.5)}
+        return QueryContext(pool, signals=signals, random_state=seed)
+
+    firsts = {int(RankedBatch().select(flat(seed), 1)[0][0]) for seed in range(5)}
+    assert len(firsts) > 1
 
 
 def brute_max_cover(S, k):
@@ -182,9 +209,9 @@ def test_lazy_max_cover_equals_plain_greedy():
 
 
 def test_suggestive_annotation_equals_brute_force(fitted):
-    learner, pool, _, _ = fitted
-    idx, _ = SuggestiveAnnotation(beta=3).query(learner, pool, 5, random_state=0)
-    unc = entropy(learner.predict_proba(pool))
+    ctx, model, pool, _ = fitted
+    idx, _ = SuggestiveAnnotation(beta=3).select(ctx(), 5)
+    unc = entropy(model.predict_proba(pool))
     top = np.argsort(-unc)[:15]
     Zn = pool / np.linalg.norm(pool, axis=1, keepdims=True)
     S = np.maximum(Zn[top] @ Zn.T, 0)
@@ -192,22 +219,44 @@ def test_suggestive_annotation_equals_brute_force(fitted):
 
 
 def test_hybrid_score_and_rank_fusion(fitted):
-    learner, pool, _, _ = fitted
-    unc = UncertaintySampling("margin").scores(learner, pool)
-    far = CoreSet().scores(learner, pool)
+    ctx, model, pool, X_lab = fitted
+    unc = UncertaintySampling("margin").score(ctx())
+    far = CoreSet().score(ctx())
+    np.testing.assert_allclose(far, cdist(pool, X_lab).min(axis=1), rtol=1e-4)
     only_unc = Hybrid([("u", "margin"), ("c", CoreSet())], weights=[1, 0])
-    assert set(only_unc.query(learner, pool, 5)[0].tolist()) == set(
+    assert set(only_unc.select(ctx(), 5)[0].tolist()) == set(
         np.argsort(-unc)[:5].tolist()
     )
     norm = lambda s: (s - s.min()) / (s.max() - s.min())  # noqa: E731
     both = Hybrid([("u", "margin"), ("c", CoreSet())], weights=[2, 1])
     ref = np.argsort(-(2 * norm(unc) + norm(far)))[:5]
-    assert both.query(learner, pool, 5)[0].tolist() == ref.tolist()
+    assert both.select(ctx(), 5)[0].tolist() == ref.tolist()
     rank = both.set_params(combine="rank")
     rank_ref = np.argsort(
         2 * np.argsort(np.argsort(-unc)) + np.argsort(np.argsort(-far))
     )
-    assert rank.query(learner, pool, 5)[0].tolist() == rank_ref[:5].tolist()
+    assert rank.select(ctx(), 5)[0].tolist() == rank_ref[:5].tolist()
+
+
+def test_hybrid_parts_share_one_signal_pass(fitted):
+    # Three parts read the probabilities; the model is asked once per query.
+    _, model, pool, X_lab = fitted
+    calls = []
+
+    def proba(X):
+        calls.append(len(X))
+        return model.predict_proba(X)
+
+    ctx = QueryContext(
+        pool,
+        signals={"proba": proba},
+        X_labeled=X_lab,
+        y_labeled=np.zeros(len(X_lab)),
+        model=model,
+    )
+    both = Hybrid([("m", "margin"), ("e", "entropy"), ("b", BADGE())])
+    both.select(ctx, 3)
+    assert calls == [len(pool)]
 
 
 def test_hybrid_params_are_nested_and_cloneable():
@@ -215,22 +264,35 @@ def test_hybrid_params_are_nested_and_cloneable():
     params = h.get_params()
     assert params["u__measure"] == "entropy" and params["d__beta"] == 10
     h2 = clone(h).set_params(d__beta=3, weights=[1, 2])
-    assert h2.d.beta == 3 and h2.weights == [1, 2] and h.d.beta == 10
-    assert h.needs_model is True
+    assert h2.named_strategies.d.beta == 3 and h2.weights == [1, 2]
+    assert h.named_strategies.d.beta == 10
+    assert h.requires_model is True
     learner = ActiveLearner(LogisticRegression(), query_strategy=h)
     learner.set_params(query_strategy__u__measure="margin")
     assert learner.get_params()["query_strategy__u__measure"] == "margin"
-    assert Hybrid([("c", CoreSet())]).needs_model is False
-    with pytest.raises(ValueError, match="unique"):
-        Hybrid([("a", "margin"), ("a", "entropy")]).query(None, np.zeros((3, 1)), 1)
+    assert Hybrid([("c", CoreSet()), ("k", "kmeans")]).requires_model is False
+    assert Hybrid([("c", CoreSet()), ("u", "margin")]).requires_model is True
+    empty = QueryContext(np.zeros((3, 1)))
+    with pytest.raises(ValueError, match="Names provided are not unique"):
+        Hybrid([("a", "margin"), ("a", "entropy")]).select(empty, 1)
     with pytest.raises(ValueError, match="Unknown strategies\\['b'\\]"):
-        Hybrid([("a", "margin"), ("b", "nope")], weights=[1, 0]).query(
-            None, np.zeros((3, 1)), 1
-        )
+        Hybrid([("a", "margin"), ("b", "nope")], weights=[1, 0]).select(empty, 1)
     with pytest.raises(ValueError, match="weights must be 2"):
-        Hybrid([("a", "random"), ("b", "random")], weights=[1]).query(
-            None, np.zeros((3, 1)), 1
-        )
+        Hybrid([("a", "random"), ("b", "random")], weights=[1]).select(empty, 1)
+    with pytest.raises(ValueError, match="'combine' parameter of Hybrid"):
+        Hybrid([("a", "random")], combine="x").select(empty, 1)
+
+
+def test_hybrid_set_params_keeps_the_strategies_list():
+    # Formerly set_params(weights=...) replaced strategies with a copy.
+    parts = [("u", UncertaintySampling()), ("c", CoreSet())]
+    h = Hybrid(parts)
+    h.set_params(weights=[1, 2], u__measure="margin")
+    assert h.strategies is parts and h.weights == [1, 2]
+    assert parts[0][1].measure == "margin"
+    check_set_params("Hybrid", Hybrid(parts))
+    replaced = Hybrid(list(parts)).set_params(c="kmeans")
+    assert replaced.get_params()["c"] == "kmeans" and parts[1][0] == "c"
 
 
 @pytest.mark.parametrize(
@@ -245,22 +307,22 @@ def test_hybrid_params_are_nested_and_cloneable():
     ids=repr,
 )
 def test_deterministic_and_max_candidates(fitted, strategy):
-    learner, pool, _, _ = fitted
-    a, _ = strategy.query(learner, pool, 4, random_state=0)
-    b, _ = clone(strategy).query(learner, pool, 4, random_state=0)
+    ctx, _, pool, _ = fitted
+    a, _ = strategy.select(ctx(), 4)
+    b, _ = clone(strategy).select(ctx(), 4)
     assert a.tolist() == b.tolist() and len(set(a.tolist())) == 4
     sub = clone(strategy).set_params(max_candidates=30)
-    c, _ = sub.query(learner, pool, 4, random_state=0)
+    c, _ = sub.select(ctx(), 4)
     subset = np.random.RandomState(0).choice(len(pool), 30, replace=False)
     assert set(c.tolist()) <= set(subset.tolist())
 
 
 @pytest.mark.parametrize("strategy", [RankedBatch(), SuggestiveAnnotation()], ids=repr)
 def test_permutation_invariant(fitted, strategy):
-    learner, pool, _, _ = fitted
-    a, _ = strategy.query(learner, pool, 5, random_state=0)
+    ctx, _, pool, _ = fitted
+    a, _ = strategy.select(ctx(), 5)
     perm = np.random.RandomState(2).permutation(len(pool))
-    c, _ = strategy.query(learner, pool[perm], 5, random_state=0)
+    c, _ = strategy.select(ctx(rows=pool[perm]), 5)
     assert perm[c].tolist() == a.tolist()
 
 

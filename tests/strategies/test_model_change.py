@@ -8,15 +8,17 @@ from sklearn.datasets import load_iris, load_wine
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.naive_bayes import GaussianNB
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
-from skal import ActiveLearner
+from skal import ActiveLearner, Committee
 from skal.strategies import (
     ExpectedErrorReduction,
     ExpectedGradientLength,
+    QueryContext,
     expected_gradient_length,
     resolve_strategy,
 )
@@ -80,7 +82,7 @@ def test_egl_equals_numerical_gradient_norms(n_classes):
     X, y = X[keep], y[keep]
     learner = ActiveLearner(LogisticRegression(C=0.1), random_state=0)
     learner.fit(X, _partial(y, 6))
-    scores = ExpectedGradientLength().scores(learner, X[::7])
+    scores = ExpectedGradientLength().score(learner.query_context(X[::7]))
     brute = _numerical_egl(learner.estimator_, X[::7])
     np.testing.assert_allclose(scores, brute, rtol=1e-5)
     assert scores.std() > 0
@@ -90,7 +92,7 @@ def test_egl_in_pipeline_uses_transformed_features():
     X, y = load_wine(return_X_y=True)
     pipe = make_pipeline(StandardScaler(), LogisticRegression(C=0.5))
     learner = ActiveLearner(pipe, random_state=0).fit(X, _partial(y, 10))
-    scores = ExpectedGradientLength().scores(learner, X[::9])
+    scores = ExpectedGradientLength().score(learner.query_context(X[::9]))
     fitted = learner.estimator_
     brute = _numerical_egl(fitted[-1], fitted[0].transform(X[::9]))
     np.testing.assert_allclose(scores, brute, rtol=1e-5)
@@ -106,8 +108,12 @@ def test_egl_without_intercept_and_sparse():
     proba = head.predict_proba(X)
     expected = expected_gradient_length(proba, np.linalg.norm(X, axis=1))
     strategy = ExpectedGradientLength()
-    np.testing.assert_allclose(strategy.scores(learner, X), expected)
-    np.testing.assert_allclose(strategy.scores(learner, sp.csr_matrix(X)), expected)
+    np.testing.assert_allclose(strategy.score(learner.query_context(X)), expected)
+    sparse = QueryContext(sp.csr_matrix(X), model=head)
+    np.testing.assert_allclose(strategy.score(sparse), expected)
+    # Chunked over the candidates: the same values chunk by chunk, in order.
+    rows = QueryContext(X, candidates=np.arange(len(X))[::-1], model=head)
+    np.testing.assert_allclose(strategy.score(rows), expected[::-1])
 
 
 def test_egl_worked_values():
@@ -129,8 +135,9 @@ def test_egl_query_is_top_scores_and_deterministic():
     learner.fit(X, _partial(y, 10))
     idx, top = learner.query(return_scores=True)
     pool = np.flatnonzero(~learner.labeled_mask_)
-    all_scores = ExpectedGradientLength().scores(learner, X[pool])
+    all_scores = ExpectedGradientLength().score(learner.query_context())
     np.testing.assert_allclose(top, np.sort(all_scores)[::-1][:5])
+    np.testing.assert_array_equal(idx, pool[np.argsort(-all_scores)[:5]])
     again = clone(learner).fit(X, _partial(y, 10)).query()
     np.testing.assert_array_equal(idx, again)
 
@@ -140,9 +147,11 @@ def test_egl_rejects_models_without_softmax_head():
     learner = ActiveLearner(GaussianNB(), query_strategy="egl").fit(X, _partial(y, 6))
     with pytest.raises(TypeError, match="LogisticRegression or LogisticRegressionCV"):
         learner.query()
+    with pytest.raises(TypeError, match="needs a fitted model"):
+        ExpectedGradientLength().select(QueryContext(X), 1)
 
 
-def _brute_eer(learner, X_cand, X_eval, loss):
+def _brute_eer(learner, X_cand, X_eval, loss, refit=None):
     def risk(model):
         p = model.predict_proba(X_eval)
         if loss == "zero_one":
@@ -156,9 +165,11 @@ def _brute_eer(learner, X_cand, X_eval, loss):
     for x, p in zip(X_cand, learner.predict_proba(X_cand)):
         expected = 0.0
         for k, label in enumerate(learner.classes_):
-            model = clone(learner.estimator).fit(
-                np.vstack([X_lab, x]), np.append(y_lab, label)
-            )
+            X_train, y_train = np.vstack([X_lab, x]), np.append(y_lab, label)
+            if refit is None:
+                model = clone(learner.estimator).fit(X_train, y_train)
+            else:
+                model = refit(X_train, y_train)
             expected += p[k] * risk(model)
         out.append(current - expected)
     return np.array(out)
@@ -173,7 +184,7 @@ def test_eer_equals_brute_force_loop(loss):
     learner.fit(X, _partial(y, 3))
     pool = np.flatnonzero(~learner.labeled_mask_)[:5]
     eer = ExpectedErrorReduction(loss, max_candidates=None)
-    idx, scores = eer.query(learner, X[pool], len(pool), random_state=0)
+    idx, scores = eer.select(learner.query_context(X[pool]), len(pool))
     brute = _brute_eer(learner, X[pool], X[pool], loss)
     np.testing.assert_allclose(scores, brute[idx], rtol=1e-8, atol=1e-12)
     assert np.all(np.diff(scores) <= 0)
@@ -204,12 +215,22 @@ def test_eer_subsamples_candidates_and_eval_deterministically():
 def test_eer_bad_parameters_and_signals():
     X, y = load_iris(return_X_y=True)
     learner = ActiveLearner(LogisticRegression()).fit(X, _partial(y, 6))
-    with pytest.raises(ValueError, match="loss must be"):
-        ExpectedErrorReduction("hinge").query(learner, X[:5], 1)
-    with pytest.raises(ValueError, match="n_eval"):
-        ExpectedErrorReduction(n_eval=0).query(learner, X[:5], 1)
-    with pytest.raises(TypeError, match="labeled set"):
-        ExpectedErrorReduction().query(DecisionTreeClassifier().fit(X, y), X[:5], 1)
+    ctx = learner.query_context(X[:5])
+    with pytest.raises(ValueError, match="'loss' parameter of ExpectedErrorReduction"):
+        ExpectedErrorReduction("hinge").select(ctx, 1)
+    with pytest.raises(ValueError, match="'n_eval' parameter of ExpectedErrorRed"):
+        ExpectedErrorReduction(n_eval=0).select(ctx, 1)
+    with pytest.raises(TypeError, match="needs a skal.strategies.QueryContext"):
+        ExpectedErrorReduction().select(DecisionTreeClassifier().fit(X, y), 1)
+    model = LogisticRegression().fit(X[::10], y[::10])
+    no_learner = QueryContext(
+        X[:5], signals={"proba": model.predict_proba}, classes=[0, 1, 2], model=model
+    )
+    with pytest.raises(TypeError, match="refits the model, which needs a learner"):
+        ExpectedErrorReduction().select(no_learner, 1)
+    regression = QueryContext(X[:5], signals={"proba": model.predict_proba})
+    with pytest.raises(TypeError, match="no classes"):
+        ExpectedErrorReduction().select(regression, 1)
 
 
 def test_model_change_strategies_are_grid_searchable():
@@ -239,15 +260,15 @@ def test_eer_warm_start_matches_cold_refits():
     pool = np.flatnonzero(~learner.labeled_mask_)[::10]
     cold = ExpectedErrorReduction("log", max_candidates=None)
     warm = clone(cold).set_params(warm_start=True)
-    idx_c, s_c = cold.query(learner, X[pool], len(pool), random_state=0)
-    idx_w, s_w = warm.query(learner, X[pool], len(pool), random_state=0)
+    idx_c, s_c = cold.select(learner.query_context(X[pool]), len(pool))
+    idx_w, s_w = warm.select(learner.query_context(X[pool]), len(pool))
     np.testing.assert_allclose(s_w, s_c, atol=1e-6)
     assert idx_w[0] == idx_c[0]
     # The learner's fitted model is copied, never modified.
     assert learner.estimator_.get_params()["warm_start"] is False
     nb = ActiveLearner(GaussianNB()).fit(X, _partial(y, 6))
     with pytest.raises(TypeError, match="warm_start parameter"):
-        warm.query(nb, X[pool], 1)
+        warm.select(nb.query_context(X[pool]), 1)
 
 
 @pytest.mark.parametrize(
@@ -260,7 +281,59 @@ def test_invariant_to_permuting_the_pool(strategy):
     learner = ActiveLearner(LogisticRegression()).fit(X, _partial(y, 4))
     pool = np.flatnonzero(~learner.labeled_mask_)[::12]
     perm = np.random.RandomState(0).permutation(len(pool))
-    idx, scores = strategy.query(learner, X[pool], 3, random_state=0)
-    idx_p, scores_p = strategy.query(learner, X[pool][perm], 3, random_state=0)
+    idx, scores = strategy.select(learner.query_context(X[pool]), 3)
+    idx_p, scores_p = strategy.select(learner.query_context(X[pool][perm]), 3)
     np.testing.assert_array_equal(perm[idx_p], idx)
     np.testing.assert_allclose(scores_p, scores, rtol=1e-10)
+
+
+def test_eer_never_returns_fewer_rows_than_the_batch():
+    # Formerly a batch larger than max_candidates (default 100, e.g. a batch
+    # of 150) was cut to max_candidates rows; the same case, made small.
+    assert ExpectedErrorReduction().max_candidates == 100
+    X, y = load_iris(return_X_y=True)
+    X, y = X[::4], y[::4]
+    learner = ActiveLearner(GaussianNB(), random_state=0).fit(X, _partial(y, 0))
+    ctx = learner.query_context()
+    assert ctx.n_candidates == 32
+    idx, scores = ExpectedErrorReduction(max_candidates=5, n_eval=10).select(ctx, 8)
+    assert idx.shape == (8,) and len(set(idx.tolist())) == 8
+    # max(max_candidates, batch) = 8 of the 32 candidates were scored.
+    drawn = np.sort(np.random.RandomState(0).choice(32, 8, replace=False))
+    assert sorted(idx.tolist()) == drawn.tolist()
+    assert np.all(np.diff(scores) <= 0)
+
+
+def test_eer_with_a_committee_refits_the_committee():
+    # Formerly Committee(..., query_strategy=ExpectedErrorReduction()) crashed
+    # in clone(None): the strategy cloned the learner's estimator, which a
+    # committee of named members does not have.
+    X, y = load_iris(return_X_y=True)
+    X, y = X[::3], y[::3]
+    committee = Committee(
+        [("lr", LogisticRegression()), ("knn", KNeighborsClassifier(3))],
+        query_strategy=ExpectedErrorReduction(max_candidates=None),
+        random_state=0,
+    ).fit(X, _partial(y, 2))
+    candidates = X[np.flatnonzero(~committee.labeled_mask_)[::8]]
+    assert candidates.shape[0] == 6
+    idx, top = committee.query(candidates, return_scores=True)
+    ctx = committee.query_context(candidates)
+    _, scores = ExpectedErrorReduction(max_candidates=None).select(ctx, 6)
+
+    def refit(X_train, y_train):  # the committee's own fit: both members
+        fitted = [
+            m.fit(X_train, y_train)
+            for m in (LogisticRegression(), KNeighborsClassifier(3))
+        ]
+
+        class Mean:
+            def predict_proba(self, Z):
+                return np.mean([m.predict_proba(Z) for m in fitted], axis=0)
+
+        return Mean()
+
+    brute = _brute_eer(committee, candidates, candidates, "zero_one", refit=refit)
+    np.testing.assert_allclose(np.sort(scores), np.sort(brute), atol=1e-10)
+    assert idx.tolist() == [int(np.argmax(brute))]
+    np.testing.assert_allclose(top, brute.max(), atol=1e-10)

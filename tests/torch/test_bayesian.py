@@ -94,7 +94,7 @@ def test_seeded_learner_is_reproducible_and_leaves_global_rng(digits):
 )
 def test_every_mc_measure_queries_its_top_scores(learner, digits, strategy, measure):
     X_pool = digits[0][200:300]
-    idx, scores = strategy.query(learner, X_pool, 5, random_state=0)
+    idx, scores = strategy.select(learner.query_context(X_pool), 5)
     expected = measure(learner.predict_proba_samples(X_pool))
     np.testing.assert_allclose(scores, np.sort(expected)[::-1][:5], rtol=1e-5)
     np.testing.assert_allclose(expected[idx], scores, rtol=1e-5)
@@ -136,14 +136,14 @@ def test_batchbald_through_simulation(digits):
 
 def test_batchbald_batch_one_equals_bald_and_stochastic_top_k(learner, digits):
     X = digits[0][:120]
-    idx, score = BatchBALD().query(learner, X, 1, random_state=0)
+    idx, score = BatchBALD().select(learner.query_context(X), 1)
     scores = bald(learner.predict_proba_samples(X))
     assert idx[0] == np.argmax(scores)
     np.testing.assert_allclose(score[0], scores.max(), rtol=1e-4)
-    idx5, _ = BatchBALD().query(learner, X, 5, random_state=0)
+    idx5, _ = BatchBALD().select(learner.query_context(X), 5)
     assert len(set(idx5.tolist())) == 5 and idx5[0] == idx[0]
     for name in ("stochastic_bald", "power_bald"):
-        top = StochasticBALD(beta=1e4).query(learner, X, 5, random_state=0)[0]
+        top = StochasticBALD(beta=1e4).select(learner.query_context(X), 5)[0]
         assert top.tolist() == np.argsort(-scores)[:5].tolist(), name
 
 

@@ -12,7 +12,13 @@ from sklearn.pipeline import make_pipeline  # noqa: E402
 
 from skal import ActiveLearner, BayesianLearner  # noqa: E402
 from skal.datasets import make_pool  # noqa: E402
-from skal.strategies import CoreSet, FunctionStrategy, TypiClust, bald  # noqa: E402
+from skal.strategies import (  # noqa: E402
+    CoreSet,
+    FunctionStrategy,
+    QueryContext,
+    TypiClust,
+    bald,
+)
 from skal.torch import MAEClassifier, MaskedAutoencoder, mc_dropout_proba  # noqa: E402
 from skal.torch._mae_patches import (  # noqa: E402
     patchify,
@@ -351,9 +357,9 @@ def test_typiclust_cold_start_on_mae_features(mae, digits):
         random_state=0,
     ).fit(flat, y)
     first = learner.history_[0]["indices"]
-    expected, _ = TypiClust().query(None, mae.transform(X), 10, random_state=0)
+    expected, _ = TypiClust().select(QueryContext(mae.transform(X), random_state=0), 10)
     assert first == expected.tolist()
-    on_pixels, _ = TypiClust().query(None, flat, 10, random_state=0)
+    on_pixels, _ = TypiClust().select(QueryContext(flat, random_state=0), 10)
     assert set(first) != set(on_pixels.tolist())  # the MAE space, not the pixels
     assert len(set(y[first].tolist())) >= 7
     assert int(learner.labeled_mask_.sum()) == 30
@@ -420,6 +426,6 @@ def test_bayesian_learner_typiclust_cold_start_before_any_model(mae, digits):
         initial_strategy=TypiClust(),
         random_state=0,
     ).fit(flat, y)
-    expected, _ = TypiClust().query(None, flat, 10, random_state=0)
+    expected, _ = TypiClust().select(QueryContext(flat, random_state=0), 10)
     assert learner.history_[0]["indices"] == expected.tolist()
     assert int(learner.labeled_mask_.sum()) == 15

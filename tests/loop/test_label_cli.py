@@ -1,0 +1,159 @@
+"""``skal label`` end to end: an export that loads back, an unwritable journal."""
+
+import errno
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_breast_cancer, load_iris
+
+from skal.cli import main
+from skal.loop import LabelJournal, _journal
+
+X, Y = load_iris(return_X_y=True)
+
+
+class _Person:
+    """Reads the sample shown from stdout and answers its true label."""
+
+    def __init__(self, capsys, truth, script=None):
+        self.capsys, self.truth, self.script = capsys, truth, script or {}
+        self.shown, self.printed, self.turn = [], [], 0
+
+    def __call__(self, prompt=""):
+        self.turn += 1
+        assert self.turn < 500, "the session keeps asking"
+        text = self.capsys.readouterr().out
+        self.printed.append(text + prompt)
+        lines = text.splitlines()
+        self.shown += [int(s.split()[1]) for s in lines if s.startswith("sample ")]
+        if self.turn in self.script:
+            return self.script[self.turn]
+        return f"+{self.truth[self.shown[-1]]}"
+
+
+@pytest.mark.parametrize("suffix", ["csv", "npz"])
+def test_export_writes_every_row_with_its_label_and_loads_back(
+    tmp_path, monkeypatch, capsys, suffix
+):
+    np.savez(tmp_path / "iris.npz", X=X)
+    person = _Person(capsys, Y)
+    monkeypatch.setattr("builtins.input", person)
+    export = tmp_path / f"labeled.{suffix}"
+    common = ["--budget", "12", "--batch-size", "4", "--initial", "4"]
+    argv = ["label", "--data", str(tmp_path / "iris.npz"), "--export", str(export)]
+    argv += ["--journal", str(tmp_path / "j.jsonl"), *common]
+    assert main(argv) == 0
+    out = "".join(person.printed) + capsys.readouterr().out
+    assert f"exported 12 labeled rows (of 150) to {export}" in out
+    labels = LabelJournal(tmp_path / "j.jsonl").labels()
+    if suffix == "csv":
+        frame = pd.read_csv(export)
+        assert list(frame.columns) == ["x0", "x1", "x2", "x3", "label"]
+        np.testing.assert_array_equal(frame[["x0", "x1", "x2", "x3"]].to_numpy(), X)
+        got = frame["label"]
+        assert got.notna().sum() == 12
+        assert {i: int(got[i]) for i in np.flatnonzero(got.notna())} == labels
+        again = ["label", "--data", str(export), "--target", "label"]
+    else:
+        with np.load(export) as data:
+            np.testing.assert_array_equal(data["X"], X)
+            y = data["y"]
+        assert y.dtype.kind == "i" and (y != -1).sum() == 12
+        assert {int(i): int(y[i]) for i in np.flatnonzero(y != -1)} == labels
+        again = ["label", "--data", str(export)]
+    # labeling the exported file starts with all 12 labels: nothing is asked
+    person.shown.clear()
+    again += ["--journal", str(tmp_path / "new.jsonl"), *common]
+    assert main(again) == 0
+    assert person.shown == [] and "12 of 150 rows labeled" in capsys.readouterr().out
+
+
+def test_a_text_target_csv_exports_its_own_columns(tmp_path, monkeypatch, capsys):
+    cancer = load_breast_cancer(as_frame=True)
+    frame = cancer.frame.iloc[:120, [0, 1, 2, -1]].copy()
+    names = np.array(["malignant", "benign"], dtype=object)
+    truth = names[frame.pop("target").to_numpy()]
+    frame["diagnosis"] = None
+    frame.loc[:9, "diagnosis"] = truth[:10]
+    frame.to_csv(tmp_path / "cancer.csv", index=False)
+    person = _Person(capsys, truth, script={1: "maligant", 2: "maybe"})
+    monkeypatch.setattr("builtins.input", person)
+    export = tmp_path / "out.csv"
+    argv = ["label", "--data", str(tmp_path / "cancer.csv"), "--target", "diagnosis"]
+    argv += ["--budget", "16", "--batch-size", "3", "--export", str(export)]
+    assert main(argv) == 0
+    out = "".join(person.printed)
+    assert "did you mean 'malignant'?" in out and "'maybe' is a new class" in out
+    assert "label (malignant/benign, +NEW) [s=skip, u=undo, q=quit]:" in out
+    back = pd.read_csv(export)
+    assert list(back.columns) == list(frame.columns)
+    got = back["diagnosis"]
+    assert got.notna().sum() == 16 and set(got.dropna()) == {"malignant", "benign"}
+    assert (got.dropna() == truth[got.notna().to_numpy()]).all()
+
+
+def test_the_screen_shows_the_journal_round_after_a_resume(
+    tmp_path, monkeypatch, capsys
+):
+    np.savez(tmp_path / "iris.npz", X=X)
+    journal = tmp_path / "j.jsonl"
+    with LabelJournal(journal) as j:
+        for r, i in enumerate((0, 50, 100, 1, 51, 101)):
+            j.append(i, int(Y[i]), round=r)
+    person = _Person(capsys, Y, script={4: "q"})
+    monkeypatch.setattr("builtins.input", person)
+    argv = ["label", "--data", str(tmp_path / "iris.npz"), "--journal", str(journal)]
+    assert main(argv + ["--batch-size", "3", "--initial", "4"]) == 0
+    out = "".join(person.printed) + capsys.readouterr().out
+    assert "(6 labels resumed, round 5)" in out
+    assert "round 6: 9 labels" in out and "round 0" not in out
+
+
+def test_an_unwritable_journal_stops_the_session_before_a_question(
+    tmp_path, monkeypatch, capsys
+):
+    np.savez(tmp_path / "iris.npz", X=X)
+    real = _journal.os.open
+
+    def read_only(path, flags, *args):
+        if flags & _journal.os.O_WRONLY:
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real(path, flags, *args)
+
+    monkeypatch.setattr(_journal.os, "open", read_only)
+    monkeypatch.setattr("builtins.input", lambda prompt="": pytest.fail("asked"))
+    journal = tmp_path / "j.jsonl"
+    argv = ["label", "--data", str(tmp_path / "iris.npz"), "--journal", str(journal)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"skal label: error: cannot open the journal {journal}: Read-only file "
+        "system\n"
+    )
+
+
+def test_a_full_disk_mid_session_is_one_line_and_status_1(
+    tmp_path, monkeypatch, capsys
+):
+    np.savez(tmp_path / "iris.npz", X=X)
+    real, calls = _journal.os.write, []
+
+    def write(fd, data):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd, data)
+
+    monkeypatch.setattr(_journal.os, "write", write)
+    person = _Person(capsys, Y)
+    monkeypatch.setattr("builtins.input", person)
+    journal = tmp_path / "j.jsonl"
+    argv = ["label", "--data", str(tmp_path / "iris.npz"), "--journal", str(journal)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert err.startswith(f"skal label: error: cannot write to the journal {journal}")
+    assert "No space left on device; that answer was not recorded" in err
+    monkeypatch.setattr(_journal.os, "write", real)
+    assert list(LabelJournal(journal).labels()) == person.shown[:2]
