@@ -18,6 +18,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNetClassifier
 
+from ._consistent import _dropout_layers, no_dropout_error
 from ._embed import embed, gradient_embedding_factors
 from ._mc_dropout import mc_dropout_proba
 
@@ -160,8 +161,10 @@ class SkorchAdapter(ClassifierMixin, BaseEstimator):
                     f"y has {len(self.classes_)} classes but the net has fewer "
                     f"outputs ({exc}); give the module one output per class."
                 ) from exc
+            with torch.no_grad():  # one row, for the number of outputs
+                self.net_.module_.eval()
+                n_out = self.net_.infer(torch.as_tensor(X[:1])).shape[1]
         self.n_updates_ += 1
-        n_out = self.net_.infer(torch.as_tensor(X[:1])).shape[1]
         if n_out < len(self.classes_):
             raise ValueError(
                 f"y has {len(self.classes_)} classes but the net has {n_out} outputs; "
@@ -214,7 +217,12 @@ class SkorchAdapter(ClassifierMixin, BaseEstimator):
         steps = 1 if batch in (None, -1) else math.ceil(len(y) / batch)
         epochs = max(self.net_.max_epochs, math.ceil(self.min_steps / max(steps, 1)))
         self.n_train_epochs_ = epochs
-        return self._train("fit", X, y_enc, epochs=epochs)
+        if _own_method(self.net_, "predict_proba_samples") is not None:
+            return self._train("fit", X, y_enc, epochs=epochs)
+        self.net_.initialize()
+        if not _dropout_layers(self.net_.module_):
+            raise no_dropout_error(self.net_.module_)
+        return self._train("partial_fit", X, y_enc, epochs=epochs)
 
     def partial_fit(self, X, y, classes=None):
         """Continue training the fitted net for ``max_epochs`` on ``X, y``.

@@ -66,6 +66,15 @@ class _Masks:
         return apply
 
 
+def no_dropout_error(module):
+    """The error for MC dropout on a ``module`` without dropout layers."""
+    return ValueError(
+        f"{type(module).__name__} has no dropout layer, so MC dropout would "
+        "return the same prediction every pass. Add one before the output "
+        "layer, e.g. torch.nn.Dropout(p=0.5), or use a Committee of nets."
+    )
+
+
 def _dropout_layers(module):
     return [m for m in module.modules() if isinstance(m, _DROPOUT + _CHANNEL_DROPOUT)]
 
@@ -105,11 +114,7 @@ def consistent_dropout(module, seed):
     """
     layers = _dropout_layers(module)
     if not layers:
-        raise ValueError(
-            f"{type(module).__name__} has no dropout layer, so MC dropout would "
-            "return the same prediction every pass. Add one before the output "
-            "layer, e.g. torch.nn.Dropout(p=0.5), or use a Committee of nets."
-        )
+        raise no_dropout_error(module)
     masks = _Masks(int(seed))
     modes = [(m, m.training) for m in module.modules()]
     handles = [m.register_forward_hook(masks.hook(i)) for i, m in enumerate(layers)]

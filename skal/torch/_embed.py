@@ -48,7 +48,8 @@ def _forward_with_features(net, X):
 
     handle = _last_linear(net.module_).register_forward_hook(hook)
     try:
-        with _eval_mode(net.module_):
+        # fork: torch's DataLoader draws a base seed from the global RNG
+        with torch.random.fork_rng(devices=[]), _eval_mode(net.module_):
             for batch in net.get_iterator(net.get_dataset(X), training=False):
                 Xi = batch[0] if isinstance(batch, (tuple, list)) else batch
                 out = net.infer(Xi)

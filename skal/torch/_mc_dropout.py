@@ -8,7 +8,7 @@ from sklearn.utils import check_random_state
 from skorch import NeuralNetClassifier
 from skorch.utils import to_numpy
 
-from ._consistent import consistent_dropout
+from ._consistent import consistent_dropout, no_dropout_error
 
 _DROPOUT_TYPES = (torch.nn.modules.dropout._DropoutNd,)
 
@@ -51,11 +51,7 @@ def enable_dropout(module):
     """
     dropouts = _dropout_layers(module)
     if not dropouts:
-        raise ValueError(
-            f"{type(module).__name__} has no dropout layer, so MC dropout would "
-            "return the same prediction every pass. Add one before the output "
-            "layer, e.g. torch.nn.Dropout(p=0.5), or use a Committee of nets."
-        )
+        raise no_dropout_error(module)
     modes = [(m, m.training) for m in module.modules()]
     try:
         module.eval()
@@ -140,7 +136,11 @@ def _consistent_passes(net, X, n_samples, nonlin, seed):
     if seed is None:
         seed = int(np.random.randint(0, 2**31 - 1))
     chunks = []
-    with consistent_dropout(net.module_, seed) as masks:
+    # torch's DataLoader draws a base seed from the global RNG: fork it
+    with (
+        torch.random.fork_rng(devices=[]),
+        consistent_dropout(net.module_, seed) as masks,
+    ):
         for batch in net.get_iterator(net.get_dataset(X), training=False):
             Xi = batch[0] if isinstance(batch, (tuple, list)) else batch
             passes = []
