@@ -127,9 +127,18 @@ class BaseLearner(
         elif hasattr(self, "classes_"):
             del self.classes_
 
+    def _start_fit(self):
+        """Reset what a subclass keeps per fit (a hook; called by every fit)."""
+
     def _prepare_fit(self, X, y):
-        """Validate parameters and data, resolve the strategies; return X, y."""
+        """Validate parameters and data, resolve the strategies; return X, y.
+
+        Every way of fitting (``fit``, the acquisition engine, the labeling
+        session) starts here, so subclasses reset their state in
+        ``_start_fit``, not in ``fit``.
+        """
         self._validate_params()
+        self._start_fit()
         for attr in ("X_", "y_", "labeled_mask_", "estimator_", "classes_"):
             self.__dict__.pop(attr, None)
         X = self._check_X(X, reset=True)

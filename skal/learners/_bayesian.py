@@ -220,13 +220,15 @@ class BayesianLearner(BaseLearner):
         self : object
             The fitted learner.
         """
+        return super().fit(X, y)
+
+    def _start_fit(self):
         self._warm_model = None
         self._seed = (
             None
             if self.random_state is None
             else int(check_random_state(self.random_state).randint(2**31 - 1))
         )
-        return super().fit(X, y)
 
     def _fit_estimator(self, X, y):
         if np.unique(y).shape[0] < 2:
