@@ -102,12 +102,13 @@ class BayesianLearner(BaseLearner):
     Training protocols. By default every round trains a fresh net (the
     protocol of the papers) for at least ``min_steps=200`` gradient steps
     of the adapter (skorch's default of 10 epochs is only 10 steps with 100
-    labels at batch size 128, and lost 16 points of digits accuracy);
+    labels at batch size 128: on digits, 0.879 test accuracy at 200 labels
+    against 0.971 with the 200 steps, for 9x the training steps);
     ``warm_start=True`` instead continues training the current net for
-    ``max_epochs`` on all labels each round (skorch's ``partial_fit``),
-    cheaper per round when ``max_epochs`` is small but bound to the classes
-    the module has outputs for. The costs measured on digits are in the
-    user guide (:ref:`deep`).
+    ``max_epochs`` on all labels each round (``partial_fit``): 0.968 on the
+    same run for 460 steps in all, against 3,800, but every class must be
+    among the first labels (a warm-started model cannot add a class). The
+    measurements are in the user guide (:ref:`deep`).
 
     Parameters
     ----------

@@ -149,9 +149,13 @@ class SkorchAdapter(ClassifierMixin, BaseEstimator):
             self.classes_, self.columns_ = labels[order], columns[order]
         return self.columns_[np.searchsorted(self.classes_, y)].astype(np.int64)
 
-    def _train(self, method, X, y, **kwargs):
+    def _train(self, method, X, y, *, initialize=False, **kwargs):
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(self.seed_ + self.n_updates_)
+            if initialize:  # check for dropout before training
+                self.net_.initialize()
+                if not _dropout_layers(self.net_.module_):
+                    raise no_dropout_error(self.net_.module_)
             try:
                 getattr(self.net_, method)(X, y, **kwargs)
             except IndexError as exc:
@@ -219,10 +223,7 @@ class SkorchAdapter(ClassifierMixin, BaseEstimator):
         self.n_train_epochs_ = epochs
         if _own_method(self.net_, "predict_proba_samples") is not None:
             return self._train("fit", X, y_enc, epochs=epochs)
-        self.net_.initialize()
-        if not _dropout_layers(self.net_.module_):
-            raise no_dropout_error(self.net_.module_)
-        return self._train("partial_fit", X, y_enc, epochs=epochs)
+        return self._train("partial_fit", X, y_enc, initialize=True, epochs=epochs)
 
     def partial_fit(self, X, y, classes=None):
         """Continue training the fitted net for ``max_epochs`` on ``X, y``.
