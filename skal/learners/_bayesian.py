@@ -103,7 +103,7 @@ class BayesianLearner(BaseLearner):
     protocol of the papers) for at least ``min_steps=200`` gradient steps
     of the adapter (skorch's default of 10 epochs is only 10 steps with 100
     labels at batch size 128: on digits, 0.879 test accuracy at 200 labels
-    against 0.971 with the 200 steps, for 9x the training steps);
+    against 0.971 with the 200 steps, for 14x the gradient steps);
     ``warm_start=True`` instead continues training the current net for
     ``max_epochs`` on all labels each round (``partial_fit``): 0.968 on the
     same run for 460 steps in all, against 3,800, but every class must be
