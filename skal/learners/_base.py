@@ -224,7 +224,7 @@ class BaseLearner(
         batch_size = check_batch_size(batch_size, n)
         context = self._context(X_pool, candidates, own_pool=own_pool)
         idx, scores = self._query_strategy().select(context, batch_size)
-        return context.candidates[idx], scores
+        return context.to_pool(idx), scores
 
     def query_context(self, X_pool=None):
         """Return the context the next ``query`` hands its strategy.
