@@ -13,6 +13,7 @@ from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils._param_validation import Interval
 
+from ..utils import is_dask_array
 from ._base import _MAX_CANDIDATES, BaseStrategy
 from ._kcenter import k_center_greedy
 from ._kernels import (
@@ -20,6 +21,7 @@ from ._kernels import (
     min_sq_distances,
 )
 from ._seeding import kmeans_closest
+from ._seeding_blocks import kmeans_closest_blocks
 
 _POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
 
@@ -163,6 +165,11 @@ class KMeansSampling(BaseStrategy):
         self.max_candidates = max_candidates
 
     def _select(self, context, batch_size):
+        if is_dask_array(context.pool) and context.embeds_features:
+            # two stages on the workers: k-means on a sample, one exact pass
+            return kmeans_closest_blocks(
+                context.pool, batch_size, context.random_state, n_init=self.n_init
+            )
         Z = context.embedding()
         return kmeans_closest(Z, batch_size, context.random_state, n_init=self.n_init)
 
