@@ -318,5 +318,5 @@ def test_version_and_bare_command(capsys):
     assert main([]) == 0
     captured = capsys.readouterr()
     assert captured.err == ""
-    assert captured.out.startswith("usage: skal [-h] [--version] {compare,label}")
+    assert captured.out.startswith("usage: skal [-h] [--version] {compare,label,serve}")
     assert "compare" in captured.out.split("\n", 1)[1]
