@@ -34,6 +34,10 @@ SIGNAL_PROVIDERS = {
     ),
     "embed": "learners wrapping a Pipeline with transform steps, or a skal.torch net",
     "gradient_factors": "classifiers with predict_proba, and skal.torch nets",
+    "mean_std": (
+        "regressors whose predict takes return_std (GaussianProcessRegressor, "
+        "BayesianRidge) and skal.CommitteeRegressor"
+    ),
 }
 
 #: How each signal is named in errors: the model method users know.
@@ -46,6 +50,7 @@ SIGNAL_NAMES = {
     "predict_std": "predict_std (predict(X, return_std=True))",
     "embed": "embed",
     "gradient_factors": "gradient_embedding_factors",
+    "mean_std": "predict(X, return_std=True)",
 }
 
 #: The rows of these signals are on axis 1 (axis 0 is the member / pass).
@@ -78,7 +83,8 @@ class QueryContext:
     signals : dict, default=None
         Maps a signal name (``"proba"``, ``"decision"``, ``"predict"``,
         ``"proba_samples"``, ``"member_votes"``, ``"predict_std"``,
-        ``"embed"``, ``"gradient_factors"``) to a function of rows. Absent
+        ``"mean_std"`` (the (n, 2) columns mean, std), ``"embed"``,
+        ``"gradient_factors"``) to a function of rows. Absent
         names are signals the model does not provide.
     X_labeled : array-like, default=None
         The labeled rows (``None``: none yet).
@@ -349,6 +355,19 @@ class QueryContext:
     def predict_std(self):
         """Predictive standard deviation of the candidates, (n_candidates,)."""
         return self.signal("predict_std")
+
+    def predict_mean_std(self):
+        """Predictive mean and std of the candidates from one pass.
+
+        Returns
+        -------
+        mean : ndarray of shape (n_candidates,)
+            Predictive mean.
+        std : ndarray of shape (n_candidates,)
+            Predictive standard deviation.
+        """
+        both = self.signal("mean_std")
+        return both[:, 0], both[:, 1]
 
     def embedding(self):
         """Dense float embedding of the candidates (the features if none)."""
