@@ -194,6 +194,7 @@ class BayesianLearner(BaseLearner):
         self : object
             The fitted learner.
         """
+        self._validate_params()
         self._warm_model = None
         self._seed = (
             None

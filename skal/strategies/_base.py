@@ -283,11 +283,3 @@ class FunctionStrategy(BaseStrategy):
             )
         return idx, np.full(idx.shape[0], np.nan)
 
-
-# TEMP-SHIM (removed when every family is converted)
-def require_signal(*args, **kwargs):  # pragma: no cover
-    raise NotImplementedError
-
-
-def _check_max_candidates(value):  # pragma: no cover
-    return value

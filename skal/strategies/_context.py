@@ -63,7 +63,17 @@ def _dense(Z):
     if sp.issparse(Z):
         Z = Z.toarray()
     Z = np.asarray(Z)
-    return Z if Z.dtype.kind == "f" else Z.astype(float)
+    if Z.dtype.kind == "f":
+        return Z
+    try:
+        return Z.astype(float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            "This strategy measures distances between samples, which needs "
+            f"numeric features; got an array of dtype {Z.dtype}. Wrap the "
+            "estimator in a Pipeline whose transform steps encode the features "
+            "(e.g. OneHotEncoder), and the strategy uses their output."
+        ) from None
 
 
 class QueryContext:
@@ -170,6 +180,9 @@ class QueryContext:
         self.model_name = model_name
         self._cache = {}
         self._asker = None
+        #: The context of the whole query: ``subset`` narrows the candidates,
+        #: ``root`` still sees them all (e.g. EER measures risk on them).
+        self.root = self
 
     # ----------------------------------------------------------- plumbing
     def __repr__(self):
@@ -515,6 +528,7 @@ class QueryContext:
         sub._rows = self.candidates[local]
         sub.candidates = sub._rows
         sub.n_candidates = int(local.shape[0])
+        sub.root = self.root
         sub._cache = {}
         for name, value in self._cache.items():
             if name == "labeled_embed":

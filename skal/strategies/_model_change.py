@@ -337,35 +337,9 @@ class ExpectedErrorReduction(BaseStrategy):
         self.warm_start = warm_start
         self.n_jobs = n_jobs
 
-    def select(self, context, batch_size):
-        """Choose the ``batch_size`` candidates with the largest error reduction.
-
-        Parameters
-        ----------
-        context : QueryContext
-            The candidates (also the evaluation set), the labeled set, the
-            model's probabilities and ``refit``.
-        batch_size : int
-            Number of candidates to choose.
-
-        Returns
-        -------
-        indices : ndarray of int of shape (batch_size,)
-            Positions in ``context.candidates``, largest reduction first.
-        scores : ndarray of shape (batch_size,)
-            Expected reduction of the risk for each chosen candidate.
-        """
-        # The base class hands _select only the subsampled candidates; the
-        # risk is measured on all of them, so remember the full context.
-        self._eval_context = context
-        try:
-            return super().select(context, batch_size)
-        finally:
-            del self._eval_context
-
     def _select(self, context, batch_size):
         rng = context.random_state
-        full = getattr(self, "_eval_context", context)
+        full = context.root  # the risk is measured on all the query's candidates
         n = full.n_candidates
         evaluation = full
         if self.n_eval is not None and n > self.n_eval:
