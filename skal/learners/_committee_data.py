@@ -119,5 +119,5 @@ def warn_if_no_spread(strategy, scores):
         "hard votes, a soft measure ('max_disagreement', 'bald') still ranks "
         "members that vote alike.",
         UserWarning,
-        stacklevel=5,
+        stacklevel=4,
     )
