@@ -9,21 +9,20 @@ import numpy as np
 
 from ._cli_inputs import ESTIMATORS, REGRESSORS, UsageError, make_estimator
 
-#: Strategies that score the stack of members' / MC passes' probabilities.
-SAMPLE_STRATEGIES = frozenset(
-    {
-        "bald",
-        "batchbald",
-        "consensus_entropy",
-        "max_disagreement",
-        "mean_std",
-        "power_bald",
-        "qbc",
-        "stochastic_bald",
-        "variation_ratio",
-        "vote_entropy",
-    }
-)
+
+def _names_needing(signal):
+    from .strategies import available_strategies, resolve_strategy
+
+    return frozenset(
+        name
+        for name in available_strategies()
+        if signal in resolve_strategy(name).required_signals
+    )
+
+
+#: Strategies that need a stack of opinions (committee members, MC passes),
+#: as the strategies themselves declare it.
+SAMPLE_STRATEGIES = _names_needing("proba_samples")
 #: Strategies that need a regressor; ``std`` also needs a predictive spread.
 REGRESSION_STRATEGIES = frozenset({"gsy", "igs", "std"})
 #: Strategies that need no predictions at all, or only ``predict``.
@@ -252,7 +251,7 @@ def build_learners(
     ['qbc needs the votes of a committee: it runs on a Committee of 5 bagged logreg (choose with --learner committee or bayesian)']
     """  # noqa: E501
     from .learners import ActiveLearner, BayesianLearner, Committee, CommitteeRegressor
-    from .strategies._regression import _has_return_std
+    from .learners._signals import _takes_return_std as _has_return_std
 
     _check_task_fit(strategies, task, learner)
     if estimator == "auto":

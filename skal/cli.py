@@ -18,6 +18,7 @@ from ._cli_inputs import (
     make_estimator,
 )
 from ._cli_learners import LEARNERS, SAMPLE_STRATEGIES, SLOW_STRATEGIES, strategies_for
+from .serve._cli import add_serve_parser, run_serve
 
 __all__ = [
     "DEFAULT_STRATEGIES",
@@ -87,7 +88,7 @@ def _parser():
         "on your data, then label it.",
     )
     parser.add_argument("--version", action="version", version=f"skal {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{compare,label}")
+    sub = parser.add_subparsers(dest="command", metavar="{compare,label,serve}")
     sub.required = True
     est_help = (
         f"model: {', '.join(ESTIMATORS)} (svm = calibrated linear SVM) or an "
@@ -239,6 +240,7 @@ def _parser():
         "unlabeled) to this .csv or .npz file; it loads back with --data",
     )
     lab.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    add_serve_parser(sub, est_help, _check_positive)
     return parser
 
 
@@ -263,7 +265,8 @@ def main(argv=None):
         return 0
     try:
         args = parser.parse_args(argv)
-        return {"compare": run_compare, "label": run_label}[args.command](args)
+        commands = {"compare": run_compare, "label": run_label, "serve": run_serve}
+        return commands[args.command](args)
     except SystemExit as exc:
         return exc.code
     except UsageError as exc:
