@@ -148,6 +148,8 @@ class _Acquisition(ScoreStrategy):
     """Score candidates by an acquisition function of the predictive mean and std."""
 
     task = "regression"
+    #: the mean comes with the std (``mean_std``), or from ``predict``
+    required_signals = ("predict_std",)
 
     def _mean_std(self, context):
         if context.is_classifier:
