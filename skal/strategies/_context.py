@@ -23,7 +23,6 @@ from ._context_model import (
 )
 
 
-#: Which learners provide each signal, for the "needs X" error.
 class QueryContext(ModelView):
     """What a strategy sees of one query: candidates, labeled set, signals.
 
@@ -41,7 +40,8 @@ class QueryContext(ModelView):
     signals : dict, default=None
         Maps a signal name (``"proba"``, ``"decision"``, ``"predict"``,
         ``"proba_samples"``, ``"member_votes"``, ``"predict_std"``,
-        ``"embed"``, ``"gradient_factors"``) to a function of rows. Absent
+        ``"mean_std"`` (the (n, 2) columns mean, std), ``"embed"``,
+        ``"gradient_factors"``) to a function of rows. Absent
         names are signals the model does not provide.
     X_labeled : array-like, default=None
         The labeled rows (``None``: none yet).
@@ -365,6 +365,19 @@ class QueryContext(ModelView):
     def predict_std(self):
         """Predictive standard deviation of the candidates, (n_candidates,)."""
         return self.signal("predict_std")
+
+    def predict_mean_std(self):
+        """Predictive mean and std of the candidates from one pass.
+
+        Returns
+        -------
+        mean : ndarray of shape (n_candidates,)
+            Predictive mean.
+        std : ndarray of shape (n_candidates,)
+            Predictive standard deviation.
+        """
+        both = self.signal("mean_std")
+        return both[:, 0], both[:, 1]
 
     def embedding(self):
         """Dense float embedding of the candidates (the features if none)."""

@@ -27,6 +27,10 @@ SIGNAL_PROVIDERS = {
     ),
     "embed": "learners wrapping a Pipeline with transform steps, or a skal.torch net",
     "gradient_factors": "classifiers with predict_proba, and skal.torch nets",
+    "mean_std": (
+        "regressors whose predict takes return_std (GaussianProcessRegressor, "
+        "BayesianRidge) and skal.CommitteeRegressor"
+    ),
 }
 
 #: How each signal is named in errors: the model method users know.
@@ -39,6 +43,7 @@ SIGNAL_NAMES = {
     "predict_std": "predict_std (predict(X, return_std=True))",
     "embed": "embed",
     "gradient_factors": "gradient_embedding_factors",
+    "mean_std": "predict(X, return_std=True)",
 }
 
 #: The rows of these signals are on axis 1 (axis 0 is the member / pass).
