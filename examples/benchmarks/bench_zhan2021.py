@@ -1,0 +1,378 @@
+"""The pool-based benchmark of Zhan et al. (IJCAI 2021) as re-run by Lu et al.
+
+Protocol (Lu et al., TMLR 2025, "Re-benchmarking pool-based active learning
+for binary classification"), on the LIBSVM sets in ``--data-dir``
+(default ``$SKAL_DATA``, else ``../shared/data`` beside the repository;
+the files are ``zhan2021/NAME.npz``):
+
+- the labels are re-encoded to ``0 .. K-1`` (the binary sets are stored as
+  ``{-1, +1}``; with skal's default ``missing_label=-1`` the class ``-1``
+  would be read as "unlabeled", so it is re-encoded rather than relying on
+  ``missing_label=None``);
+- every repeat draws its own stratified 60/40 train/test split (seed
+  ``repeat``) and standardises the features on the train part
+  (``StandardScaler``);
+- 20 initial labels drawn at random from the train part (at least one per
+  class, :func:`skal.datasets.make_pool`), the same for every strategy of a
+  repeat, so the comparison is paired;
+- ``SVC(kernel="rbf", gamma="auto", C=1)`` is both the query model (margin on
+  ``decision_function``) and the task model, refitted from scratch after every
+  query of one sample, until the pool is empty;
+- AUBC is the mean test accuracy over the whole curve (from 20 labels to the
+  whole pool).
+
+Pools bigger than ``--pool-cap`` (banana, phoneme: 3,180 and 3,242 train
+rows) are subsampled, stratified, to that many rows per repeat (the test part
+is kept whole); their figures are therefore not the published protocol and
+are flagged ``capped``.
+
+A second part runs batches of 10 with ``LogisticRegression`` on the
+multi-class sets and on scikit-learn's ``load_digits``, same splits,
+until the pool is empty (also capped).
+
+Per set and strategy it reports mean ± sd of the AUBC over the repeats, the
+paired difference to random with the paired t-test and Wilcoxon signed-rank
+p-values (``scipy.stats``), "below random in k of n", and the published
+Uniform / US-C means where known. The loop uses only skal's public API
+(``ActiveLearner.fit``, ``query`` and ``teach``).
+
+Run::
+
+    PYTHONPATH=. python examples/benchmarks/bench_zhan2021.py --quick --out q
+    PYTHONPATH=. nice -n 10 python examples/benchmarks/bench_zhan2021.py \
+        --repeats 20 --n-jobs 2 --out bench-out
+"""
+
+import argparse
+import json
+import os
+import platform
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from joblib import Parallel, delayed
+from scipy import stats
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+from threadpoolctl import threadpool_limits
+
+import skal
+from skal import ActiveLearner
+from skal.datasets import make_pool
+from skal.strategies import CoreSet, DensityWeighted, UncertaintySampling
+
+REPO = Path(__file__).resolve().parents[2]
+
+#: Published mean AUBC over 150 repetitions (Lu et al.): (Uniform, US-C).
+PUBLISHED = {
+    "appendicitis": (0.8395, 0.8454),
+    "sonar": (0.7463, 0.7762),
+    "parkinsons": (0.8305, 0.8531),
+    "heart": (0.8051, 0.8157),
+    "ionosphere": (0.9180, 0.9300),
+    "breast": (0.9616, 0.9632),
+    "australian": (0.8483, 0.8504),
+    "diabetes": (0.7424, 0.7479),
+    "german": (0.7340, 0.7417),
+    "splice": (0.8075, 0.8229),
+    "gcloudub": (0.9437, 0.9560),
+    "banana": (0.8926, 0.8787),
+    "phoneme": (0.8254, 0.8355),
+}
+BINARY = list(PUBLISHED)
+MULTICLASS = ["iris", "wine", "seeds", "glass", "thyroid", "r15", "vehicle", "d31"]
+
+
+def _adaptive():
+    try:
+        from skal.strategies import Adaptive
+    except ImportError:  # before the adaptive strategy exists
+        return None
+    return Adaptive()
+
+
+def make_strategy(name):
+    """Return a fresh strategy object for a row name (None: not available)."""
+    factories = {
+        "random": lambda: "random",
+        "margin": lambda: UncertaintySampling("margin"),
+        "auto": _adaptive,
+        "coreset": CoreSet,
+        "density": lambda: DensityWeighted("margin", similarity="rbf"),
+    }
+    if name not in factories:
+        raise SystemExit(f"unknown strategy {name!r}; choose from {sorted(factories)}")
+    return factories[name]()
+
+
+# ----------------------------------------------------------------- datasets
+def load_set(name, data_dir):
+    """Return ``X, y`` with ``y`` re-encoded to ``0 .. K-1``."""
+    if name == "digits":
+        X, y = load_digits(return_X_y=True)
+    else:
+        path = Path(data_dir) / "zhan2021" / f"{name}.npz"
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} not found (set --data-dir or SKAL_DATA)")
+        data = np.load(path)
+        X, y = data["X"].astype(np.float64), data["y"]
+    _, y = np.unique(y, return_inverse=True)
+    return X, y.astype(np.int64)
+
+
+def split(X, y, seed, pool_cap):
+    """Stratified 60/40 split, standardised on the train part, pool capped."""
+    X_pool, X_test, y_pool, y_test = train_test_split(
+        X, y, test_size=0.4, stratify=y, random_state=seed
+    )
+    scaler = StandardScaler().fit(X_pool)
+    X_pool, X_test = scaler.transform(X_pool), scaler.transform(X_test)
+    capped = pool_cap is not None and len(y_pool) > pool_cap
+    if capped:
+        keep, _ = train_test_split(
+            np.arange(len(y_pool)), train_size=pool_cap, stratify=y_pool,
+            random_state=seed,
+        )
+        X_pool, y_pool = X_pool[keep], y_pool[keep]
+    return X_pool, y_pool, X_test, y_test, capped
+
+
+# ------------------------------------------------------------------- runner
+def _model(part, seed):
+    if part == "svc":
+        return SVC(kernel="rbf", gamma="auto", C=1.0)
+    return LogisticRegression(max_iter=1000, random_state=seed)
+
+
+def run_curve(strategy, part, data, y_initial, batch_size, budget, seed):
+    """Query until the pool is empty (or ``budget``); return the curve and costs."""
+    X_pool, y_pool, X_test, y_test = data
+    learner = ActiveLearner(
+        _model(part, seed),
+        query_strategy=strategy,
+        batch_size=batch_size,
+        random_state=seed,
+    ).fit(X_pool, y_initial)
+    curve = [learner.score(X_test, y_test)]
+    query_seconds = []
+    limit = len(y_pool) if budget is None else min(budget, len(y_pool))
+    while (n := int(learner.labeled_mask_.sum())) < limit:
+        start = time.perf_counter()
+        idx = learner.query(batch_size=min(batch_size, limit - n))
+        query_seconds.append(time.perf_counter() - start)
+        learner.teach(X_pool[idx], y_pool[idx], pool_indices=idx)
+        curve.append(learner.score(X_test, y_test))
+    out = {
+        "aubc": float(np.mean(curve)),
+        "final": float(curve[-1]),
+        "n_rounds": len(query_seconds),
+        "query_seconds_per_round": float(np.mean(query_seconds or [0.0])),
+    }
+    arms = getattr(learner.query_strategy_, "history_", None)
+    if arms:
+        names = [entry["strategy"] for entry in arms]
+        out["arm_share"] = {a: names.count(a) / len(names) for a in sorted(set(names))}
+    return out
+
+
+def run_repeat(set_name, part, repeat, args):
+    """One repeat of one set: every strategy from the same split and labels."""
+    X, y = load_set(set_name, args.data_dir)
+    seed = repeat
+    X_pool, y_pool, X_test, y_test, capped = split(X, y, seed, args.pool_cap)
+    y_initial = make_pool(y_pool, args.n_initial, random_state=seed)
+    batch_size = 1 if part == "svc" else 10
+    rows = {}
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for name in args.strategies:
+            strategy = make_strategy(name)
+            if strategy is None:
+                continue
+            start = time.perf_counter()
+            rows[name] = run_curve(
+                strategy, part, (X_pool, y_pool, X_test, y_test), y_initial,
+                batch_size, args.budget, seed,
+            )
+            rows[name]["seconds"] = time.perf_counter() - start
+    return {"set": set_name, "part": part, "repeat": repeat, "capped": capped,
+            "n_pool": int(len(y_pool)), "results": rows}
+
+
+# ---------------------------------------------------------------- statistics
+def paired_stats(values, baseline):
+    """Mean difference, paired t and Wilcoxon p, and "below in k of n"."""
+    diff = np.asarray(values) - np.asarray(baseline)
+    out = {"delta": float(diff.mean()), "below": int((diff < 0).sum()),
+           "n": int(diff.size), "t_p": None, "wilcoxon_p": None}
+    if diff.size >= 2 and np.any(diff != 0):
+        out["t_p"] = float(stats.ttest_rel(values, baseline).pvalue)
+        out["wilcoxon_p"] = float(stats.wilcoxon(values, baseline).pvalue)
+    return out
+
+
+def summarise(records):
+    """Group repeats by (part, set) into per-strategy summaries."""
+    groups = {}
+    for rec in records:
+        groups.setdefault((rec["part"], rec["set"]), []).append(rec)
+    summary = []
+    for (part, name), recs in groups.items():
+        names = list(recs[0]["results"])
+        aubc = {s: [r["results"][s]["aubc"] for r in recs] for s in names}
+        row = {"part": part, "set": name, "n_pool": recs[0]["n_pool"],
+               "capped": recs[0]["capped"], "strategies": {}}
+        if part == "svc" and name in PUBLISHED:
+            row["published_uniform"], row["published_us_c"] = PUBLISHED[name]
+        for s in names:
+            entry = {
+                "mean": float(np.mean(aubc[s])),
+                "sd": float(np.std(aubc[s], ddof=1)) if len(aubc[s]) > 1 else 0.0,
+                "query_seconds_per_round": float(np.mean(
+                    [r["results"][s]["query_seconds_per_round"] for r in recs])),
+                "seconds": float(np.mean([r["results"][s]["seconds"] for r in recs])),
+            }
+            if s != "random" and "random" in aubc:
+                entry["vs_random"] = paired_stats(aubc[s], aubc["random"])
+            if s != "margin" and "margin" in aubc:
+                entry["vs_margin"] = paired_stats(aubc[s], aubc["margin"])
+            shares = [r["results"][s].get("arm_share") for r in recs]
+            if all(shares):
+                arms = sorted({a for sh in shares for a in sh})
+                entry["arm_share"] = {
+                    a: float(np.mean([sh.get(a, 0.0) for sh in shares])) for a in arms
+                }
+            row["strategies"][s] = entry
+        summary.append(row)
+    return summary
+
+
+def _p(value):
+    return "  -  " if value is None else f"{value:.3f}"
+
+
+def format_table(summary):
+    lines = [f"{'part':4} {'set':13} {'strategy':8} {'AUBC':>15} {'d vs rand':>9} "
+             f"{'t p':>6} {'W p':>6} {'below':>6} {'pub':>7} {'s/round':>8}"]
+    for row in summary:
+        pub = {"random": row.get("published_uniform"),
+               "margin": row.get("published_us_c")}
+        for s, e in row["strategies"].items():
+            vs = e.get("vs_random", {})
+            below = f"{vs['below']}/{vs['n']}" if vs else ""
+            delta = f"{vs['delta']:+.4f}" if vs else ""
+            published = f"{pub[s]:.4f}" if pub.get(s) else ""
+            set_name = row["set"] + ("*" if row["capped"] else "")
+            lines.append(
+                f"{row['part']:4} {set_name:13} {s:8} "
+                f"{e['mean']:.4f} ± {e['sd']:.4f} {delta:>9} "
+                f"{_p(vs.get('t_p')):>6} {_p(vs.get('wilcoxon_p')):>6} {below:>6} "
+                f"{published:>7} {e['query_seconds_per_round']:8.4f}"
+            )
+    lines.append("* pool capped (not the published protocol)")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- main
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="two small sets, 2 repeats, digits to 100 labels")
+    parser.add_argument("--out", default=None, help="directory for the JSON")
+    parser.add_argument("--data-dir", default=os.environ.get(
+        "SKAL_DATA", str(REPO.parent / "shared" / "data")))
+    parser.add_argument("--sets", nargs="+", default=None,
+                        help="sets to run (binary ones use SVC, batch 1; multi-class "
+                        "ones and digits use LogisticRegression, batch 10)")
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--strategies", nargs="+",
+                        default=["random", "margin", "auto", "coreset", "density"])
+    parser.add_argument("--pool-cap", type=int, default=1000)
+    parser.add_argument("--n-initial", type=int, default=20)
+    parser.add_argument("--budget", type=int, default=None,
+                        help="stop at this many labels (default: the whole pool)")
+    parser.add_argument("--n-jobs", type=int, default=1)
+    parser.add_argument("--from-records", nargs="+", default=None, metavar="JSONL",
+                        help="summarise records of earlier runs (the strategies of "
+                        "one set and repeat are merged) instead of running")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sets = args.sets or ["appendicitis", "sonar", "digits"]
+        args.repeats = min(args.repeats, 2)
+        args.budget = args.budget or 100
+    if args.sets is None:
+        args.sets = BINARY + MULTICLASS + ["digits"]
+    return args
+
+
+def merge_records(paths):
+    """Read JSON-lines records and merge the strategies of one set and repeat."""
+    merged = {}
+    for path in paths:
+        for line in Path(path).read_text().splitlines():
+            rec = json.loads(line)
+            key = (rec["part"], rec["set"], rec["repeat"])
+            if key in merged:
+                merged[key]["results"].update(rec["results"])
+            else:
+                merged[key] = rec
+    return [merged[k] for k in sorted(merged)]
+
+
+def run_all(args):
+    """Run every (set, repeat), appending each record to ``records.jsonl``."""
+    tasks = [(s, "svc" if s in BINARY else "lr", r)
+             for s in args.sets for r in range(args.repeats)]
+    sink = None
+    if args.out:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        sink = open(Path(args.out) / "records.jsonl", "w")  # noqa: SIM115
+    records = []
+    jobs = (delayed(run_repeat)(s, part, r, args) for s, part, r in tasks)
+    try:
+        for rec in Parallel(n_jobs=args.n_jobs, return_as="generator_unordered")(jobs):
+            records.append(rec)
+            if sink:
+                sink.write(json.dumps(rec) + "\n")
+                sink.flush()
+    finally:
+        if sink:
+            sink.close()
+    return records
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    start = time.perf_counter()
+    if args.from_records:
+        records = merge_records(args.from_records)
+    else:
+        records = run_all(args)
+    order = BINARY + MULTICLASS + ["digits"]
+    records.sort(key=lambda r: (order.index(r["set"]), r["repeat"]))
+    summary = summarise(records)
+    print(format_table(summary))
+    print(f"total {time.perf_counter() - start:.1f} s")
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "args": dict(vars(args)),
+            "machine": {"python": platform.python_version(),
+                        "skal": getattr(skal, "__version__", "dev"),
+                        "cpu_count": os.cpu_count()},
+            "summary": summary,
+            "repeats": records,
+        }
+        (out / "bench_zhan2021.json").write_text(json.dumps(payload, indent=1))
+    return summary
+
+
+if __name__ == "__main__":
+    main()
