@@ -394,7 +394,8 @@ def merge_records(paths):
 
 def run_all(args):
     """Run every (set, repeat), appending each record to ``records.jsonl``."""
-    done = {(r["part"], r["set"], r["repeat"]) for r in merge_records(args.skip_done)
+    earlier = [p for p in args.skip_done if Path(p).is_file()]
+    done = {(r["part"], r["set"], r["repeat"]) for r in merge_records(earlier)
             if set(args.strategies) <= set(r["results"])}
     tasks = [(s, "svc" if s in BINARY else "lr", r)
              for s in args.sets for r in range(args.repeats)]
