@@ -221,6 +221,43 @@ def run_repeat(set_name, part, repeat, args):
             "n_pool": int(len(y_pool)), "results": rows}
 
 
+def measure_cost(n_rounds=20, n_labeled=100, batch_size=10, seed=0):
+    """Seconds per query of Adaptive against each strategy it wraps.
+
+    Digits with ``LogisticRegression``; every strategy runs its own
+    query/teach loop from the same initial labels; only ``query`` is timed.
+    """
+    from skal.strategies import Adaptive
+
+    X, y = load_digits(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    y_initial = make_pool(y, n_labeled, random_state=seed)
+    contenders = {
+        "margin": UncertaintySampling("margin"),
+        "coreset": CoreSet(),
+        "auto(margin, coreset)": Adaptive(["margin", "coreset"]),
+    }
+    out = {}
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for name, strategy in contenders.items():
+            learner = ActiveLearner(
+                _model("lr", seed), query_strategy=strategy,
+                batch_size=batch_size, random_state=seed,
+            ).fit(X, y_initial)
+            seconds = []
+            for _ in range(n_rounds):
+                start = time.perf_counter()
+                idx = learner.query()
+                seconds.append(time.perf_counter() - start)
+                learner.teach(X[idx], y[idx], pool_indices=idx)
+            out[name] = {"mean": float(np.mean(seconds)),
+                         "median": float(np.median(seconds))}
+    worst = max(out["margin"]["mean"], out["coreset"]["mean"])
+    out["ratio_to_most_expensive"] = out["auto(margin, coreset)"]["mean"] / worst
+    return out
+
+
 # ---------------------------------------------------------------- statistics
 def paired_stats(values, baseline):
     """Mean difference, paired t and Wilcoxon p, and "below in k of n"."""
@@ -363,6 +400,8 @@ def parse_args(argv=None):
     parser.add_argument("--from-records", nargs="+", default=None, metavar="JSONL",
                         help="summarise records of earlier runs (the strategies of "
                         "one set and repeat are merged) instead of running")
+    parser.add_argument("--cost", action="store_true",
+                        help="only time one query of Adaptive against its arms")
     parser.add_argument("--rst", default=None, metavar="FILE",
                         help="also write the tables as reStructuredText")
     parser.add_argument("--skip-done", nargs="+", default=(), metavar="JSONL",
@@ -420,6 +459,14 @@ def run_all(args):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.cost:
+        cost = measure_cost(n_rounds=5 if args.quick else 20)
+        print(json.dumps(cost, indent=1))
+        if args.out:
+            Path(args.out).mkdir(parents=True, exist_ok=True)
+            (Path(args.out) / "bench_zhan2021_cost.json").write_text(
+                json.dumps(cost, indent=1))
+        return cost
     start = time.perf_counter()
     if args.from_records:
         records = merge_records(args.from_records)
