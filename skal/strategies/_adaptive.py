@@ -15,190 +15,20 @@ import numpy as np
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from ..utils import take_rows
+from ._bandit import (
+    exp4p_probabilities,
+    exp4p_update,
+    heaviest,
+    inclusion_probability,
+    iw_accuracy,
+    iw_r2,
+)
 from ._base import BaseStrategy, RandomSampling
 from ._registry import resolve_strategy
 
-
-# ------------------------------------------------------------ pure functions
-def exp4p_probabilities(log_weights, p_min):
-    """Return EXP4.P's arm probabilities ``(1 - K p_min) w / sum(w) + p_min``.
-
-    Parameters
-    ----------
-    log_weights : array-like of shape (n_arms,)
-        Logarithms of the arms' weights (kept in logs for stability).
-    p_min : float
-        Smallest probability of every arm, ``0 <= p_min <= 1 / n_arms``.
-
-    Returns
-    -------
-    probabilities : ndarray of shape (n_arms,)
-        They sum to 1 and are all at least ``p_min``.
-
-    Examples
-    --------
-    >>> from skal.strategies._adaptive import exp4p_probabilities
-    >>> exp4p_probabilities([0.0, 0.0], 0.1).tolist()
-    [0.5, 0.5]
-    """
-    log_weights = np.asarray(log_weights, dtype=float)
-    k = log_weights.shape[0]
-    if not 0 <= p_min <= 1.0 / k:
-        raise ValueError(f"p_min must be in [0, 1/{k}] for {k} arms, got {p_min}.")
-    w = np.exp(log_weights - log_weights.max())
-    return (1.0 - k * p_min) * w / w.sum() + p_min
-
-
-def exp4p_update(log_weights, probabilities, arm, reward, *, p_min, delta, horizon):
-    """Return the log-weights after one EXP4.P round.
-
-    With one expert per arm (the expert advises its own arm), EXP4.P's
-    estimated reward of arm ``i`` is ``r_hat_i = reward * [i == arm] / p_i``,
-    its variance bound ``v_hat_i = 1 / p_i``, and
-
-    ``log w_i += p_min / 2 * (r_hat_i + v_hat_i * sqrt(ln(K / delta) / (K T)))``.
-
-    Parameters
-    ----------
-    log_weights : array-like of shape (n_arms,)
-        Current log-weights.
-    probabilities : array-like of shape (n_arms,)
-        The probabilities the arm was drawn with.
-    arm : int
-        The arm played.
-    reward : float
-        Its reward, in [0, 1].
-    p_min : float
-        Smallest arm probability, also the learning rate's scale.
-    delta : float
-        Confidence parameter of the high-probability bound (> 0).
-    horizon : int
-        Number of rounds ``T`` the bound is tuned for.
-
-    Returns
-    -------
-    log_weights : ndarray of shape (n_arms,)
-        The updated log-weights.
-
-    Examples
-    --------
-    >>> from skal.strategies._adaptive import exp4p_update
-    >>> exp4p_update([0.0, 0.0], [0.5, 0.5], 0, 0.8, p_min=0.1, delta=0.1,
-    ...              horizon=10).round(4).tolist()
-    [0.1187, 0.0387]
-    """
-    log_weights = np.asarray(log_weights, dtype=float)
-    probabilities = np.asarray(probabilities, dtype=float)
-    k = log_weights.shape[0]
-    if not 0.0 <= reward <= 1.0:
-        raise ValueError(f"reward must be in [0, 1], got {reward}.")
-    r_hat = np.zeros(k)
-    r_hat[arm] = reward / probabilities[arm]
-    v_hat = 1.0 / probabilities
-    bonus = np.sqrt(np.log(k / delta) / (k * horizon))
-    return log_weights + p_min / 2.0 * (r_hat + v_hat * bonus)
-
-
-def inclusion_probability(probabilities, arm, random_arm, batch_size, n_candidates):
-    """Return the probability that a sample of the played arm's batch was queried.
-
-    A sample in arm ``a``'s batch is queried when ``a`` is drawn, or when the
-    random arm is drawn and happens to pick it: ``p_a + p_random * b / n``
-    (``p_random * b / n`` when ``a`` is the random arm). The other arms'
-    batches are not computed (that would cost every strategy every round),
-    so the sample is counted in none of them.
-
-    Parameters
-    ----------
-    probabilities : array-like of shape (n_arms,)
-        Arm probabilities of the round.
-    arm, random_arm : int
-        The arm played and the random arm.
-    batch_size, n_candidates : int
-        Batch size and number of candidates of the round.
-
-    Returns
-    -------
-    q : float
-        The inclusion probability; its inverse is the importance weight.
-
-    Examples
-    --------
-    >>> from skal.strategies._adaptive import inclusion_probability
-    >>> float(inclusion_probability([0.5, 0.5], 0, 1, 1, 100))
-    0.505
-    """
-    p_random = probabilities[random_arm] * batch_size / n_candidates
-    return p_random if arm == random_arm else probabilities[arm] + p_random
-
-
-def iw_accuracy(correct, weights):
-    """Return the self-normalised importance-weighted accuracy ``sum W c / sum W``.
-
-    Parameters
-    ----------
-    correct : array-like of bool of shape (n,)
-        Whether the model predicts each queried sample right.
-    weights : array-like of shape (n,)
-        Importance weights, ``1 / q`` of each sample.
-
-    Returns
-    -------
-    accuracy : float
-        In [0, 1]; 0 when there are no samples.
-
-    Examples
-    --------
-    >>> from skal.strategies._adaptive import iw_accuracy
-    >>> iw_accuracy([True, False], [3.0, 1.0])
-    0.75
-    """
-    weights = np.asarray(weights, dtype=float)
-    if weights.size == 0:
-        return 0.0
-    accuracy = np.dot(np.asarray(correct, dtype=float), weights) / weights.sum()
-    return float(min(max(accuracy, 0.0), 1.0))  # rounding can leave [0, 1]
-
-
-def heaviest(weights, tol):
-    """Return the fewest indices whose weights hold at least ``1 - tol`` of the total.
-
-    Samples picked by the random arm weigh about ``n / p_random`` times more
-    than those of a deterministic arm, so the importance-weighted accuracy
-    needs only the heavy ones: dropping samples that carry at most ``tol``
-    of the weight changes it by at most ``tol``, and spares predicting most
-    of the labeled set every round.
-
-    Parameters
-    ----------
-    weights : array-like of shape (n,)
-        Importance weights.
-    tol : float
-        Largest share of the total weight left out, in [0, 1).
-
-    Returns
-    -------
-    indices : ndarray of int
-        Positions of the kept weights, heaviest first.
-
-    Examples
-    --------
-    >>> from skal.strategies._adaptive import heaviest
-    >>> heaviest([1.0, 100.0, 2.0, 300.0], 0.01).tolist()
-    [3, 1]
-    """
-    weights = np.asarray(weights, dtype=float)
-    order = np.argsort(-weights, kind="stable")
-    cumulative = np.cumsum(weights[order])
-    if cumulative.size == 0:
-        return order
-    n_keep = int(np.searchsorted(cumulative, (1.0 - tol) * cumulative[-1])) + 1
-    return order[: min(n_keep, order.size)]
-
-
-# ----------------------------------------------------------------- strategy
 #: Share of the importance weight the reward may leave out (see ``heaviest``).
 _REWARD_TOL = 0.01
+
 
 def _arm_name(strategy, taken):
     name = strategy if isinstance(strategy, str) else type(strategy).__name__
@@ -375,9 +205,12 @@ class Adaptive(BaseStrategy):
             return None
         keep = heaviest(self._queried[2], _REWARD_TOL)
         rows = rows[keep]
-        y_pred = context.predict_rows(take_rows(context.X_labeled, rows))
-        correct = np.asarray(y_pred) == context.y_labeled[rows]
-        return iw_accuracy(correct, np.asarray(self._queried[2])[keep])
+        weights = np.asarray(self._queried[2])[keep]
+        y_true = context.y_labeled[rows]
+        y_pred = np.asarray(context.predict_rows(take_rows(context.X_labeled, rows)))
+        if context.is_classifier:
+            return iw_accuracy(y_pred == y_true, weights)
+        return iw_r2(y_true, y_pred, weights)
 
     # ------------------------------------------------------------- query
     def _select(self, context, batch_size):

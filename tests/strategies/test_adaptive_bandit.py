@@ -3,12 +3,13 @@
 import numpy as np
 import pytest
 
-from skal.strategies._adaptive import (
+from skal.strategies._bandit import (
     exp4p_probabilities,
     exp4p_update,
     heaviest,
     inclusion_probability,
     iw_accuracy,
+    iw_r2,
 )
 
 
@@ -74,3 +75,11 @@ def test_heaviest_keeps_enough_weight():
     assert w[keep].sum() / w.sum() >= 0.99
     # with no tolerance every sample counts
     assert sorted(heaviest(w, 0.0).tolist()) == [0, 1, 2, 3, 4]
+
+
+def test_iw_r2_is_the_regression_reward():
+    # weights 3 and 1: weighted mean 0.5, spread 3 * 0.25 + 1 * 2.25 = 3,
+    # squared errors 0 and 1 weighted 3 and 1: R^2 = 1 - 1 / 3
+    assert iw_r2([0.0, 2.0], [0.0, 1.0], [3.0, 1.0]) == pytest.approx(2 / 3)
+    assert iw_r2([1.0, 1.0], [0.0, 2.0], [1.0, 1.0]) == 0.0  # no spread
+    assert iw_r2([0.0, 1.0], [5.0, -5.0], [1.0, 1.0]) == 0.0  # clipped
