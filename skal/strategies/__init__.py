@@ -1,5 +1,6 @@
 """Query strategies: pure scoring functions, selection kernels and strategy objects."""
 
+from ._adaptive import Adaptive
 from ._base import (
     BaseStrategy,
     FunctionStrategy,
@@ -51,6 +52,7 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "Adaptive",
     "GreedySampling",
     "QueryByCommittee",
     "StdSampling",

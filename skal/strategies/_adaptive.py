@@ -103,7 +103,9 @@ class Adaptive(BaseStrategy):
     ...                         random_state=0).fit(X, y)
     >>> strategy = learner.query_strategy_
     >>> len(strategy.history_), strategy.arm_names_
-    (30, ['margin', 'random'])
+    (30, ['random', 'margin'])
+    >>> sorted({h["strategy"] for h in strategy.history_})
+    ['margin', 'random']
     """
 
     requires_model = False

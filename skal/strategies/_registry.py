@@ -6,6 +6,7 @@ from ._base import BaseStrategy, FunctionStrategy
 
 
 def _registry():
+    from ._adaptive import Adaptive
     from ._base import RandomSampling
     from ._batchbald import BatchBALD, StochasticBALD
     from ._density import DensityWeighted
@@ -16,6 +17,7 @@ def _registry():
 
     return {
         "random": RandomSampling,
+        "auto": Adaptive,
         "entropy": lambda: UncertaintySampling("entropy"),
         "margin": lambda: UncertaintySampling("margin"),
         "least_confidence": lambda: UncertaintySampling("least_confidence"),
