@@ -260,6 +260,14 @@ def measure_cost(n_rounds=20, n_labeled=100, batch_size=10, seed=0):
     arms = [h["strategy"] for h in learners["auto(margin, coreset)"]
             .query_strategy_.history_]
     out["auto_arm_counts"] = {a: arms.count(a) for a in sorted(set(arms))}
+    auto_seconds = np.asarray(seconds["auto(margin, coreset)"])
+    # each of Adaptive's rounds against the same arm's own rounds
+    out["auto_rounds_by_arm"] = {
+        a: {"median": float(np.median(auto_seconds[np.asarray(arms) == a])),
+            "ratio": float(np.median(auto_seconds[np.asarray(arms) == a])
+                           / out[a]["median"]) if a in out else None}
+        for a in sorted(set(arms))
+    }
     worst = max(out["margin"]["median"], out["coreset"]["median"])
     out["ratio_to_most_expensive"] = out["auto(margin, coreset)"]["median"] / worst
     return out
