@@ -309,7 +309,7 @@ def summarise(records):
                 "seconds": float(np.mean([r["results"][s]["seconds"] for r in recs])),
             }
             lu = [r["results"][s].get("aubc_lu") for r in recs]
-            if None not in lu:
+            if None not in lu and part == "svc":  # their formula is for batch 1
                 entry["mean_lu"] = float(np.mean(lu))
             if s != "random" and "random" in aubc:
                 entry["vs_random"] = paired_stats(aubc[s], aubc["random"])
