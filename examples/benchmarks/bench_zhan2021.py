@@ -362,35 +362,50 @@ def _rst_table(header, rows):
     return "\n".join(lines)
 
 
-def format_rst(summary):
-    """Two reStructuredText tables: AUBC per strategy, and paired differences."""
-    names = list(dict.fromkeys(s for row in summary for s in row["strategies"]))
+def _rst_part(rows, published):
+    names = list(dict.fromkeys(s for row in rows for s in row["strategies"]))
     means, deltas = [], []
-    for row in summary:
+    for row in rows:
         label = f"{row['set']} ({row['n_pool']}{', capped' if row['capped'] else ''})"
         ent = row["strategies"]
-        pub = [f"{row[k]:.4f}" if k in row else "" for k in
-               ("published_uniform", "published_us_c")]
-        lu = [f"{ent[s]['mean_lu']:.4f}" if "mean_lu" in ent.get(s, {}) else ""
-              for s in ("random", "margin")]
-        means.append([label, pub[0], lu[0], pub[1], lu[1]] + [
-            f"{ent[s]['mean']:.4f} ± {ent[s]['sd']:.4f}" if s in ent else ""
-            for s in names])
-        cells = []
-        for s in names:
+        cells = [label]
+        if published:
+            for key, s in (("published_uniform", "random"),
+                           ("published_us_c", "margin")):
+                cells.append(f"{row[key]:.4f}" if key in row else "")
+                lu = ent.get(s, {}).get("mean_lu")
+                cells.append("" if lu is None else f"{lu:.4f}")
+        cells += [f"{ent[s]['mean']:.4f} ± {ent[s]['sd']:.4f}" if s in ent else ""
+                  for s in names]
+        means.append(cells)
+        cells = [label]
+        for s in names[1:]:
             vs = ent.get(s, {}).get("vs_random")
             cells.append("" if not vs else
                          f"{vs['delta']:+.4f} (t {_p(vs['t_p'])}, W "
                          f"{_p(vs['wilcoxon_p'])}; below {vs['below']}/{vs['n']})")
         vm = ent.get("auto", {}).get("vs_margin")
         cells.append("" if not vm else f"{vm['delta']:+.4f} (t {_p(vm['t_p'])}, "
-                     f"W {_p(vm['wilcoxon_p'])})")
-        deltas.append([label, *cells[1:]] if names[0] == "random" else [label, *cells])
-    head = ["set (pool)", "published Uniform", "random, Lu's AUBC",
-            "published US-C", "margin, Lu's AUBC", *names]
-    dnames = [n for n in names if n != "random"]
+                     f"W {_p(vm['wilcoxon_p'])}; below {vm['below']}/{vm['n']})")
+        deltas.append(cells)
+    head = ["set (pool)"]
+    if published:
+        head += ["published Uniform", "random, Lu's AUBC", "published US-C",
+                 "margin, Lu's AUBC"]
+    head += names
     return (_rst_table(head, means) + "\n\n" + _rst_table(
-        ["set (pool)", *[f"{n} - random" for n in dnames], "auto - margin"], deltas))
+        ["set (pool)", *[f"{n} - random" for n in names[1:]], "auto - margin"],
+        deltas))
+
+
+def format_rst(summary):
+    """reStructuredText tables per part: AUBC per strategy, paired differences."""
+    out = []
+    for part in ("svc", "lr"):
+        rows = [row for row in summary if row["part"] == part]
+        if rows:
+            out.append(_rst_part(rows, published=part == "svc"))
+    return "\n\n".join(out)
 
 
 # ---------------------------------------------------------------------- main
