@@ -420,6 +420,9 @@ def parse_args(argv=None):
                         help="sets to run (binary ones use SVC, batch 1; multi-class "
                         "ones and digits use LogisticRegression, batch 10)")
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--first-repeat", type=int, default=0,
+                        help="run repeats first-repeat .. repeats - 1 only (to split "
+                        "a run over processes)")
     parser.add_argument("--strategies", nargs="+",
                         default=["random", "margin", "auto", "coreset", "density"])
     parser.add_argument("--pool-cap", type=int, default=1000)
@@ -467,7 +470,7 @@ def run_all(args):
     done = {(r["part"], r["set"], r["repeat"]) for r in merge_records(earlier)
             if set(args.strategies) <= set(r["results"])}
     tasks = [(s, "svc" if s in BINARY else "lr", r)
-             for s in args.sets for r in range(args.repeats)]
+             for s in args.sets for r in range(args.first_repeat, args.repeats)]
     tasks = [t for t in tasks if (t[1], t[0], t[2]) not in done]
     sink = None
     if args.out:
