@@ -177,8 +177,9 @@ class Adaptive(BaseStrategy):
         flags = np.asarray(is_position, dtype=bool)
         out = keys.copy()
         if flags.any():
-            order = np.argsort(context.labeled_positions, kind="stable")
-            sorted_pos = context.labeled_positions[order]
+            positions = context.labeled_positions
+            order = np.argsort(positions, kind="stable")
+            sorted_pos = positions[order]
             where = np.searchsorted(sorted_pos, keys[flags])
             where = np.minimum(where, max(len(sorted_pos) - 1, 0))
             if len(sorted_pos) == 0 or np.any(sorted_pos[where] != keys[flags]):
@@ -209,7 +210,9 @@ class Adaptive(BaseStrategy):
         rows = rows[keep]
         weights = np.asarray(self._queried[2])[keep]
         y_true = context.y_labeled[rows]
-        y_pred = np.asarray(context.predict_rows(take_rows(context.X_labeled, rows)))
+        X = context.X_labeled
+        X = X[rows] if isinstance(X, np.ndarray) else take_rows(X, rows)
+        y_pred = np.asarray(context.predict_rows(X))
         if context.is_classifier:
             return iw_accuracy(y_pred == y_true, weights)
         return iw_r2(y_true, y_pred, weights)
