@@ -329,7 +329,9 @@ def summarise(records):
 
 
 def _p(value):
-    return "  -  " if value is None else f"{value:.3f}"
+    if value is None:
+        return "  -  "
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
 
 
 def format_table(summary):
@@ -371,12 +373,13 @@ def _rst_part(rows, published):
         label = f"{row['set']} ({row['n_pool']}{', capped' if row['capped'] else ''})"
         ent = row["strategies"]
         cells = [label]
-        if published:
+        if published:  # not beside capped pools: another protocol
             for key, s in (("published_uniform", "random"),
                            ("published_us_c", "margin")):
-                cells.append(f"{row[key]:.4f}" if key in row else "")
+                shown = key in row and not row["capped"]
+                cells.append(f"{row[key]:.4f}" if shown else "")
                 lu = ent.get(s, {}).get("mean_lu")
-                cells.append("" if lu is None else f"{lu:.4f}")
+                cells.append("" if lu is None or not shown else f"{lu:.4f}")
         cells += [f"{ent[s]['mean']:.4f} ± {ent[s]['sd']:.4f}" if s in ent else ""
                   for s in names]
         means.append(cells)
