@@ -1,5 +1,6 @@
 """Query strategies: pure scoring functions, selection kernels and strategy objects."""
 
+from ._adaptive import Adaptive
 from ._base import (
     BaseStrategy,
     FunctionStrategy,
@@ -66,6 +67,7 @@ __all__ = [
     "expected_improvement",
     "probability_of_improvement",
     "upper_confidence_bound",
+    "Adaptive",
     "GreedySampling",
     "QueryByCommittee",
     "StdSampling",

@@ -8,6 +8,7 @@ from ._base import BaseStrategy, FunctionStrategy
 
 
 def _registry():
+    from ._adaptive import Adaptive
     from ._base import RandomSampling
     from ._batchbald import BatchBALD, StochasticBALD
     from ._bayesopt import (
@@ -25,6 +26,7 @@ def _registry():
         "random": RandomSampling,
         # every uncertainty measure is a strategy name: its MEASURES line
         **{name: partial(UncertaintySampling, name) for name in MEASURES},
+        "auto": Adaptive,
         "egl": ExpectedGradientLength,
         "eer": ExpectedErrorReduction,
         "coreset": CoreSet,

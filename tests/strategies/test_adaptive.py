@@ -1,0 +1,192 @@
+"""Adaptive: the ALBL bandit over strategies, through the query context and learners."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.utils._param_validation import InvalidParameterError
+
+import skal.strategies
+from skal import ActiveLearner
+from skal.strategies import Adaptive, resolve_strategy
+from skal.strategies._bandit import (
+    exp4p_probabilities,
+    exp4p_update,
+    inclusion_probability,
+)
+
+QueryContext = skal.strategies.QueryContext
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return load_iris(return_X_y=True)
+
+
+def _run(X, y, strategy, *, budget=40, batch_size=1, n_initial=10):
+    return ActiveLearner(
+        LogisticRegression(max_iter=300),
+        query_strategy=strategy,
+        budget=budget,
+        batch_size=batch_size,
+        n_initial=n_initial,
+        random_state=0,
+    ).fit(X, y)
+
+
+def test_history_records_every_round(iris):
+    learner = _run(*iris, Adaptive(["margin"]))
+    strategy = learner.query_strategy_
+    assert strategy.arm_names_ == ["margin", "random"]  # random added
+    assert len(strategy.history_) == 30
+    assert [h["n_labeled"] for h in strategy.history_] == list(range(10, 40))
+    assert {h["strategy"] for h in strategy.history_} <= {"margin", "random"}
+    # every round but the last has been rewarded, and rewards are accuracies
+    rewards = [h["reward"] for h in strategy.history_]
+    assert rewards[-1] is None
+    assert all(0.0 <= r <= 1.0 for r in rewards[:-1])
+    # the learner's own history holds the same picks
+    picked = [h["indices"] for h in learner.history_[1:]]
+    assert len(picked) == 30
+
+
+def test_random_never_below_p_min(iris):
+    learner = _run(*iris, Adaptive(["margin", "least_confidence"], p_min=0.2))
+    strategy = learner.query_strategy_
+    random_arm = strategy.arm_names_.index("random")
+    for entry in strategy.history_:
+        p = np.asarray(entry["probabilities"])
+        assert p.sum() == pytest.approx(1.0)
+        assert p[random_arm] >= 0.2 - 1e-12
+
+
+def test_default_p_min_follows_exp4p(iris):
+    learner = _run(*iris, Adaptive())
+    strategy = learner.query_strategy_
+    # 140 candidates at the first round, batch 1: T = 140, K = 2
+    assert strategy._horizon == 140
+    assert strategy._p_min() == pytest.approx(np.sqrt(np.log(2) / (2 * 140)))
+
+
+def test_reward_and_update_by_hand():
+    # Pool of 6 rows on a line; rows 0 and 5 labeled; the model predicts
+    # class 1 for x > 2.5. Arms: random and margin.
+    X = np.arange(6, dtype=float).reshape(-1, 1)
+
+    def predict(rows):
+        return (np.asarray(rows)[:, 0] > 2.5).astype(int)
+
+    def decision(rows):
+        return np.asarray(rows)[:, 0] - 2.5
+
+    def context(labeled, y, seed):
+        pool = np.setdiff1d(np.arange(6), labeled)
+        return QueryContext(
+            X,
+            pool,
+            signals={"predict": predict, "decision": decision},
+            X_labeled=X[labeled],
+            y_labeled=np.asarray(y),
+            labeled_positions=np.asarray(labeled),
+            own_pool=True,
+            classes=np.array([0, 1]),
+            random_state=seed,
+            model=object(),
+        )
+
+    strategy = Adaptive(["margin"], p_min=0.25, horizon=4)
+    idx, _ = strategy.select(context([0, 5], [0, 1], 0), 1)
+    first = strategy.history_[0]
+    arm = strategy.arm_names_.index(first["strategy"])
+    p = np.asarray(first["probabilities"])
+    assert p.tolist() == [0.5, 0.5]
+    picked = int(np.setdiff1d(np.arange(6), [0, 5])[idx[0]])
+    # label the pick with the class the model gets WRONG: accuracy 0
+    wrong = 1 - int(picked > 2.5)
+    labeled = [0, 5, picked]
+    strategy.select(context(labeled, [0, 1, wrong], 1), 1)
+    assert strategy.history_[0]["reward"] == 0.0
+    expected = exp4p_update(
+        np.zeros(2), p, arm, 0.0, p_min=0.25, delta=0.1, horizon=4
+    )
+    assert strategy.log_weights_ == pytest.approx(expected)
+    q = inclusion_probability(p, arm, strategy.random_arm_, 1, 4)
+    assert strategy._queried[2] == [pytest.approx(1.0 / q)]
+    assert exp4p_probabilities(expected, 0.25) == pytest.approx(
+        strategy.history_[1]["probabilities"]
+    )
+
+
+def test_fewer_labels_resets_the_bandit(iris):
+    X, y = iris
+    strategy = Adaptive()
+    learner = _run(X, y, strategy, budget=20)
+    fitted = learner.query_strategy_
+    assert len(fitted.history_) == 10
+    learner.set_params(budget=15).fit(X, y)
+    assert len(learner.query_strategy_.history_) == 5
+
+
+def test_batches_are_drawn_by_one_arm(iris):
+    learner = _run(*iris, Adaptive(["margin"]), budget=40, batch_size=5)
+    strategy = learner.query_strategy_
+    assert [h["n_labeled"] for h in strategy.history_] == [10, 15, 20, 25, 30, 35]
+    for entry in learner.history_[1:]:
+        assert len(set(entry["indices"])) == 5
+
+
+def test_cold_start_comes_first(iris):
+    strategy = Adaptive(cold_start="typiclust", cold_start_labels=15)
+    learner = _run(*iris, strategy, budget=25)
+    names = [h["strategy"] for h in learner.query_strategy_.history_]
+    assert names[:5] == ["cold_start"] * 5
+    assert "cold_start" not in names[5:]
+
+
+def test_clone_and_params():
+    strategy = Adaptive(["margin", "coreset"], p_min=0.1, delta=0.05)
+    copy = clone(strategy)
+    assert copy.get_params() == strategy.get_params()
+    assert copy.set_params(p_min=0.2).p_min == 0.2
+    assert not hasattr(copy, "history_")
+    assert repr(resolve_strategy("auto")) == "Adaptive()"
+
+
+def test_grid_search_over_its_parameters(iris):
+    X, y = iris
+    learner = ActiveLearner(
+        LogisticRegression(max_iter=300),
+        query_strategy=Adaptive(),
+        budget=30,
+        n_initial=10,
+        batch_size=5,
+        random_state=0,
+    )
+    grid = GridSearchCV(
+        learner,
+        {
+            "query_strategy__p_min": [0.1, 0.3],
+            "query_strategy__strategies": [["margin"], ["entropy", "coreset"]],
+        },
+        cv=3,
+    ).fit(X, y)
+    assert len(grid.cv_results_["params"]) == 4
+    assert grid.best_params_["query_strategy__p_min"] in (0.1, 0.3)
+    assert 0.6 < grid.best_score_ <= 1.0
+
+
+@pytest.mark.parametrize(
+    "params, error, message",
+    [
+        ({"p_min": 0.9}, ValueError, r"p_min=0.9 is above 1/2"),
+        ({"delta": -1.0}, InvalidParameterError, r"'delta' parameter"),
+        ({"strategies": []}, ValueError, "at least one strategy"),
+        ({"strategies": ["nope"]}, ValueError, r"Unknown strategies\[0\] 'nope'"),
+        ({"cold_start_labels": -2}, InvalidParameterError, "cold_start_labels"),
+    ],
+)
+def test_bad_parameters(iris, params, error, message):
+    with pytest.raises(error, match=message):
+        _run(*iris, Adaptive(**params), budget=15)
