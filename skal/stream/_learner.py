@@ -1,6 +1,7 @@
 """The stream-based active learner."""
 
 import copy
+from collections import deque
 from numbers import Integral, Real
 
 import numpy as np
@@ -13,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._baselines import PeriodicSampling, StreamRandomSampling, StreamUncertainty
 from ._budget import BUDGET_MANAGERS
 from ._density import StreamDensityBasedAL
+from ._draws import RandomDraws
 from ._uncertainty import (
     FixedUncertainty,
     RandomizedVariableUncertainty,
@@ -21,6 +23,15 @@ from ._uncertainty import (
 )
 
 __all__ = ["STREAM_STRATEGIES", "StreamActiveLearner"]
+
+
+def _copy(state):
+    """Copy a state dict: numbers are immutable, windows (deques) are copied."""
+    return {
+        k: deque(v, maxlen=v.maxlen) if isinstance(v, deque) else v
+        for k, v in state.items()
+    }
+
 
 STREAM_STRATEGIES = {
     "fixed_uncertainty": FixedUncertainty,
@@ -175,6 +186,7 @@ default=None
         self.random_state_ = check_random_state(
             copy.deepcopy(rs) if isinstance(rs, np.random.RandomState) else rs
         )
+        self._draws = RandomDraws(self.random_state_)
         self.strategy_ = self._resolve_strategy()
         self.budget_manager_ = self._resolve_manager()
         self.budget_state_ = self.budget_manager_.init_state(self.budget)
@@ -291,17 +303,19 @@ default=None
         return self
 
     def _run(self, X, forced, utilities, commit):
-        strategy, manager = self.strategy_, self.budget_manager_
         if utilities is None:
-            utilities = np.asarray(strategy.utilities(X, self._proba), dtype=float)
-        utilities = utilities.copy()
-        state, budget, rng = (
-            self.strategy_state_,
-            self.budget_state_,
-            self.random_state_,
-        )
-        if not commit:
-            state, budget, rng = copy.deepcopy((state, budget, rng))
+            utilities = self.strategy_.utilities(X, self._proba)
+        utilities = np.array(utilities, dtype=float)
+        state, budget = self.strategy_state_, self.budget_state_
+        if commit:
+            result = self._loop(X, forced, utilities, state, budget, self._draws)
+            self._draws.trim()
+            return result
+        draws = self._draws.fork()
+        return self._loop(X, forced, utilities, _copy(state), _copy(budget), draws)
+
+    def _loop(self, X, forced, utilities, state, budget, rng):
+        strategy, manager = self.strategy_, self.budget_manager_
         queried = np.zeros(X.shape[0], dtype=bool)
         for i in range(X.shape[0]):
             u, eligible = strategy.observe(state, X[i], utilities[i], rng)
