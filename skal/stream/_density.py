@@ -19,6 +19,12 @@ from ._uncertainty import RandomizedVariableUncertainty
 __all__ = ["StreamDensityBasedAL"]
 
 
+def _distances(window, x, metric):
+    if metric in ("euclidean", "l2"):  # the default, without sklearn's checks
+        return np.sqrt(((window - x) ** 2).sum(axis=1))
+    return pairwise_distances(window, x.reshape(1, -1), metric=metric).ravel()
+
+
 class StreamDensityBasedAL(RandomizedVariableUncertainty):
     """Uncertainty sampling restricted to dense regions of the stream.
 
@@ -91,9 +97,7 @@ class StreamDensityBasedAL(RandomizedVariableUncertainty):
         ldf = 0
         nearest = np.inf
         if window:
-            dist = pairwise_distances(
-                np.asarray(window), x.reshape(1, -1), metric=self.metric
-            ).ravel()
+            dist = _distances(np.asarray(window), x, self.metric)
             closer = np.flatnonzero(dist < np.asarray(nn))
             ldf = closer.size
             for i in closer:
