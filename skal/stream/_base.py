@@ -48,6 +48,7 @@ class BaseStreamStrategy(BaseEstimator):
         Returns
         -------
         state : dict
+            The strategy's state.
         """
         self._validate_params()
         return {"budget": float(budget), **self._init_state(float(budget), n_classes)}
@@ -68,6 +69,7 @@ class BaseStreamStrategy(BaseEstimator):
         Returns
         -------
         utilities : ndarray of shape (n_samples,)
+            One utility per sample.
         """
         raise NotImplementedError
 
@@ -109,6 +111,7 @@ class BaseStreamStrategy(BaseEstimator):
         Returns
         -------
         ask : bool
+            Whether the strategy wants the label.
         """
         return True
 

@@ -1,4 +1,4 @@
-"""Budget managers: may the stream learner buy one more label now?
+"""Budget managers: whether the stream learner may buy one more label now.
 
 A budget manager is stateless: its state lives in a small ``dict`` that the
 :class:`~skal.stream.StreamActiveLearner` owns, so that ``query`` can try a
@@ -67,6 +67,7 @@ class BaseBudgetManager(BaseEstimator):
         Returns
         -------
         allowed : bool
+            Whether a label may be bought.
         """
         raise NotImplementedError
 
@@ -113,6 +114,9 @@ class FixedBudget(BaseBudgetManager):
     >>> decisions
     [True, False, True, False]
     """
+
+    def __init__(self, budget=None):
+        self.budget = budget
 
     def allow(self, state, utility):
         return state["queried"] < state["budget"] * (state["seen"] + 1)

@@ -54,6 +54,7 @@ def make_rotating_hyperplane(
     Returns
     -------
     X : ndarray of shape (n_samples, n_features)
+        The samples, in stream order.
     y : ndarray of shape (n_samples,)
         Labels in ``{0, 1}``.
 

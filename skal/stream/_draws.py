@@ -26,7 +26,13 @@ class RandomDraws:
         self._cursor = {"uniform": 0, "normal": 0}
 
     def fork(self):
-        """A reader over the same draws with its own cursor."""
+        """Return a reader over the same draws with its own cursor.
+
+        Returns
+        -------
+        RandomDraws
+            The reader.
+        """
         other = RandomDraws.__new__(RandomDraws)
         other.rng, other._buffers = self.rng, self._buffers
         other._cursor = dict(self._cursor)
@@ -42,15 +48,40 @@ class RandomDraws:
         return buffer[position]
 
     def random_sample(self):
-        """One uniform draw in [0, 1)."""
+        """Return one uniform draw in [0, 1).
+
+        Returns
+        -------
+        float
+            The draw.
+        """
         return self._next("uniform")
 
     def normal(self, loc=0.0, scale=1.0):
-        """One normal draw with mean ``loc`` and standard deviation ``scale``."""
+        """Return one normal draw.
+
+        Parameters
+        ----------
+        loc : float, default=0.0
+            Mean.
+        scale : float, default=1.0
+            Standard deviation.
+
+        Returns
+        -------
+        float
+            The draw.
+        """
         return loc + scale * self._next("normal")
 
     def trim(self):
-        """Forget the draws this reader has consumed (only the owner calls it)."""
+        """Forget the draws this reader has consumed (only the owner calls it).
+
+        Returns
+        -------
+        RandomDraws
+            This reader.
+        """
         for kind, buffer in self._buffers.items():
             del buffer[: self._cursor[kind]]
             self._cursor[kind] = 0

@@ -164,6 +164,7 @@ default=None
         Returns
         -------
         self : StreamActiveLearner
+            The learner.
         """
         self._validate_params()
         X, y = self._check_Xy(X, y, reset=True)
@@ -212,6 +213,7 @@ default=None
         Returns
         -------
         self : StreamActiveLearner
+            The learner.
         """
         if not hasattr(self, "classes_"):
             return self.fit(X, y)
@@ -259,6 +261,7 @@ default=None
         Returns
         -------
         queried : ndarray of bool, shape (n_samples,)
+            Whether to ask for each label.
         utilities : ndarray of shape (n_samples,)
             Only with ``return_utilities=True``.
         """
@@ -283,6 +286,7 @@ default=None
         Returns
         -------
         self : StreamActiveLearner
+            The learner.
         """
         check_is_fitted(self, "classes_")
         X = self._check_X(X)
@@ -363,6 +367,7 @@ default=None
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            The probabilities, columns in the order of ``classes_``.
         """
         self._check_model()
         return self._proba(self._check_X(X))
@@ -378,13 +383,20 @@ default=None
         Returns
         -------
         y : ndarray of shape (n_samples,)
+            The predicted classes.
         """
         self._check_model()
         return self.estimator_.predict(self._check_X(X))
 
     @property
     def budget_used_(self):
-        """Fraction of the samples seen by ``update`` whose label was bought."""
+        """Fraction of the samples seen by ``update`` whose label was bought.
+
+        Returns
+        -------
+        float
+            Labels bought over samples committed by ``update``.
+        """
         check_is_fitted(self, "classes_")
         return self.budget_state_["queried"] / max(self.budget_state_["seen"], 1)
 
