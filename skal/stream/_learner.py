@@ -5,11 +5,12 @@ from collections import deque
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._baselines import PeriodicSampling, StreamRandomSampling, StreamUncertainty
 from ._budget import BUDGET_MANAGERS
@@ -166,11 +167,15 @@ default=None
         self : StreamActiveLearner
             The learner.
         """
+        return self._fit(X, y, None)
+
+    def _fit(self, X, y, classes):
         self._validate_params()
         X, y = self._check_Xy(X, y, reset=True)
         labeled = self._labeled(y)
-        if self.classes is not None:
-            self.classes_ = np.unique(np.asarray(self.classes))
+        classes = self.classes if classes is None else classes
+        if classes is not None:
+            self.classes_ = np.unique(np.asarray(classes))
         elif labeled.any():
             self.classes_ = np.unique(y[labeled])
         else:
@@ -180,8 +185,8 @@ default=None
             )
         if self.classes_.size < 2:
             raise ValueError(
-                f"Need at least two classes, got {self.classes_.tolist()}: pass "
-                "classes=[...] with every class the stream can bring."
+                f"Need at least two classes, got one class {self.classes_.tolist()}:"
+                " pass classes=[...] with every class the stream can bring."
             )
         rs = self.random_state
         self.random_state_ = check_random_state(
@@ -200,7 +205,7 @@ default=None
         self.n_labeled_ = 0
         return self._learn(X[labeled], y[labeled])
 
-    def partial_fit(self, X, y):
+    def partial_fit(self, X, y, classes=None):
         """Learn labeled samples (``fit`` first when never fitted).
 
         Parameters
@@ -209,6 +214,9 @@ default=None
             Samples.
         y : array-like of shape (n_samples,)
             Their labels; ``missing_label`` rows are skipped.
+        classes : array-like or None, default=None
+            All the classes, on the first call (scikit-learn's convention);
+            must agree with the ``classes`` parameter when both are given.
 
         Returns
         -------
@@ -216,7 +224,7 @@ default=None
             The learner.
         """
         if not hasattr(self, "classes_"):
-            return self.fit(X, y)
+            return self._fit(X, y, classes)
         X, y = self._check_Xy(X, y)
         labeled = self._labeled(y)
         unknown = np.setdiff1d(y[labeled], self.classes_)
@@ -266,7 +274,7 @@ default=None
             Only with ``return_utilities=True``.
         """
         check_is_fitted(self, "classes_")
-        X = self._check_X(X)
+        X = self._check_X(X, one_sample=True)
         queried, utilities = self._run(X, None, None, commit=False)
         return (queried, utilities) if return_utilities else queried
 
@@ -289,7 +297,7 @@ default=None
             The learner.
         """
         check_is_fitted(self, "classes_")
-        X = self._check_X(X)
+        X = self._check_X(X, one_sample=True)
         queried = np.asarray(queried).reshape(-1)
         if queried.dtype != bool or queried.shape[0] != X.shape[0]:
             raise TypeError(
@@ -421,26 +429,22 @@ default=None
             return np.array([v is not None and v == v for v in y], dtype=bool)
         return y != self.missing_label
 
-    def _check_X(self, X):
-        X = np.asarray(X, dtype=float)
-        if X.ndim == 1:
-            X = X.reshape(1, -1)
-        if X.ndim != 2:
-            raise ValueError(f"X must be 1-D (one sample) or 2-D, got {X.ndim}-D.")
-        if hasattr(self, "n_features_in_") and X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but the stream has "
-                f"{self.n_features_in_}."
-            )
-        return X
+    def _check_X(self, X, one_sample=False):
+        # query, update and teach take one sample as a 1-D array
+        if one_sample and not sp.issparse(X) and np.ndim(X) == 1:
+            X = np.reshape(X, (1, -1))
+        return validate_data(self, X, reset=False, dtype=float)
 
     def _check_Xy(self, X, y, reset=False):
-        if reset and hasattr(self, "n_features_in_"):
-            del self.n_features_in_
-        X = self._check_X(X)
-        y = np.asarray(y).reshape(-1)
+        if y is None:
+            raise ValueError(
+                "StreamActiveLearner requires y to be passed, but the target y "
+                "is None: pass the labels, missing_label for unlabeled rows."
+            )
+        if not reset and not sp.issparse(X) and np.ndim(X) == 1:
+            X = np.reshape(X, (1, -1))
+        X = validate_data(self, X, reset=reset, dtype=float, ensure_min_samples=0)
+        y = column_or_1d(y, warn=True)
         if X.shape[0] != y.shape[0]:
             raise ValueError(f"X has {X.shape[0]} samples but y has {y.shape[0]}.")
-        if reset:
-            self.n_features_in_ = X.shape[1]
         return X, y

@@ -120,5 +120,16 @@ def test_clear_errors():
         learner.teach([[0.5]], [7])
     with pytest.raises(TypeError, match="boolean mask of length 1"):
         learner.update([[0.5]], [1])
-    with pytest.raises(ValueError, match="X has 2 features, but the stream has 1"):
+    with pytest.raises(
+        ValueError, match="X has 2 features, but StreamActiveLearner is expecting 1"
+    ):
         learner.query([[0.5, 1.0]])
+
+
+def test_partial_fit_takes_the_classes_on_the_first_call():
+    learner = StreamActiveLearner(GaussianNB())
+    learner.partial_fit([[0.0]], [1], classes=[0, 1])
+    assert learner.classes_.tolist() == [0, 1]
+    assert learner.get_params()["classes"] is None
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        StreamActiveLearner(GaussianNB()).fit([[0.0]], None)
