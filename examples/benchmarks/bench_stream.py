@@ -141,7 +141,7 @@ def main(argv=None):
     parser.add_argument("--strategies", nargs="+", default=STRATEGIES)
     parser.add_argument("--no-peer", action="store_true", help="skal only")
     args = parser.parse_args(argv)
-    n_samples = args.n_samples or (300 if args.quick else 2000)
+    n_samples = args.n_samples or (250 if args.quick else 2000)
     seeds = args.seeds or (1 if args.quick else 2)
     budgets = args.budgets or ([0.1, 0.5] if args.quick else [0.05, 0.1, 0.2, 0.5])
     peer = not args.no_peer
