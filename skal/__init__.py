@@ -9,6 +9,7 @@ from .learners import (
     ActiveLearner,
     ActiveSelfTrainingClassifier,
     BayesianLearner,
+    BayesianOptimizer,
     Committee,
     CommitteeRegressor,
 )
@@ -30,7 +31,16 @@ from .loop import (
 
 __version__ = "0.1.0"
 
-_submodules = ["datasets", "learners", "loop", "strategies", "stream", "torch", "utils"]
+_submodules = [
+    "datasets",
+    "learners",
+    "loop",
+    "serve",
+    "strategies",
+    "stream",
+    "torch",
+    "utils",
+]
 # Public names of lazily loaded submodules: ``skal.StreamActiveLearner``.
 _lazy = {"StreamActiveLearner": "stream"}
 
@@ -38,6 +48,7 @@ __all__ = [
     "ActiveLearner",
     "ActiveSelfTrainingClassifier",
     "BayesianLearner",
+    "BayesianOptimizer",
     "BudgetStopping",
     "CallbackOracle",
     "Committee",

@@ -8,6 +8,14 @@ from ._base import (
 )
 from ._batchbald import BatchBALD, StochasticBALD, greedy_batchbald
 from ._bayesian import BALD, MaxEntropy, MeanSTD, VariationRatios
+from ._bayesopt import (
+    ExpectedImprovement,
+    ProbabilityOfImprovement,
+    UpperConfidenceBound,
+    expected_improvement,
+    probability_of_improvement,
+    upper_confidence_bound,
+)
 from ._committee import QueryByCommittee
 from ._context import QueryContext
 from ._density import DensityWeighted
@@ -34,6 +42,7 @@ from ._hybrid import (
     SuggestiveAnnotation,
     gradient_embedding_factors,
 )
+from ._kcenter import k_center_greedy
 from ._model_change import (
     ExpectedErrorReduction,
     ExpectedGradientLength,
@@ -41,7 +50,7 @@ from ._model_change import (
 )
 from ._registry import available_strategies, resolve_strategy
 from ._regression import GreedySampling, StdSampling
-from ._selection import select_top_k
+from ._selection import select_top_k, select_top_k_blocks
 from ._uncertainty import (
     UncertaintySampling,
     entropy,
@@ -51,6 +60,12 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "ExpectedImprovement",
+    "ProbabilityOfImprovement",
+    "UpperConfidenceBound",
+    "expected_improvement",
+    "probability_of_improvement",
+    "upper_confidence_bound",
     "GreedySampling",
     "QueryByCommittee",
     "StdSampling",
@@ -93,6 +108,8 @@ __all__ = [
     "ratio",
     "resolve_strategy",
     "select_top_k",
+    "select_top_k_blocks",
+    "k_center_greedy",
     "variation_ratio",
     "vote_entropy",
 ]

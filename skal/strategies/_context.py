@@ -10,68 +10,20 @@ hybrid of three strategies pays for one ``predict_proba`` pass.
 import contextlib
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn import config_context
 from sklearn.utils import check_random_state
 
 from ..utils import num_rows, score_in_chunks, take_rows
-
-#: Which learners provide each signal, for the "needs X" error.
-SIGNAL_PROVIDERS = {
-    "proba": (
-        "any classifier with predict_proba (LogisticRegression, "
-        "RandomForestClassifier, CalibratedClassifierCV(LinearSVC()), ...)"
-    ),
-    "decision": "classifiers with decision_function (LinearSVC, SVC, ...)",
-    "predict": "every fitted estimator",
-    "proba_samples": (
-        "skal.Committee (its members) and skal.BayesianLearner (MC-dropout passes)"
-    ),
-    "member_votes": "skal.Committee",
-    "predict_std": (
-        "regressors whose predict takes return_std (GaussianProcessRegressor, "
-        "BayesianRidge) and skal.CommitteeRegressor"
-    ),
-    "embed": "learners wrapping a Pipeline with transform steps, or a skal.torch net",
-    "gradient_factors": "classifiers with predict_proba, and skal.torch nets",
-}
-
-#: How each signal is named in errors: the model method users know.
-SIGNAL_NAMES = {
-    "proba": "predict_proba",
-    "decision": "decision_function",
-    "predict": "predict",
-    "proba_samples": "predict_proba_samples",
-    "member_votes": "member_votes",
-    "predict_std": "predict_std (predict(X, return_std=True))",
-    "embed": "embed",
-    "gradient_factors": "gradient_embedding_factors",
-}
-
-#: The rows of these signals are on axis 1 (axis 0 is the member / pass).
-_ROWS_ON_AXIS_1 = frozenset({"proba_samples", "member_votes"})
+from ._context_model import (
+    _ROWS_ON_AXIS_1,
+    SIGNAL_NAMES,
+    SIGNAL_PROVIDERS,
+    ModelView,
+    _dense,
+)
 
 
-def _dense(Z):
-    if hasattr(Z, "to_numpy"):
-        Z = Z.to_numpy()
-    if sp.issparse(Z):
-        Z = Z.toarray()
-    Z = np.asarray(Z)
-    if Z.dtype.kind == "f":
-        return Z
-    try:
-        return Z.astype(float)
-    except (TypeError, ValueError):
-        raise TypeError(
-            "This strategy measures distances between samples, which needs "
-            f"numeric features; got an array of dtype {Z.dtype}. Wrap the "
-            "estimator in a Pipeline whose transform steps encode the features "
-            "(e.g. OneHotEncoder), and the strategy uses their output."
-        ) from None
-
-
-class QueryContext:
+class QueryContext(ModelView):
     """What a strategy sees of one query: candidates, labeled set, signals.
 
     Strategies read the candidate rows, the labeled rows and the model's
@@ -88,7 +40,8 @@ class QueryContext:
     signals : dict, default=None
         Maps a signal name (``"proba"``, ``"decision"``, ``"predict"``,
         ``"proba_samples"``, ``"member_votes"``, ``"predict_std"``,
-        ``"embed"``, ``"gradient_factors"``) to a function of rows. Absent
+        ``"mean_std"`` (the (n, 2) columns mean, std), ``"embed"``,
+        ``"gradient_factors"``) to a function of rows. Absent
         names are signals the model does not provide.
     X_labeled : array-like, default=None
         The labeled rows (``None``: none yet).
@@ -147,13 +100,12 @@ class QueryContext:
     ):
         self.pool = pool
         n_pool = num_rows(pool)
-        if candidates is None:
+        if candidates is None:  # every row: no index array of the pool's size
             self._rows = None
-            self.candidates = np.arange(n_pool, dtype=np.intp)
+            self.n_candidates = int(n_pool)
         else:
             self._rows = np.asarray(candidates, dtype=np.intp).reshape(-1)
-            self.candidates = self._rows
-        self.n_candidates = int(self.candidates.shape[0])
+            self.n_candidates = int(self._rows.shape[0])
         self._signals = dict(signals or {})
         self.X_labeled = X_labeled
         self.y_labeled = (
@@ -184,6 +136,39 @@ class QueryContext:
             f"QueryContext(n_candidates={self.n_candidates}, "
             f"n_labeled={self.n_labeled}, signals={sorted(self._signals)})"
         )
+
+    @property
+    def candidates(self):
+        """Positions in ``pool`` of the candidates, in candidate order."""
+        if self._rows is None:
+            return np.arange(self.n_candidates, dtype=np.intp)
+        return self._rows
+
+    @property
+    def embeds_features(self):
+        """Whether ``embedding()`` is the features themselves (no learned one)."""
+        return "embed" not in self._signals
+
+    @property
+    def rows_index(self):
+        """Candidate positions in ``pool``, or ``None`` when every row is one."""
+        return self._rows
+
+    def to_pool(self, local):
+        """Map positions among the candidates to positions in ``pool``.
+
+        Parameters
+        ----------
+        local : array-like of int
+            Positions in ``candidates``.
+
+        Returns
+        -------
+        positions : ndarray of int
+            The same rows' positions in ``pool``.
+        """
+        local = np.asarray(local, dtype=np.intp)
+        return local if self._rows is None else self._rows[local]
 
     @property
     def fitted(self):
@@ -339,6 +324,24 @@ class QueryContext:
         provider = self.require(name, fix=fix)
         return self._chunked(lambda X: func(provider(X)))
 
+    def map_rows(self, func):
+        """Apply ``func`` to the candidate rows chunk by chunk; concatenate.
+
+        For a strategy's own computation on the features (memory bounded by
+        a chunk; chunks in parallel with ``n_jobs``).
+
+        Parameters
+        ----------
+        func : callable
+            Maps a chunk of candidate rows to per-row values (rows first).
+
+        Returns
+        -------
+        values : ndarray
+            ``func`` of every candidate row, in candidate order.
+        """
+        return self._chunked(func)
+
     def proba(self):
         """Class probabilities of the candidates, (n_candidates, n_classes)."""
         return self.signal("proba")
@@ -362,6 +365,19 @@ class QueryContext:
     def predict_std(self):
         """Predictive standard deviation of the candidates, (n_candidates,)."""
         return self.signal("predict_std")
+
+    def predict_mean_std(self):
+        """Predictive mean and std of the candidates from one pass.
+
+        Returns
+        -------
+        mean : ndarray of shape (n_candidates,)
+            Predictive mean.
+        std : ndarray of shape (n_candidates,)
+            Predictive standard deviation.
+        """
+        both = self.signal("mean_std")
+        return both[:, 0], both[:, 1]
 
     def embedding(self):
         """Dense float embedding of the candidates (the features if none)."""
@@ -387,107 +403,6 @@ class QueryContext:
             )
         return self._cache["rows"]
 
-    # ------------------------------------------- the model on other rows
-    def _apply(self, name, X, fix=None):
-        with config_context(assume_finite=True):
-            return np.asarray(self.require(name, fix=fix)(X))
-
-    def predict_proba(self, X):
-        """Class probabilities of arbitrary rows ``X`` (for user functions).
-
-        Parameters
-        ----------
-        X : array-like
-            Rows in the pool's feature space.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_rows, n_classes)
-            The model's probabilities.
-        """
-        return self._apply("proba", X)
-
-    def predict_proba_samples(self, X):
-        """Member / MC-pass probabilities of arbitrary rows ``X``.
-
-        Parameters
-        ----------
-        X : array-like
-            Rows in the pool's feature space.
-
-        Returns
-        -------
-        samples : ndarray of shape (n_members, n_rows, n_classes)
-            One probability matrix per member or pass.
-        """
-        return self._apply("proba_samples", X)
-
-    def decision_function(self, X):
-        """Decision values of arbitrary rows ``X``.
-
-        Parameters
-        ----------
-        X : array-like
-            Rows in the pool's feature space.
-
-        Returns
-        -------
-        decision : ndarray
-            The model's decision values.
-        """
-        return self._apply("decision", X)
-
-    def predict_rows(self, X):
-        """Predictions of arbitrary rows ``X``.
-
-        Parameters
-        ----------
-        X : array-like
-            Rows in the pool's feature space.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_rows,)
-            The model's predictions.
-        """
-        return self._apply("predict", X)
-
-    def embed(self, X):
-        """Dense embedding of arbitrary rows ``X`` (the features if none).
-
-        Parameters
-        ----------
-        X : array-like
-            Rows in the pool's feature space.
-
-        Returns
-        -------
-        Z : ndarray of shape (n_rows, n_dims)
-            Dense float embedding.
-        """
-        if "embed" not in self._signals:
-            return _dense(X)
-        return _dense(self._apply("embed", X))
-
-    def refit(self, X, y):
-        """Return a model fitted on ``(X, y)`` as the learner would fit it.
-
-        Parameters
-        ----------
-        X : array-like
-            Training rows.
-        y : array-like
-            Their labels.
-
-        Returns
-        -------
-        model : estimator object
-            A new fitted model; the learner's own model is untouched.
-        """
-        if self._refit is None:
-            raise TypeError(f"{self._asker!r} refits the model, which needs a learner.")
-        return self._refit(X, y)
-
     def subset(self, local):
         """Return a context over the candidates at ``local`` positions only.
 
@@ -506,8 +421,7 @@ class QueryContext:
         local = np.asarray(local, dtype=np.intp)
         sub = object.__new__(QueryContext)
         sub.__dict__.update(self.__dict__)
-        sub._rows = self.candidates[local]
-        sub.candidates = sub._rows
+        sub._rows = self.to_pool(local)
         sub.n_candidates = int(local.shape[0])
         sub.root = self.root
         sub._cache = {}

@@ -13,13 +13,12 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed, effective_n_jobs
-from sklearn import config_context
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import Interval, StrOptions
 from threadpoolctl import threadpool_limits
 
-from ..utils import concat_rows, score_in_chunks, take_rows
+from ..utils import concat_rows, take_rows
 from ._base import _MAX_CANDIDATES, BaseStrategy, ScoreStrategy
 from ._selection import select_top_k
 from ._uncertainty import entropy
@@ -182,14 +181,7 @@ class ExpectedGradientLength(ScoreStrategy):
 
         # Chunk by chunk, like the context's own signals: memory stays
         # bounded by a chunk of features and probabilities.
-        with config_context(assume_finite=True):
-            return score_in_chunks(
-                score,
-                context.pool,
-                allow_nan=True,
-                n_jobs=context.n_jobs,
-                rows=context.candidates,
-            )
+        return context.map_rows(score)
 
 
 def _risk(proba, loss):

@@ -10,6 +10,11 @@ from ._base import BaseStrategy, FunctionStrategy
 def _registry():
     from ._base import RandomSampling
     from ._batchbald import BatchBALD, StochasticBALD
+    from ._bayesopt import (
+        ExpectedImprovement,
+        ProbabilityOfImprovement,
+        UpperConfidenceBound,
+    )
     from ._density import DensityWeighted
     from ._diversity import CoreSet, KMeansSampling, TypiClust
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
@@ -33,6 +38,10 @@ def _registry():
         "batchbald": BatchBALD,
         "stochastic_bald": StochasticBALD,
         "power_bald": lambda: StochasticBALD("power"),
+        # Bayesian optimisation (regressors with return_std)
+        "pi": ProbabilityOfImprovement,
+        "ei": ExpectedImprovement,
+        "ucb": UpperConfidenceBound,
         **_committee_registry(),
     }
 

@@ -202,7 +202,7 @@ def test_early_stopping_and_verbose(digits, capsys):
     "params, X, match",
     [
         ({"patch_size": 3}, np.zeros((4, 8, 8)), "cannot be cut into patches of 3x3"),
-        ({}, np.zeros(10), "Expected images of shape"),
+        ({}, np.zeros(10), "Expected 2D array, got 1D array"),
         ({}, np.zeros((4, 63)), "not a square image"),
         ({"image_shape": (7, 9)}, np.zeros((4, 64)), "does not match flat rows"),
         ({"mask_ratio": 1.0}, np.zeros((4, 8, 8)), "mask_ratio"),
@@ -297,8 +297,8 @@ def test_bald_on_mae_classifier_in_active_learner(mae, digits):
     n_fits = CountingMAE.n_fits
     flat = X.reshape(len(X), -1)
 
-    def bald_scores(learner, X_pool):
-        return bald(learner.estimator_.predict_proba_samples(X_pool))
+    def bald_scores(context, X_pool):  # a user's function gets the query context
+        return bald(context.predict_proba_samples(X_pool))
 
     clf = MAEClassifier(mae, max_epochs=5, n_mc_samples=5, random_state=0)
     learner = ActiveLearner(
@@ -307,7 +307,7 @@ def test_bald_on_mae_classifier_in_active_learner(mae, digits):
     learner.fit(flat, make_pool(y, n_labeled=20, random_state=0))
     idx, scores = learner.query(return_scores=True)
     pool = np.flatnonzero(~learner.labeled_mask_)
-    all_scores = bald_scores(learner, flat[pool])
+    all_scores = bald_scores(learner.query_context(), flat[pool])
     np.testing.assert_allclose(np.sort(scores), np.sort(all_scores)[-5:], rtol=1e-5)
     learner.teach(flat[idx], y[idx])
     assert CountingMAE.n_fits == n_fits
