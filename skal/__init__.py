@@ -31,7 +31,18 @@ from .loop import (
 
 __version__ = "0.1.0"
 
-_submodules = ["datasets", "learners", "loop", "serve", "strategies", "torch", "utils"]
+_submodules = [
+    "datasets",
+    "learners",
+    "loop",
+    "serve",
+    "strategies",
+    "stream",
+    "torch",
+    "utils",
+]
+# Public names of lazily loaded submodules: ``skal.StreamActiveLearner``.
+_lazy = {"StreamActiveLearner": "stream"}
 
 __all__ = [
     "ActiveLearner",
@@ -48,6 +59,7 @@ __all__ = [
     "PlateauStopping",
     "SimulatedOracle",
     "StabilizingPredictions",
+    "StreamActiveLearner",
     "TargetScoreStopping",
     "TerminalOracle",
     "compare",
@@ -61,6 +73,8 @@ __all__ = [
 def __getattr__(name):
     if name in _submodules:
         return _importlib.import_module(f"skal.{name}")
+    if name in _lazy:
+        return getattr(_importlib.import_module(f"skal.{_lazy[name]}"), name)
     raise AttributeError(f"module 'skal' has no attribute {name!r}")
 
 

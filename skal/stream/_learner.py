@@ -1,0 +1,450 @@
+"""The stream-based active learner."""
+
+import copy
+from collections import deque
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+from ._baselines import PeriodicSampling, StreamRandomSampling, StreamUncertainty
+from ._budget import BUDGET_MANAGERS
+from ._density import StreamDensityBasedAL
+from ._draws import RandomDraws
+from ._uncertainty import (
+    FixedUncertainty,
+    RandomizedVariableUncertainty,
+    Split,
+    VariableUncertainty,
+)
+
+__all__ = ["STREAM_STRATEGIES", "StreamActiveLearner"]
+
+
+def _copy(state):
+    """Copy a state dict: numbers are immutable, windows (deques) are copied."""
+    return {
+        k: deque(v, maxlen=v.maxlen) if isinstance(v, deque) else v
+        for k, v in state.items()
+    }
+
+
+STREAM_STRATEGIES = {
+    "fixed_uncertainty": FixedUncertainty,
+    "variable_uncertainty": VariableUncertainty,
+    "randomized_variable_uncertainty": RandomizedVariableUncertainty,
+    "split": Split,
+    "periodic": PeriodicSampling,
+    "random": StreamRandomSampling,
+    "density": StreamDensityBasedAL,
+    "uncertainty": StreamUncertainty,
+}
+_STRATEGY_API = ["init_state", "utilities", "observe", "propose", "commit"]
+
+
+class StreamActiveLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Stream-based active learner: ask for a label or not, one sample at a time.
+
+    Each arriving sample gets a utility from ``query_strategy``; the budget
+    manager says whether a label may be bought now, and the strategy decides.
+    ``query`` tries the decisions without changing any state; ``update``
+    commits them (the budget and the thresholds move); ``teach`` learns the
+    labels bought, with the estimator's ``partial_fit`` when it has one,
+    else by refitting on the labeled samples kept (the last ``max_labeled``).
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``
+        The model; ``partial_fit`` is used when present.
+    query_strategy : str or stream strategy, default="variable_uncertainty"
+        A name of :data:`STREAM_STRATEGIES` or a strategy object.
+    budget : float in (0, 1], default=0.1
+        Fraction of the stream that may be labeled.
+    budget_manager : {"estimated", "fixed", "balanced", "none"}, object or None, \
+default=None
+        The budget gate; None takes the strategy's default (Žliobaitė's
+        estimate for the uncertainty strategies).
+    classes : array-like or None, default=None
+        All the classes; needed when ``fit`` sees no label (cold start).
+    max_labeled : int or None, default=None
+        Without ``partial_fit``, refit on at most the last ``max_labeled``
+        labeled samples (forgetting, for drifting streams).
+    missing_label : scalar, default=-1
+        Marks unlabeled rows in ``fit`` and ``teach``.
+    random_state : int, RandomState or None, default=None
+        Seeds the strategy's random draws.
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The fitted model.
+    classes_ : ndarray of shape (n_classes,)
+    strategy_ : stream strategy
+    budget_manager_ : budget manager
+    strategy_state_ : dict
+        The strategy's state (``theta`` for the threshold strategies).
+    budget_state_ : dict
+        The manager's state (``seen``, ``queried`` and its own entries).
+    n_labeled_ : int
+        Labeled samples learned from.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.naive_bayes import GaussianNB
+    >>> from skal.stream import StreamActiveLearner
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(500, 2))
+    >>> y = (X[:, 0] > 0).astype(int)
+    >>> learner = StreamActiveLearner(GaussianNB(), budget=0.1, random_state=0)
+    >>> learner = learner.fit(X[:10], y[:10])
+    >>> for x, label in zip(X[10:], y[10:]):
+    ...     ask, utility = learner.query(x, return_utilities=True)
+    ...     learner = learner.update(x, ask, utilities=utility)
+    ...     if ask[0]:
+    ...         learner = learner.teach(x, [label])
+    >>> learner.n_labeled_, round(learner.budget_used_, 3)
+    (70, 0.122)
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit", "predict_proba"])],
+        "query_strategy": [
+            StrOptions(set(STREAM_STRATEGIES)),
+            HasMethods(_STRATEGY_API),
+        ],
+        "budget": [Interval(Real, 0, 1, closed="right")],
+        "budget_manager": [
+            StrOptions(set(BUDGET_MANAGERS)),
+            HasMethods(["init_state", "allow", "record"]),
+            None,
+        ],
+        "classes": ["array-like", None],
+        "max_labeled": [Interval(Integral, 1, None, closed="left"), None],
+        "missing_label": "no_validation",
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        query_strategy="variable_uncertainty",
+        *,
+        budget=0.1,
+        budget_manager=None,
+        classes=None,
+        max_labeled=None,
+        missing_label=-1,
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.query_strategy = query_strategy
+        self.budget = budget
+        self.budget_manager = budget_manager
+        self.classes = classes
+        self.max_labeled = max_labeled
+        self.missing_label = missing_label
+        self.random_state = random_state
+
+    # ------------------------------------------------------------ fitting
+    def fit(self, X, y):
+        """Start the stream: reset the budget and the strategy, learn ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Initial samples (may be empty when ``classes`` is given).
+        y : array-like of shape (n_samples,)
+            Their labels; ``missing_label`` marks unlabeled rows.
+
+        Returns
+        -------
+        self : StreamActiveLearner
+            The learner.
+        """
+        return self._fit(X, y, None)
+
+    def _fit(self, X, y, classes):
+        self._validate_params()
+        X, y = self._check_Xy(X, y, reset=True)
+        labeled = self._labeled(y)
+        classes = self.classes if classes is None else classes
+        if classes is not None:
+            self.classes_ = np.unique(np.asarray(classes))
+        elif labeled.any():
+            self.classes_ = np.unique(y[labeled])
+        else:
+            raise ValueError(
+                "fit saw no labeled sample, so the classes are unknown: pass "
+                "classes=[...] to StreamActiveLearner for a cold start."
+            )
+        if self.classes_.size < 2:
+            raise ValueError(
+                f"Need at least two classes, got one class {self.classes_.tolist()}:"
+                " pass classes=[...] with every class the stream can bring."
+            )
+        rs = self.random_state
+        self.random_state_ = check_random_state(
+            copy.deepcopy(rs) if isinstance(rs, np.random.RandomState) else rs
+        )
+        self._draws = RandomDraws(self.random_state_)
+        self.strategy_ = self._resolve_strategy()
+        self.budget_manager_ = self._resolve_manager()
+        self.budget_state_ = self.budget_manager_.init_state(self.budget)
+        self.strategy_state_ = self.strategy_.init_state(
+            self.budget_state_["budget"], self.classes_.size
+        )
+        self.estimator_ = clone(self.estimator)
+        self.model_fitted_ = False
+        self._X_kept, self._y_kept = X[:0], y[:0]
+        self.n_labeled_ = 0
+        return self._learn(X[labeled], y[labeled])
+
+    def partial_fit(self, X, y, classes=None):
+        """Learn labeled samples (``fit`` first when never fitted).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_features,)
+            Samples.
+        y : array-like of shape (n_samples,)
+            Their labels; ``missing_label`` rows are skipped.
+        classes : array-like or None, default=None
+            All the classes, on the first call (scikit-learn's convention);
+            must agree with the ``classes`` parameter when both are given.
+
+        Returns
+        -------
+        self : StreamActiveLearner
+            The learner.
+        """
+        if not hasattr(self, "classes_"):
+            return self._fit(X, y, classes)
+        X, y = self._check_Xy(X, y)
+        labeled = self._labeled(y)
+        unknown = np.setdiff1d(y[labeled], self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"Labels {unknown.tolist()} are not among the classes "
+                f"{self.classes_.tolist()}: pass classes=[...] with all of them."
+            )
+        return self._learn(X[labeled], y[labeled])
+
+    teach = partial_fit
+
+    def _learn(self, X, y):
+        if len(y) == 0:
+            return self
+        self.n_labeled_ += len(y)
+        if hasattr(self.estimator_, "partial_fit"):
+            self.estimator_.partial_fit(X, y, classes=self.classes_)
+            self.model_fitted_ = True
+            return self
+        self._X_kept = np.concatenate([self._X_kept, X])
+        self._y_kept = np.concatenate([self._y_kept, y])
+        if self.max_labeled is not None:
+            self._X_kept = self._X_kept[-self.max_labeled :]
+            self._y_kept = self._y_kept[-self.max_labeled :]
+        if np.unique(self._y_kept).size >= 2:
+            self.estimator_ = clone(self.estimator).fit(self._X_kept, self._y_kept)
+            self.model_fitted_ = True
+        return self
+
+    # ------------------------------------------------------------ querying
+    def query(self, X, return_utilities=False):
+        """Whether to ask for the label of each sample; changes no state.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_features,)
+            The arriving samples, in stream order (a 1-D array is one sample).
+        return_utilities : bool, default=False
+            Also return the utilities.
+
+        Returns
+        -------
+        queried : ndarray of bool, shape (n_samples,)
+            Whether to ask for each label.
+        utilities : ndarray of shape (n_samples,)
+            Only with ``return_utilities=True``.
+        """
+        check_is_fitted(self, "classes_")
+        X = self._check_X(X, one_sample=True)
+        queried, utilities = self._run(X, None, None, commit=False)
+        return (queried, utilities) if return_utilities else queried
+
+    def update(self, X, queried, utilities=None):
+        """Commit the decisions on samples: the budget and thresholds move.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_features,)
+            The samples passed to :meth:`query`.
+        queried : array-like of bool, shape (n_samples,)
+            Whether each label was bought.
+        utilities : array-like of shape (n_samples,), default=None
+            The utilities :meth:`query` returned (recomputed when None; pass
+            them when the model has been taught in between).
+
+        Returns
+        -------
+        self : StreamActiveLearner
+            The learner.
+        """
+        check_is_fitted(self, "classes_")
+        X = self._check_X(X, one_sample=True)
+        queried = np.asarray(queried).reshape(-1)
+        if queried.dtype != bool or queried.shape[0] != X.shape[0]:
+            raise TypeError(
+                f"queried must be a boolean mask of length {X.shape[0]} (what "
+                f"query returns); got dtype {queried.dtype}, shape {queried.shape}."
+            )
+        if utilities is not None:
+            utilities = np.asarray(utilities, dtype=float).reshape(-1)
+            if utilities.shape[0] != X.shape[0]:
+                raise ValueError(
+                    f"utilities has {utilities.shape[0]} values for "
+                    f"{X.shape[0]} samples."
+                )
+        self._run(X, queried, utilities, commit=True)
+        return self
+
+    def _run(self, X, forced, utilities, commit):
+        if utilities is None:
+            utilities = self.strategy_.utilities(X, self._proba)
+        utilities = np.array(utilities, dtype=float)
+        state, budget = self.strategy_state_, self.budget_state_
+        if commit:
+            result = self._loop(X, forced, utilities, state, budget, self._draws)
+            self._draws.trim()
+            return result
+        draws = self._draws.fork()
+        return self._loop(X, forced, utilities, _copy(state), _copy(budget), draws)
+
+    def _loop(self, X, forced, utilities, state, budget, rng):
+        strategy, manager = self.strategy_, self.budget_manager_
+        queried = np.zeros(X.shape[0], dtype=bool)
+        for i in range(X.shape[0]):
+            u, eligible = strategy.observe(state, X[i], utilities[i], rng)
+            utilities[i] = u
+            ask = False
+            if eligible and manager.allow(budget, u):
+                ask = strategy.propose(state, u, rng)
+                if forced is not None:
+                    ask = bool(forced[i])
+                strategy.commit(state, u, ask)
+            elif forced is not None:
+                ask = bool(forced[i])
+            manager.record(budget, u, ask)
+            queried[i] = ask
+        return queried, utilities
+
+    # ------------------------------------------------------------ prediction
+    def _proba(self, X):
+        if not self.model_fitted_:
+            return np.full((X.shape[0], self.classes_.size), 1.0 / self.classes_.size)
+        proba = self.estimator_.predict_proba(X)
+        known = getattr(self.estimator_, "classes_", self.classes_)
+        if len(known) == self.classes_.size:
+            return proba
+        full = np.zeros((X.shape[0], self.classes_.size))
+        full[:, np.searchsorted(self.classes_, known)] = proba
+        return full
+
+    def _check_model(self):
+        check_is_fitted(self, "classes_")
+        if not self.model_fitted_:
+            raise NotFittedError(
+                "The model has not learned two classes yet: teach it labeled "
+                "samples first (fit or teach)."
+            )
+
+    def predict_proba(self, X):
+        """Class probabilities of the model, one column per ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_features,)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            The probabilities, columns in the order of ``classes_``.
+        """
+        self._check_model()
+        return self._proba(self._check_X(X))
+
+    def predict(self, X):
+        """Predicted classes of the model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_features,)
+            Samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            The predicted classes.
+        """
+        self._check_model()
+        return self.estimator_.predict(self._check_X(X))
+
+    @property
+    def budget_used_(self):
+        """Fraction of the samples seen by ``update`` whose label was bought.
+
+        Returns
+        -------
+        float
+            Labels bought over samples committed by ``update``.
+        """
+        check_is_fitted(self, "classes_")
+        return self.budget_state_["queried"] / max(self.budget_state_["seen"], 1)
+
+    # ------------------------------------------------------------ helpers
+    def _resolve_strategy(self):
+        if isinstance(self.query_strategy, str):
+            return STREAM_STRATEGIES[self.query_strategy]()
+        return clone(self.query_strategy)
+
+    def _resolve_manager(self):
+        manager = self.budget_manager
+        if manager is None:
+            manager = self.strategy_.default_budget_manager
+        if isinstance(manager, str):
+            return BUDGET_MANAGERS[manager]()
+        return clone(manager)
+
+    def _labeled(self, y):
+        if self.missing_label is None or (
+            isinstance(self.missing_label, float) and np.isnan(self.missing_label)
+        ):
+            return np.array([v is not None and v == v for v in y], dtype=bool)
+        return y != self.missing_label
+
+    def _check_X(self, X, one_sample=False):
+        # query, update and teach take one sample as a 1-D array
+        if one_sample and not sp.issparse(X) and np.ndim(X) == 1:
+            X = np.reshape(X, (1, -1))
+        return validate_data(self, X, reset=False, dtype=float)
+
+    def _check_Xy(self, X, y, reset=False):
+        if y is None:
+            raise ValueError(
+                "StreamActiveLearner requires y to be passed, but the target y "
+                "is None: pass the labels, missing_label for unlabeled rows."
+            )
+        if not reset and not sp.issparse(X) and np.ndim(X) == 1:
+            X = np.reshape(X, (1, -1))
+        X = validate_data(self, X, reset=reset, dtype=float, ensure_min_samples=0)
+        y = column_or_1d(y, warn=True)
+        if X.shape[0] != y.shape[0]:
+            raise ValueError(f"X has {X.shape[0]} samples but y has {y.shape[0]}.")
+        return X, y

@@ -1,0 +1,135 @@
+"""The stream learner's API: query peeks, update commits, teach learns."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.naive_bayes import GaussianNB
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skal.stream import (
+    StreamActiveLearner,
+    VariableUncertainty,
+    make_rotating_hyperplane,
+    prequential_evaluation,
+)
+
+from ._peer import stream_learner
+
+
+def test_query_changes_no_state_and_update_commits():
+    learner = stream_learner("split", 0.5, seed=0)
+    X = np.array([[0.6], [0.7], [0.55], [0.9]])
+    first, u1 = learner.query(X, return_utilities=True)
+    second, u2 = learner.query(X, return_utilities=True)
+    assert first.tolist() == second.tolist()
+    assert u1 == pytest.approx([0.4, 0.3, 0.45, 0.1])
+    assert learner.budget_state_["seen"] == 0
+    learner.update(X, first, utilities=u1)
+    assert learner.budget_state_["seen"] == 4
+    assert learner.budget_state_["queried"] == first.sum()
+
+
+def test_update_accepts_the_oracle_overruling_the_decision():
+    learner = stream_learner(VariableUncertainty(s=0.1), 0.5)
+    x = np.array([[0.6]])
+    assert learner.query(x).tolist() == [True]
+    learner.update(x, np.array([False]))  # the annotator declined
+    assert learner.strategy_state_["theta"] == pytest.approx(1.1)
+    assert learner.budget_state_["queried"] == 0
+
+
+def test_one_dimensional_input_is_one_sample():
+    learner = stream_learner("variable_uncertainty", 0.5)
+    assert learner.query(np.array([0.6])).shape == (1,)
+
+
+def test_partial_fit_estimator_learns_online():
+    X, y = make_rotating_hyperplane(600, rotation=0.0, noise=0.0, random_state=0)
+    learner = StreamActiveLearner(
+        SGDClassifier(loss="log_loss", random_state=0),
+        "random",
+        budget=1.0,
+        classes=[0, 1],
+        random_state=0,
+    ).fit(X[:0], y[:0])
+    with pytest.raises(NotFittedError, match="teach it labeled samples"):
+        learner.predict(X[:1])
+    for start in range(0, 500, 50):
+        learner.teach(X[start : start + 50], y[start : start + 50])
+    assert learner.n_labeled_ == 500
+    assert learner.score(X[500:], y[500:]) > 0.9
+
+
+def test_refit_estimator_forgets_beyond_max_labeled():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, size=(60, 2))
+    y = (X[:, 0] > 0).astype(int)
+    learner = StreamActiveLearner(LogisticRegression(), max_labeled=20)
+    learner.fit(X[:40], y[:40])
+    assert learner.score(X, y) > 0.9
+    learner.teach(X[40:], 1 - y[40:])  # the classes swap: the last 20 rule
+    assert learner.n_labeled_ == 60
+    assert learner.score(X, 1 - y) > 0.9
+
+
+def test_prequential_on_a_drifting_stream_beats_no_forgetting():
+    X, y = make_rotating_hyperplane(800, swap_at=[400], random_state=0)
+    kwargs = {"budget": 0.2, "classes": [0, 1], "random_state": 0}
+    forgetful = StreamActiveLearner(LogisticRegression(), max_labeled=30, **kwargs)
+    stubborn = StreamActiveLearner(GaussianNB(), **kwargs)
+    a = prequential_evaluation(forgetful, X, y, n_initial=10)
+    b = prequential_evaluation(stubborn, X, y, n_initial=10)
+    assert a.queried.shape == (790,)
+    assert a.budget_used == pytest.approx(a.n_queried / 790)
+    assert 0.15 < a.budget_used < 0.25
+    assert a.accuracy == pytest.approx(0.797, abs=1e-3)
+    assert a.accuracy > b.accuracy + 0.05  # GaussianNB never forgets the swap
+
+
+def test_clone_and_params():
+    learner = StreamActiveLearner(GaussianNB(), "split", budget=0.2)
+    assert clone(learner).get_params()["query_strategy"] == "split"
+    learner.set_params(query_strategy=VariableUncertainty(s=0.02))
+    assert clone(learner).get_params()["query_strategy__s"] == 0.02
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"query_strategy": "nope"}, "'query_strategy' parameter"),
+        ({"budget": 0.0}, "'budget' parameter"),
+        ({"budget_manager": "lots"}, "'budget_manager' parameter"),
+        ({"query_strategy": VariableUncertainty(s=2.0)}, "'s' parameter"),
+    ],
+)
+def test_bad_parameters_are_named(params, match):
+    learner = StreamActiveLearner(GaussianNB(), **params)
+    with pytest.raises(InvalidParameterError, match=match):
+        learner.fit([[0.0], [1.0]], [0, 1])
+
+
+def test_clear_errors():
+    with pytest.raises(ValueError, match="pass classes="):
+        StreamActiveLearner(GaussianNB()).fit([[0.0]], [-1])
+    with pytest.raises(NotFittedError):
+        StreamActiveLearner(GaussianNB()).query([[0.0]])
+    learner = StreamActiveLearner(GaussianNB()).fit([[0.0], [1.0]], [0, 1])
+    with pytest.raises(ValueError, match=r"Labels \[7\] are not among"):
+        learner.teach([[0.5]], [7])
+    with pytest.raises(TypeError, match="boolean mask of length 1"):
+        learner.update([[0.5]], [1])
+    with pytest.raises(
+        ValueError, match="X has 2 features, but StreamActiveLearner is expecting 1"
+    ):
+        learner.query([[0.5, 1.0]])
+
+
+def test_partial_fit_takes_the_classes_on_the_first_call():
+    learner = StreamActiveLearner(GaussianNB())
+    learner.partial_fit([[0.0]], [1], classes=[0, 1])
+    assert learner.classes_.tolist() == [0, 1]
+    assert learner.get_params()["classes"] is None
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        StreamActiveLearner(GaussianNB()).fit([[0.0]], None)
