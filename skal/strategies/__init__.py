@@ -10,6 +10,7 @@ from ._batchbald import BatchBALD, StochasticBALD, greedy_batchbald
 from ._bayesian import BALD, MaxEntropy, MeanSTD, VariationRatios
 from ._committee import QueryByCommittee
 from ._context import QueryContext
+from ._coverage import MaxHerding, ProbCover, impurity_radius
 from ._density import DensityWeighted
 from ._disagreement import (
     bald,
@@ -51,6 +52,9 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "MaxHerding",
+    "ProbCover",
+    "impurity_radius",
     "GreedySampling",
     "QueryByCommittee",
     "StdSampling",

@@ -10,6 +10,7 @@ from ._base import BaseStrategy, FunctionStrategy
 def _registry():
     from ._base import RandomSampling
     from ._batchbald import BatchBALD, StochasticBALD
+    from ._coverage import MaxHerding, ProbCover
     from ._density import DensityWeighted
     from ._diversity import CoreSet, KMeansSampling, TypiClust
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
@@ -25,6 +26,8 @@ def _registry():
         "coreset": CoreSet,
         "kmeans": KMeansSampling,
         "typiclust": TypiClust,
+        "probcover": ProbCover,
+        "maxherding": MaxHerding,
         "density": DensityWeighted,
         "diverse_mini_batch": DiverseMiniBatch,
         "ranked_batch": RankedBatch,
