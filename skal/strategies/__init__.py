@@ -46,6 +46,7 @@ from ._selection import select_top_k
 from ._uncertainty import (
     UncertaintySampling,
     entropy,
+    expected_cost,
     least_confidence,
     margin,
     ratio,
@@ -88,6 +89,7 @@ __all__ = [
     "bald",
     "consensus_entropy",
     "entropy",
+    "expected_cost",
     "expected_gradient_length",
     "least_confidence",
     "margin",
