@@ -27,6 +27,7 @@ from ._diversity import (
     TypiClust,
     typicality,
 )
+from ._epistemic import EpistemicUncertaintySampling, epistemic_uncertainty
 from ._hybrid import (
     BADGE,
     DiverseMiniBatch,
@@ -53,6 +54,8 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "EpistemicUncertaintySampling",
+    "epistemic_uncertainty",
     "MaxHerding",
     "ProbCover",
     "impurity_radius",

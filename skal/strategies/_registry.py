@@ -13,6 +13,7 @@ def _registry():
     from ._coverage import MaxHerding, ProbCover
     from ._density import DensityWeighted
     from ._diversity import CoreSet, KMeansSampling, TypiClust
+    from ._epistemic import EpistemicUncertaintySampling
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
     from ._model_change import ExpectedErrorReduction, ExpectedGradientLength
     from ._uncertainty import MEASURES, UncertaintySampling
@@ -21,6 +22,7 @@ def _registry():
         "random": RandomSampling,
         # every uncertainty measure is a strategy name: its MEASURES line
         **{name: partial(UncertaintySampling, name) for name in MEASURES},
+        "epistemic": EpistemicUncertaintySampling,
         "egl": ExpectedGradientLength,
         "eer": ExpectedErrorReduction,
         "coreset": CoreSet,
