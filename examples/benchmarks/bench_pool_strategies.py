@@ -2,7 +2,7 @@
 
 One row per strategy, one thread, the same pool and labeled set for both
 libraries: ProbCover, MaxHerding, epistemic uncertainty sampling (Parzen
-window) and cost-sensitive least confidence (``cost_matrix``). Each row gives
+window), cost-sensitive least confidence (``cost_matrix``) and Falcun. Each row gives
 the seconds of one query in skal and in scikit-activeml and their ratio
 (scikit-activeml over skal; above 1 means skal is faster), and whether the
 first pick or the scores agree.
@@ -27,6 +27,7 @@ from threadpoolctl import threadpool_limits
 from skal import ActiveLearner
 from skal.strategies import (
     EpistemicUncertaintySampling,
+    Falcun,
     MaxHerding,
     ProbCover,
     QueryContext,
@@ -146,7 +147,39 @@ def bench_cost_uncertainty(n, batch):
     return row("UncertaintySampling(cost_matrix)", n, batch, skal_s, peer_s, agree)
 
 
-BENCHES = [bench_probcover, bench_maxherding, bench_epistemic, bench_cost_uncertainty]
+def bench_falcun(n, batch):
+    from skactiveml.classifier import SklearnClassifier
+    from skactiveml.pool import Falcun as Peer
+
+    X, y, labeled, cand, y_nan = make_pool(n, 10, 200)
+    y_partial = np.where(np.isnan(y_nan), -1, y_nan).astype(int)
+    learner = ActiveLearner(
+        LogisticRegression(max_iter=300), query_strategy=Falcun(), batch_size=batch
+    ).fit(X, y_partial)
+    # both include predicting the candidates' probabilities
+    skal_s, (idx, chance) = seconds(
+        lambda: Falcun().select(learner.query_context(), batch)
+    )
+    clf = SklearnClassifier(
+        LogisticRegression(max_iter=300), classes=np.arange(10)
+    ).fit(X, y_nan)
+    peer_s, (q, util) = seconds(
+        lambda: Peer(random_state=0).query(
+            X, y_nan, clf, fit_clf=False, batch_size=batch, return_utilities=True
+        )
+    )
+    # different random streams: compare the first draw's probability
+    agree = bool(np.isclose(chance[0], util[0][cand[idx[0]]], rtol=1e-9))
+    return row("Falcun", n, batch, skal_s, peer_s, agree)
+
+
+BENCHES = [
+    bench_probcover,
+    bench_maxherding,
+    bench_epistemic,
+    bench_cost_uncertainty,
+    bench_falcun,
+]
 
 
 def main(argv=None):

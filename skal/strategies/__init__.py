@@ -28,6 +28,7 @@ from ._diversity import (
     typicality,
 )
 from ._epistemic import EpistemicUncertaintySampling, epistemic_uncertainty
+from ._falcun import Falcun
 from ._hybrid import (
     BADGE,
     DiverseMiniBatch,
@@ -54,6 +55,7 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "Falcun",
     "EpistemicUncertaintySampling",
     "epistemic_uncertainty",
     "MaxHerding",

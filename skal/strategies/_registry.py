@@ -14,6 +14,7 @@ def _registry():
     from ._density import DensityWeighted
     from ._diversity import CoreSet, KMeansSampling, TypiClust
     from ._epistemic import EpistemicUncertaintySampling
+    from ._falcun import Falcun
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
     from ._model_change import ExpectedErrorReduction, ExpectedGradientLength
     from ._uncertainty import MEASURES, UncertaintySampling
@@ -35,6 +36,7 @@ def _registry():
         "ranked_batch": RankedBatch,
         "suggestive_annotation": SuggestiveAnnotation,
         "badge": BADGE,
+        "falcun": Falcun,
         "batchbald": BatchBALD,
         "stochastic_bald": StochasticBALD,
         "power_bald": lambda: StochasticBALD("power"),
