@@ -2,8 +2,8 @@
 
 One row per strategy, one thread, the same pool and labeled set for both
 libraries: ProbCover, MaxHerding, epistemic uncertainty sampling (Parzen
-window), cost-sensitive least confidence (``cost_matrix``) and Falcun. Each row gives
-the seconds of one query in skal and in scikit-activeml and their ratio
+window), cost-sensitive least confidence (``cost_matrix``), Falcun and CLUE.
+Each row gives the seconds of one query in skal and in scikit-activeml and their ratio
 (scikit-activeml over skal; above 1 means skal is faster), and whether the
 first pick or the scores agree.
 
@@ -26,6 +26,7 @@ from threadpoolctl import threadpool_limits
 
 from skal import ActiveLearner
 from skal.strategies import (
+    CLUE,
     EpistemicUncertaintySampling,
     Falcun,
     MaxHerding,
@@ -173,12 +174,33 @@ def bench_falcun(n, batch):
     return row("Falcun", n, batch, skal_s, peer_s, agree)
 
 
+def bench_clue(n, batch):
+    from skactiveml.classifier import SklearnClassifier
+    from skactiveml.pool import Clue as Peer
+    from sklearn.cluster import KMeans
+
+    X, y, labeled, cand, y_nan = make_pool(n, 10, 200)
+    y_partial = np.where(np.isnan(y_nan), -1, y_nan).astype(int)
+    learner = ActiveLearner(LogisticRegression(max_iter=300)).fit(X, y_partial)
+    strategy = CLUE(clusterer=KMeans(n_init=1, random_state=0))
+    skal_s, (idx, _) = seconds(lambda: strategy.select(learner.query_context(), batch))
+    clf = SklearnClassifier(
+        LogisticRegression(max_iter=300), classes=np.arange(10)
+    ).fit(X, y_nan)
+    peer = Peer(cluster_algo_dict={"random_state": 0, "n_init": 1}, random_state=0)
+    peer_s, q = seconds(
+        lambda: peer.query(X, y_nan, clf, fit_estimator=False, batch_size=batch)
+    )
+    return row("CLUE", n, batch, skal_s, peer_s, bool(np.all(cand[idx] == q)))
+
+
 BENCHES = [
     bench_probcover,
     bench_maxherding,
     bench_epistemic,
     bench_cost_uncertainty,
     bench_falcun,
+    bench_clue,
 ]
 
 

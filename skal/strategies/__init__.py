@@ -8,6 +8,7 @@ from ._base import (
 )
 from ._batchbald import BatchBALD, StochasticBALD, greedy_batchbald
 from ._bayesian import BALD, MaxEntropy, MeanSTD, VariationRatios
+from ._clue import CLUE
 from ._committee import QueryByCommittee
 from ._context import QueryContext
 from ._coverage import MaxHerding, ProbCover, impurity_radius
@@ -55,6 +56,7 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "CLUE",
     "Falcun",
     "EpistemicUncertaintySampling",
     "epistemic_uncertainty",

@@ -10,6 +10,7 @@ from ._base import BaseStrategy, FunctionStrategy
 def _registry():
     from ._base import RandomSampling
     from ._batchbald import BatchBALD, StochasticBALD
+    from ._clue import CLUE
     from ._coverage import MaxHerding, ProbCover
     from ._density import DensityWeighted
     from ._diversity import CoreSet, KMeansSampling, TypiClust
@@ -37,6 +38,7 @@ def _registry():
         "suggestive_annotation": SuggestiveAnnotation,
         "badge": BADGE,
         "falcun": Falcun,
+        "clue": CLUE,
         "batchbald": BatchBALD,
         "stochastic_bald": StochasticBALD,
         "power_bald": lambda: StochasticBALD("power"),
