@@ -30,7 +30,7 @@ from .loop import (
 
 __version__ = "0.1.0"
 
-_submodules = ["datasets", "learners", "loop", "strategies", "torch", "utils"]
+_submodules = ["datasets", "learners", "loop", "serve", "strategies", "torch", "utils"]
 
 __all__ = [
     "ActiveLearner",

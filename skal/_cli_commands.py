@@ -20,20 +20,75 @@ def _split_names(text):
 
 def _preflight(learners, X, y, n_initial):
     """Fit and query each learner once on a few rows: a strategy that needs a
-    signal the model lacks (e.g. a committee's votes) fails here, in one line."""
+    signal the model lacks (e.g. a committee's votes) fails here, in one line.
+
+    Returns the seconds of each learner's query."""
+    import time
+
     from sklearn.base import clone
 
+    from ._cli_learners import SAMPLE_STRATEGIES
     from .datasets import make_pool
 
     rows = np.random.RandomState(0).permutation(X.shape[0])[:300]
-    y_pool = make_pool(y[rows], min(n_initial, len(rows) - 1), random_state=0)
+    seconds = {}
     for name, learner in learners.items():
+        missing = learner.get_params().get("missing_label", -1)
+        y_pool = make_pool(
+            y[rows],
+            min(n_initial, len(rows) - 1),
+            missing_label=missing,
+            stratify=y.dtype.kind != "f",
+            random_state=0,
+        )
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                clone(learner).fit(X[rows], y_pool).query(batch_size=1)
+                fitted = clone(learner).fit(X[rows], y_pool)
+                start = time.perf_counter()
+                fitted.query(batch_size=1)
+                seconds[name] = time.perf_counter() - start
         except TypeError as exc:
-            raise UsageError(f"strategy {name!r} cannot run here: {exc}") from None
+            hint = ""
+            if name in SAMPLE_STRATEGIES:
+                hint = " (use --learner committee or --learner bayesian)"
+            elif name == "std":
+                hint = " (use --learner committee, or --estimator gp)"
+            raise UsageError(
+                f"strategy {name!r} cannot run here: {exc}{hint}"
+            ) from None
+    return seconds
+
+
+def _compare_data(args):
+    """Load the data and decide the task: ``(data, task, notes)``."""
+    from ._cli_learners import detect_task
+
+    data = load_data(args.data, args.target)
+    first = args.estimator.split(",")[0].strip()
+    estimator = None if first in ("auto", "") else make_estimator(first)
+    target = f"column {args.target!r}" if args.target else "y"
+    task, note = detect_task(
+        data.y, estimator, args.task, target_name=target, name=first
+    )
+    if task == "regression":
+        data.y = np.asarray(data.y, dtype=float)
+        if data.y_test is not None:
+            data.y_test = np.asarray(data.y_test, dtype=float)
+    elif args.learner == "bayesian":
+        # a skorch net learns the classes 0 .. K-1 from standardized float32 X
+        from sklearn.preprocessing import LabelEncoder, StandardScaler
+
+        both = data.y if data.y_test is None else np.r_[data.y, data.y_test]
+        encoder = LabelEncoder().fit(both)
+        scaler = StandardScaler().fit(data.X)
+        data.y = encoder.transform(data.y)
+        data.X = scaler.transform(data.X).astype(np.float32)
+        if data.y_test is not None:
+            data.y_test = encoder.transform(data.y_test)
+            data.X_test = scaler.transform(data.X_test).astype(np.float32)
+        data.n_classes = len(encoder.classes_)
+    return data, task, [note] if note else []
 
 
 def run_compare(args):
@@ -52,20 +107,23 @@ def run_compare(args):
     from sklearn.exceptions import ConvergenceWarning
     from threadpoolctl import threadpool_limits
 
-    from .learners import ActiveLearner
+    from ._cli_learners import DEFAULT_STRATEGIES, SLOW_STRATEGIES, build_learners
+    from ._cli_report import RoundProgress, pick_target, slow_warning
     from .loop import compare
     from .strategies import available_strategies
 
-    strategies = _split_names(args.strategies)
     known = available_strategies()
-    unknown = [s for s in strategies if s not in known]
-    if unknown or not strategies:
-        raise UsageError(
-            f"unknown strategy {unknown[0] if unknown else args.strategies!r}; "
-            f"available: {', '.join(known)}"
-        )
-    estimator = make_estimator(args.estimator)
-    data = load_data(args.data, args.target)
+    if args.strategies is not None:
+        strategies = _split_names(args.strategies)
+        unknown = [s for s in strategies if s not in known]
+        if unknown or not strategies:
+            raise UsageError(
+                f"unknown strategy {unknown[0] if unknown else args.strategies!r}; "
+                f"available: {', '.join(known)}"
+            )
+    data, task, notes = _compare_data(args)
+    if args.strategies is None:
+        strategies = _split_names(DEFAULT_STRATEGIES[task])
     X, y = data.X, data.y
     if data.X_test is not None:
         n_train, held = X.shape[0], f"{data.X_test.shape[0]} test rows apart"
@@ -79,11 +137,37 @@ def run_compare(args):
         )
     if args.initial > args.budget:
         raise UsageError(f"--initial {args.initial} is larger than --budget")
-    learners = {
-        s: ActiveLearner(estimator, query_strategy=s, batch_size=args.batch_size)
-        for s in strategies
-    }
-    _preflight(learners, X, y, args.initial)
+    learners, model_name, more_notes = build_learners(
+        strategies,
+        task=task,
+        estimator=args.estimator,
+        learner=args.learner,
+        n_members=args.n_members,
+        batch_size=args.batch_size,
+        n_features=X.shape[1],
+        n_classes=getattr(data, "n_classes", None),
+    )
+    for note in notes + more_notes:
+        print(f"note: {note}")
+    slow = [s for s in strategies if s in SLOW_STRATEGIES]
+    if slow:
+        print(f"timing one query of {', '.join(slow)}...", flush=True)
+    query_seconds = _preflight(learners, X, y, args.initial)
+    for name in slow:
+        print(
+            "warning: "
+            + slow_warning(
+                name,
+                query_seconds[name],
+                budget=args.budget,
+                initial=args.initial,
+                batch_size=args.batch_size,
+                repeats=args.repeats,
+            ),
+            flush=True,
+        )
+    # with a slow strategy, show every round, not only finished runs
+    rounds = RoundProgress(budget=args.budget) if slow and not args.quiet else None
     with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
         # tiny labeled sets: models such as the MLP often stop before converging
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -97,20 +181,25 @@ def run_compare(args):
             batch_size=args.batch_size,
             n_initial=args.initial,
             n_repeats=args.repeats,
+            stopping=rounds,
             random_state=args.seed,
             n_jobs=args.n_jobs,
-            progress=not args.quiet,
+            progress=not args.quiet and rounds is None,
         )
     data_name = os.path.basename(args.data) if args.data else "digits"
     rows = f"{X.shape[0]} rows"
     if data.X_test is not None:
         rows += f" + {data.X_test.shape[0]} test rows"
     repeats = f"{args.repeats} repeat{'s' if args.repeats != 1 else ''}"
+    scoring = next(iter(result.values())).scoring
     print(
-        f"{data_name}: {rows}, {args.estimator}, budget {args.budget}, "
-        f"batch {args.batch_size}, {repeats} (test accuracy)"
+        f"{data_name}: {rows}, {model_name}, budget {args.budget}, "
+        f"batch {args.batch_size}, {repeats} (test {scoring})"
     )
-    print(result.table(args.target_score))
+    target, target_note = pick_target(result, args.target_score)
+    print(result.table(target))
+    if target_note:
+        print(f"note: {target_note}")
     os.makedirs(args.out, exist_ok=True)
     json_path = os.path.join(args.out, "curves.json")
     result.save(json_path)
@@ -123,7 +212,7 @@ def run_compare(args):
     except ImportError:
         print("plot skipped: install matplotlib (pip install skal[plot])")
         return 0
-    ax = result.plot(title=f"{data_name}, {args.estimator}: {repeats}")
+    ax = result.plot(title=f"{data_name}, {model_name}: {repeats}")
     png_path = os.path.join(args.out, "compare.png")
     ax.figure.tight_layout()
     ax.figure.savefig(png_path, dpi=110)

@@ -109,12 +109,21 @@ class CalibratedLinearSVC(ClassifierMixin, BaseEstimator):
 
 
 def _registry():
-    from sklearn.ensemble import RandomForestClassifier
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
+    from sklearn.linear_model import BayesianRidge, LogisticRegression, Ridge
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
+
+    def gp():
+        kernel = ConstantKernel() * RBF() + WhiteKernel()
+        return make_pipeline(
+            StandardScaler(),
+            GaussianProcessRegressor(kernel, normalize_y=True, random_state=0),
+        )
 
     return {
         "logreg": lambda: make_pipeline(
@@ -127,10 +136,17 @@ def _registry():
             StandardScaler(),
             MLPClassifier(hidden_layer_sizes=(64,), max_iter=300, random_state=0),
         ),
+        "ridge": lambda: make_pipeline(StandardScaler(), Ridge()),
+        "bayes-ridge": lambda: make_pipeline(StandardScaler(), BayesianRidge()),
+        "gp": gp,
+        "rf-reg": lambda: RandomForestRegressor(n_estimators=100, random_state=0),
     }
 
 
+#: The classifiers known by name.
 ESTIMATORS = ("logreg", "rf", "svm", "knn", "mlp")
+#: The regressors known by name (``skal compare`` on a numeric target).
+REGRESSORS = ("ridge", "bayes-ridge", "gp", "rf-reg")
 
 
 def make_estimator(spec):
@@ -139,9 +155,11 @@ def make_estimator(spec):
     Parameters
     ----------
     spec : str
-        One of ``logreg``, ``rf``, ``svm`` (calibrated linear SVM), ``knn``,
-        ``mlp``, or an import path such as ``sklearn.naive_bayes:GaussianNB``
-        (the class is built with its default parameters).
+        A classifier: ``logreg``, ``rf``, ``svm`` (calibrated linear SVM),
+        ``knn``, ``mlp``; a regressor: ``ridge``, ``bayes-ridge``, ``gp``
+        (Gaussian process), ``rf-reg`` (random forest); or an import path
+        such as ``sklearn.naive_bayes:GaussianNB`` (the class is built with
+        its default parameters).
 
     Returns
     -------
@@ -153,21 +171,40 @@ def make_estimator(spec):
     >>> from skal.cli import make_estimator
     >>> make_estimator("sklearn.naive_bayes:GaussianNB")
     GaussianNB()
+    >>> type(make_estimator("gp")[-1]).__name__
+    'GaussianProcessRegressor'
     """
     registry = _registry()
     if spec in registry:
         return registry[spec]()
     if ":" not in spec:
         raise UsageError(
-            f"unknown estimator {spec!r}; use one of {', '.join(ESTIMATORS)} or an "
-            "import path like sklearn.naive_bayes:GaussianNB"
+            f"unknown estimator {spec!r}; use a classifier ({', '.join(ESTIMATORS)}), "
+            f"a regressor ({', '.join(REGRESSORS)}) or an import path like "
+            "sklearn.naive_bayes:GaussianNB"
         )
     module_name, _, attr = spec.partition(":")
     try:
         cls = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:
         raise UsageError(f"cannot import estimator {spec!r}: {exc}") from None
-    return cls()
+    from .learners import BaseLearner
+
+    if isinstance(cls, type) and issubclass(cls, BaseLearner):
+        raise UsageError(
+            f"{spec} is an active learner, not an estimator: choose it with "
+            "--learner (active, committee, bayesian) and give its model with "
+            "--estimator, e.g. --learner committee --estimator logreg"
+        )
+    try:
+        estimator = cls()
+    except Exception as exc:  # a class that needs arguments, or not a class
+        raise UsageError(
+            f"cannot build estimator {spec!r} with its default parameters: {exc}"
+        ) from None
+    if not hasattr(estimator, "fit"):
+        raise UsageError(f"{spec} is not an estimator: it has no fit method")
+    return estimator
 
 
 def load_data(path, target=None, *, need_labels=True):

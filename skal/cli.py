@@ -7,18 +7,23 @@ import argparse
 import os
 import sys
 
+from . import _cli_learners
 from ._cli_commands import run_compare, run_label
 from ._cli_inputs import (
     ESTIMATORS,
+    REGRESSORS,
     CalibratedLinearSVC,
     UsageError,
     load_data,
     make_estimator,
 )
+from ._cli_learners import LEARNERS, SAMPLE_STRATEGIES, SLOW_STRATEGIES, strategies_for
+from .serve._cli import add_serve_parser, run_serve
 
 __all__ = [
     "DEFAULT_STRATEGIES",
     "ESTIMATORS",
+    "REGRESSORS",
     "CalibratedLinearSVC",
     "UsageError",
     "load_data",
@@ -26,7 +31,8 @@ __all__ = [
     "make_estimator",
 ]
 
-DEFAULT_STRATEGIES = "random,entropy,margin,least_confidence"
+#: The strategies ``skal compare`` runs by default on a classification target.
+DEFAULT_STRATEGIES = _cli_learners.DEFAULT_STRATEGIES["classification"]
 
 
 def _check_positive(text):
@@ -41,15 +47,48 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+def _compare_help():
+    """The help of ``--estimator``, ``--strategies`` and ``--learner``."""
+    slow = ", ".join(sorted(SLOW_STRATEGIES))
+    return {
+        "estimator": (
+            f"model: a classifier ({', '.join(ESTIMATORS)}; svm = calibrated "
+            f"linear SVM), a regressor ({', '.join(REGRESSORS)}; gp = Gaussian "
+            "process), an import path module:Class, or several comma-separated "
+            "names (the members of a committee). Default: logreg, or ridge when "
+            "the target is numeric with many values (regression)"
+        ),
+        "strategies": (
+            "comma-separated strategy names. Classification: "
+            f"{', '.join(strategies_for('classification'))}. Regression: "
+            f"{', '.join(strategies_for('regression'))}. "
+            f"{', '.join(sorted(SAMPLE_STRATEGIES))} score a committee's votes "
+            "or MC-dropout passes; std needs a predictive spread; "
+            f"{slow} refits the model per candidate and is slow (a time estimate "
+            "is printed). Default: random,entropy,margin,least_confidence, or "
+            "random,std,gsx,igs for regression"
+        ),
+        "learner": (
+            "active: the estimator alone; committee: a Committee (bagged "
+            "--n-members copies of --estimator, or the comma-separated "
+            "estimators); bayesian: an MC-dropout MLP (BayesianLearner, needs "
+            "pip install skal[torch]); auto (default): active, except for the "
+            "strategies that need a committee's votes or a predictive spread the "
+            "model lacks, which run on a bagged committee (a note says so)"
+        ),
+    }
+
+
 def _parser():
-    from .strategies import available_strategies
+    from . import __version__
 
     parser = _Parser(
         prog="skal",
         description="Active learning with scikit-learn: compare query strategies "
         "on your data, then label it.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{compare,label}")
+    parser.add_argument("--version", action="version", version=f"skal {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="{compare,label,serve}")
     sub.required = True
     est_help = (
         f"model: {', '.join(ESTIMATORS)} (svm = calibrated linear SVM) or an "
@@ -71,12 +110,24 @@ def _parser():
         "X_test, y_test)",
     )
     c.add_argument("--target", help="label column of the CSV file")
-    c.add_argument("--estimator", default="logreg", help=est_help)
+    compare_help = _compare_help()
+    c.add_argument("--estimator", default="auto", help=compare_help["estimator"])
+    c.add_argument("--strategies", help=compare_help["strategies"])
     c.add_argument(
-        "--strategies",
-        default=DEFAULT_STRATEGIES,
-        help="comma-separated strategy names, from: "
-        f"{', '.join(available_strategies())} (default: %(default)s)",
+        "--learner", choices=LEARNERS, default="auto", help=compare_help["learner"]
+    )
+    c.add_argument(
+        "--n-members",
+        type=_check_positive,
+        default=5,
+        help="members of a bagged committee (default: %(default)s)",
+    )
+    c.add_argument(
+        "--task",
+        choices=["auto", "classification", "regression"],
+        default="auto",
+        help="auto (default): regression when the target is numeric with more "
+        "than 20 distinct values or fractions, or the estimator is a regressor",
     )
     c.add_argument(
         "--budget",
@@ -107,7 +158,9 @@ def _parser():
         "--target-score",
         type=float,
         default=None,
-        help="score for the 'labels to' column (default: 95%% of the best final score)",
+        help="score for the 'labels to' column (default: 95%% of the best final "
+        "score, or 97, 98 or 99%% when every learner needs the same number of "
+        "labels to reach 95%%; a note then says so)",
     )
     c.add_argument(
         "--n-jobs",
@@ -187,6 +240,7 @@ def _parser():
         "unlabeled) to this .csv or .npz file; it loads back with --data",
     )
     lab.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    add_serve_parser(sub, est_help, _check_positive)
     return parser
 
 
@@ -201,12 +255,18 @@ def main(argv=None):
     Returns
     -------
     status : int
-        0 on success, 2 on a bad argument.
+        0 on success (and for a bare ``skal``, which prints the help), 2 on a
+        bad argument.
     """
     parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:  # a bare `skal` shows what it can do
+        parser.print_help()
+        return 0
     try:
         args = parser.parse_args(argv)
-        return {"compare": run_compare, "label": run_label}[args.command](args)
+        commands = {"compare": run_compare, "label": run_label, "serve": run_serve}
+        return commands[args.command](args)
     except SystemExit as exc:
         return exc.code
     except UsageError as exc:

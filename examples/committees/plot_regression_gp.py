@@ -48,15 +48,6 @@ for _ in range(6):
 mean, std = learner.estimator_.predict(X, return_std=True)
 labeled = learner.labeled_mask_
 
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)
-ax = axes[0]
-ax.plot(X[:, 0], y, ".", color="0.8", label="pool")
-ax.plot(X[:, 0], mean, label="GP mean")
-ax.fill_between(X[:, 0], mean - 2 * std, mean + 2 * std, alpha=0.3)
-ax.plot(X[labeled, 0], y[labeled], "ko", label="labeled")
-ax.set_title("GP, std sampling: 3 + 6 labels")
-ax.legend(loc="lower left")
-
 # %%
 # The same with a bagged committee of regression trees: its spread is the
 # disagreement of the members, largest between labels where the bootstrap
@@ -72,6 +63,18 @@ for _ in range(10):
     idx = committee.query()
     committee.teach(X[idx], y[idx])
 
+# %%
+# Both learners side by side: the GP's mean and two standard deviations
+# (left), the committee's members and their mean (right).
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)
+ax = axes[0]
+ax.plot(X[:, 0], y, ".", color="0.8", label="pool")
+ax.plot(X[:, 0], mean, label="GP mean")
+ax.fill_between(X[:, 0], mean - 2 * std, mean + 2 * std, alpha=0.3)
+ax.plot(X[labeled, 0], y[labeled], "ko", label="labeled")
+ax.set_title("GP, std sampling: 3 + 6 labels")
+ax.legend(loc="lower left")
+
 ax = axes[1]
 ax.plot(X[:, 0], y, ".", color="0.8")
 for member in committee.predict_samples(X):
@@ -81,6 +84,7 @@ ax.plot(X[committee.labeled_mask_, 0], y[committee.labeled_mask_], "ko")
 ax.set_title("bagged trees, committee std: 3 + 10 labels")
 ax.legend(loc="lower left")
 fig.tight_layout()
+plt.show()
 
 # %%
 # Simulated acquisition (``budget``) ranks the strategies by R^2 on the
@@ -101,4 +105,3 @@ for strategy in ["std", "gsx", "random"]:
         f"{strategy:>6}: R^2 on the rest of the pool after 12 labels = "
         f"{run.history_[-1]['pool_score']:.3f}"
     )
-plt.show()

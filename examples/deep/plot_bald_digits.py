@@ -9,7 +9,7 @@ Ghahramani 2017, scaled to 8x8 images) is wrapped in a skorch
 dropout on at prediction time and averages 10 stochastic passes. Starting
 from 20 labels, we acquire 10 digits a round with random sampling, top-k
 BALD and BatchBALD, retraining from scratch each round, and compare test
-accuracy.
+accuracy. Training the 19 networks takes about 45 s of one CPU core.
 """
 
 # %%

@@ -48,29 +48,38 @@ print(
 )
 
 # %%
-# Plot the pseudo-label accuracy and the accuracy on the not-yet-queried
-# digits, round by round.
-n_labeled = [h["n_labeled"] for h in ceal.history_]
-pseudo_acc = [h["n_pseudo_correct"] / max(h["n_pseudo"], 1) for h in ceal.history_]
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
-ax1.bar(n_labeled, [h["n_pseudo"] for h in ceal.history_], width=12, label="pseudo")
+# Plot the pseudo-labels of each round, split into right and wrong ones, and
+# the accuracies round by round: of the pseudo-labels, and of CEAL and of
+# plain active learning on the not-yet-queried digits.
+n_labeled = np.array([h["n_labeled"] for h in ceal.history_])
+n_pseudo = np.array([h["n_pseudo"] for h in ceal.history_])
+n_right = np.array([h["n_pseudo_correct"] for h in ceal.history_])
+pseudo_acc = n_right / np.maximum(n_pseudo, 1)
+ceal_pool = [h["pool_score"] for h in ceal.history_]
+plain_pool = [h["pool_score"] for h in plain.history_]
+
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
+ax1.bar(n_labeled, n_right, width=14, color="C2", label="right")
 ax1.bar(
-    n_labeled,
-    [h["n_pseudo_correct"] for h in ceal.history_],
-    width=7,
-    label="correct",
+    n_labeled, n_pseudo - n_right, width=14, bottom=n_right, color="C3", label="wrong"
 )
+for x, total, wrong in zip(n_labeled, n_pseudo, n_pseudo - n_right):
+    ax1.annotate(
+        f"{wrong} wrong",
+        (x, total),
+        xytext=(0, 3),
+        textcoords="offset points",
+        ha="center",
+        fontsize=8,
+    )
 ax1.set(xlabel="oracle labels", ylabel="pseudo-labels", title="Pseudo-labels per round")
-ax1.legend()
+ax1.set_ylim(0, 1.15 * n_pseudo.max())
+ax1.legend(loc="upper left")
 ax2.plot(n_labeled, pseudo_acc, "o-", label="pseudo-label accuracy")
-ax2.plot(n_labeled, [h["pool_score"] for h in ceal.history_], "s-", label="CEAL, pool")
-ax2.plot(
-    n_labeled,
-    [h["pool_score"] for h in plain.history_],
-    "^--",
-    label="active learning, pool",
-)
-ax2.set(xlabel="oracle labels", ylabel="accuracy", ylim=(0.75, 1.005))
+ax2.plot(n_labeled, ceal_pool, "s-", label="CEAL, pool")
+ax2.plot(n_labeled, plain_pool, "^--", label="active learning, pool")
+lowest = min(np.min(pseudo_acc), np.min(ceal_pool), np.min(plain_pool))
+ax2.set(xlabel="oracle labels", ylabel="accuracy", ylim=(lowest - 0.02, 1.01))
 ax2.legend(loc="lower right")
 fig.tight_layout()
 plt.show()

@@ -127,9 +127,18 @@ class BaseLearner(
         elif hasattr(self, "classes_"):
             del self.classes_
 
+    def _start_fit(self):
+        """Reset what a subclass keeps per fit (a hook; called by every fit)."""
+
     def _prepare_fit(self, X, y):
-        """Validate parameters and data, resolve the strategies; return X, y."""
+        """Validate parameters and data, resolve the strategies; return X, y.
+
+        Every way of fitting (``fit``, the acquisition engine, the labeling
+        session) starts here, so subclasses reset their state in
+        ``_start_fit``, not in ``fit``.
+        """
         self._validate_params()
+        self._start_fit()
         for attr in ("X_", "y_", "labeled_mask_", "estimator_", "classes_"):
             self.__dict__.pop(attr, None)
         X = self._check_X(X, reset=True)
@@ -215,7 +224,7 @@ class BaseLearner(
         batch_size = check_batch_size(batch_size, n)
         context = self._context(X_pool, candidates, own_pool=own_pool)
         idx, scores = self._query_strategy().select(context, batch_size)
-        return context.candidates[idx], scores
+        return context.to_pool(idx), scores
 
     def query_context(self, X_pool=None):
         """Return the context the next ``query`` hands its strategy.

@@ -194,13 +194,15 @@ class BayesianLearner(BaseLearner):
         self : object
             The fitted learner.
         """
+        return super().fit(X, y)
+
+    def _start_fit(self):
         self._warm_model = None
         self._seed = (
             None
             if self.random_state is None
             else int(check_random_state(self.random_state).randint(2**31 - 1))
         )
-        return super().fit(X, y)
 
     def _train(self, estimator, X, y, method="fit"):
         if not self._is_net():

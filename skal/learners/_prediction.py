@@ -8,7 +8,7 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils import missing_mask, num_rows, score_in_chunks, take_rows
+from ..utils import is_dask_array, missing_mask, num_rows, score_in_chunks, take_rows
 
 
 def _estimator_has(attr):
@@ -28,6 +28,7 @@ def _as_rows(X):
         and not isinstance(X, np.ndarray)
         and not hasattr(X, "iloc")
         and not sp.issparse(X)
+        and not is_dask_array(X)  # a dask pool is scored block by block, lazily
     ):
         X = np.asarray(X)
     if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind not in "USO":

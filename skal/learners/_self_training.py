@@ -112,6 +112,7 @@ class ActiveSelfTrainingClassifier(BaseLearner):
     #: ``teach`` always refits on oracle labels plus fresh pseudo-labels.
     warm_start = False
 
+    _oracle_known = False  # True while fit simulates with y as the oracle
     _extra_constraints = {
         "delta": [Interval(Real, 0, None, closed="left")],
         "threshold_decay": [Interval(Real, 0, None, closed="left")],
@@ -160,7 +161,16 @@ class ActiveSelfTrainingClassifier(BaseLearner):
         self : object
             The fitted learner.
         """
-        self._validate_params()
+        self._oracle_known = self.budget is not None
+        try:
+            super().fit(X, y)
+        finally:
+            self._oracle_known = False
+        for entry, info in zip(self.history_, self._rounds):
+            entry.update(info)
+        return self
+
+    def _start_fit(self):
         if not is_classifier(self.estimator):
             raise ValueError(
                 f"{type(self).__name__} needs a classifier; got "
@@ -173,16 +183,8 @@ class ActiveSelfTrainingClassifier(BaseLearner):
                 "provide it. Wrap it in CalibratedClassifierCV(...)."
             )
         self._round, self._rounds = 0, []
-        self._oracle_known = self.budget is not None
-        try:
-            super().fit(X, y)
-        finally:
-            self._oracle_known = False
-        for entry, info in zip(self.history_, self._rounds):
-            entry.update(info)
-        return self
 
-    def teach(self, X, y, *, pool_indices=None):
+    def teach(self, X, y, *, pool_indices=None, relabel="raise"):
         """Add oracle labels, re-decide the pseudo-labels and refit.
 
         Parameters
@@ -193,13 +195,16 @@ class ActiveSelfTrainingClassifier(BaseLearner):
             Their labels (no missing labels).
         pool_indices : array-like of int, default=None
             Positions of these rows in the fitted ``X``, when they come from it.
+        relabel : {"raise", "replace"}, default="raise"
+            What a different label for an already-labeled row does (see
+            :meth:`skal.ActiveLearner.teach`).
 
         Returns
         -------
         self : object
             The refitted learner.
         """
-        super().teach(X, y, pool_indices=pool_indices)
+        super().teach(X, y, pool_indices=pool_indices, relabel=relabel)
         self.history_[-1].update(self._rounds[-1])
         return self
 

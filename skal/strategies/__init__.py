@@ -38,6 +38,7 @@ from ._hybrid import (
     SuggestiveAnnotation,
     gradient_embedding_factors,
 )
+from ._kcenter import k_center_greedy
 from ._model_change import (
     ExpectedErrorReduction,
     ExpectedGradientLength,
@@ -45,7 +46,7 @@ from ._model_change import (
 )
 from ._registry import available_strategies, resolve_strategy
 from ._regression import GreedySampling, StdSampling
-from ._selection import select_top_k
+from ._selection import select_top_k, select_top_k_blocks
 from ._uncertainty import (
     UncertaintySampling,
     entropy,
@@ -106,6 +107,8 @@ __all__ = [
     "ratio",
     "resolve_strategy",
     "select_top_k",
+    "select_top_k_blocks",
+    "k_center_greedy",
     "variation_ratio",
     "vote_entropy",
 ]

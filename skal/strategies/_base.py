@@ -66,6 +66,10 @@ class BaseStrategy(BaseEstimator):
     #: "classification", "regression" or "any": learners refuse a strategy
     #: of the other task at fit, before any model is trained.
     task = "any"
+    #: Signals the strategy cannot choose without, beyond the candidates
+    #: (e.g. ``("proba_samples",)``): tools such as ``skal compare`` read it
+    #: to build a learner that provides them.
+    required_signals = ()
     _parameter_constraints: dict = {}
 
     def select(self, context, batch_size):
@@ -283,11 +287,3 @@ class FunctionStrategy(BaseStrategy):
             )
         return idx, np.full(idx.shape[0], np.nan)
 
-
-# TEMP-SHIM (removed when every family is converted)
-def require_signal(*args, **kwargs):  # pragma: no cover
-    raise NotImplementedError
-
-
-def _check_max_candidates(value):  # pragma: no cover
-    return value

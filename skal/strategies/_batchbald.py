@@ -207,6 +207,7 @@ class BatchBALD(BaseStrategy):
     """
 
     task = "classification"
+    required_signals = ("proba_samples",)
 
     _parameter_constraints = {
         "n_configurations": _N_CONFIGURATIONS,
@@ -272,6 +273,7 @@ class StochasticBALD(BaseStrategy):
     """
 
     task = "classification"
+    required_signals = ("proba_samples",)
 
     _parameter_constraints = {
         "mode": [StrOptions(set(_MODES))],

@@ -32,6 +32,7 @@ class _SampleScoreStrategy(ScoreStrategy):
     """
 
     task = "classification"
+    required_signals = ("proba_samples",)
 
     #: Name of the measure in :data:`~skal.strategies._disagreement.DISAGREEMENTS`.
     _measure = None

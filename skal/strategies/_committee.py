@@ -186,6 +186,7 @@ class QueryByCommittee(ScoreStrategy):
     """
 
     task = "classification"
+    required_signals = ("proba_samples",)
 
     _parameter_constraints = {
         "measure": [StrOptions(set(DISAGREEMENTS)), callable],

@@ -58,7 +58,17 @@ def _dense(Z):
     if sp.issparse(Z):
         Z = Z.toarray()
     Z = np.asarray(Z)
-    return Z if Z.dtype.kind == "f" else Z.astype(float)
+    if Z.dtype.kind == "f":
+        return Z
+    try:
+        return Z.astype(float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            "This strategy measures distances between samples, which needs "
+            f"numeric features; got an array of dtype {Z.dtype}. Wrap the "
+            "estimator in a Pipeline whose transform steps encode the features "
+            "(e.g. OneHotEncoder), and the strategy uses their output."
+        ) from None
 
 
 class QueryContext:
@@ -137,13 +147,12 @@ class QueryContext:
     ):
         self.pool = pool
         n_pool = num_rows(pool)
-        if candidates is None:
+        if candidates is None:  # every row: no index array of the pool's size
             self._rows = None
-            self.candidates = np.arange(n_pool, dtype=np.intp)
+            self.n_candidates = int(n_pool)
         else:
             self._rows = np.asarray(candidates, dtype=np.intp).reshape(-1)
-            self.candidates = self._rows
-        self.n_candidates = int(self.candidates.shape[0])
+            self.n_candidates = int(self._rows.shape[0])
         self._signals = dict(signals or {})
         self.X_labeled = X_labeled
         self.y_labeled = (
@@ -164,6 +173,9 @@ class QueryContext:
         self.model_name = model_name
         self._cache = {}
         self._asker = None
+        #: The context of the whole query: ``subset`` narrows the candidates,
+        #: ``root`` still sees them all (e.g. EER measures risk on them).
+        self.root = self
 
     # ----------------------------------------------------------- plumbing
     def __repr__(self):
@@ -171,6 +183,29 @@ class QueryContext:
             f"QueryContext(n_candidates={self.n_candidates}, "
             f"n_labeled={self.n_labeled}, signals={sorted(self._signals)})"
         )
+
+    @property
+    def candidates(self):
+        """Positions in ``pool`` of the candidates, in candidate order."""
+        if self._rows is None:
+            return np.arange(self.n_candidates, dtype=np.intp)
+        return self._rows
+
+    def to_pool(self, local):
+        """Map positions among the candidates to positions in ``pool``.
+
+        Parameters
+        ----------
+        local : array-like of int
+            Positions in ``candidates``.
+
+        Returns
+        -------
+        positions : ndarray of int
+            The same rows' positions in ``pool``.
+        """
+        local = np.asarray(local, dtype=np.intp)
+        return local if self._rows is None else self._rows[local]
 
     @property
     def fitted(self):
@@ -325,6 +360,24 @@ class QueryContext:
             return np.asarray(func(self.signal(name, fix=fix)))
         provider = self.require(name, fix=fix)
         return self._chunked(lambda X: func(provider(X)))
+
+    def map_rows(self, func):
+        """Apply ``func`` to the candidate rows chunk by chunk; concatenate.
+
+        For a strategy's own computation on the features (memory bounded by
+        a chunk; chunks in parallel with ``n_jobs``).
+
+        Parameters
+        ----------
+        func : callable
+            Maps a chunk of candidate rows to per-row values (rows first).
+
+        Returns
+        -------
+        values : ndarray
+            ``func`` of every candidate row, in candidate order.
+        """
+        return self._chunked(func)
 
     def proba(self):
         """Class probabilities of the candidates, (n_candidates, n_classes)."""
@@ -493,9 +546,9 @@ class QueryContext:
         local = np.asarray(local, dtype=np.intp)
         sub = object.__new__(QueryContext)
         sub.__dict__.update(self.__dict__)
-        sub._rows = self.candidates[local]
-        sub.candidates = sub._rows
+        sub._rows = self.to_pool(local)
         sub.n_candidates = int(local.shape[0])
+        sub.root = self.root
         sub._cache = {}
         for name, value in self._cache.items():
             if name == "labeled_embed":

@@ -13,13 +13,12 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed, effective_n_jobs
-from sklearn import config_context
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import Interval, StrOptions
 from threadpoolctl import threadpool_limits
 
-from ..utils import concat_rows, score_in_chunks, take_rows
+from ..utils import concat_rows, take_rows
 from ._base import _MAX_CANDIDATES, BaseStrategy, ScoreStrategy
 from ._selection import select_top_k
 from ._uncertainty import entropy
@@ -182,14 +181,7 @@ class ExpectedGradientLength(ScoreStrategy):
 
         # Chunk by chunk, like the context's own signals: memory stays
         # bounded by a chunk of features and probabilities.
-        with config_context(assume_finite=True):
-            return score_in_chunks(
-                score,
-                context.pool,
-                allow_nan=True,
-                n_jobs=context.n_jobs,
-                rows=context.candidates,
-            )
+        return context.map_rows(score)
 
 
 def _risk(proba, loss):
@@ -337,35 +329,9 @@ class ExpectedErrorReduction(BaseStrategy):
         self.warm_start = warm_start
         self.n_jobs = n_jobs
 
-    def select(self, context, batch_size):
-        """Choose the ``batch_size`` candidates with the largest error reduction.
-
-        Parameters
-        ----------
-        context : QueryContext
-            The candidates (also the evaluation set), the labeled set, the
-            model's probabilities and ``refit``.
-        batch_size : int
-            Number of candidates to choose.
-
-        Returns
-        -------
-        indices : ndarray of int of shape (batch_size,)
-            Positions in ``context.candidates``, largest reduction first.
-        scores : ndarray of shape (batch_size,)
-            Expected reduction of the risk for each chosen candidate.
-        """
-        # The base class hands _select only the subsampled candidates; the
-        # risk is measured on all of them, so remember the full context.
-        self._eval_context = context
-        try:
-            return super().select(context, batch_size)
-        finally:
-            del self._eval_context
-
     def _select(self, context, batch_size):
         rng = context.random_state
-        full = getattr(self, "_eval_context", context)
+        full = context.root  # the risk is measured on all the query's candidates
         n = full.n_candidates
         evaluation = full
         if self.n_eval is not None and n > self.n_eval:

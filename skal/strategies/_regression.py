@@ -46,6 +46,7 @@ class StdSampling(ScoreStrategy):
     """
 
     task = "regression"
+    required_signals = ("predict_std",)
 
     _parameter_constraints = {"max_candidates": _MAX_CANDIDATES}
 

@@ -5,6 +5,7 @@ import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn import config_context
 
+from ._dask import is_dask_array, score_blocks
 from ._validation import num_rows, take_rows
 
 #: Rows per chunk. Small enough that a chunk of 50 float64 features and its
@@ -105,12 +106,17 @@ def score_in_chunks(
     ----------
     score : callable
         Maps a chunk of rows to an array whose first axis is the rows.
-    X : array-like, sparse matrix or DataFrame
-        The pool.
+    X : array-like, sparse matrix, DataFrame, numpy.memmap or dask array
+        The pool. A memmap is read one chunk at a time. A dask array is
+        scored block by block by the active dask scheduler (a
+        ``dask.distributed`` cluster when a ``Client`` is active), the
+        ``score`` function shipped once per call (see
+        :func:`skal.utils.score_blocks`); the scores come back as NumPy.
     allow_nan : bool, default=False
         Whether the estimator accepts NaN in ``X``.
     n_jobs : int, default=None
         Number of chunks scored in parallel (joblib); ``None`` means one.
+        Ignored for a dask array, whose scheduler decides.
     chunk_rows : int, default=8192
         Rows per chunk.
     rows : array-like of int, default=None
@@ -129,9 +135,13 @@ def score_in_chunks(
     >>> score_in_chunks(lambda X: X.sum(axis=1), np.ones((5, 2)), chunk_rows=2)
     array([2., 2., 2., 2., 2.])
     """
-    check_finite = not allow_nan and _is_float_matrix(X)
     if rows is not None:
         rows = np.asarray(rows, dtype=np.intp)
+    if is_dask_array(X):
+        X = X if rows is None else X[rows]
+        blocks = score_blocks(score, X, allow_nan=allow_nan, chunk_rows=chunk_rows)
+        return np.asarray(blocks.compute())
+    check_finite = not allow_nan and _is_float_matrix(X)
     n = num_rows(X) if rows is None else rows.shape[0]
     # A pool up to twice a chunk is one call: each call has a fixed cost.
     slices = chunk_slices(n, chunk_rows if n > 2 * chunk_rows else max(n, 1))

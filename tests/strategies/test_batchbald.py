@@ -155,7 +155,8 @@ def test_strategies_need_stochastic_passes():
     X = np.random.RandomState(0).normal(size=(20, 3))
     ctx = QueryContext(X, classes=[0, 1], signals={"proba": lambda X: X[:, :2]})
     for strategy in (BALD(), BatchBALD(), StochasticBALD()):
-        with pytest.raises(TypeError, match="needs predict_proba_samples.*BayesianLearner"):
+        match = "needs predict_proba_samples.*BayesianLearner"
+        with pytest.raises(TypeError, match=match):
             strategy.select(ctx, 2)
 
 

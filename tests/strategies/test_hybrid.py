@@ -122,7 +122,8 @@ def test_badge_select_uses_proba_and_embedding(fitted):
 def test_badge_needs_probabilities():
     X, y = load_iris(return_X_y=True)
     ctx = ActiveLearner(LinearSVC()).fit(X[::5], y[::5]).query_context(X)
-    with pytest.raises(TypeError, match="BADGE.. needs proba, which LinearSVC does"):
+    match = "BADGE.. needs predict_proba, which LinearSVC does"
+    with pytest.raises(TypeError, match=match):
         BADGE().select(ctx, 2)
 
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from skal.strategies import (
+    QueryContext,
     RandomSampling,
     UncertaintySampling,
     entropy,
@@ -81,24 +82,27 @@ def test_select_top_k_rejects_nan():
 
 
 def test_max_candidates_scores_a_subsample():
-    class Recorder:
-        seen = 0
+    seen = []
 
-        def predict_proba(self, X):
-            Recorder.seen += len(X)
-            return np.column_stack([X[:, 0], 1 - X[:, 0]])
+    def proba(X):
+        seen.append(len(X))
+        return np.column_stack([X[:, 0], 1 - X[:, 0]])
 
     X = np.random.RandomState(0).rand(500, 1)
-    idx, _ = UncertaintySampling(max_candidates=50).query(
-        Recorder(), X, 5, random_state=0
-    )
-    assert Recorder.seen == 50 and len(set(idx.tolist())) == 5
-    with pytest.raises(ValueError, match="max_candidates must be >= 1"):
-        UncertaintySampling(max_candidates=0).query(Recorder(), X, 1)
+    ctx = QueryContext(X, signals={"proba": proba}, random_state=0)
+    idx, scores = UncertaintySampling(max_candidates=50).select(ctx, 5)
+    assert sum(seen) == 50 and len(set(idx.tolist())) == 5
+    # the picks are the top 5 of the 50 drawn candidates
+    drawn = np.sort(np.random.RandomState(0).choice(500, 50, replace=False))
+    by_hand = entropy(proba(X[drawn]))
+    np.testing.assert_allclose(np.sort(scores), np.sort(by_hand)[-5:])
+    with pytest.raises(ValueError, match="'max_candidates' parameter"):
+        UncertaintySampling(max_candidates=0).select(ctx, 1)
 
 
 def test_random_sampling_and_names():
-    idx, _ = RandomSampling().query(None, np.zeros((20, 2)), 20, random_state=0)
+    ctx = QueryContext(np.zeros((20, 2)), random_state=0)
+    idx, _ = RandomSampling().select(ctx, 20)
     assert sorted(idx.tolist()) == list(range(20))
     assert resolve_strategy("least_confidence").measure == "least_confidence"
     assert isinstance(resolve_strategy("random"), RandomSampling)

@@ -297,8 +297,8 @@ def test_bald_on_mae_classifier_in_active_learner(mae, digits):
     n_fits = CountingMAE.n_fits
     flat = X.reshape(len(X), -1)
 
-    def bald_scores(learner, X_pool):
-        return bald(learner.estimator_.predict_proba_samples(X_pool))
+    def bald_scores(context, X_pool):  # a user's function gets the query context
+        return bald(context.predict_proba_samples(X_pool))
 
     clf = MAEClassifier(mae, max_epochs=5, n_mc_samples=5, random_state=0)
     learner = ActiveLearner(
@@ -307,7 +307,7 @@ def test_bald_on_mae_classifier_in_active_learner(mae, digits):
     learner.fit(flat, make_pool(y, n_labeled=20, random_state=0))
     idx, scores = learner.query(return_scores=True)
     pool = np.flatnonzero(~learner.labeled_mask_)
-    all_scores = bald_scores(learner, flat[pool])
+    all_scores = bald_scores(learner.query_context(), flat[pool])
     np.testing.assert_allclose(np.sort(scores), np.sort(all_scores)[-5:], rtol=1e-5)
     learner.teach(flat[idx], y[idx])
     assert CountingMAE.n_fits == n_fits

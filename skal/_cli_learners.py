@@ -1,0 +1,339 @@
+"""How ``skal compare`` builds its learners: the task, the model, one per strategy.
+
+A strategy that needs several opinions per sample (a committee's members or
+MC-dropout passes) or a predictive spread runs on a learner that gives
+them: :func:`build_learners` picks it when ``--learner auto`` and says so.
+"""
+
+import numpy as np
+
+from ._cli_inputs import ESTIMATORS, REGRESSORS, UsageError, make_estimator
+
+
+def _names_needing(signal):
+    from .strategies import available_strategies, resolve_strategy
+
+    return frozenset(
+        name
+        for name in available_strategies()
+        if signal in resolve_strategy(name).required_signals
+    )
+
+
+#: Strategies that need a stack of opinions (committee members, MC passes),
+#: as the strategies themselves declare it.
+SAMPLE_STRATEGIES = _names_needing("proba_samples")
+#: Strategies that need a regressor; ``std`` also needs a predictive spread.
+REGRESSION_STRATEGIES = frozenset({"gsy", "igs", "std"})
+#: Strategies that need no predictions at all, or only ``predict``.
+ANY_TASK_STRATEGIES = frozenset({"coreset", "gsx", "kmeans", "random", "typiclust"})
+#: Strategies that refit the model many times per query, and why.
+SLOW_STRATEGIES = {"eer": "refits the model for each candidate and each class"}
+#: The default ``--strategies`` of each task.
+DEFAULT_STRATEGIES = {
+    "classification": "random,entropy,margin,least_confidence",
+    "regression": "random,std,gsx,igs",
+}
+#: The ``--learner`` choices.
+LEARNERS = ("auto", "active", "committee", "bayesian")
+_MANY_VALUES = 20
+
+
+def _estimator_type(estimator):
+    """Return "classifier", "regressor" or None, without failing on odd objects."""
+    from sklearn.utils import get_tags
+
+    try:
+        return get_tags(estimator).estimator_type
+    except (AttributeError, TypeError):
+        return None
+
+
+def strategies_for(task):
+    """Return the registered strategy names that run on ``task``, sorted.
+
+    Parameters
+    ----------
+    task : {"classification", "regression"}
+        The kind of target.
+
+    Returns
+    -------
+    names : list of str
+        The strategies that can run on that target.
+
+    Examples
+    --------
+    >>> from skal._cli_learners import strategies_for
+    >>> strategies_for("regression")
+    ['coreset', 'gsx', 'gsy', 'igs', 'kmeans', 'random', 'std', 'typiclust']
+    """
+    from .strategies import available_strategies
+
+    if task == "regression":
+        keep = REGRESSION_STRATEGIES | ANY_TASK_STRATEGIES
+    else:
+        keep = set(available_strategies()) - REGRESSION_STRATEGIES
+    return [s for s in available_strategies() if s in keep]
+
+
+def detect_task(y, estimator, task="auto", *, target_name="the target", name=None):
+    """Decide between classification and regression; say why when it matters.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        The labels.
+    estimator : estimator object or None
+        The model the user named, or None for the default one.
+    task : {"auto", "classification", "regression"}, default="auto"
+        The user's ``--task``.
+    target_name : str, default="the target"
+        How messages call ``y``.
+    name : str, default=None
+        How messages call the estimator (its class name when None).
+
+    Returns
+    -------
+    task : {"classification", "regression"}
+        The task.
+    note : str or None
+        A line to show the user when the task was guessed as regression.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal._cli_learners import detect_task
+    >>> detect_task(np.arange(100.0), None)[0]
+    'regression'
+    >>> detect_task(np.array([0, 1, 2] * 10), None)
+    ('classification', None)
+    """
+    kind = None if estimator is None else _estimator_type(estimator)
+    y = np.asarray(y)
+    numeric = y.dtype.kind in "iuf"
+    n_values = np.unique(y).shape[0] if numeric else 0
+    fractional = y.dtype.kind == "f" and not np.all(np.mod(y, 1) == 0)
+    looks_continuous = numeric and (fractional or n_values > _MANY_VALUES)
+    if task == "regression" or (task == "auto" and kind == "regressor"):
+        if not numeric:
+            raise UsageError(
+                f"{target_name} holds text labels ({y[0]!r}, ...), and regression "
+                "needs numbers; use a classifier (--estimator "
+                f"{', '.join(ESTIMATORS)})"
+            )
+        if task == "regression" or looks_continuous:
+            return "regression", None
+        return "regression", (
+            f"{name or type(estimator).__name__} is a regressor, so {target_name} "
+            f"({n_values} distinct values) is treated as regression (score r2)"
+        )
+    if task == "classification" or not looks_continuous:
+        return "classification", None
+    what = f"{target_name} is numeric with {n_values} distinct values"
+    if kind == "classifier":
+        raise UsageError(
+            f"{what}, which looks like regression, but "
+            f"{name or type(estimator).__name__} is a classifier; use a regressor "
+            f"(--estimator {', '.join(REGRESSORS)}) or pass --task classification "
+            "to treat the values as classes"
+        )
+    return "regression", (
+        f"{what}: treated as regression (score r2); pass --task classification "
+        "to treat the values as classes"
+    )
+
+
+def _members(spec):
+    """Return the names in ``spec`` (comma-separated) and their estimators."""
+    names = [s.strip() for s in spec.split(",") if s.strip()]
+    if not names:
+        raise UsageError(f"--estimator {spec!r} names no estimator")
+    return names, [make_estimator(name) for name in names]
+
+
+def _bayesian_net(n_features, n_classes):
+    try:
+        import torch
+        from skorch import NeuralNetClassifier
+
+        from .torch import MLP
+    except ImportError:
+        raise UsageError(
+            "--learner bayesian trains an MC-dropout network with PyTorch and "
+            "skorch, which are not installed: pip install skal[torch]"
+        ) from None
+    return NeuralNetClassifier(
+        MLP,
+        module__n_features=n_features,
+        module__n_classes=n_classes,
+        module__hidden_units=64,
+        criterion=torch.nn.CrossEntropyLoss,
+        optimizer=torch.optim.Adam,
+        lr=0.01,
+        max_epochs=50,
+        batch_size=32,
+        train_split=None,
+        verbose=0,
+    )
+
+
+def _check_task_fit(strategies, task, learner):
+    wrong = [s for s in strategies if s not in strategies_for(task)]
+    if wrong:
+        need = "class probabilities" if task == "regression" else "a regressor"
+        raise UsageError(
+            f"strategy {wrong[0]!r} needs {need}, so it cannot run on this "
+            f"{task} target; strategies for {task}: "
+            f"{', '.join(strategies_for(task))}"
+        )
+    if learner == "bayesian" and task == "regression":
+        raise UsageError(
+            "--learner bayesian is an MC-dropout classifier; for regression use "
+            "--learner committee (a bagged committee of regressors) or a "
+            "regressor with a predictive std (--estimator gp or bayes-ridge)"
+        )
+
+
+def build_learners(
+    strategies,
+    *,
+    task,
+    estimator="auto",
+    learner="auto",
+    n_members=5,
+    batch_size=10,
+    n_features=None,
+    n_classes=None,
+):
+    """Return one learner per strategy, a description of the model, and notes.
+
+    Parameters
+    ----------
+    strategies : list of str
+        Registered strategy names.
+    task : {"classification", "regression"}
+        The kind of target.
+    estimator : str, default="auto"
+        The ``--estimator`` argument: a name, a ``module:Class`` path, a
+        comma-separated list of them (the members of a committee), or
+        ``"auto"`` (``logreg`` or ``ridge``).
+    learner : {"auto", "active", "committee", "bayesian"}, default="auto"
+        The ``--learner`` argument. ``"auto"`` wraps the estimator in an
+        :class:`~skal.ActiveLearner`, except for strategies that need a
+        committee's votes (a bagged :class:`~skal.Committee` of
+        ``n_members``) or a predictive spread the model lacks (a bagged
+        :class:`~skal.CommitteeRegressor`).
+    n_members : int, default=5
+        Members of a bagged committee.
+    batch_size : int, default=10
+        Labels per round.
+    n_features, n_classes : int, default=None
+        Input width and number of classes, for ``learner="bayesian"``.
+
+    Returns
+    -------
+    learners : dict of str to learner
+        The learners, by strategy name.
+    description : str
+        The model in words, e.g. ``"logreg"``.
+    notes : list of str
+        Lines that tell the user what was chosen for them.
+
+    Examples
+    --------
+    >>> from skal._cli_learners import build_learners
+    >>> learners, description, notes = build_learners(
+    ...     ["margin", "qbc"], task="classification")
+    >>> type(learners["qbc"]).__name__, description
+    ('Committee', 'logreg')
+    >>> notes
+    ['qbc needs the votes of a committee: it runs on a Committee of 5 bagged logreg (choose with --learner committee or bayesian)']
+    """  # noqa: E501
+    from .learners import ActiveLearner, BayesianLearner, Committee, CommitteeRegressor
+    from .learners._signals import _takes_return_std as _has_return_std
+
+    _check_task_fit(strategies, task, learner)
+    if estimator == "auto":
+        estimator = "ridge" if task == "regression" else "logreg"
+    elif learner == "bayesian":
+        raise UsageError(
+            "--learner bayesian trains skal.torch's MC-dropout MLP; leave out "
+            f"--estimator (got {estimator!r})"
+        )
+    names, models = _members(estimator)
+    if len(models) > 1 and learner not in ("auto", "committee"):
+        raise UsageError(
+            f"several estimators ({estimator}) make a committee: use them with "
+            "--learner committee"
+        )
+    for name, model in zip(names, models):
+        is_regressor = _estimator_type(model) == "regressor"
+        if is_regressor != (task == "regression"):
+            kind = "regressor" if task == "regression" else "classifier"
+            choices = REGRESSORS if task == "regression" else ESTIMATORS
+            raise UsageError(
+                f"{name} is not a {kind}, and this is a {task} target; use "
+                f"--estimator {', '.join(choices)} or an import path"
+            )
+    heterogeneous = len(models) > 1
+    missing = np.nan if task == "regression" else -1
+    Committees = CommitteeRegressor if task == "regression" else Committee
+    committee_name = (
+        f"a Committee of {', '.join(names)}"
+        if heterogeneous
+        else f"a Committee of {n_members} bagged {names[0]}"
+    )
+
+    def committee(strategy):
+        members = (
+            {"estimators": list(zip(names, models))}
+            if heterogeneous
+            else {"estimator": models[0], "n_members": n_members}
+        )
+        return Committees(
+            **members,
+            query_strategy=strategy,
+            batch_size=batch_size,
+            missing_label=missing,
+        )
+
+    if learner == "bayesian":
+        net = _bayesian_net(n_features, n_classes)
+        learners = {
+            s: BayesianLearner(net, query_strategy=s, batch_size=batch_size)
+            for s in strategies
+        }
+        return learners, "MC-dropout MLP (BayesianLearner)", []
+    if learner == "committee" or heterogeneous:
+        return {s: committee(s) for s in strategies}, committee_name, []
+
+    def needs_committee(strategy):
+        if learner != "auto":
+            return False
+        if strategy in SAMPLE_STRATEGIES:
+            return True
+        return strategy == "std" and not _has_return_std(models[0])
+
+    learners, moved = {}, []
+    for s in strategies:
+        if needs_committee(s):
+            learners[s] = committee(s)
+            moved.append(s)
+        else:
+            learners[s] = ActiveLearner(
+                models[0],
+                query_strategy=s,
+                batch_size=batch_size,
+                missing_label=missing,
+            )
+    notes = []
+    if moved:
+        what = "a predictive spread" if moved == ["std"] else "the votes of a committee"
+        also = "" if task == "regression" else " or bayesian"
+        notes.append(
+            f"{', '.join(moved)} {'needs' if len(moved) == 1 else 'need'} {what}: "
+            f"{'it runs' if len(moved) == 1 else 'they run'} on {committee_name} "
+            f"(choose with --learner committee{also})"
+        )
+    return learners, names[0], notes

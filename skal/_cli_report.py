@@ -1,0 +1,164 @@
+"""What ``skal compare`` says as it runs: progress, time estimates, the target.
+
+:class:`RoundProgress` shows each round of a run when a slow strategy
+makes runs long; :func:`slow_warning` estimates their time up front;
+:func:`pick_target` chooses the score of the "labels to" column so that it
+separates the strategies.
+"""
+
+import math
+import sys
+import time
+
+from .loop import StoppingCriterion
+
+#: Fractions of the best final score tried, in order, for the "labels to" column.
+TARGET_FRACTIONS = (0.95, 0.97, 0.98, 0.99)
+
+
+class RoundProgress(StoppingCriterion):
+    """Never stop; write ``name: n/budget labels`` on stderr after each round.
+
+    Parameters
+    ----------
+    budget : int, default=None
+        Labels per run, shown after the slash.
+
+    Examples
+    --------
+    >>> from skal._cli_report import RoundProgress
+    >>> RoundProgress(budget=20).update(None, {"n_labeled": 10})
+    False
+    """
+
+    def __init__(self, budget=None):
+        self.budget = budget
+
+    def update(self, learner, info):
+        """Show the round; never ask to stop.
+
+        Parameters
+        ----------
+        learner : object
+            The learner fitted on the labels so far.
+        info : dict
+            ``n_labeled`` and the other round facts.
+
+        Returns
+        -------
+        stop : bool
+            Always False.
+        """
+        if not hasattr(self, "start_"):
+            self.start_ = time.perf_counter()
+        name = getattr(learner, "query_strategy", "run")
+        elapsed = time.perf_counter() - self.start_
+        sys.stderr.write(
+            f"\r{name}: {info['n_labeled']}/{self.budget} labels, {elapsed:.0f} s "
+        )
+        if info["n_labeled"] >= (self.budget or math.inf):
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+        return False
+
+
+def slow_warning(name, query_seconds, *, budget, initial, batch_size, repeats):
+    """Return a warning line with the estimated time of a slow strategy.
+
+    Parameters
+    ----------
+    name : str
+        The strategy.
+    query_seconds : float
+        Seconds one query took in the dry run.
+    budget, initial, batch_size, repeats : int
+        The simulation's settings.
+
+    Returns
+    -------
+    line : str
+        What to print.
+
+    Examples
+    --------
+    >>> from skal._cli_report import slow_warning
+    >>> slow_warning("eer", 2.0, budget=30, initial=10, batch_size=10, repeats=3)[:46]
+    'eer is slow: it refits the model for each cand'
+    """
+    from ._cli_learners import SLOW_STRATEGIES
+
+    rounds = math.ceil((budget - initial) / batch_size)
+    total = query_seconds * rounds * repeats
+    return (
+        f"{name} is slow: it {SLOW_STRATEGIES[name]}; one query took "
+        f"{query_seconds:.1f} s on a sample of the data, so expect roughly "
+        f"{_duration(total)} or more for {rounds} queries x {repeats} "
+        f"repeat{'s' if repeats != 1 else ''} (lower --budget or --repeats to "
+        "shorten it)"
+    )
+
+
+def _duration(seconds):
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min"
+
+
+def pick_target(result, target=None):
+    """Return the score of the "labels to" column, and a note when it matters.
+
+    Without ``target``, the first of 95 %, 97 %, 98 % and 99 % of the best
+    final mean score at which the learners need different numbers of
+    labels; on easy data every curve passes 95 % at once, which would say
+    nothing.
+
+    Parameters
+    ----------
+    result : Comparison
+        The learning curves.
+    target : float, default=None
+        The user's ``--target-score``; returned as is.
+
+    Returns
+    -------
+    target : float
+        The score.
+    note : str or None
+        Why a fraction other than 95 % was taken, or that none separates.
+
+    Examples
+    --------
+    >>> from skal._cli_report import pick_target
+    >>> from skal.loop import Comparison, LearningCurve
+    >>> rec = {"query_seconds": [0, 0, 0], "fit_seconds": [0, 0, 0]}
+    >>> result = Comparison({
+    ...     "a": LearningCurve([{"n_labeled": [10, 20, 30],
+    ...                          "score": [0.96, 0.98, 1.0], **rec}]),
+    ...     "b": LearningCurve([{"n_labeled": [10, 20, 30],
+    ...                          "score": [0.96, 0.97, 0.99], **rec}]),
+    ... })
+    >>> pick_target(result)
+    (0.98, 'labels to 0.980 = 98% of the best final score: at 95% every learner needs 10 labels')
+    """  # noqa: E501
+    if target is not None:
+        return float(target), None
+    best = max(curve.final_score() for curve in result.values())
+    first = TARGET_FRACTIONS[0] * best
+    if len(result) < 2 or not best > 0:
+        return first, None
+    counts = {curve.labels_to(first) for curve in result.values()}
+    if len(counts) > 1:
+        return first, None
+    for fraction in TARGET_FRACTIONS[1:]:
+        score = fraction * best
+        if len({curve.labels_to(score) for curve in result.values()}) > 1:
+            return score, (
+                f"labels to {score:.3f} = {fraction:.0%} of the best final score: "
+                f"at {TARGET_FRACTIONS[0]:.0%} every learner needs "
+                f"{counts.pop()} labels"
+            )
+    return first, (
+        f"every learner reaches {TARGET_FRACTIONS[0]:.0%} to "
+        f"{TARGET_FRACTIONS[-1]:.0%} of the best final score at the same count: "
+        "compare them by AULC, or pass --target-score"
+    )

@@ -1,0 +1,138 @@
+"""Dask and memmap pools on the local (threaded) scheduler: no cluster needed.
+
+The same paths on a real multi-process cluster are in ``test_dask_cluster.py``.
+"""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression
+
+from skal import ActiveLearner
+from skal.strategies import select_top_k, select_top_k_blocks
+from skal.utils import is_dask_array, num_rows, row_blocks, score_in_chunks, take_rows
+
+da = pytest.importorskip("dask.array", reason="the dask extra is not installed")
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    y_part = np.full(y.shape[0], -1)
+    y_part[:60] = y[:60]
+    return X, y_part
+
+
+def _learner(strategy, X, y):
+    model = LogisticRegression(max_iter=300)
+    return ActiveLearner(model, query_strategy=strategy, random_state=0).fit(X, y)
+
+
+def test_score_in_chunks_on_a_dask_array_equals_numpy():
+    X = np.random.RandomState(0).rand(1000, 6)
+    pool = da.from_array(X, chunks=(170, 4))  # column blocks are merged
+    np.testing.assert_allclose(score_in_chunks(lambda Z: Z.sum(axis=1), pool), X.sum(1))
+    rows = np.array([999, 3, 500, 3])
+    got = score_in_chunks(lambda Z: Z[:, :2], pool, rows=rows, chunk_rows=2)
+    np.testing.assert_array_equal(got, X[rows, :2])
+
+
+def test_dask_pool_nan_is_reported_from_the_block():
+    X = np.ones((100, 2))
+    X[77, 1] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN or infinity"):
+        score_in_chunks(lambda Z: Z[:, 0], da.from_array(X, chunks=30))
+    ok = score_in_chunks(lambda Z: Z[:, 0], da.from_array(X, chunks=30), allow_nan=True)
+    assert ok.shape == (100,)
+
+
+def test_unknown_chunk_sizes_ask_for_compute_chunk_sizes():
+    x = da.from_array(np.arange(10.0), chunks=5)
+    pool = x[x > 2][:, None]
+    with pytest.raises(ValueError, match="compute_chunk_sizes"):
+        row_blocks(pool)
+
+
+def test_rows_helpers_keep_dask_lazy():
+    pool = da.from_array(np.arange(12.0).reshape(6, 2), chunks=2)
+    assert is_dask_array(pool) and not is_dask_array(np.ones(2))
+    assert num_rows(pool) == 6
+    picked = take_rows(pool, [4, 1])
+    assert is_dask_array(picked)
+    assert picked.compute().tolist() == [[8.0, 9.0], [2.0, 3.0]]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_block_top_k_is_select_top_k_with_many_ties(seed):
+    rng = np.random.RandomState(seed)
+    n = 2000
+    scores = rng.randint(0, 4, n).astype(float)  # ~500 ties per value
+    scores[rng.choice(n, 5, replace=False)] = 9.0
+    for k, chunks in [(1, 7), (37, 300), (600, 111), (1999, 1000), (2000, 64)]:
+        expected = select_top_k(scores, k, seed)
+        idx, top = select_top_k_blocks(da.from_array(scores, chunks=chunks), k, seed)
+        np.testing.assert_array_equal(idx, expected)
+        np.testing.assert_array_equal(top, scores[expected])
+
+
+def test_block_top_k_continuous_and_errors():
+    scores = np.random.RandomState(1).rand(5000)
+    idx, _ = select_top_k_blocks(da.from_array(scores, chunks=512), 20, 3)
+    np.testing.assert_array_equal(idx, np.argsort(-scores)[:20])
+    assert select_top_k_blocks(da.from_array(scores, chunks=512), 0)[0].shape == (0,)
+    bad = scores.copy()
+    bad[4000] = np.nan
+    with pytest.raises(ValueError, match="scores contain NaN"):
+        select_top_k_blocks(da.from_array(bad, chunks=512), 5)
+    with pytest.raises(ValueError, match="scores must be 1-D"):
+        select_top_k_blocks(da.ones((4, 2)), 1)
+
+
+@pytest.mark.parametrize("strategy", ["entropy", "margin", "random"])
+def test_learner_query_on_a_dask_pool_equals_numpy(digits, strategy):
+    X, y = digits
+    pool = X[60:]
+    expected = _learner(strategy, X, y).query(pool, 15)
+    got = _learner(strategy, X, y).query(da.from_array(pool, chunks=(400, 64)), 15)
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_learner_query_on_a_memmap_pool_equals_numpy(digits, tmp_path):
+    X, y = digits
+    path = tmp_path / "pool.npy"
+    np.save(path, X[60:])
+    pool = np.load(path, mmap_mode="r")
+    expected = _learner("entropy", X, y).query(X[60:], 15)
+    np.testing.assert_array_equal(_learner("entropy", X, y).query(pool, 15), expected)
+
+
+def test_memmap_is_scored_chunk_by_chunk(tmp_path):
+    n, d = 200_000, 16
+    path = tmp_path / "big.npy"
+    pool = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(n, d))
+    pool[:] = 1.0
+    pool.flush()
+    pool = np.load(path, mmap_mode="r")
+    tracemalloc.start()
+    scores = score_in_chunks(lambda Z: Z.sum(axis=1), pool, chunk_rows=4096)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert scores.shape == (n,) and float(scores[123]) == 16.0
+    # The scores (n float32) and a chunk, not the 12.8 MB pool.
+    assert peak < pool.nbytes / 3
+
+
+def test_from_npy_reads_blocks_of_the_file(tmp_path):
+    from skal.utils import from_npy
+
+    X = np.arange(70.0, dtype=np.float32).reshape(35, 2)
+    np.save(tmp_path / "pool.npy", X)
+    pool = from_npy(tmp_path / "pool.npy", block_rows=8)
+    assert pool.chunks[0] == (8, 8, 8, 8, 3) and pool.dtype == np.float32
+    np.testing.assert_array_equal(pool.compute(), X)
+    # the graph holds the path, not the data
+    assert all(
+        not isinstance(v, np.ndarray) for v in dict(pool.__dask_graph__()).values()
+    )
