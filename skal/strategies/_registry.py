@@ -14,7 +14,6 @@ def _registry():
     from ._coverage import MaxHerding, ProbCover
     from ._density import DensityWeighted
     from ._diversity import CoreSet, KMeansSampling, TypiClust
-    from ._epistemic import EpistemicUncertaintySampling
     from ._falcun import Falcun
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
     from ._model_change import ExpectedErrorReduction, ExpectedGradientLength
@@ -24,7 +23,6 @@ def _registry():
         "random": RandomSampling,
         # every uncertainty measure is a strategy name: its MEASURES line
         **{name: partial(UncertaintySampling, name) for name in MEASURES},
-        "epistemic": EpistemicUncertaintySampling,
         "egl": ExpectedGradientLength,
         "eer": ExpectedErrorReduction,
         "coreset": CoreSet,
