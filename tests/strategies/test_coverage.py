@@ -75,6 +75,14 @@ def test_probcover_picks_the_largest_pure_delta():
     assert strategy.choose_delta(QueryContext(Z), Z) == (3.0, 1.0)
 
 
+def test_probcover_needs_n_clusters_for_regression():
+    ctx = QueryContext(np.arange(6.0).reshape(-1, 1), random_state=0)
+    with pytest.raises(ValueError, match="set n_clusters, or give one radius"):
+        ProbCover().select(ctx, 1)
+    assert ProbCover(n_clusters=2).select(ctx, 1)[0].shape == (1,)
+    assert ProbCover(deltas=[1.5]).select(ctx, 2)[1].tolist() == [3.0, 3.0]
+
+
 def test_probcover_rejects_negative_deltas():
     with pytest.raises(ValueError, match="non-negative finite deltas"):
         ProbCover(deltas=[-1.0, 0.5]).select(line_context(), 1)
