@@ -6,9 +6,11 @@ Coverage strategies for the first labels on digits
 With a few dozen labels, choosing *representative* samples beats choosing
 uncertain ones. :class:`~skal.strategies.ProbCover` covers the pool with
 balls, :class:`~skal.strategies.MaxHerding` with a kernel; both need no
-model, so they choose from the first label on. Here each strategy labels 10
-digits at a time up to 60, and a logistic regression on unit-norm features
-is scored on held-out digits after each round.
+model, so they choose from the first label on. :class:`~skal.strategies.Falcun`
+and :class:`~skal.strategies.CLUE` mix uncertainty with diversity and need a
+model, so they start from 10 random labels, like margin sampling. Each
+strategy labels 10 digits at a time up to 60, and a logistic regression on
+unit-norm features is scored on held-out digits after each round.
 """
 
 # %%
@@ -23,7 +25,14 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import Normalizer
 
 from skal import ActiveLearner
-from skal.strategies import MaxHerding, ProbCover, RandomSampling, UncertaintySampling
+from skal.strategies import (
+    CLUE,
+    Falcun,
+    MaxHerding,
+    ProbCover,
+    RandomSampling,
+    UncertaintySampling,
+)
 
 X, y = load_digits(return_X_y=True)
 X_pool, X_test, y_pool, y_test = train_test_split(X, y, test_size=0.3, random_state=0)
@@ -33,6 +42,8 @@ strategies = {
     "margin (after 10 random)": UncertaintySampling("margin"),
     "ProbCover": ProbCover(deltas=np.linspace(0.1, 1.0, 10)),
     "MaxHerding": MaxHerding(metric_params={"gamma": 2.0}),
+    "Falcun (after 10 random)": Falcun(),
+    "CLUE (after 10 random)": CLUE(),
 }
 
 # %%
@@ -43,7 +54,7 @@ for name, strategy in strategies.items():
     learner = ActiveLearner(
         make_pipeline(Normalizer(), LogisticRegression(C=1e3, max_iter=2000)),
         query_strategy=strategy,
-        initial_strategy="random" if name.startswith("margin") else strategy,
+        initial_strategy="random" if "after" in name else strategy,
         batch_size=10,
         random_state=0,
     ).fit(X_pool, np.full(len(y_pool), -1))

@@ -123,7 +123,8 @@ class ProbCover(BaseStrategy):
         Required purity, in (0, 1).
     n_clusters : int, default=None
         Clusters for the purity test; ``None`` is the number of classes
-        (required for regression unless ``deltas`` holds one radius).
+        (2 before any label, as in scikit-activeml). Required for a
+        regressor with labels, unless ``deltas`` holds one radius.
     clusterer : estimator with ``fit_predict``, default=None
         Clustering for the purity test; ``None`` is scikit-learn's
         ``KMeans(n_clusters)`` seeded by the query's random state. Its own
@@ -186,14 +187,15 @@ class ProbCover(BaseStrategy):
         if self.clusterer is not None:
             return clone(self.clusterer).fit_predict(Z)
         k = self.n_clusters
-        if k is None and not context.is_classifier:
+        if k is None and not context.is_classifier and context.n_labeled:
             raise ValueError(
                 "ProbCover chooses its radius by the purity of a clustering into "
                 "as many clusters as classes, and a regressor has no classes: "
                 "set n_clusters, or give one radius (deltas=[0.5])."
             )
         if k is None:
-            k = max(len(context.classes), 2)
+            # before any label the classes are unknown: 2, as scikit-activeml
+            k = max(len(context.classes) if context.is_classifier else 0, 2)
         seed = context.random_state.randint(np.iinfo(np.int32).max)
         return KMeans(n_clusters=k, n_init="auto", random_state=seed).fit_predict(Z)
 
