@@ -2,10 +2,10 @@
 
 One row per strategy, one thread, the same pool and labeled set for both
 libraries: ProbCover, MaxHerding, epistemic uncertainty sampling (Parzen
-window), cost-sensitive least confidence (``cost_matrix``), Falcun and CLUE.
-Each row gives the seconds of one query in skal and in scikit-activeml and their ratio
-(scikit-activeml over skal; above 1 means skal is faster), and whether the
-first pick or the scores agree.
+window), cost-sensitive least confidence (``cost_matrix``), Falcun, CLUE and
+discriminative AL. Each row gives the seconds of one query in skal and in
+scikit-activeml and their ratio (scikit-activeml over skal; above 1 means
+skal is faster), and whether the first pick or the scores agree.
 
 Run ``PYTHONPATH=. python examples/benchmarks/bench_pool_strategies.py
 [--quick] [--out DIR]``. The full run uses a pool of 10,000 samples;
@@ -27,6 +27,7 @@ from threadpoolctl import threadpool_limits
 from skal import ActiveLearner
 from skal.strategies import (
     CLUE,
+    DiscriminativeAL,
     EpistemicUncertaintySampling,
     Falcun,
     MaxHerding,
@@ -194,6 +195,22 @@ def bench_clue(n, batch):
     return row("CLUE", n, batch, skal_s, peer_s, bool(np.all(cand[idx] == q)))
 
 
+def bench_discriminative(n, batch):
+    from skactiveml.classifier import SklearnClassifier
+    from skactiveml.pool import DiscriminativeAL as Peer
+
+    X, y, labeled, cand, y_nan = make_pool(n, 10, 200)
+    ctx = context(X, y, labeled, cand, np.arange(10))
+    skal_s, (idx, _) = seconds(lambda: DiscriminativeAL().select(ctx, batch))
+    disc = SklearnClassifier(LogisticRegression(max_iter=1000))
+    peer_s, q = seconds(
+        lambda: Peer(random_state=0).query(X, y_nan, disc, batch_size=batch)
+    )
+    return row(
+        "DiscriminativeAL", n, batch, skal_s, peer_s, bool(np.all(cand[idx] == q))
+    )
+
+
 BENCHES = [
     bench_probcover,
     bench_maxherding,
@@ -201,6 +218,7 @@ BENCHES = [
     bench_cost_uncertainty,
     bench_falcun,
     bench_clue,
+    bench_discriminative,
 ]
 
 

@@ -22,6 +22,7 @@ from ._disagreement import (
     variation_ratio,
     vote_entropy,
 )
+from ._discriminative import DiscriminativeAL
 from ._diversity import (
     CoreSet,
     KMeansSampling,
@@ -57,6 +58,7 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "DiscriminativeAL",
     "CLUE",
     "Falcun",
     "EpistemicUncertaintySampling",

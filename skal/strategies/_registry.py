@@ -13,6 +13,7 @@ def _registry():
     from ._clue import CLUE
     from ._coverage import MaxHerding, ProbCover
     from ._density import DensityWeighted
+    from ._discriminative import DiscriminativeAL
     from ._diversity import CoreSet, KMeansSampling, TypiClust
     from ._falcun import Falcun
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
@@ -37,6 +38,7 @@ def _registry():
         "badge": BADGE,
         "falcun": Falcun,
         "clue": CLUE,
+        "discriminative": DiscriminativeAL,
         "batchbald": BatchBALD,
         "stochastic_bald": StochasticBALD,
         "power_bald": lambda: StochasticBALD("power"),
