@@ -9,6 +9,7 @@ from .learners import (
     ActiveLearner,
     ActiveSelfTrainingClassifier,
     BayesianLearner,
+    BayesianOptimizer,
     Committee,
     CommitteeRegressor,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "ActiveLearner",
     "ActiveSelfTrainingClassifier",
     "BayesianLearner",
+    "BayesianOptimizer",
     "BudgetStopping",
     "CallbackOracle",
     "Committee",

@@ -23,8 +23,12 @@ def _names_needing(signal):
 #: Strategies that need a stack of opinions (committee members, MC passes),
 #: as the strategies themselves declare it.
 SAMPLE_STRATEGIES = _names_needing("proba_samples")
-#: Strategies that need a regressor; ``std`` also needs a predictive spread.
-REGRESSION_STRATEGIES = frozenset({"gsy", "igs", "std"})
+#: Strategies that need a regressor; ``std``, ``pi``, ``ei``, ``ucb`` also need
+#: a predictive spread.
+REGRESSION_STRATEGIES = frozenset({"gsy", "igs", "std", "pi", "ei", "ucb"})
+#: Strategies that read a predictive std (a committee gives one when the
+#: regressor cannot), as they declare it.
+_STD_STRATEGIES = _names_needing("predict_std")
 #: Strategies that need no predictions at all, or only ``predict``.
 ANY_TASK_STRATEGIES = frozenset({"coreset", "gsx", "kmeans", "random", "typiclust"})
 #: Strategies that refit the model many times per query, and why.
@@ -65,8 +69,8 @@ def strategies_for(task):
     Examples
     --------
     >>> from skal._cli_learners import strategies_for
-    >>> strategies_for("regression")
-    ['coreset', 'gsx', 'gsy', 'igs', 'kmeans', 'random', 'std', 'typiclust']
+    >>> " ".join(strategies_for("regression"))
+    'coreset ei gsx gsy igs kmeans pi random std typiclust ucb'
     """
     from .strategies import available_strategies
 
@@ -313,7 +317,7 @@ def build_learners(
             return False
         if strategy in SAMPLE_STRATEGIES:
             return True
-        return strategy == "std" and not _has_return_std(models[0])
+        return strategy in _STD_STRATEGIES and not _has_return_std(models[0])
 
     learners, moved = {}, []
     for s in strategies:

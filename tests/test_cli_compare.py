@@ -90,7 +90,10 @@ def test_help_lists_each_strategy_under_its_task(capsys):
     assert main(["compare", "--help"]) == 0
     out = " ".join(capsys.readouterr().out.split()).replace("- ", "-")
     assert "Classification: badge, bald," in out
-    assert "Regression: coreset, gsx, gsy, igs, kmeans, random, std, typiclust." in out
+    assert (
+        "Regression: coreset, ei, gsx, gsy, igs, kmeans, pi, random, std, "
+        "typiclust, ucb." in out
+    )
     for flag in [
         "--learner",
         "--n-members",
@@ -157,7 +160,7 @@ def test_regression_target_is_detected_and_scored_with_r2(tiny, tmp_path, capsys
         (
             ["--strategies", "margin"],
             "strategy 'margin' needs class probabilities, so it cannot run on this "
-            "regression target; strategies for regression: coreset, gsx",
+            "regression target; strategies for regression: coreset, ei, gsx",
         ),
         (["--learner", "bayesian"], "--learner bayesian is an MC-dropout classifier"),
     ],
@@ -318,5 +321,5 @@ def test_version_and_bare_command(capsys):
     assert main([]) == 0
     captured = capsys.readouterr()
     assert captured.err == ""
-    assert captured.out.startswith("usage: skal [-h] [--version] {compare,label}")
+    assert captured.out.startswith("usage: skal [-h] [--version] {compare,label,serve}")
     assert "compare" in captured.out.split("\n", 1)[1]

@@ -2,7 +2,7 @@
 
 import pytest
 from sklearn.base import clone
-from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.linear_model import BayesianRidge, LogisticRegression, Ridge
 from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -14,6 +14,7 @@ from skal import (
     ActiveLearner,
     ActiveSelfTrainingClassifier,
     BayesianLearner,
+    BayesianOptimizer,
     Committee,
     CommitteeRegressor,
 )
@@ -26,17 +27,20 @@ from skal.strategies import (
     DiverseMiniBatch,
     ExpectedErrorReduction,
     ExpectedGradientLength,
+    ExpectedImprovement,
     FunctionStrategy,
     Hybrid,
     KMeansSampling,
     MaxEntropy,
     MeanSTD,
+    ProbabilityOfImprovement,
     RandomSampling,
     RankedBatch,
     StochasticBALD,
     SuggestiveAnnotation,
     TypiClust,
     UncertaintySampling,
+    UpperConfidenceBound,
     VariationRatios,
 )
 
@@ -54,6 +58,7 @@ LEARNERS = [
     # Any estimator with predict_proba_samples is a sampler; a bagged committee
     # runs the checks in seconds where a skorch net would take minutes.
     BayesianLearner(Committee(estimator=GaussianNB(), n_members=3), n_samples=3),
+    BayesianOptimizer(BayesianRidge(), query_strategy="ucb"),
 ]
 
 STRATEGIES = [
@@ -78,6 +83,9 @@ STRATEGIES = [
     MeanSTD(),
     BatchBALD(n_configurations=512),
     StochasticBALD("softmax", beta=2.0),
+    ProbabilityOfImprovement(xi=0.1),
+    ExpectedImprovement(),
+    UpperConfidenceBound(beta=2.0),
 ]
 
 

@@ -136,3 +136,47 @@ def test_from_npy_reads_blocks_of_the_file(tmp_path):
     assert all(
         not isinstance(v, np.ndarray) for v in dict(pool.__dask_graph__()).values()
     )
+
+
+def test_badge_on_a_dask_pool_draws_the_exact_kmeans_plusplus_sequence():
+    import dask
+
+    from skal.strategies import BADGE, gradient_embedding_factors
+    from skal.strategies._seeding import kmeans_plusplus_factored
+
+    X, y = load_digits(return_X_y=True)
+    y_pool = y.copy()
+    y_pool[50:] = -1
+    learner = ActiveLearner(
+        LogisticRegression(max_iter=300), query_strategy=BADGE(), batch_size=5
+    ).fit(X, y_pool)
+    pool = X[50:]
+    learner._rng = np.random.RandomState(1)
+    with dask.config.set(scheduler="threads"):
+        got = learner.query(da.from_array(pool, chunks=(400, 64)))
+    # the same draws as the in-memory seeding with up-to-date D^2 every pick
+    U = gradient_embedding_factors(learner.predict_proba(pool)).astype(np.float32)
+    want, _ = kmeans_plusplus_factored(
+        U, pool.astype(np.float32), 5, np.random.RandomState(1), max_pending=1
+    )
+    assert got.tolist() == want.tolist()
+
+
+def test_kmeans_sampling_on_a_small_dask_pool_is_the_in_memory_pick():
+    import dask
+
+    from skal.strategies import KMeansSampling
+
+    X, y = load_digits(return_X_y=True)
+    y_pool = y.copy()
+    y_pool[50:] = -1
+    learner = ActiveLearner(
+        LogisticRegression(max_iter=300), query_strategy=KMeansSampling(), batch_size=4
+    ).fit(X, y_pool)
+    pool = X[50:]
+    learner._rng = np.random.RandomState(3)
+    with dask.config.set(scheduler="threads"):
+        got = learner.query(da.from_array(pool, chunks=(400, 64)))
+    learner._rng = np.random.RandomState(3)
+    want = learner.query(pool)  # the whole pool is the sample: the same k-means
+    assert sorted(got.tolist()) == sorted(want.tolist())

@@ -36,7 +36,7 @@ from skorch import NeuralNetClassifier
 
 from skal import BayesianLearner
 from skal.strategies import BALD, BatchBALD, MaxEntropy, RandomSampling, VariationRatios
-from skal.torch import MLP, GalCNN
+from skal.torch import MLP, GalCNN, SkorchAdapter
 
 
 def data_dir(arg):
@@ -76,23 +76,6 @@ def strategies(args):
     }
 
 
-class StepsNet(NeuralNetClassifier):
-    """Train for a fixed number of gradient steps, whatever the label count.
-
-    With 20 labels a fixed number of epochs is a handful of steps; Kirsch et
-    al. (2019) likewise draw a fixed number of samples per training run.
-    """
-
-    def __init__(self, *args, n_steps=200, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.n_steps = n_steps
-
-    def fit(self, X, y, **fit_params):
-        self.initialize()
-        epochs = int(np.ceil(self.n_steps * self.batch_size / max(len(y), 1)))
-        return self.partial_fit(X, y, epochs=epochs, **fit_params)
-
-
 def make_net(args, image_side):
     if args.model == "mlp":
         module = {
@@ -106,17 +89,21 @@ def make_net(args, image_side):
             "module__image_shape": (1, image_side, image_side),
             "module__kernel_size": 4 if image_side >= 20 else 3,
         }
-    return StepsNet(
+    net = NeuralNetClassifier(
         **module,
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam,
         optimizer__weight_decay=args.weight_decay,
         lr=1e-3,
-        n_steps=args.steps,
+        max_epochs=1,
         batch_size=args.train_batch,
         train_split=None,
         verbose=0,
     )
+    # A fixed number of gradient steps whatever the label count (with 20
+    # labels a fixed number of epochs is a handful of steps); Kirsch et al.
+    # (2019) likewise draw a fixed number of samples per training run.
+    return SkorchAdapter(net, min_steps=args.steps)
 
 
 def run(name, strategy, seed, data, args):

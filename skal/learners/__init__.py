@@ -2,6 +2,7 @@
 
 from ._active import ActiveLearner
 from ._base import BaseLearner
+from ._bayes_opt import BayesianOptimizer
 from ._bayesian import BayesianLearner
 from ._committee import Committee
 from ._committee_regressor import CommitteeRegressor
@@ -11,6 +12,7 @@ __all__ = [
     "ActiveLearner",
     "ActiveSelfTrainingClassifier",
     "BaseLearner",
+    "BayesianOptimizer",
     "BayesianLearner",
     "Committee",
     "CommitteeRegressor",

@@ -91,6 +91,7 @@ class Committee(_CommitteeMixin, BaseLearner):
     bootstrap : {"auto", True, False}, default="auto"
         Fit each member on a bootstrap sample of the labeled rows. ``"auto"``
         bootstraps a bagged committee and not a heterogeneous one.
+    .. shared:: member_data
     query_strategy : str, strategy object or callable, default="vote_entropy"
         A disagreement name (``"vote_entropy"``, ``"consensus_entropy"``,
         ``"max_disagreement"``, ``"variation_ratio"``), a strategy such as
@@ -109,6 +110,9 @@ class Committee(_CommitteeMixin, BaseLearner):
         The fitted members (fitted on encoded labels ``0..n_classes-1``).
     named_estimators_ : dict
         The fitted members by name.
+    member_masks_ : ndarray of bool of shape (n_members, n_rows) or None
+        Which rows of ``X_`` each member trains on; ``None`` with
+        ``member_data="shared"``.
     estimator_ : object
         Holds the fitted members; its ``predict_proba`` is the consensus.
     classes_ : ndarray of shape (n_classes,)
@@ -145,6 +149,7 @@ class Committee(_CommitteeMixin, BaseLearner):
         estimator=None,
         n_members=5,
         bootstrap="auto",
+        member_data="shared",
         query_strategy="vote_entropy",
         batch_size=1,
         budget=None,
@@ -158,6 +163,7 @@ class Committee(_CommitteeMixin, BaseLearner):
         self.estimator = estimator
         self.n_members = n_members
         self.bootstrap = bootstrap
+        self.member_data = member_data
         self.query_strategy = query_strategy
         self.batch_size = batch_size
         self.budget = budget

@@ -4,13 +4,19 @@ from numbers import Integral
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.utils import check_array, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import _BaseComposition
 
 from ..utils import take_rows
 from ._base import BaseLearner
+from ._committee_data import (
+    check_member_classes,
+    grow_member_masks,
+    initial_member_masks,
+    warn_if_no_spread,
+)
 
 _SEED_MAX = np.iinfo(np.int32).max
 
@@ -50,6 +56,7 @@ class _CommitteeMixin(_BaseComposition):
         "estimator": [HasMethods(["fit"]), None],
         "n_members": [Interval(Integral, 1, None, closed="left")],
         "bootstrap": [StrOptions({"auto"}), "boolean"],
+        "member_data": [StrOptions({"shared", "split"}), list],
     }
 
     # teach always refits every member on fresh bootstrap draws.
@@ -102,6 +109,41 @@ class _CommitteeMixin(_BaseComposition):
             return
         self.estimators_ = estimator.estimators_
         self.named_estimators_ = dict(zip(estimator.names, estimator.estimators_))
+        self.member_masks_ = getattr(self, "_member_masks", None)
+
+    # ------------------------------------------------ per-member rows
+    def _fit_labeled(self, X, y, labeled):
+        names, _, _ = self._member_templates()
+        self._member_masks = initial_member_masks(
+            self.member_data, names, y, labeled, self._rng, is_classifier(self)
+        )
+        return super()._fit_labeled(X, y, labeled)
+
+    def _refit(self, X, y, labeled):
+        masks = getattr(self, "_member_masks", None)
+        if masks is None:
+            return super()._refit(X, y, labeled)
+        masks = grow_member_masks(masks, labeled)
+        self._member_rows = [np.flatnonzero(m[labeled]) for m in masks]
+        try:
+            out = super()._refit(X, y, labeled)
+        finally:
+            self._member_rows = None
+        self._member_masks = masks
+        return out
+
+    # ------------------------------------------------ zero-spread warning
+    def _query_strategy(self):
+        self._used_strategy = super()._query_strategy()
+        return self._used_strategy
+
+    def _query_rows(self, X_pool, batch_size, candidates=None, *, own_pool=False):
+        idx, scores = super()._query_rows(
+            X_pool, batch_size, candidates, own_pool=own_pool
+        )
+        if self.estimator_ is not None:
+            warn_if_no_spread(self._used_strategy, scores)
+        return idx, scores
 
     # ------------------------------------------------------------ members
     def _member_templates(self):
@@ -136,17 +178,21 @@ class _CommitteeMixin(_BaseComposition):
         members = [clone(self.estimator) for _ in names]
         return names, members, self.bootstrap in ("auto", True)
 
-    def _draw_rows(self, n_rows, n_members, y_stratify):
+    def _draw_rows(self, subsets, n_rows, y_stratify):
         """Draw one bootstrap sample per member from the learner's generator.
 
-        For classifiers (``y_stratify`` given) a draw with a single class is
-        redrawn, up to 10 times, before the member gets all rows.
+        Member ``i`` draws from its own rows ``subsets[i]`` (``None``: all
+        ``n_rows``). For classifiers (``y_stratify`` given) a draw with a
+        single class is redrawn, up to 10 times, before the member gets all
+        its rows.
         """
         draws = []
-        for _ in range(n_members):
-            rows = None
+        for own in subsets:
+            size = n_rows if own is None else own.shape[0]
+            rows = own
             for _ in range(10):
-                cand = self._rng.randint(n_rows, size=n_rows)
+                cand = self._rng.randint(size, size=size)
+                cand = cand if own is None else own[cand]
                 if y_stratify is None or np.unique(y_stratify[cand]).shape[0] > 1:
                     rows = cand
                     break
@@ -166,10 +212,15 @@ class _CommitteeMixin(_BaseComposition):
             # Each member sees only its bootstrap rows: check every row once, so
             # a bad value is reported whichever rows were drawn.
             X = check_array(X, ensure_all_finite=False, allow_nd=True)
+        subsets = getattr(self, "_member_rows", None)  # member_data's own rows
+        if subsets is None:
+            subsets = [None] * len(members)
+        elif classify:
+            check_member_classes(names, y, subsets)
         draws = (
-            self._draw_rows(n_rows, len(members), y if classify else None)
+            self._draw_rows(subsets, n_rows, y if classify else None)
             if bootstrap
-            else [None] * len(members)
+            else subsets
         )
         fitted = Parallel(n_jobs=self.n_jobs)(
             delayed(_fit_member)(est, X, y, rows) for est, rows in zip(members, draws)

@@ -60,6 +60,7 @@ class CommitteeRegressor(_CommitteeMixin, BaseLearner):
     bootstrap : {"auto", True, False}, default="auto"
         Fit each member on a bootstrap sample of the labeled rows. ``"auto"``
         bootstraps a bagged committee and not a heterogeneous one.
+    .. shared:: member_data
     query_strategy : str, strategy object or callable, default="std"
         ``"std"`` (the members' spread), ``"gsx"``, ``"gsy"``, ``"igs"``
         (greedy sampling), ``"random"``, or a strategy object.
@@ -78,6 +79,9 @@ class CommitteeRegressor(_CommitteeMixin, BaseLearner):
         The fitted members.
     named_estimators_ : dict
         The fitted members by name.
+    member_masks_ : ndarray of bool of shape (n_members, n_rows) or None
+        Which rows of ``X_`` each member trains on; ``None`` with
+        ``member_data="shared"``.
     estimator_ : object
         Holds the fitted members.
     query_strategy_, X_, y_, labeled_mask_, history_, n_features_in_ : object
@@ -111,6 +115,7 @@ class CommitteeRegressor(_CommitteeMixin, BaseLearner):
         estimator=None,
         n_members=5,
         bootstrap="auto",
+        member_data="shared",
         query_strategy="std",
         batch_size=1,
         budget=None,
@@ -124,6 +129,7 @@ class CommitteeRegressor(_CommitteeMixin, BaseLearner):
         self.estimator = estimator
         self.n_members = n_members
         self.bootstrap = bootstrap
+        self.member_data = member_data
         self.query_strategy = query_strategy
         self.batch_size = batch_size
         self.budget = budget

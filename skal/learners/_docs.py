@@ -8,6 +8,21 @@ below, so the wording (and its meaning) is the same for every learner.
 import re
 
 SHARED = {
+    "member_data": """\
+member_data : {"shared", "split"} or list of arrays, default="shared"
+    Which labeled rows each member trains on. ``"shared"``: all of them
+    (a bootstrap sample for a bagged committee). ``"split"``: the rows
+    labeled at ``fit`` (the initial set, in simulation) are dealt at
+    random into one disjoint share per member (class by class, for
+    classifiers). A list gives each member its own rows, as positions
+    in the ``X`` of ``fit`` (modAL's ``learner_list`` of learners with
+    their own ``X_training``). Rows labeled later (``teach``) go to
+    every member. It is a constructor option, not a ``fit`` argument,
+    so ``fit(X, y)`` keeps scikit-learn's signature (``clone``,
+    ``GridSearchCV``, ``cross_val_score`` and simulation work as for
+    any learner); members given pre-fitted through ``FrozenEstimator``
+    were rejected because a frozen member never learns from the
+    labels taught afterwards, while modAL's members do.""",
     "batch_size": """\
 batch_size : int, default=1
     Samples returned by each ``query``.""",

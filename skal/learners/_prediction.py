@@ -9,6 +9,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils import is_dask_array, missing_mask, num_rows, score_in_chunks, take_rows
+from ._signals import _takes_return_std
 
 
 def _estimator_has(attr):
@@ -62,21 +63,51 @@ class PredictionMixin:
         return self.estimator_
 
     @available_if(_estimator_has("predict"))
-    def predict(self, X):
+    def predict(self, X, return_std=False):
         """Predict with the fitted model.
 
         Parameters
         ----------
         X : array-like, sparse matrix or DataFrame
             Samples.
+        return_std : bool, default=False
+            Also return the predictive standard deviation. Only for models
+            whose ``predict`` takes ``return_std`` (``GaussianProcessRegressor``,
+            ``BayesianRidge``, ``ARDRegression``, or a ``Pipeline`` ending in
+            one); other models raise a ``TypeError``.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
             Predictions of ``estimator_``.
+        y_std : ndarray of shape (n_samples,)
+            Predictive standard deviation; only with ``return_std=True``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.linear_model import BayesianRidge
+        >>> from skal import ActiveLearner
+        >>> X = np.arange(6.0).reshape(-1, 1)
+        >>> y = np.array([0.0, 1.0, 2.0, np.nan, np.nan, np.nan])
+        >>> learner = ActiveLearner(BayesianRidge(), query_strategy="std",
+        ...                         missing_label=np.nan).fit(X, y)
+        >>> mean, std = learner.predict(X, return_std=True)
+        >>> bool(std[5] > std[1])  # farther from the labels: less certain
+        True
         """
         model = self._model()
-        return model.predict(self._check_X(X, reset=False))
+        X = self._check_X(X, reset=False)
+        if not return_std:
+            return model.predict(X)
+        if not _takes_return_std(model):
+            raise TypeError(
+                f"predict(X, return_std=True) needs a model whose predict takes "
+                f"return_std, but {type(model).__name__}.predict does not. Use "
+                "GaussianProcessRegressor, BayesianRidge, ARDRegression or "
+                "skal.CommitteeRegressor."
+            )
+        return model.predict(X, return_std=True)
 
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X):

@@ -41,6 +41,16 @@ def _std_of(model):
     return lambda X: model.predict(X, return_std=True)[1]
 
 
+def _mean_std_of(model):
+    """Mean and std from one ``predict(X, return_std=True)`` pass, as (n, 2)."""
+
+    def mean_std(X):
+        mean, std = model.predict(X, return_std=True)
+        return np.column_stack([np.ravel(mean), np.ravel(std)])
+
+    return mean_std
+
+
 def _cold_embedding(template, pool):
     """Fit a pipeline's transform steps on the pool once; ``None`` if they need y."""
     try:
@@ -77,8 +87,10 @@ def model_signals(model):
         for name, method in _MODEL_METHODS.items()
         if hasattr(model, method)
     }
-    if "predict_std" not in signals and _takes_return_std(model):
-        signals["predict_std"] = _std_of(model)
+    if _takes_return_std(model):
+        signals["mean_std"] = _mean_std_of(model)
+        if "predict_std" not in signals:
+            signals["predict_std"] = _std_of(model)
     if "embed" not in signals and isinstance(model, Pipeline) and len(model) > 1:
         signals["embed"] = model[:-1].transform
     return signals

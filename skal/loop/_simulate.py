@@ -12,7 +12,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 
-from ..datasets import initial_indices
+from ..datasets import initial_indices as draw_initial
 from ..learners._acquisition import run_acquisition
 from ..utils import num_rows, take_rows
 from ._comparison import Comparison
@@ -27,7 +27,8 @@ _COMMON = {
     "y_test": ["array-like", None],
     "budget": [Interval(Integral, 1, None, closed="left")],
     "batch_size": [Interval(Integral, 1, None, closed="left")],
-    "n_initial": [Interval(Integral, 1, None, closed="left")],
+    "n_initial": [Interval(Integral, 1, None, closed="left"), None],
+    "initial_indices": ["array-like", None],
     "n_repeats": [Interval(Integral, 1, None, closed="left")],
     "scoring": [str, callable, None],
     "stopping": "no_validation",
@@ -47,8 +48,45 @@ def _learner_name(learner):
     return type(learner).__name__
 
 
-def _split(learner, X, y, X_test, y_test, seed):
-    """Return train rows, their positions in X, and the test set."""
+def check_initial_indices(initial, n_rows, n_initial, budget):
+    """Return the fixed initial positions as an int array, and their number.
+
+    ``initial`` (positions in ``X``) or ``n_initial`` (a random draw per
+    repeat) says how the first labels are chosen; given both, they agree.
+    """
+    if initial is None:
+        if n_initial is None:
+            raise ValueError(
+                "Pass n_initial (that many random first labels per repeat) or "
+                "initial_indices (the same fixed first labels for every repeat)."
+            )
+        return None, n_initial
+    idx = np.asarray(initial)
+    if idx.ndim != 1 or idx.shape[0] == 0 or idx.dtype.kind not in "iu":
+        raise ValueError(
+            "initial_indices must be a non-empty 1-d array of integer positions "
+            f"in X, got {idx.dtype} values of shape {idx.shape}."
+        )
+    if idx.min() < 0 or idx.max() >= n_rows:
+        raise ValueError(
+            f"initial_indices must be positions in X, between 0 and {n_rows - 1}; "
+            f"got values from {idx.min()} to {idx.max()}."
+        )
+    if np.unique(idx).shape[0] != idx.shape[0]:
+        raise ValueError("initial_indices name the same row twice.")
+    if n_initial is not None and n_initial != idx.shape[0]:
+        raise ValueError(
+            f"n_initial={n_initial} disagrees with the {idx.shape[0]} "
+            "initial_indices; pass one of them."
+        )
+    return idx.astype(np.intp), int(idx.shape[0])
+
+
+def _split(learner, X, y, X_test, y_test, seed, keep=None):
+    """Return train rows, their positions in X, and the test set.
+
+    Rows in ``keep`` (the fixed initial set) always stay in the train rows.
+    """
     y = np.asarray(y)
     n = num_rows(X)
     if y.shape[0] != n:
@@ -57,13 +95,19 @@ def _split(learner, X, y, X_test, y_test, seed):
         raise ValueError("Pass both X_test and y_test, or neither.")
     if X_test is not None:
         return X, y, np.arange(n), X_test, np.asarray(y_test)
+    rows = np.arange(n) if keep is None else np.setdiff1d(np.arange(n), keep)
     stratify = None
     if is_classifier(learner):
-        _, counts = np.unique(y, return_counts=True)
-        stratify = y if counts.min() >= 2 else None
+        _, counts = np.unique(y[rows], return_counts=True)
+        stratify = y[rows] if counts.min() >= 2 else None
     train, test = train_test_split(
-        np.arange(n), test_size=0.25, stratify=stratify, random_state=seed
+        rows,
+        test_size=0.25 if keep is None else int(np.ceil(0.25 * n)),
+        stratify=stratify,
+        random_state=seed,
     )
+    if keep is not None:
+        train = np.sort(np.concatenate([keep, train]))
     return take_rows(X, train), y[train], train, take_rows(X, test), y[test]
 
 
@@ -78,20 +122,25 @@ def _prepare(
     n_initial,
     n_repeats,
     random_state,
+    initial=None,
 ):
+    fixed, n_initial = check_initial_indices(initial, num_rows(X), n_initial, budget)
     if n_initial > budget:
-        raise ValueError(f"n_initial={n_initial} is larger than budget={budget}.")
+        what = "n_initial" if fixed is None else "len(initial_indices)"
+        raise ValueError(f"{what}={n_initial} is larger than budget={budget}.")
     seeds = check_random_state(random_state).randint(
         np.iinfo(np.int32).max, size=n_repeats + 1
     )
-    data = _split(learner, X, y, X_test, y_test, int(seeds[0]))
+    data = _split(learner, X, y, X_test, y_test, int(seeds[0]), keep=fixed)
     n_train = data[1].shape[0]
     if budget > n_train:
         held = "" if X_test is not None else " (a quarter is held out for testing)"
         raise ValueError(
             f"budget={budget} is larger than the {n_train} training rows{held}."
         )
-    return data, budget, batch_size, n_initial, [int(s) for s in seeds[1:]]
+    if fixed is not None:  # positions in X -> positions in the train rows
+        fixed = np.searchsorted(data[2], fixed)
+    return data, budget, batch_size, n_initial, [int(s) for s in seeds[1:]], fixed
 
 
 def _scoring_name(learner, scoring):
@@ -114,6 +163,7 @@ def _run_repeat(
     stopping,
     oracle,
     X_full,
+    fixed=None,
 ):
     X_train, y_train, positions, X_test, y_test = data
     learner = clone(learner)
@@ -122,7 +172,10 @@ def _run_repeat(
     learner.set_params(**{k: v for k, v in updates.items() if k in params})
     oracle = copy.deepcopy(oracle)
     scorer = check_scoring(learner, scoring=scoring)
-    initial = initial_indices(y_train, n_initial, random_state=seed)
+    if fixed is None:
+        initial = draw_initial(y_train, n_initial, random_state=seed)
+    else:
+        initial = fixed
     y_known = np.array(y_train, copy=True)
     if oracle is None:
 
@@ -184,9 +237,10 @@ def _run(
     random_state,
     n_jobs,
     progress,
+    initial=None,
 ):
     first = next(iter(learners.values()))
-    data, budget, batch_size, n_initial, seeds = _prepare(
+    data, budget, batch_size, n_initial, seeds, fixed = _prepare(
         first,
         X,
         y,
@@ -197,6 +251,7 @@ def _run(
         n_initial,
         n_repeats,
         random_state,
+        initial,
     )
     tasks = [(name, seed) for name in learners for seed in seeds]
     jobs = (
@@ -211,6 +266,7 @@ def _run(
             stopping=stopping,
             oracle=oracle,
             X_full=X,
+            fixed=fixed,
         )
         for name, seed in tasks
     )
@@ -244,7 +300,8 @@ def simulate(
     y_test=None,
     budget,
     batch_size,
-    n_initial,
+    n_initial=None,
+    initial_indices=None,
     n_repeats=1,
     scoring=None,
     stopping=None,
@@ -275,8 +332,14 @@ def simulate(
         Labels per repeat, the initial ones included.
     batch_size : int
         Labels queried per round.
-    n_initial : int
-        Labels drawn at random before the first query.
+    n_initial : int, default=None
+        Labels drawn at random (stratified) before the first query, a new
+        draw per repeat. Required unless ``initial_indices`` is given.
+    initial_indices : array-like of int, default=None
+        A fixed initial labeled set instead: positions in ``X``, the same
+        for every repeat (and, in :func:`compare`, every learner), as
+        modAL's ``X_training``. Without ``X_test`` these rows are kept out
+        of the held-out quarter. Counts towards ``budget``.
     n_repeats : int, default=1
         Independent runs (different initial sets and seeds).
     scoring : str or callable, default=None
@@ -312,6 +375,16 @@ def simulate(
     [10, 15, 20, 25, 30]
     >>> curve.final_score() > 0.85
     True
+
+    A fixed initial set, the same in every repeat (modAL's ``X_training``):
+
+    >>> curve = simulate(learner, X, y, budget=20, batch_size=5,
+    ...                  initial_indices=[0, 50, 100], n_repeats=2,
+    ...                  random_state=0, progress=False)
+    >>> [r["initial_indices"] for r in curve.repeats]
+    [[0, 50, 100], [0, 50, 100]]
+    >>> curve.repeats[0]["n_labeled"]
+    [3, 8, 13, 18, 20]
     """
     curves = _run(
         {_learner_name(learner): learner},
@@ -329,6 +402,7 @@ def simulate(
         random_state=random_state,
         n_jobs=n_jobs,
         progress=progress,
+        initial=initial_indices,
     )
     return next(iter(curves.values()))
 
@@ -346,7 +420,8 @@ def compare(
     y_test=None,
     budget,
     batch_size,
-    n_initial,
+    n_initial=None,
+    initial_indices=None,
     n_repeats=3,
     scoring=None,
     stopping=None,
@@ -379,7 +454,7 @@ def compare(
         and a difference of 0.01 in the area under the curve, with paired
         differences spread as on digits (standard deviation 0.013), needs
         about 17 repeats to be found four times in five.
-    X, y, X_test, y_test, budget, batch_size, n_initial, \
+    X, y, X_test, y_test, budget, batch_size, n_initial, initial_indices, \
 scoring, stopping, oracle, random_state, n_jobs, progress
         As in :func:`simulate`.
 
@@ -434,5 +509,6 @@ scoring, stopping, oracle, random_state, n_jobs, progress
         random_state=random_state,
         n_jobs=n_jobs,
         progress=progress,
+        initial=initial_indices,
     )
     return Comparison(curves)

@@ -8,6 +8,14 @@ from ._base import (
 )
 from ._batchbald import BatchBALD, StochasticBALD, greedy_batchbald
 from ._bayesian import BALD, MaxEntropy, MeanSTD, VariationRatios
+from ._bayesopt import (
+    ExpectedImprovement,
+    ProbabilityOfImprovement,
+    UpperConfidenceBound,
+    expected_improvement,
+    probability_of_improvement,
+    upper_confidence_bound,
+)
 from ._clue import CLUE
 from ._committee import QueryByCommittee
 from ._context import QueryContext
@@ -66,6 +74,12 @@ __all__ = [
     "MaxHerding",
     "ProbCover",
     "impurity_radius",
+    "ExpectedImprovement",
+    "ProbabilityOfImprovement",
+    "UpperConfidenceBound",
+    "expected_improvement",
+    "probability_of_improvement",
+    "upper_confidence_bound",
     "GreedySampling",
     "QueryByCommittee",
     "StdSampling",

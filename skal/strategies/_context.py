@@ -10,68 +10,20 @@ hybrid of three strategies pays for one ``predict_proba`` pass.
 import contextlib
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn import config_context
 from sklearn.utils import check_random_state
 
 from ..utils import num_rows, score_in_chunks, take_rows
-
-#: Which learners provide each signal, for the "needs X" error.
-SIGNAL_PROVIDERS = {
-    "proba": (
-        "any classifier with predict_proba (LogisticRegression, "
-        "RandomForestClassifier, CalibratedClassifierCV(LinearSVC()), ...)"
-    ),
-    "decision": "classifiers with decision_function (LinearSVC, SVC, ...)",
-    "predict": "every fitted estimator",
-    "proba_samples": (
-        "skal.Committee (its members) and skal.BayesianLearner (MC-dropout passes)"
-    ),
-    "member_votes": "skal.Committee",
-    "predict_std": (
-        "regressors whose predict takes return_std (GaussianProcessRegressor, "
-        "BayesianRidge) and skal.CommitteeRegressor"
-    ),
-    "embed": "learners wrapping a Pipeline with transform steps, or a skal.torch net",
-    "gradient_factors": "classifiers with predict_proba, and skal.torch nets",
-}
-
-#: How each signal is named in errors: the model method users know.
-SIGNAL_NAMES = {
-    "proba": "predict_proba",
-    "decision": "decision_function",
-    "predict": "predict",
-    "proba_samples": "predict_proba_samples",
-    "member_votes": "member_votes",
-    "predict_std": "predict_std (predict(X, return_std=True))",
-    "embed": "embed",
-    "gradient_factors": "gradient_embedding_factors",
-}
-
-#: The rows of these signals are on axis 1 (axis 0 is the member / pass).
-_ROWS_ON_AXIS_1 = frozenset({"proba_samples", "member_votes"})
+from ._context_model import (
+    _ROWS_ON_AXIS_1,
+    SIGNAL_NAMES,
+    SIGNAL_PROVIDERS,
+    ModelView,
+    _dense,
+)
 
 
-def _dense(Z):
-    if hasattr(Z, "to_numpy"):
-        Z = Z.to_numpy()
-    if sp.issparse(Z):
-        Z = Z.toarray()
-    Z = np.asarray(Z)
-    if Z.dtype.kind == "f":
-        return Z
-    try:
-        return Z.astype(float)
-    except (TypeError, ValueError):
-        raise TypeError(
-            "This strategy measures distances between samples, which needs "
-            f"numeric features; got an array of dtype {Z.dtype}. Wrap the "
-            "estimator in a Pipeline whose transform steps encode the features "
-            "(e.g. OneHotEncoder), and the strategy uses their output."
-        ) from None
-
-
-class QueryContext:
+class QueryContext(ModelView):
     """What a strategy sees of one query: candidates, labeled set, signals.
 
     Strategies read the candidate rows, the labeled rows and the model's
@@ -88,7 +40,8 @@ class QueryContext:
     signals : dict, default=None
         Maps a signal name (``"proba"``, ``"decision"``, ``"predict"``,
         ``"proba_samples"``, ``"member_votes"``, ``"predict_std"``,
-        ``"embed"``, ``"gradient_factors"``) to a function of rows. Absent
+        ``"mean_std"`` (the (n, 2) columns mean, std), ``"embed"``,
+        ``"gradient_factors"``) to a function of rows. Absent
         names are signals the model does not provide.
     X_labeled : array-like, default=None
         The labeled rows (``None``: none yet).
@@ -189,6 +142,16 @@ class QueryContext:
         """Positions in ``pool`` of the candidates, in candidate order."""
         if self._rows is None:
             return np.arange(self.n_candidates, dtype=np.intp)
+        return self._rows
+
+    @property
+    def embeds_features(self):
+        """Whether ``embedding()`` is the features themselves (no learned one)."""
+        return "embed" not in self._signals
+
+    @property
+    def rows_index(self):
+        """Candidate positions in ``pool``, or ``None`` when every row is one."""
         return self._rows
 
     def to_pool(self, local):
@@ -403,6 +366,19 @@ class QueryContext:
         """Predictive standard deviation of the candidates, (n_candidates,)."""
         return self.signal("predict_std")
 
+    def predict_mean_std(self):
+        """Predictive mean and std of the candidates from one pass.
+
+        Returns
+        -------
+        mean : ndarray of shape (n_candidates,)
+            Predictive mean.
+        std : ndarray of shape (n_candidates,)
+            Predictive standard deviation.
+        """
+        both = self.signal("mean_std")
+        return both[:, 0], both[:, 1]
+
     def embedding(self):
         """Dense float embedding of the candidates (the features if none)."""
         return self.signal("embed")
@@ -426,107 +402,6 @@ class QueryContext:
                 self.pool if self._rows is None else take_rows(self.pool, self._rows)
             )
         return self._cache["rows"]
-
-    # ------------------------------------------- the model on other rows
-    def _apply(self, name, X, fix=None):
-        with config_context(assume_finite=True):
-            return np.asarray(self.require(name, fix=fix)(X))
-
-    def predict_proba(self, X):
-        """Class probabilities of arbitrary rows ``X`` (for user functions).
-
-        Parameters
-        ----------
-        X : array-like
-            Rows in the pool's feature space.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_rows, n_classes)
-            The model's probabilities.
-        """
-        return self._apply("proba", X)
-
-    def predict_proba_samples(self, X):
-        """Member / MC-pass probabilities of arbitrary rows ``X``.
-
-        Parameters
-        ----------
-        X : array-like
-            Rows in the pool's feature space.
-
-        Returns
-        -------
-        samples : ndarray of shape (n_members, n_rows, n_classes)
-            One probability matrix per member or pass.
-        """
-        return self._apply("proba_samples", X)
-
-    def decision_function(self, X):
-        """Decision values of arbitrary rows ``X``.
-
-        Parameters
-        ----------
-        X : array-like
-            Rows in the pool's feature space.
-
-        Returns
-        -------
-        decision : ndarray
-            The model's decision values.
-        """
-        return self._apply("decision", X)
-
-    def predict_rows(self, X):
-        """Predictions of arbitrary rows ``X``.
-
-        Parameters
-        ----------
-        X : array-like
-            Rows in the pool's feature space.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_rows,)
-            The model's predictions.
-        """
-        return self._apply("predict", X)
-
-    def embed(self, X):
-        """Dense embedding of arbitrary rows ``X`` (the features if none).
-
-        Parameters
-        ----------
-        X : array-like
-            Rows in the pool's feature space.
-
-        Returns
-        -------
-        Z : ndarray of shape (n_rows, n_dims)
-            Dense float embedding.
-        """
-        if "embed" not in self._signals:
-            return _dense(X)
-        return _dense(self._apply("embed", X))
-
-    def refit(self, X, y):
-        """Return a model fitted on ``(X, y)`` as the learner would fit it.
-
-        Parameters
-        ----------
-        X : array-like
-            Training rows.
-        y : array-like
-            Their labels.
-
-        Returns
-        -------
-        model : estimator object
-            A new fitted model; the learner's own model is untouched.
-        """
-        if self._refit is None:
-            raise TypeError(f"{self._asker!r} refits the model, which needs a learner.")
-        return self._refit(X, y)
 
     def subset(self, local):
         """Return a context over the candidates at ``local`` positions only.

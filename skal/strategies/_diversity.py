@@ -13,14 +13,15 @@ from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils._param_validation import Interval
 
+from ..utils import is_dask_array
 from ._base import _MAX_CANDIDATES, BaseStrategy
+from ._kcenter import k_center_greedy
 from ._kernels import (
     augment,
-    greedy_k_center,
-    greedy_k_center_from,
     min_sq_distances,
 )
 from ._seeding import kmeans_closest
+from ._seeding_blocks import kmeans_closest_blocks
 
 _POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
 
@@ -108,10 +109,22 @@ class CoreSet(BaseStrategy):
         return np.sqrt(d2.astype(np.float64))
 
     def _select(self, context, batch_size):
-        Za, z_sq, La, l_sq = _embed_candidates_and_labeled(context)
-        if La is None:
-            return greedy_k_center(Za, z_sq, batch_size)
-        return greedy_k_center_from(Za, z_sq, La, l_sq, batch_size)
+        # On the raw features the pool is read in place, a chunk at a time
+        # (NumPy, memmap) or block by block on the workers (dask): no copy of
+        # the candidate rows. A learned embedding is computed first.
+        if context.embeds_features:
+            X, rows = context.pool, context.rows_index
+        else:
+            X, rows = context.embedding(), None
+        labeled = context.labeled_embedding()
+        if labeled is not None and labeled.shape[1] != X.shape[1]:
+            raise ValueError(
+                f"The pool embeds into {X.shape[1]} dimensions but the labeled rows "
+                f"into {labeled.shape[1]}; they must come from the same "
+                "representation."
+            )
+        idx, dists = k_center_greedy(X, batch_size, X_labeled=labeled, rows=rows)
+        return idx, dists
 
 
 class KMeansSampling(BaseStrategy):
@@ -152,6 +165,11 @@ class KMeansSampling(BaseStrategy):
         self.max_candidates = max_candidates
 
     def _select(self, context, batch_size):
+        if is_dask_array(context.pool) and context.embeds_features:
+            # two stages on the workers: k-means on a sample, one exact pass
+            return kmeans_closest_blocks(
+                context.pool, batch_size, context.random_state, n_init=self.n_init
+            )
         Z = context.embedding()
         return kmeans_closest(Z, batch_size, context.random_state, n_init=self.n_init)
 

@@ -10,12 +10,14 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
+from ..utils import is_dask_array
 from ._base import _MAX_CANDIDATES, BaseStrategy
 from ._combine import Hybrid
 from ._density import _MEASURE, uncertainty_scores
 from ._diversity import _POSITIVE_INT, _candidates_and_labeled
 from ._kernels import _sq_dist_to
 from ._seeding import greedy_max_cover, kmeans_closest, kmeans_plusplus_factored
+from ._seeding_blocks import kmeans_plusplus_factored_blocks
 from ._selection import select_top_k
 
 __all__ = [
@@ -298,6 +300,20 @@ class BADGE(BaseStrategy):
         self.max_candidates = max_candidates
 
     def _select(self, context, batch_size):
+        if is_dask_array(context.pool) and context.embeds_features:
+            # a dask pool stays on the workers: D^2 lives in its blocks
+            import dask.array as da
+
+            H = context.pool.astype(np.float32)
+            proba = context.proba()
+            U = da.from_array(
+                gradient_embedding_factors(proba).astype(np.float32),
+                chunks=(H.chunks[0], proba.shape[1]),
+            )
+            idx, d2 = kmeans_plusplus_factored_blocks(
+                U, H, batch_size, context.random_state
+            )
+            return idx, np.sqrt(d2)
         U, H = context.gradient_factors()
         U = np.asarray(U, dtype=np.float32)
         H = np.asarray(H, dtype=np.float32)

@@ -10,6 +10,11 @@ from ._base import BaseStrategy, FunctionStrategy
 def _registry():
     from ._base import RandomSampling
     from ._batchbald import BatchBALD, StochasticBALD
+    from ._bayesopt import (
+        ExpectedImprovement,
+        ProbabilityOfImprovement,
+        UpperConfidenceBound,
+    )
     from ._clue import CLUE
     from ._coverage import MaxHerding, ProbCover
     from ._density import DensityWeighted
@@ -42,6 +47,10 @@ def _registry():
         "batchbald": BatchBALD,
         "stochastic_bald": StochasticBALD,
         "power_bald": lambda: StochasticBALD("power"),
+        # Bayesian optimisation (regressors with return_std)
+        "pi": ProbabilityOfImprovement,
+        "ei": ExpectedImprovement,
+        "ucb": UpperConfidenceBound,
         **_committee_registry(),
     }
 

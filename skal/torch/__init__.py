@@ -14,6 +14,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - exercised without torch
         "platform, then `pip install skorch`)."
     ) from exc
 
+from ._adapter import SkorchAdapter, adapt
 from ._embed import embed, gradient_embedding_factors
 from ._mae import MaskedAutoencoder
 from ._mae_classifier import MAEClassifier
@@ -26,6 +27,8 @@ __all__ = [
     "MCDropoutClassifier",
     "MLP",
     "MaskedAutoencoder",
+    "SkorchAdapter",
+    "adapt",
     "embed",
     "enable_dropout",
     "gradient_embedding_factors",

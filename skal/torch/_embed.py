@@ -48,7 +48,8 @@ def _forward_with_features(net, X):
 
     handle = _last_linear(net.module_).register_forward_hook(hook)
     try:
-        with _eval_mode(net.module_):
+        # fork: torch's DataLoader draws a base seed from the global RNG
+        with torch.random.fork_rng(devices=[]), _eval_mode(net.module_):
             for batch in net.get_iterator(net.get_dataset(X), training=False):
                 Xi = batch[0] if isinstance(batch, (tuple, list)) else batch
                 out = net.infer(Xi)
@@ -90,7 +91,7 @@ def embed(net, X):
     return np.concatenate(parts).astype(np.float32, copy=False)
 
 
-def gradient_embedding_factors(net, X):
+def gradient_embedding_factors(net, X, *, columns=None):
     """Return the factors of the last-layer gradient embedding (BADGE).
 
     For a softmax head with cross-entropy loss and the predicted label
@@ -106,6 +107,9 @@ def gradient_embedding_factors(net, X):
         A fitted net (its ``predict_proba`` non-linearity gives ``p``).
     X : array-like or torch.Tensor
         Samples.
+    columns : array-like of int, default=None
+        Outputs that are classes (``p`` renormalised over them); ``None``
+        uses every output.
 
     Returns
     -------
@@ -133,6 +137,9 @@ def gradient_embedding_factors(net, X):
     gs, hs = [], []
     for h, out in _forward_with_features(net, X):
         p = to_numpy(nonlin(out)).astype(np.float32, copy=False)
+        if columns is not None:
+            p = p[:, columns]
+            p /= p.sum(axis=1, keepdims=True)
         g = p.copy()
         g[np.arange(p.shape[0]), p.argmax(axis=1)] -= 1.0
         gs.append(g)

@@ -5,7 +5,7 @@ import time
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils import check_random_state
+from sklearn.utils import check_array, check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from . import _mae_train
@@ -34,7 +34,9 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
         with a square number of features are one-channel square images.
         Ignored for (n, H, W) or (n, C, H, W) input.
     patch_size : int, default=4
-        Side of a patch; must divide the image height and width.
+        Side of a patch; must divide the image height and width. With
+        ``patch_size=1`` flat rows of any width work: a non-square row of
+        ``d`` features is read as a ``1 x d`` strip, every feature a token.
     mask_ratio : float, default=0.75
         Fraction of patches hidden in training, in (0, 1).
     embed_dim : int, default=64
@@ -184,7 +186,15 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------ checks
     def _images(self, X, *, reset):
-        imgs = as_images(X, self.image_shape)
+        strip = self.patch_size == 1
+        X = check_array(X, dtype=np.float32, allow_nd=True, accept_sparse=False)
+        if not reset and X.ndim == 2 and X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but MaskedAutoencoder is "
+                f"expecting {self.n_features_in_} features as input (images of "
+                f"shape {self.image_shape_}, flattened)."
+            )
+        imgs = as_images(X, self.image_shape, strip=strip)
         if reset:
             _, h, w = imgs.shape[1:]
             if h % self.patch_size or w % self.patch_size:
@@ -199,6 +209,11 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
                 f"autoencoder was fitted on {self.image_shape_}."
             )
         return imgs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float32"]  # torch computes in it
+        return tags
 
     # ----------------------------------------------------------- network
     def _build(self):

@@ -70,9 +70,9 @@ class MAEClassifier(MCDropoutClassifier):
     classes : array-like of shape (n_classes,), default=None
         All class labels, in the order of the output columns. ``None`` uses
         the labels seen in ``fit``. Give it when the labeled set may miss
-        classes and the outputs must keep a fixed width, e.g. inside
-        ``skal.BayesianLearner``, which expects one output per class
-        ``0 .. n_classes - 1`` (``classes=range(10)`` for digits).
+        classes and the outputs must keep a fixed width (``classes=range(10)``
+        for digits); ``skal.BayesianLearner`` then reports every class in
+        ``classes_``, a column for each.
     **kwargs
         Other skorch parameters (``optimizer__weight_decay``, ``device``, ...).
 

@@ -9,10 +9,14 @@ import math
 
 import numpy as np
 import torch
+from sklearn.utils import check_array
 
 
-def as_images(X, image_shape=None):
+def as_images(X, image_shape=None, *, strip=False):
     """Return ``X`` as a float32 array of shape (n, C, H, W).
+
+    ``X`` is validated by scikit-learn's ``check_array``: NaN, inf, sparse
+    matrices, complex and non-numeric data raise.
 
     Parameters
     ----------
@@ -21,6 +25,10 @@ def as_images(X, image_shape=None):
         (read as one channel).
     image_shape : tuple of int, default=None
         ``(H, W)`` or ``(C, H, W)`` of flat rows.
+    strip : bool, default=False
+        Read flat rows of a non-square number ``d`` of features as a
+        ``1 x d`` strip (for ``patch_size=1``, where every feature is a
+        token) instead of raising.
 
     Returns
     -------
@@ -34,11 +42,13 @@ def as_images(X, image_shape=None):
     >>> as_images(np.zeros((5, 64))).shape
     (5, 1, 8, 8)
     """
-    X = np.asarray(X, dtype=np.float32)
+    X = check_array(X, dtype=np.float32, allow_nd=True, accept_sparse=False)
     if X.ndim == 2:
         n, d = X.shape
         if image_shape is None:
             side = math.isqrt(d)
+            if side * side != d and strip:
+                return X.reshape(n, 1, 1, d)
             if side * side != d:
                 raise ValueError(
                     f"Got flat rows of {d} features, which is not a square image; "

@@ -8,6 +8,8 @@ from sklearn.utils import check_random_state
 from skorch import NeuralNetClassifier
 from skorch.utils import to_numpy
 
+from ._consistent import consistent_dropout, no_dropout_error
+
 _DROPOUT_TYPES = (torch.nn.modules.dropout._DropoutNd,)
 
 
@@ -49,11 +51,7 @@ def enable_dropout(module):
     """
     dropouts = _dropout_layers(module)
     if not dropouts:
-        raise ValueError(
-            f"{type(module).__name__} has no dropout layer, so MC dropout would "
-            "return the same prediction every pass. Add one before the output "
-            "layer, e.g. torch.nn.Dropout(p=0.5), or use a Committee of nets."
-        )
+        raise no_dropout_error(module)
     modes = [(m, m.training) for m in module.modules()]
     try:
         module.eval()
@@ -72,12 +70,15 @@ def _torch_seed(random_state):
     return int(check_random_state(random_state).randint(0, 2**31 - 1))
 
 
-def mc_dropout_proba(net, X, n_samples=20, *, random_state=None):
+def mc_dropout_proba(net, X, n_samples=20, *, random_state=None, consistent=False):
     """Return class probabilities of ``n_samples`` stochastic dropout passes.
 
     Works with any fitted skorch classifier whose module has dropout. The
     data are read batch by batch (skorch's ``batch_size``) and each batch is
     passed ``n_samples`` times, so memory beyond the result is one batch.
+    With ``consistent=True`` each pass uses one dropout mask for every row
+    (one weight sample, as BatchBALD assumes), so the passes of a row do not
+    depend on the other rows, their order or the batch size.
 
     Parameters
     ----------
@@ -89,6 +90,9 @@ def mc_dropout_proba(net, X, n_samples=20, *, random_state=None):
         Number of stochastic forward passes.
     random_state : int, RandomState instance or None, default=None
         Seeds the dropout masks; the global torch RNG is left untouched.
+    consistent : bool, default=False
+        Share each pass's masks across rows (see
+        ``skal.torch._consistent.consistent_dropout``).
 
     Returns
     -------
@@ -114,6 +118,8 @@ def mc_dropout_proba(net, X, n_samples=20, *, random_state=None):
     net.check_is_fitted()
     nonlin = net._get_predict_nonlinearity()
     seed = _torch_seed(random_state)
+    if consistent:
+        return _consistent_passes(net, X, n_samples, nonlin, seed)
     chunks = []
     with torch.random.fork_rng(devices=[]):
         if seed is not None:
@@ -123,6 +129,25 @@ def mc_dropout_proba(net, X, n_samples=20, *, random_state=None):
                 Xi = batch[0] if isinstance(batch, (tuple, list)) else batch
                 passes = [to_numpy(nonlin(net.infer(Xi))) for _ in range(n_samples)]
                 chunks.append(np.stack(passes).astype(np.float32, copy=False))
+    return np.concatenate(chunks, axis=1)
+
+
+def _consistent_passes(net, X, n_samples, nonlin, seed):
+    if seed is None:
+        seed = int(np.random.randint(0, 2**31 - 1))
+    chunks = []
+    # torch's DataLoader draws a base seed from the global RNG: fork it
+    with (
+        torch.random.fork_rng(devices=[]),
+        consistent_dropout(net.module_, seed) as masks,
+    ):
+        for batch in net.get_iterator(net.get_dataset(X), training=False):
+            Xi = batch[0] if isinstance(batch, (tuple, list)) else batch
+            passes = []
+            for t in range(n_samples):
+                masks.n_pass = t
+                passes.append(to_numpy(nonlin(net.infer(Xi))))
+            chunks.append(np.stack(passes).astype(np.float32, copy=False))
     return np.concatenate(chunks, axis=1)
 
 

@@ -181,13 +181,13 @@ def test_dropout_varies_but_batchnorm_statistics_do_not_move(digits):
             return self.head(self.body(x))
 
     learner = BayesianLearner(_plain_net(BNNet), n_samples=5).fit(X, y_pool)
-    bn = learner.estimator_.module_.body[1]
+    bn = learner.estimator_.net_.module_.body[1]
     mean, var = bn.running_mean.clone(), bn.running_var.clone()
-    learner.estimator_.module_.train()
+    learner.estimator_.net_.module_.train()
     stack = learner.predict_proba_samples(X[:40])
     assert stack.std(axis=0).mean() > 1e-3
     assert torch.equal(bn.running_mean, mean) and torch.equal(bn.running_var, var)
-    assert learner.estimator_.module_.training and bn.training  # modes restored
+    assert learner.estimator_.net_.module_.training and bn.training  # restored
 
 
 def _plain_net(module, **kwargs):
@@ -204,7 +204,7 @@ def _plain_net(module, **kwargs):
 def test_embed_and_gradient_factors_match_autograd(learner, digits):
     X = digits[0][:6].astype(np.float32)
     h = learner.embed(X)
-    module = learner.estimator_.module_.eval()
+    module = learner.estimator_.net_.module_.eval()
     with torch.no_grad():
         ref = module.embed(torch.as_tensor(X)).numpy()
     np.testing.assert_allclose(h, ref, rtol=1e-5, atol=1e-6)
@@ -226,10 +226,11 @@ def test_warm_start_continues_training(digits):
     ).fit(X, y_pool)
     idx = learner.query(batch_size=4)
     learner.teach(X[idx], y[idx])
-    assert len(learner.estimator_.history) == 4  # 2 epochs, then 2 more
+    # a fresh net trains >= 200 steps (here 1 step an epoch), partial_fit 2 more
+    assert len(learner.estimator_.net_.history) == 202
     cold = BayesianLearner(_net(epochs=2), n_samples=4, random_state=0).fit(X, y_pool)
     cold.teach(X[idx], y[idx])
-    assert len(cold.estimator_.history) == 2
+    assert len(cold.estimator_.net_.history) == 200
 
 
 def test_clone_and_grid_search_over_module_and_n_samples(digits):
@@ -243,14 +244,16 @@ def test_clone_and_grid_search_over_module_and_n_samples(digits):
         cv=2,
     ).fit(X[:120], y[:120])
     assert grid.best_params_["estimator__module__hidden_units"] in (8, 32)
-    assert grid.best_estimator_.estimator_.module_.head.in_features in (8, 32)
+    assert grid.best_estimator_.estimator_.net_.module_.head.in_features in (8, 32)
     assert grid.best_score_ > 0.3
 
 
 def test_clear_errors(digits):
     X, y, y_pool = digits
-    with pytest.raises(ValueError, match="LabelEncoder"):
-        BayesianLearner(_net(epochs=1)).fit(X[:30], np.array(["a", "b", "c"] * 10))
+    letters = BayesianLearner(_net(epochs=1), n_samples=2, random_state=0)
+    letters.fit(X[:30], np.array(["a", "b", "c"] * 10))  # encoded by the adapter
+    assert letters.classes_.tolist() == ["a", "b", "c"]
+    assert letters.predict_proba(X[:4]).shape == (4, 3)  # not the net's 10 outputs
     plain = torch.nn.Sequential(torch.nn.Linear(64, 10))
     learner = BayesianLearner(_plain_net(plain), n_samples=2)
     with pytest.raises(ValueError, match="no dropout layer"):

@@ -202,7 +202,7 @@ def test_early_stopping_and_verbose(digits, capsys):
     "params, X, match",
     [
         ({"patch_size": 3}, np.zeros((4, 8, 8)), "cannot be cut into patches of 3x3"),
-        ({}, np.zeros(10), "Expected images of shape"),
+        ({}, np.zeros(10), "Expected 2D array, got 1D array"),
         ({}, np.zeros((4, 63)), "not a square image"),
         ({"image_shape": (7, 9)}, np.zeros((4, 64)), "does not match flat rows"),
         ({"mask_ratio": 1.0}, np.zeros((4, 8, 8)), "mask_ratio"),
