@@ -21,6 +21,8 @@ from ._base import _MAX_CANDIDATES, BaseStrategy
 
 #: Rows of a pairwise block computed at once (a block is chunk x n floats).
 _CHUNK = 1024
+#: MaxHerding keeps its (n, n) kernel matrix up to this size (n = 11,585).
+_KERNEL_CACHE_BYTES = 2**30
 
 
 def _random_argmax(values, rng):
@@ -253,7 +255,9 @@ class MaxHerding(BaseStrategy):
     ``1/n sum_j max(k(x_j, x_i) - m_j, 0)``, ``m_j`` being the best kernel
     value of ``x_j`` to the labeled and already picked samples (0 for
     none). Only the ``m_j`` a pick raises change, so the gains are updated
-    on those columns and the ``(n, n)`` kernel matrix is never stored.
+    on those columns only. The ``(n, n)`` kernel matrix is kept while it
+    takes at most 1 GiB; beyond, its blocks are recomputed as needed, so
+    memory stays bounded by a block.
 
     Parameters
     ----------
@@ -310,20 +314,27 @@ class MaxHerding(BaseStrategy):
         if Z_labeled is not None:
             for rows in _blocks(n):
                 best[rows] = self._kernel(Z[rows], Z_labeled).max(axis=1)
+        # the kernel matrix is kept when it fits the cache, else recomputed
+        # by blocks (the kernel is symmetric: column j is row j)
+        cached = self._kernel(Z, Z) if n * n * 8 <= _KERNEL_CACHE_BYTES else None
+
+        def kernel_rows(rows):
+            return cached[rows] if cached is not None else self._kernel(Z[rows], Z)
+
         gain = np.empty(n)
         for rows in _blocks(n):
-            gain[rows] = np.maximum(self._kernel(Z[rows], Z) - best, 0).sum(axis=1)
+            gain[rows] = np.maximum(kernel_rows(rows) - best, 0).sum(axis=1)
         rng = context.random_state
         picks, gains = [], []
         for _ in range(batch_size):
             pick = _random_argmax(gain, rng)
             picks.append(pick)
             gains.append(gain[pick] / n)
-            k_pick = self._kernel(Z[pick : pick + 1], Z)[0]
+            k_pick = kernel_rows(slice(pick, pick + 1))[0]
             raised = np.flatnonzero(k_pick > best)
             old, new = best[raised], k_pick[raised]
             for cols in _blocks(raised.shape[0]):
-                K = self._kernel(Z, Z[raised[cols]])
+                K = kernel_rows(raised[cols]).T
                 gain -= (
                     np.maximum(K - old[cols], 0) - np.maximum(K - new[cols], 0)
                 ).sum(axis=1)

@@ -199,3 +199,15 @@ def test_coverage_strategies_choose_the_first_labels(name):
     assert len(set(idx.tolist())) == 4
     learner.teach(X[idx], y[idx])
     assert learner.labeled_mask_.sum() == 4
+
+
+def test_maxherding_without_the_kernel_cache_gives_the_same_batch(monkeypatch):
+    from skal.strategies import _coverage
+
+    X, _ = make_blobs(400, n_features=5, random_state=3)
+    ctx = QueryContext(X, X_labeled=X[:3], y_labeled=np.zeros(3), random_state=0)
+    idx, gains = MaxHerding().select(ctx, 8)
+    monkeypatch.setattr(_coverage, "_KERNEL_CACHE_BYTES", 0)
+    idx_blocks, gains_blocks = MaxHerding().select(ctx, 8)
+    assert idx.tolist() == idx_blocks.tolist()
+    np.testing.assert_allclose(gains, gains_blocks, rtol=1e-12)
