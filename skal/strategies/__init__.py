@@ -17,8 +17,10 @@ from ._bayesopt import (
     probability_of_improvement,
     upper_confidence_bound,
 )
+from ._clue import CLUE
 from ._committee import QueryByCommittee
 from ._context import QueryContext
+from ._coverage import MaxHerding, ProbCover, impurity_radius
 from ._density import DensityWeighted
 from ._disagreement import (
     bald,
@@ -29,12 +31,15 @@ from ._disagreement import (
     variation_ratio,
     vote_entropy,
 )
+from ._discriminative import DiscriminativeAL
 from ._diversity import (
     CoreSet,
     KMeansSampling,
     TypiClust,
     typicality,
 )
+from ._epistemic import EpistemicUncertaintySampling, epistemic_uncertainty
+from ._falcun import Falcun
 from ._hybrid import (
     BADGE,
     DiverseMiniBatch,
@@ -55,12 +60,21 @@ from ._selection import select_top_k, select_top_k_blocks
 from ._uncertainty import (
     UncertaintySampling,
     entropy,
+    expected_cost,
     least_confidence,
     margin,
     ratio,
 )
 
 __all__ = [
+    "DiscriminativeAL",
+    "CLUE",
+    "Falcun",
+    "EpistemicUncertaintySampling",
+    "epistemic_uncertainty",
+    "MaxHerding",
+    "ProbCover",
+    "impurity_radius",
     "ExpectedImprovement",
     "ProbabilityOfImprovement",
     "UpperConfidenceBound",
@@ -101,6 +115,7 @@ __all__ = [
     "bald",
     "consensus_entropy",
     "entropy",
+    "expected_cost",
     "expected_gradient_length",
     "least_confidence",
     "margin",

@@ -16,8 +16,12 @@ def _registry():
         ProbabilityOfImprovement,
         UpperConfidenceBound,
     )
+    from ._clue import CLUE
+    from ._coverage import MaxHerding, ProbCover
     from ._density import DensityWeighted
+    from ._discriminative import DiscriminativeAL
     from ._diversity import CoreSet, KMeansSampling, TypiClust
+    from ._falcun import Falcun
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
     from ._model_change import ExpectedErrorReduction, ExpectedGradientLength
     from ._uncertainty import MEASURES, UncertaintySampling
@@ -32,11 +36,16 @@ def _registry():
         "coreset": CoreSet,
         "kmeans": KMeansSampling,
         "typiclust": TypiClust,
+        "probcover": ProbCover,
+        "maxherding": MaxHerding,
         "density": DensityWeighted,
         "diverse_mini_batch": DiverseMiniBatch,
         "ranked_batch": RankedBatch,
         "suggestive_annotation": SuggestiveAnnotation,
         "badge": BADGE,
+        "falcun": Falcun,
+        "clue": CLUE,
+        "discriminative": DiscriminativeAL,
         "batchbald": BatchBALD,
         "stochastic_bald": StochasticBALD,
         "power_bald": lambda: StochasticBALD("power"),
