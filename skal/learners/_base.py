@@ -59,8 +59,8 @@ class BaseLearner(
         cls._parameter_constraints = {k: v for k, v in merged.items() if k in names}
 
     # ------------------------------------------------------------------ input
-    def _check_X(self, X, *, reset):
-        return check_pool(self, _as_rows(X), reset=reset)
+    def _check_X(self, X, *, reset, finite=True):
+        return check_pool(self, _as_rows(X), reset=reset, finite=finite)
 
     def _check_y(self, y, n_rows):
         return check_target(self, y, n_rows)
@@ -218,12 +218,26 @@ class BaseLearner(
             return RandomSampling()
         return strategy
 
-    def _query_rows(self, X_pool, batch_size, candidates=None, *, own_pool=False):
-        """Query ``X_pool`` (or its ``candidates`` rows); positions in ``X_pool``."""
+    def _query_rows(
+        self, X_pool, batch_size, candidates=None, *, own_pool=False, verify=False
+    ):
+        """Query ``X_pool`` (or its ``candidates`` rows); positions in ``X_pool``.
+
+        With ``verify``, the pool has not been checked for NaN/inf yet: a
+        strategy that reads it through the context's chunks checks each
+        chunk while it is in cache; otherwise the pool is checked first.
+        """
         n = num_rows(X_pool) if candidates is None else candidates.shape[0]
         batch_size = check_batch_size(batch_size, n)
-        context = self._context(X_pool, candidates, own_pool=own_pool)
-        idx, scores = self._query_strategy().select(context, batch_size)
+        verify = verify and not get_tags(self).input_tags.allow_nan
+        context = self._context(
+            X_pool, candidates, own_pool=own_pool, verify_finite=verify
+        )
+        strategy = self._query_strategy()
+        if verify and not strategy._reads_through_context:
+            context.ensure_finite()
+        idx, scores = strategy.select(context, batch_size)
+        context.ensure_finite()  # e.g. max_candidates read only a subsample
         return context.to_pool(idx), scores
 
     def query_context(self, X_pool=None):
@@ -303,8 +317,8 @@ class BaseLearner(
             )
             self._last_query = (idx, time.perf_counter() - start)
         else:
-            X_pool = self._check_X(X_pool, reset=False)
-            idx, scores = self._query_rows(X_pool, batch_size)
+            X_pool = self._check_X(X_pool, reset=False, finite=False)
+            idx, scores = self._query_rows(X_pool, batch_size, verify=True)
             self._last_query = (None, time.perf_counter() - start)
         return (idx, scores) if return_scores else idx
 

@@ -40,10 +40,11 @@ _REGRESSION_HINT = (
 )
 
 
-def check_pool(learner, X, *, reset):
-    """Check feature count/names (and finiteness) of rows given to a learner."""
+def check_pool(learner, X, *, reset, finite=True):
+    """Check feature count/names (and, if ``finite``, NaN/inf) of rows given."""
     validate_data(learner, X, reset=reset, skip_check_array=True)
-    check_finite(X, allow_nan=get_tags(learner).input_tags.allow_nan)
+    if finite:
+        check_finite(X, allow_nan=get_tags(learner).input_tags.allow_nan)
     return X
 
 

@@ -137,10 +137,8 @@ class _CommitteeMixin(_BaseComposition):
         self._used_strategy = super()._query_strategy()
         return self._used_strategy
 
-    def _query_rows(self, X_pool, batch_size, candidates=None, *, own_pool=False):
-        idx, scores = super()._query_rows(
-            X_pool, batch_size, candidates, own_pool=own_pool
-        )
+    def _query_rows(self, X_pool, batch_size, candidates=None, **kwargs):
+        idx, scores = super()._query_rows(X_pool, batch_size, candidates, **kwargs)
         if self.estimator_ is not None:
             warn_if_no_spread(self._used_strategy, scores)
         return idx, scores

@@ -113,7 +113,7 @@ class SignalsMixin:
     def _refit_for_strategy(self, X, y):
         return self._fit_estimator(X, np.asarray(y))
 
-    def _context(self, pool, candidates=None, *, own_pool=False):
+    def _context(self, pool, candidates=None, *, own_pool=False, verify_finite=False):
         """Return the context of one query of ``candidates`` rows of ``pool``."""
         labeled = getattr(self, "labeled_mask_", None)
         if labeled is None or not labeled.any():
@@ -137,4 +137,5 @@ class SignalsMixin:
             model=getattr(self, "estimator_", None),
             refit=self._refit_for_strategy,
             model_name=type(self if estimator is None else estimator).__name__,
+            verify_finite=verify_finite,
         )

@@ -70,6 +70,9 @@ class BaseStrategy(BaseEstimator):
     #: (e.g. ``("proba_samples",)``): tools such as ``skal compare`` read it
     #: to build a learner that provides them.
     required_signals = ()
+    #: Whether the strategy reads the pool only through the context's chunked
+    #: signals (then an unchecked pool is checked chunk by chunk, in cache).
+    _reads_through_context = False
     _parameter_constraints: dict = {}
 
     def select(self, context, batch_size):
@@ -126,6 +129,8 @@ class ScoreStrategy(BaseStrategy):
     candidate (higher is more valuable); the batch is the top of the scores
     with ties broken at random (:func:`select_top_k`).
     """
+
+    _reads_through_context = True
 
     def score(self, context):
         """Score every candidate of ``context``; higher is more valuable.

@@ -13,7 +13,7 @@ import numpy as np
 from sklearn import config_context
 from sklearn.utils import check_random_state
 
-from ..utils import num_rows, score_in_chunks, take_rows
+from ..utils import check_finite, num_rows, score_in_chunks, take_rows
 from ._context_model import (
     _ROWS_ON_AXIS_1,
     SIGNAL_NAMES,
@@ -97,6 +97,7 @@ class QueryContext(ModelView):
         model=None,
         refit=None,
         model_name="the model",
+        verify_finite=False,
     ):
         self.pool = pool
         n_pool = num_rows(pool)
@@ -126,6 +127,10 @@ class QueryContext(ModelView):
         self.model_name = model_name
         self._cache = {}
         self._asker = None
+        # The pool is not checked for NaN/inf yet: chunks are checked as they
+        # are read, and ensure_finite() checks what no full pass has.
+        self._verify = bool(verify_finite)
+        self._verified = not self._verify
         #: The context of the whole query: ``subset`` narrows the candidates,
         #: ``root`` still sees them all (e.g. EER measures risk on them).
         self.root = self
@@ -250,11 +255,34 @@ class QueryContext(ModelView):
         raise TypeError(msg)
 
     def _chunked(self, func):
-        """``func`` over the candidate rows, chunk by chunk (pool already checked)."""
+        """``func`` over the candidate rows, chunk by chunk.
+
+        An unchecked pool is checked for NaN/inf one chunk at a time, while
+        the chunk is in cache; the model then runs under ``assume_finite``.
+        """
         with config_context(assume_finite=True):
-            return score_in_chunks(
-                func, self.pool, allow_nan=True, n_jobs=self.n_jobs, rows=self._rows
+            out = score_in_chunks(
+                func,
+                self.pool,
+                allow_nan=not self._verify,
+                n_jobs=self.n_jobs,
+                rows=self._rows,
             )
+        if self.root is self:
+            self._verified = True
+        return out
+
+    def ensure_finite(self):
+        """Check the query's candidates for NaN/inf unless a full pass did.
+
+        Raises
+        ------
+        ValueError
+            If a candidate row holds NaN or infinity.
+        """
+        root = self.root
+        if not root._verified:
+            root.rows()  # checks the rows as it takes them
 
     # ------------------------------------------------------------- signals
     def signal(self, name, *, fix=None):
@@ -398,9 +426,12 @@ class QueryContext(ModelView):
     def rows(self):
         """The candidate rows themselves, in the pool's container type."""
         if "rows" not in self._cache:
-            self._cache["rows"] = (
-                self.pool if self._rows is None else take_rows(self.pool, self._rows)
-            )
+            rows = self.pool if self._rows is None else take_rows(self.pool, self._rows)
+            if self._verify and not self.root._verified:
+                check_finite(rows)
+                if self.root is self:
+                    self._verified = True
+            self._cache["rows"] = rows
         return self._cache["rows"]
 
     def subset(self, local):

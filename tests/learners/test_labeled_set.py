@@ -187,3 +187,18 @@ def test_initial_strategy_that_needs_a_model_is_refused(iris_pool):
     X, y, _ = iris_pool
     with pytest.raises(ValueError, match="initial_strategy='entropy' needs a fitted"):
         _learner(initial_strategy="entropy", budget=30).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "strategy", ["entropy", "coreset", UncertaintySampling(max_candidates=3)]
+)
+def test_a_nan_anywhere_in_an_outside_pool_is_rejected(iris_pool, strategy):
+    # score strategies check the pool chunk by chunk as they read it; the rest,
+    # and rows a subsample never read, are checked before the picks return
+    X, _, y_pool = iris_pool
+    learner = _learner(query_strategy=strategy, batch_size=2).fit(X, y_pool)
+    X_bad = X[:40].copy()
+    X_bad[37, 0] = np.inf
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        learner.query(X_bad)
+    assert learner.query(X[:40]).shape == (2,)
