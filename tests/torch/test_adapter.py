@@ -117,13 +117,15 @@ def test_predict_proba_has_one_column_per_class_for_any_labels(iris):
     X, y = iris
     two = y < 2
     labels = np.where(y[two] == 0, "setosa", "versicolor")
-    adapter = SkorchAdapter(_net(n_classes=3), n_samples=3, min_steps=0)
+    adapter = SkorchAdapter(
+        _net(n_classes=3), n_samples=3, min_steps=60, random_state=0
+    )
     adapter.fit(X[two], labels)
     assert adapter.classes_.tolist() == ["setosa", "versicolor"]
     proba = adapter.predict_proba(X[two])
     assert proba.shape == (100, 2)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
-    assert (adapter.predict(X[two]) == labels).mean() >= 0.85
+    assert (adapter.predict(X[two]) == labels).mean() > 0.9
     g, h = adapter.gradient_embedding_factors(X[:4])
     assert g.shape == (4, 2) and h.shape == (4, 16)
     # non-contiguous integer labels through the learner
