@@ -1,18 +1,53 @@
 """The one acquisition engine: query, ask the oracle, teach, refit, stop.
 
-``fit(budget=...)``, :func:`skal.loop.simulate` / :func:`skal.loop.compare`
-and the labeling session all run their rounds through
-:func:`run_acquisition`, so budgets, stopping criteria, timing and the
-labeled set behave the same everywhere.
+``fit(budget=...)``, :func:`skal.loop.simulate` / :func:`skal.loop.compare`,
+the labeling session (:func:`skal.loop.label_loop`) and the CLI run their
+rounds through :func:`run_acquisition`, so budgets, stopping criteria,
+timing and the labeled set behave the same everywhere. An oracle answers a
+round with :class:`Answers`: labels, and for a person also skipped rows,
+labels taken back (undo) and a request to stop.
 """
 
 import time
 import warnings
+from typing import NamedTuple
 
 import numpy as np
+from sklearn.utils import check_random_state
 
 from ..utils import num_rows
 
+_EMPTY = np.empty(0, dtype=np.intp)
+
+
+class Answers(NamedTuple):
+    """An oracle's answers to one round of :func:`run_acquisition`.
+
+    Attributes
+    ----------
+    positions : array-like of int
+        Rows of the learner's ``X_`` labeled this round: asked rows, or rows
+        whose label was taken back this round and given again.
+    labels : array-like
+        Their labels.
+    retracted : array-like of int, default=()
+        Labeled rows whose labels the oracle took back (undo); they return
+        to the pool unless labeled again in ``positions``.
+    skipped : array-like of int, default=()
+        Rows the oracle declined; they are not asked again in this run.
+    stop : bool, default=False
+        End the run after this round.
+    """
+
+    positions: object
+    labels: object
+    retracted: object = ()
+    skipped: object = ()
+    stop: bool = False
+
+
+def _positions(values):
+    return np.asarray(values, dtype=np.intp).reshape(-1)
 
 def fit_labeled(learner, X, y, labeled):
     """Fit ``learner`` on the rows of ``X`` where ``labeled`` is True.
@@ -55,14 +90,16 @@ def run_acquisition(
     batch_size,
     criteria=(),
     evaluate=None,
+    warmup=0,
+    random_state=None,
 ):
-    """Run acquisition rounds on a fitted learner's own rows until a stop.
+    """Run acquisition rounds on a learner's own rows until a stop.
 
-    Each round queries ``batch_size`` of the ``candidates`` rows of
+    Each round queries ``batch_size`` of the open ``candidates`` rows of
     ``learner.X_`` (never more than the budget left), asks ``label`` for
-    their labels and teaches them by position. Before the first query and
-    after every round, ``evaluate`` scores the learner and the stopping
-    criteria are asked.
+    them and teaches the answers by position. Before the first query and
+    after every round that changed the labeled set, ``evaluate`` scores the
+    learner and the stopping criteria are asked.
 
     Parameters
     ----------
@@ -70,96 +107,137 @@ def run_acquisition(
         A fitted learner (possibly cold: no labeled row yet), or an unfitted
         one when ``X`` is given.
     label : callable
-        ``label(positions) -> (labels, answered)``: the oracle's labels of
-        those rows of ``X_`` and a boolean mask of the ones it answered
-        (``answered=None`` means all). Unanswered rows stay in the pool.
+        ``label(positions) -> Answers`` for those rows of ``X_``. A row asked
+        once is not asked again in this run, answered or skipped; a
+        retracted row returns to the pool.
     X : array-like, default=None
         If given, the learner is first fitted on ``X`` with the ``initial``
         rows labeled by ``y`` (the labeled set is a mask: values of ``y``
         are never read as markers).
     y : array-like, default=None
-        Labels of ``X``; only the ``initial`` rows are read before they are
-        queried.
+        Labels of ``X``; only the ``initial`` rows are read.
     initial : array-like of int, default=None
         Rows of ``X`` labeled at the start (``None``: none, a cold start).
     candidates : ndarray of int, default=None
         Rows of ``X_`` that may be queried (``None``: every unlabeled row).
-    budget : int
-        Labels the oracle may give in this run.
+    budget : int or None
+        Labels the oracle may give in this run (net of retracted ones);
+        ``None``: until the candidates run out or a criterion fires.
     batch_size : int
         Rows queried per round.
     criteria : sequence of StoppingCriterion, default=()
         Fresh criteria; the run ends when any fires.
     evaluate : callable, default=None
         ``evaluate(learner, remaining)`` returns the score of a round (or
-        ``None``); ``remaining`` are the candidates not yet labeled.
+        ``None``); ``remaining`` are the open candidates.
+    warmup : int, default=0
+        Until this many rows are labeled, rounds ask for the missing ones,
+        drawn uniformly at random, instead of querying the model; the learner is neither
+        evaluated nor asked to stop (a model on a few labels is not yet
+        worth asking).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the warm-up draws.
 
     Returns
     -------
     rounds : list of dict
-        One entry per fitted state: ``round``, ``n_labeled``, ``indices``
-        (rows labeled that round), ``query_seconds``, ``fit_seconds``,
-        ``score`` and, when a criterion fired, ``stopped_by``.
+        One entry per evaluated state: ``round``, ``n_labeled``, ``indices``
+        (rows labeled since the previous entry), ``query_seconds``,
+        ``fit_seconds``, ``score`` and, when the run was stopped by a
+        criterion or the oracle, ``stopped_by``.
     """
     if X is not None:
         labeled = np.zeros(num_rows(X), dtype=bool)
         if initial is not None:
-            labeled[np.asarray(initial, dtype=np.intp)] = True
+            labeled[_positions(initial)] = True
         fit_labeled(learner, X, y, labeled)
     if candidates is None:
         candidates = np.flatnonzero(~learner.labeled_mask_)
-    candidates = np.asarray(candidates, dtype=np.intp)
     open_ = np.zeros(learner.labeled_mask_.shape[0], dtype=bool)
-    open_[candidates] = True
+    open_[_positions(candidates)] = True
     open_ &= ~learner.labeled_mask_
-    rounds, used, changed = [], 0, True
-    new, query_seconds = np.empty(0, dtype=np.intp), 0.0
+    rng = check_random_state(random_state)
+    budget = np.inf if budget is None else budget
+    rounds, used, changed, new = [], 0, True, []
+    query_seconds = 0.0
     fit_seconds = learner.history_[-1].get("fit_seconds", 0.0)
     while True:
         rest = np.flatnonzero(open_)
-        if changed:
-            score = None if evaluate is None else evaluate(learner, rest)
+        n_labeled = int(learner.labeled_mask_.sum())
+        warming = n_labeled < warmup
+        if changed and not warming:
             entry = {
                 "round": len(rounds),
-                "n_labeled": int(learner.labeled_mask_.sum()),
-                "indices": new.tolist(),
+                "n_labeled": n_labeled,
+                "indices": new,
                 "query_seconds": query_seconds,
                 "fit_seconds": fit_seconds,
-                "score": score,
+                "score": None if evaluate is None else evaluate(learner, rest),
             }
             rounds.append(entry)
+            new, query_seconds, fit_seconds = [], 0.0, 0.0
             stops = [type(c).__name__ for c in criteria if c.update(learner, entry)]
             if stops:
                 entry["stopped_by"] = stops[0]
                 break
-        remaining = budget - used
-        if remaining <= 0 or rest.shape[0] == 0:
+        n_ask = min(warmup - n_labeled if warming else batch_size, budget - used)
+        n_ask = min(n_ask, rest.shape[0])
+        if n_ask <= 0:
             break
         start = time.perf_counter()
-        picked, _ = learner._query_rows(
-            learner.X_,
-            min(batch_size, remaining, rest.shape[0]),
-            candidates=rest,
-            own_pool=True,
-        )
-        query_seconds = time.perf_counter() - start
-        labels, answered = label(picked)
-        labels = np.asarray(labels)
-        answered = (
-            np.ones(picked.shape[0], dtype=bool)
-            if answered is None
-            else np.asarray(answered, dtype=bool)
-        )
-        open_[picked] = False  # asked once: skipped rows are not asked again
-        new = picked[answered]
-        changed = new.shape[0] > 0
-        if not changed:
-            continue
+        if warming:
+            picked = rng.choice(rest, int(n_ask), replace=False)
+        else:
+            picked, _ = learner._query_rows(
+                learner.X_, int(n_ask), candidates=rest, own_pool=True
+            )
+        query_seconds += time.perf_counter() - start
+        answers = label(picked)
+        open_[picked] = False  # asked once: not asked again
         start = time.perf_counter()
+        changed, n_net = _apply(learner, answers, open_)
+        fit_seconds += time.perf_counter() - start
+        used += n_net
+        if changed:
+            new = new + _positions(answers.positions).tolist()
+        if answers.stop:
+            if changed or not rounds:
+                rounds.append(
+                    {
+                        "round": len(rounds),
+                        "n_labeled": int(learner.labeled_mask_.sum()),
+                        "indices": new,
+                        "query_seconds": query_seconds,
+                        "fit_seconds": fit_seconds,
+                        "score": None
+                        if evaluate is None or not changed
+                        else evaluate(learner, np.flatnonzero(open_)),
+                    }
+                )
+            rounds[-1]["stopped_by"] = "oracle"
+            break
+    return rounds
+
+
+def _apply(learner, answers, open_):
+    """Teach a round's answers; return (labeled set changed, net labels)."""
+    retracted = _positions(answers.retracted)
+    positions = _positions(answers.positions)
+    open_[_positions(answers.skipped)] = False
+    n_back = 0
+    if retracted.shape[0]:
+        retracted = retracted[learner.labeled_mask_[retracted]]
+        n_back = retracted.shape[0]
+        learner._forget(retracted)
+        open_[retracted] = True
+    if positions.shape[0]:
         with warnings.catch_warnings():
             # the oracle brings new classes as a matter of course
             warnings.filterwarnings("ignore", message="teach added new classes")
-            learner.teach(learner._rows_of(new), labels[answered], pool_indices=new)
-        fit_seconds = time.perf_counter() - start
-        used += new.shape[0]
-    return rounds
+            learner.teach(
+                learner._rows_of(positions),
+                np.asarray(answers.labels),
+                pool_indices=positions,
+            )
+        open_[positions] = False
+    return bool(n_back or positions.shape[0]), positions.shape[0] - n_back

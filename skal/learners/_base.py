@@ -425,6 +425,27 @@ class BaseLearner(
         self._last_query = None
         return self
 
+    def _forget(self, positions):
+        """Return labeled rows of ``X_`` to the pool and refit from scratch.
+
+        Only the labeling session calls this, when a person takes a label
+        back (undo); the rows and their old labels stay in ``X_`` / ``y_``.
+        """
+        labeled = self.labeled_mask_.copy()
+        labeled[positions] = False
+        estimator, fit_seconds = self._refit(self.X_, self.y_, labeled)
+        self._set_fitted(self.X_, self.y_, labeled, estimator)
+        self.history_.append(
+            {
+                "round": len(self.history_),
+                "n_labeled": int(labeled.sum()),
+                "indices": [],
+                "forgotten": np.asarray(positions).tolist(),
+                "query_seconds": 0.0,
+                "fit_seconds": fit_seconds,
+            }
+        )
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         inner = get_tags(self.estimator)

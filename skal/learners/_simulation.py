@@ -5,7 +5,7 @@ import time
 import numpy as np
 from sklearn.base import clone
 
-from ._acquisition import run_acquisition
+from ._acquisition import Answers, run_acquisition
 
 
 class SimulationMixin:
@@ -47,7 +47,7 @@ class SimulationMixin:
 
         rounds = run_acquisition(
             self,
-            lambda positions: (y[positions], None),
+            lambda positions: Answers(positions, y[positions]),
             candidates=oracle,
             budget=budget - n_initial,
             batch_size=self.batch_size,

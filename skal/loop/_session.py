@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ..learners._acquisition import fit_labeled
+from ..learners._acquisition import Answers, run_acquisition
 from ..utils import missing_mask, num_rows, take_rows
 from ._answers import ClassChecker, _plain, fill_labels, label_kind
 from ._oracles import SKIP, STOP, UNDO
@@ -146,6 +146,83 @@ def _store(y, pos, label):
     return y
 
 
+class _Asker:
+    """The oracle side of one labeling session, as the acquisition engine sees it.
+
+    Called with the rows of a round, it asks the oracle (one call per batch,
+    or one sample at a time for a person), journals every answer before it
+    is used, and returns :class:`~skal.learners._acquisition.Answers`: the
+    labels, skipped rows, labels taken back by an undo (of this round or an
+    earlier one, resumed sessions included) and a stop.
+    """
+
+    def __init__(self, X, y, oracle, *, journal, ids, skipped, order, missing, out):
+        self.X, self.y, self.oracle, self.journal = X, y, oracle, journal
+        self.ids, self.skipped, self.order = ids, skipped, order
+        self.missing, self.out = missing, out
+        self.round = journal.last_round() + 1 if journal is not None else 0
+        self.before_query = None  # called once before the first model query
+        self.n_initial = 0
+
+    def n_labeled(self):
+        return int((~missing_mask(self.y, self.missing)).sum())
+
+    def __call__(self, batch):
+        if self.before_query is not None and self.n_labeled() >= self.n_initial:
+            self.before_query()
+            self.before_query = None
+        batch = [int(i) for i in batch]
+        answers = None
+        if not self.oracle.interactive:  # one call per batch, e.g. to a service
+            answers = list(self.oracle.label(np.asarray(batch, dtype=np.intp), self.X))
+        taught_before = set(self.order)
+        new, retracted, skipped, stop = [], [], [], False
+        while batch:
+            pos = batch.pop(0)
+            if answers is not None:
+                answer = answers.pop(0)
+            else:
+                answer = self.oracle.ask(pos, _row(self.X, pos))
+            if answer is STOP:
+                stop = True
+                break
+            if answer is SKIP or answer is None:
+                self._journal("skip", pos)
+                self.skipped[pos] = True
+                skipped.append(pos)
+                continue
+            if answer is UNDO:
+                batch.insert(0, pos)
+                if self.order:
+                    last = self.order.pop()
+                    self._journal("undo", last)
+                    self.y[last] = self.missing
+                    if last in taught_before:
+                        retracted.append(last)
+                        taught_before.discard(last)
+                    else:
+                        new.remove(last)
+                    batch.insert(0, last)
+                continue
+            self._journal("append", pos, answer)
+            self.y = _store(self.y, pos, answer)
+            self.order.append(pos)
+            new.append(pos)
+        print(f"round {self.round}: {self.n_labeled()} labels", file=self.out)
+        self.round += 1
+        return Answers(
+            new,
+            self.y[np.asarray(new, dtype=np.intp)],
+            retracted=retracted,
+            skipped=skipped,
+            stop=stop,
+        )
+
+    def _journal(self, kind, pos, *label):
+        if self.journal is not None:
+            getattr(self.journal, kind)(self.ids[pos].item(), *label, round=self.round)
+
+
 def label_loop(
     learner,
     X,
@@ -239,86 +316,55 @@ def label_loop(
         raise ValueError(f"X has {n} rows but ids has {ids.shape[0]} entries.")
     if journal is not None:
         journal.check_writable()  # a read-only or full disk fails here
-    y, skipped, answered, checker = resume_labels(
+    y, skipped, order, checker = resume_labels(
         journal,
         y,
         ids=ids,
         classes=getattr(oracle, "classes", None),
         missing_label=missing,
     )
+    labeled = ~missing_mask(y, missing)
+    asker = _Asker(
+        X,
+        y,
+        oracle,
+        journal=journal,
+        ids=ids,
+        skipped=skipped,
+        order=order,
+        missing=missing,
+        out=out,
+    )
+    asker.n_initial = n_initial
     # with no class known, the first (random) answers define the classes;
     # after them, a new class must be confirmed
     tell = getattr(oracle, "set_known_classes", None)
-    open_classes = tell is not None and not checker.classes
     if tell is not None:
+        open_classes = not checker.classes
         tell(checker.classes, kind=checker.kind, confirm_new=not open_classes)
-    rng = check_random_state(random_state)
-    criteria = check_stopping(stopping)
-    batch_size = learner.batch_size if batch_size is None else batch_size
-    round_ = journal.last_round() + 1 if journal is not None else 0
-    for _ in range(n):  # one round per iteration; at most n rounds
-        labeled = ~missing_mask(y, missing)
-        n_labeled = int(labeled.sum())
-        if budget is not None and n_labeled >= budget:
-            break
-        want = batch_size if budget is None else min(batch_size, budget - n_labeled)
-        free = np.flatnonzero(~labeled & ~skipped)
-        if free.shape[0] == 0:
-            break
-        if n_labeled < n_initial:
-            want = min(n_initial - n_labeled, free.shape[0])
-            batch = list(rng.choice(free, want, replace=False))
-        else:
-            if open_classes:
-                known = y[labeled]
+        if open_classes:
+
+            def tell_classes():
+                known = asker.y[~missing_mask(asker.y, missing)]
                 tell(list(dict.fromkeys(known.tolist())), kind=label_kind(known))
-                open_classes = False
-            fit_labeled(learner, X, y, labeled)
-            info = {"round": round_, "n_labeled": n_labeled}
-            stops = [c.update(learner, info) for c in criteria]  # update them all
-            if any(stops):
-                print(f"stopping criterion met after {n_labeled} labels", file=out)
-                return learner, y
-            # ask for extra rows to make up for skipped ones, within the pool
-            n_query = min(want + int(skipped.sum()), int((~labeled).sum()))
-            idx = learner.query(batch_size=n_query)
-            batch = [int(i) for i in idx if not skipped[i]][:want]
-        stop, answers = False, None
-        if not oracle.interactive:  # one call per batch, e.g. to a service
-            answers = list(oracle.label(np.asarray(batch, dtype=np.intp), X))
-        while batch:
-            pos = int(batch.pop(0))
-            if answers is not None:
-                answer = answers.pop(0)
-            else:
-                answer = oracle.ask(pos, _row(X, pos))
-            if answer is STOP:
-                stop = True
-                break
-            if answer is SKIP or answer is None:
-                if journal is not None:
-                    journal.skip(ids[pos].item(), round=round_)
-                skipped[pos] = True
-                continue
-            if answer is UNDO:
-                batch.insert(0, pos)
-                if answered:
-                    last = answered.pop()
-                    if journal is not None:
-                        journal.undo(ids[last].item(), round=round_)
-                    y[last] = missing
-                    batch.insert(0, last)
-                continue
-            if journal is not None:
-                journal.append(ids[pos].item(), answer, round=round_)
-            y = _store(y, pos, answer)
-            answered.append(pos)
-        n_now = int((~missing_mask(y, missing)).sum())
-        print(f"round {round_}: {n_now} labels", file=out)
-        round_ += 1
-        if stop:
-            break
-    labeled = ~missing_mask(y, missing)
-    if labeled.any():
-        fit_labeled(learner, X, y, labeled)
-    return learner, y
+
+            asker.before_query = tell_classes
+    n_labeled = int(labeled.sum())
+    rounds = run_acquisition(
+        learner,
+        asker,
+        X=X,
+        y=y,
+        initial=np.flatnonzero(labeled),
+        candidates=np.flatnonzero(~labeled & ~skipped),
+        budget=None if budget is None else max(budget - n_labeled, 0),
+        batch_size=learner.batch_size if batch_size is None else batch_size,
+        criteria=check_stopping(stopping),
+        warmup=n_initial,
+        random_state=check_random_state(random_state),
+    )
+    stopped_by = rounds[-1].get("stopped_by") if rounds else None
+    if stopped_by not in (None, "oracle"):
+        n_now = int(learner.labeled_mask_.sum())
+        print(f"stopping criterion met after {n_now} labels", file=out)
+    return learner, asker.y

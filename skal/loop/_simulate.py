@@ -13,7 +13,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 
 from ..datasets import initial_indices as draw_initial
-from ..learners._acquisition import run_acquisition
+from ..learners._acquisition import Answers, run_acquisition
 from ..utils import num_rows, take_rows
 from ._comparison import Comparison
 from ._curve import LearningCurve
@@ -180,7 +180,7 @@ def _run_repeat(
     if oracle is None:
 
         def label(rows):
-            return y_train[rows], None
+            return Answers(rows, y_train[rows])
 
     else:
         first = np.asarray(oracle.label(positions[initial], X_full))
@@ -188,7 +188,7 @@ def _run_repeat(
         y_known[initial] = first
 
         def label(rows):
-            return oracle.label(positions[rows], X_full), None
+            return Answers(rows, oracle.label(positions[rows], X_full))
 
     start = time.perf_counter()
     rounds = run_acquisition(

@@ -167,3 +167,31 @@ def test_terminal_session_on_a_dataframe_and_sparse_rows():
         pos = int(out.getvalue().split("sample ")[1].split()[0])
         assert f"x0 = {X[pos, 0]}" in out.getvalue()
         assert (y != -1).sum() == 1 and y[pos] == 0
+
+
+@pytest.mark.filterwarnings("ignore:Only one class")
+def test_undo_of_an_earlier_rounds_label_retracts_it_from_the_learner():
+    # round 0 (random) labels 2 rows and the model is fitted on them; the
+    # first question of round 1 is answered "u": the last label of round 0
+    # is taken back from the fitted learner, asked again, and answered
+    person = _Person({3: "u"})
+    learner = ActiveLearner(GaussianNB(), batch_size=2, random_state=0)
+    learner, y = label_loop(
+        learner,
+        X,
+        _oracle(person),
+        budget=6,
+        n_initial=2,
+        random_state=0,
+        log=io.StringIO(),
+    )
+    shown = person.shown
+    assert shown[3] == shown[1] and shown[4] == shown[2]
+    forgotten = [e for e in learner.history_ if "forgotten" in e]
+    assert [e["forgotten"] for e in forgotten] == [[shown[1]]]
+    np.testing.assert_array_equal(
+        np.flatnonzero(learner.labeled_mask_), np.flatnonzero(y != -1)
+    )
+    assert int((y != -1).sum()) == 6
+    np.testing.assert_array_equal(y[y != -1], Y[y != -1])
+    np.testing.assert_array_equal(learner.y_[learner.labeled_mask_], y[y != -1])

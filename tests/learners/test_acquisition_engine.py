@@ -1,0 +1,77 @@
+"""The acquisition engine that fit(budget), simulate and label_loop share."""
+
+import numpy as np
+from sklearn.datasets import load_iris
+from sklearn.naive_bayes import GaussianNB
+
+from skal import ActiveLearner
+from skal.learners._acquisition import Answers, run_acquisition
+
+X, Y = load_iris(return_X_y=True)
+
+
+def _fitted(labeled):
+    y = np.full(150, -1)
+    y[labeled] = Y[labeled]
+    return ActiveLearner(GaussianNB(), random_state=0).fit(X, y)
+
+
+def test_skips_retractions_and_stop_shape_the_labeled_set():
+    learner = _fitted([0, 50, 100])
+    calls = []
+
+    def label(rows):
+        calls.append(rows.tolist())
+        if len(calls) == 1:  # label the first two, skip the third
+            return Answers(rows[:2], Y[rows[:2]], skipped=rows[2:])
+        if len(calls) == 2:  # take row 0 back, label nothing, stop
+            return Answers([], [], retracted=[0], stop=True)
+        raise AssertionError("asked after a stop")
+
+    rounds = run_acquisition(learner, label, budget=10, batch_size=3)
+    assert [r["n_labeled"] for r in rounds] == [3, 5, 4]
+    assert rounds[1]["indices"] == calls[0][:2]
+    assert rounds[-1]["stopped_by"] == "oracle"
+    labeled = {50, 100, *calls[0][:2]}
+    assert set(np.flatnonzero(learner.labeled_mask_)) == labeled
+    assert learner.history_[-1]["forgotten"] == [0]
+    # the skipped row is not asked again; the retracted row may be
+    assert calls[0][2] not in calls[1]
+
+
+def test_budget_is_net_of_retracted_labels_and_warmup_is_random():
+    learner = _fitted([0, 50, 100])
+    seen = []
+
+    def label(rows):
+        seen.append(rows.tolist())
+        retract = [0] if len(seen) == 1 else []
+        return Answers(rows, Y[rows], retracted=retract)
+
+    rounds = run_acquisition(
+        learner, label, budget=6, batch_size=2, warmup=8, random_state=0
+    )
+    # warm-up asks the 5 (then 1) rows still missing to reach 8, at random
+    assert [len(s) for s in seen] == [5, 1, 1]
+    expected = np.random.RandomState(0).choice(
+        np.setdiff1d(np.arange(150), [0, 50, 100]), 5, replace=False
+    )
+    assert seen[0] == expected.tolist()
+    # 5 + 1 + 1 labels given, 1 taken back: the budget of 6 is used up
+    assert int(learner.labeled_mask_.sum()) == 3 + 6
+    assert rounds[0]["n_labeled"] == 8  # the first state worth evaluating
+
+
+def test_a_criterion_ends_the_run_and_names_itself():
+    from skal.loop import BudgetStopping
+
+    learner = _fitted([0, 50, 100])
+    rounds = run_acquisition(
+        learner,
+        lambda rows: Answers(rows, Y[rows]),
+        budget=None,
+        batch_size=4,
+        criteria=[BudgetStopping(8)],
+    )
+    assert rounds[-1]["stopped_by"] == "BudgetStopping"
+    assert rounds[-1]["n_labeled"] == 11
