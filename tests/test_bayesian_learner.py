@@ -58,3 +58,36 @@ def test_bad_n_samples():
         BayesianLearner(StackModel(), n_samples=0).fit(X, Y)
     with pytest.raises(TypeError, match="n_samples"):
         BayesianLearner(StackModel(), n_samples=2.5).fit(X, Y)
+
+
+def test_proba_and_predict_read_the_cached_passes_of_a_query():
+    # BALD + entropy in one query: the stochastic passes run once, and the
+    # mean probabilities are the mean of exactly those passes
+    from sklearn.datasets import load_digits
+    from sklearn.linear_model import LogisticRegression
+
+    from skal import Committee
+    from skal.datasets import make_pool
+
+    X, y = load_digits(return_X_y=True)
+    members = Committee(
+        estimator=LogisticRegression(max_iter=200), n_members=3, random_state=0
+    )
+    learner = BayesianLearner(members, n_samples=3, random_state=0).fit(
+        X, make_pool(y, n_labeled=50, random_state=0)
+    )
+    ctx = learner.query_context()
+    passes = ctx._signals["proba_samples"]
+    calls = []
+
+    def counting(rows):
+        calls.append(rows.shape[0])
+        return passes(rows)
+
+    ctx._signals["proba_samples"] = counting
+    stack = ctx.proba_samples()
+    np.testing.assert_allclose(ctx.proba(), stack.mean(axis=0))
+    np.testing.assert_array_equal(
+        ctx.predict(), learner.classes_[stack.mean(axis=0).argmax(axis=1)]
+    )
+    assert sum(calls) == ctx.n_candidates  # one set of passes, no more

@@ -287,9 +287,22 @@ class BayesianLearner(BaseLearner):
         def samples(X):
             return self._mc_passes(model, X, self.n_samples)
 
-        signals["proba_samples"] = samples
-        signals["proba"] = lambda X: samples(X).mean(axis=0)
-        signals["predict"] = lambda X: self.classes_[samples(X).mean(axis=0).argmax(1)]
+        def mean(stack):
+            return stack.mean(axis=0)
+
+        def vote(stack):
+            return self.classes_[stack.mean(axis=0).argmax(axis=1)]
+
+        def proba(X):
+            return mean(samples(X))
+
+        def predict(X):
+            return vote(samples(X))
+
+        # with the passes cached for a query, proba and predict are read
+        # from them instead of running the passes again
+        proba.from_samples, predict.from_samples = mean, vote
+        signals.update(proba_samples=samples, proba=proba, predict=predict)
         signals.pop("decision", None)
         return signals
 

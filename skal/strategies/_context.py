@@ -14,16 +14,11 @@ from sklearn import config_context
 from sklearn.utils import check_random_state
 
 from ..utils import check_finite, num_rows, score_in_chunks, take_rows
-from ._context_model import (
-    _ROWS_ON_AXIS_1,
-    SIGNAL_NAMES,
-    SIGNAL_PROVIDERS,
-    ModelView,
-    _dense,
-)
+from ._context_model import _ROWS_ON_AXIS_1, ModelView
+from ._context_signals import SignalReader
 
 
-class QueryContext(ModelView):
+class QueryContext(SignalReader, ModelView):
     """What a strategy sees of one query: candidates, labeled set, signals.
 
     Strategies read the candidate rows, the labeled rows and the model's
@@ -200,60 +195,6 @@ class QueryContext(ModelView):
         finally:
             self._asker = previous
 
-    def has(self, signal):
-        """Return whether the model provides ``signal``.
-
-        Parameters
-        ----------
-        signal : str
-            A signal name, e.g. ``"proba"``.
-
-        Returns
-        -------
-        available : bool
-            True if the signal can be computed.
-        """
-        if signal in ("embed", "gradient_factors"):
-            return True  # the features themselves / the probabilities' factors
-        return signal in self._signals
-
-    def require(self, signal, *, fix=None):
-        """Return the provider of ``signal``, or raise the "needs X" error.
-
-        Parameters
-        ----------
-        signal : str
-            The signal name.
-        fix : str, default=None
-            A sentence saying how to get the signal.
-
-        Returns
-        -------
-        provider : callable
-            Maps rows to the signal's values.
-
-        Raises
-        ------
-        TypeError
-            If the model does not provide ``signal``.
-        """
-        if signal in self._signals:
-            return self._signals[signal]
-        asker = "This strategy" if self._asker is None else repr(self._asker)
-        name = SIGNAL_NAMES.get(signal, signal)
-        if signal in ("proba", "decision", "predict") and not self.fitted:
-            raise TypeError(
-                f"{asker} needs {name}, but no model is fitted yet (no labels): "
-                "use a strategy that needs no model for the first labels, such "
-                "as 'random', 'typiclust', 'kmeans' or 'coreset'."
-            )
-        msg = f"{asker} needs {name}, which {self.model_name} does not provide."
-        if SIGNAL_PROVIDERS.get(signal):
-            msg += f" It is provided by {SIGNAL_PROVIDERS[signal]}."
-        if fix:
-            msg += f" {fix}"
-        raise TypeError(msg)
-
     def _chunked(self, func):
         """``func`` over the candidate rows, chunk by chunk.
 
@@ -284,145 +225,7 @@ class QueryContext(ModelView):
         if not root._verified:
             root.rows()  # checks the rows as it takes them
 
-    # ------------------------------------------------------------- signals
-    def signal(self, name, *, fix=None):
-        """Return signal ``name`` over the candidates, computed once per query.
-
-        Parameters
-        ----------
-        name : str
-            The signal name.
-        fix : str, default=None
-            Added to the error when the signal is missing.
-
-        Returns
-        -------
-        values : ndarray
-            Rows of the signal, in candidate order (axis 1 for
-            ``"proba_samples"`` and ``"member_votes"``).
-        """
-        if name in self._cache:
-            return self._cache[name]
-        if name == "embed" and "embed" not in self._signals:
-            value = _dense(self.rows())
-        elif name == "gradient_factors" and name not in self._signals:
-            from ._hybrid import gradient_embedding_factors
-
-            proba = self.signal("proba", fix=fix)
-            value = (gradient_embedding_factors(proba), self.signal("embed"))
-        elif name == "gradient_factors":
-            value = self._signals[name](self.rows())
-        elif name in _ROWS_ON_AXIS_1:
-            provider = self.require(name, fix=fix)
-            value = np.moveaxis(
-                self._chunked(lambda X: np.moveaxis(np.asarray(provider(X)), 1, 0)),
-                0,
-                1,
-            )
-        else:
-            provider = self.require(name, fix=fix)
-            value = self._chunked(lambda X: np.asarray(provider(X)))
-            if name == "embed":
-                value = _dense(value)
-        self._cache[name] = value
-        return value
-
-    def map(self, name, func, *, fix=None):
-        """Apply ``func`` to signal ``name`` chunk by chunk; concatenate the rows.
-
-        Memory is bounded by a chunk: the full signal is never held, unless
-        it is already cached, in which case ``func`` runs on it directly.
-
-        Parameters
-        ----------
-        name : str
-            The signal name.
-        func : callable
-            Maps a chunk of the signal to per-row values (rows first).
-        fix : str, default=None
-            Added to the error when the signal is missing.
-
-        Returns
-        -------
-        values : ndarray
-            ``func`` of every candidate's signal, in candidate order.
-        """
-        if name in self._cache or name in ("embed", "gradient_factors"):
-            return np.asarray(func(self.signal(name, fix=fix)))
-        provider = self.require(name, fix=fix)
-        return self._chunked(lambda X: func(provider(X)))
-
-    def map_rows(self, func):
-        """Apply ``func`` to the candidate rows chunk by chunk; concatenate.
-
-        For a strategy's own computation on the features (memory bounded by
-        a chunk; chunks in parallel with ``n_jobs``).
-
-        Parameters
-        ----------
-        func : callable
-            Maps a chunk of candidate rows to per-row values (rows first).
-
-        Returns
-        -------
-        values : ndarray
-            ``func`` of every candidate row, in candidate order.
-        """
-        return self._chunked(func)
-
-    def proba(self):
-        """Class probabilities of the candidates, (n_candidates, n_classes)."""
-        return self.signal("proba")
-
-    def decision(self):
-        """Decision values of the candidates."""
-        return self.signal("decision")
-
-    def predict(self):
-        """Predictions of the candidates, (n_candidates,)."""
-        return self.signal("predict")
-
-    def proba_samples(self):
-        """Member / MC-pass probabilities, (n_members, n_candidates, n_classes)."""
-        return self.signal("proba_samples")
-
-    def member_votes(self):
-        """Each member's predicted class, (n_members, n_candidates)."""
-        return self.signal("member_votes")
-
-    def predict_std(self):
-        """Predictive standard deviation of the candidates, (n_candidates,)."""
-        return self.signal("predict_std")
-
-    def predict_mean_std(self):
-        """Predictive mean and std of the candidates from one pass.
-
-        Returns
-        -------
-        mean : ndarray of shape (n_candidates,)
-            Predictive mean.
-        std : ndarray of shape (n_candidates,)
-            Predictive standard deviation.
-        """
-        both = self.signal("mean_std")
-        return both[:, 0], both[:, 1]
-
-    def embedding(self):
-        """Dense float embedding of the candidates (the features if none)."""
-        return self.signal("embed")
-
-    def gradient_factors(self):
-        """Factors ``(U, H)`` of the last-layer gradient embedding ``U (x) H``."""
-        return self.signal("gradient_factors")
-
-    def labeled_embedding(self):
-        """Embedding of the labeled rows, or ``None`` when nothing is labeled."""
-        if not self.n_labeled:
-            return None
-        if "labeled_embed" not in self._cache:
-            self._cache["labeled_embed"] = self.embed(self.X_labeled)
-        return self._cache["labeled_embed"]
-
+    # -------------------------------------------------------------- rows
     def rows(self):
         """The candidate rows themselves, in the pool's container type."""
         if "rows" not in self._cache:
