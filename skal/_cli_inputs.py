@@ -7,9 +7,11 @@ are importable from :mod:`skal.cli`.
 
 import importlib
 import os
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils._param_validation import Interval
 
 
 class UsageError(Exception):
@@ -41,6 +43,11 @@ class CalibratedLinearSVC(ClassifierMixin, BaseEstimator):
     (2, 3)
     """
 
+    _parameter_constraints = {
+        "C": [Interval(Real, 0, None, closed="neither")],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, C=1.0, random_state=None):
         self.C = C
         self.random_state = random_state
@@ -64,6 +71,7 @@ class CalibratedLinearSVC(ClassifierMixin, BaseEstimator):
         from sklearn.frozen import FrozenEstimator
         from sklearn.svm import LinearSVC
 
+        self._validate_params()
         svc = LinearSVC(C=self.C, random_state=self.random_state)
         smallest = np.unique(y, return_counts=True)[1].min()
         if smallest >= 2:

@@ -9,6 +9,9 @@ separates the strategies.
 import math
 import sys
 import time
+from numbers import Integral
+
+from sklearn.utils._param_validation import Interval
 
 from .loop import StoppingCriterion
 
@@ -30,6 +33,10 @@ class RoundProgress(StoppingCriterion):
     >>> RoundProgress(budget=20).update(None, {"n_labeled": 10})
     False
     """
+
+    _parameter_constraints = {
+        "budget": [Interval(Integral, 1, None, closed="left"), None]
+    }
 
     def __init__(self, budget=None):
         self.budget = budget

@@ -213,12 +213,3 @@ def check_semi_supervised(learner, y_labeled):
             "-1 cannot also be a class label. Encode the labels first (e.g. with "
             "LabelEncoder)."
         )
-
-
-def check_int(value, name, min_val):
-    """Return ``value`` as an int at least ``min_val``, or raise a clear error."""
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an int, got {value!r}.")
-    if value < min_val:
-        raise ValueError(f"{name} must be >= {min_val}, got {value}.")
-    return int(value)

@@ -1,10 +1,11 @@
 """Stopping criteria: when is labeling more samples no longer worth it."""
 
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import check_scoring, cohen_kappa_score
+from sklearn.utils._param_validation import Interval
 
 from ..utils import take_rows
 
@@ -17,7 +18,11 @@ class StoppingCriterion(BaseEstimator):
     loop calls ``update(learner, info)``, where ``info`` holds ``round``,
     ``n_labeled`` and, in simulation, ``score`` (the test score); it
     returns True when labeling should stop. ``reset()`` clears the state.
+    Parameters are declared in ``_parameter_constraints`` (scikit-learn's
+    constraint system) and checked by :func:`check_stopping` before a run.
     """
+
+    _parameter_constraints: dict = {}
 
     def reset(self):
         """Clear the running state, to start a new run.
@@ -78,7 +83,10 @@ def check_stopping(stopping):
                 "TargetScoreStopping, StabilizingPredictions, MaxUncertaintyStopping, "
                 f"PlateauStopping) or a list of them, got {item!r}."
             )
-    return [clone(item).reset() for item in items]
+    fresh = [clone(item).reset() for item in items]
+    for item in fresh:
+        item._validate_params()
+    return fresh
 
 
 def _validation_score(criterion, learner, info):
@@ -91,6 +99,14 @@ def _validation_score(criterion, learner, info):
         return float(info["score"])
     scorer = check_scoring(learner, scoring=criterion.scoring)
     return float(scorer(learner, criterion.X_val, criterion.y_val))
+
+
+_VALIDATION = {
+    "X_val": ["array-like", "sparse matrix", None],
+    "y_val": ["array-like", None],
+    "scoring": [str, callable, None],
+}
+_STOP_SET = {"X_stop": ["array-like", "sparse matrix", None]}
 
 
 class BudgetStopping(StoppingCriterion):
@@ -107,6 +123,8 @@ class BudgetStopping(StoppingCriterion):
     >>> BudgetStopping(20).update(None, {"n_labeled": 20})
     True
     """
+
+    _parameter_constraints = {"budget": [Interval(Integral, 1, None, closed="left")]}
 
     def __init__(self, budget):
         self.budget = budget
@@ -135,6 +153,8 @@ class TargetScoreStopping(StoppingCriterion):
     >>> TargetScoreStopping(0.9).update(None, {"n_labeled": 30, "score": 0.93})
     True
     """
+
+    _parameter_constraints = {"target": [Real], **_VALIDATION}
 
     def __init__(self, target, *, X_val=None, y_val=None, scoring=None):
         self.target = target
@@ -168,6 +188,12 @@ class PlateauStopping(StoppingCriterion):
     >>> [crit.update(None, {"n_labeled": 0, "score": s}) for s in [.5, .7, .7, .69]]
     [False, False, False, True]
     """
+
+    _parameter_constraints = {
+        "patience": [Interval(Integral, 1, None, closed="left")],
+        "min_delta": [Interval(Real, 0, None, closed="left")],
+        **_VALIDATION,
+    }
 
     def __init__(
         self, patience=3, *, min_delta=0.0, X_val=None, y_val=None, scoring=None
@@ -267,6 +293,12 @@ class StabilizingPredictions(StoppingCriterion):
     [False, False, True]
     """
 
+    _parameter_constraints = {
+        "threshold": [Interval(Real, None, 1, closed="right")],
+        "k": [Interval(Integral, 1, None, closed="left")],
+        **_STOP_SET,
+    }
+
     def __init__(self, threshold=0.99, *, k=3, X_stop=None):
         self.threshold = threshold
         self.k = k
@@ -285,8 +317,8 @@ class StabilizingPredictions(StoppingCriterion):
         stop : bool
             True when the mean of the last ``k`` kappas reaches ``threshold``.
         """
-        if not isinstance(self.k, int) or self.k < 1:
-            raise ValueError(f"k must be a positive int, got {self.k!r}.")
+        if not hasattr(self, "kappas_"):  # used on its own, not via check_stopping
+            self._validate_params()
         predictions = np.asarray(predictions)
         if not hasattr(self, "kappas_"):
             self.kappas_ = []
@@ -331,13 +363,17 @@ class MaxUncertaintyStopping(StoppingCriterion):
     True
     """
 
+    _parameter_constraints = {
+        "threshold": [Interval(Real, 0, 1, closed="both")],
+        **_STOP_SET,
+    }
+
     def __init__(self, threshold=0.1, *, X_stop=None):
         self.threshold = threshold
         self.X_stop = X_stop
 
     def update(self, learner, info):
-        if not isinstance(self.threshold, Real):
-            raise TypeError(f"threshold must be a number, got {self.threshold!r}.")
+        self._validate_params()
         if self.X_stop is not None:
             rows = self.X_stop
         else:

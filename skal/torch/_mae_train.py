@@ -8,13 +8,10 @@ network: the estimator in ``_mae.py`` calls them from ``fit``, ``save`` and
 import copy
 import math
 import time
-from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.utils import check_random_state, check_scalar
-
-from ._mae_module import POOLINGS
+from sklearn.utils import check_random_state
 
 FORMAT = "skal.torch.MaskedAutoencoder/1"
 
@@ -41,42 +38,22 @@ def seed_from(random_state):
     return int(check_random_state(random_state).randint(0, 2**31 - 1))
 
 
-def check_params(mae):
-    """Raise a clear error for an invalid hyper-parameter of ``mae``.
+def check_widths(mae):
+    """Raise a clear error when an embedding width does not fit its heads.
+
+    The single parameters are checked by the estimator's
+    ``_parameter_constraints``; this checks how two of them relate.
 
     Parameters
     ----------
     mae : MaskedAutoencoder
-        The estimator whose parameters are checked.
+        The estimator whose widths are checked.
 
     Raises
     ------
-    TypeError or ValueError
-        Naming the parameter, its value and what is allowed.
+    ValueError
+        Naming the width and the number of heads.
     """
-    for name in (
-        "patch_size",
-        "embed_dim",
-        "depth",
-        "num_heads",
-        "max_epochs",
-        "batch_size",
-        "decoder_embed_dim",
-        "decoder_depth",
-        "decoder_num_heads",
-        "n_iter_no_change",
-    ):
-        check_scalar(getattr(mae, name), name, Integral, min_val=1)
-    for name in ("mask_ratio", "validation_fraction"):
-        check_scalar(
-            getattr(mae, name),
-            name,
-            Real,
-            min_val=0,
-            max_val=1,
-            include_boundaries="neither",
-        )
-    check_scalar(mae.lr, "lr", Real, min_val=0, include_boundaries="neither")
     widths = (
         (mae.embed_dim, mae.num_heads),
         (mae.decoder_embed_dim, mae.decoder_num_heads),
@@ -87,12 +64,6 @@ def check_params(mae):
                 f"An embedding width of {dim} must be a multiple of 4 (for the "
                 f"sine-cosine positions) and of its {heads} attention heads."
             )
-    for name, value, allowed in (
-        ("pooling", mae.pooling, POOLINGS),
-        ("lr_schedule", mae.lr_schedule, ("cosine", "constant")),
-    ):
-        if value not in allowed:
-            raise ValueError(f"{name} must be one of {allowed}, got {value!r}.")
 
 
 def batches(imgs, batch_size, device, order=None):

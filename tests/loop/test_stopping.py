@@ -49,8 +49,25 @@ def test_stabilizing_predictions_on_a_hand_made_sequence():
     assert crit.kappas_ == pytest.approx([0.5, 1.0, 1.0, 1.0])
     crit = StabilizingPredictions(threshold=0.75, k=2)
     assert [crit.update_predictions(p) for p in SEQUENCE[:3]] == [False, False, True]
-    with pytest.raises(ValueError, match="k must be a positive int"):
+    with pytest.raises(ValueError, match="'k' parameter of StabilizingPredictions"):
         StabilizingPredictions(k=0).update_predictions([0])
+
+
+@pytest.mark.parametrize(
+    "criterion, param",
+    [
+        (BudgetStopping(0), "budget"),
+        (BudgetStopping(2.5), "budget"),
+        (PlateauStopping(patience=0), "patience"),
+        (PlateauStopping(min_delta=-1.0), "min_delta"),
+        (TargetScoreStopping("high"), "target"),
+        (MaxUncertaintyStopping(threshold=2.0), "threshold"),
+        (StabilizingPredictions(threshold=1.5), "threshold"),
+    ],
+)
+def test_bad_criterion_parameters_fail_before_the_run(criterion, param):
+    with pytest.raises(ValueError, match=f"'{param}' parameter of"):
+        check_stopping([criterion])
 
 
 def test_stabilizing_predictions_uses_the_first_pool_as_stop_set():

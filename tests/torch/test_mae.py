@@ -207,7 +207,8 @@ def test_early_stopping_and_verbose(digits, capsys):
         ({"image_shape": (7, 9)}, np.zeros((4, 64)), "does not match flat rows"),
         ({"mask_ratio": 1.0}, np.zeros((4, 8, 8)), "mask_ratio"),
         ({"embed_dim": 30}, np.zeros((4, 8, 8)), "multiple of 4"),
-        ({"pooling": "max"}, np.zeros((4, 8, 8)), "pooling must be one of"),
+        ({"pooling": "max"}, np.zeros((4, 8, 8)), "'pooling' parameter of Mask"),
+        ({"lr": 0}, np.zeros((4, 8, 8)), "'lr' parameter of MaskedAutoencoder"),
     ],
 )
 def test_clear_errors(params, X, match):
@@ -429,3 +430,9 @@ def test_bayesian_learner_typiclust_cold_start_before_any_model(mae, digits):
     expected, _ = TypiClust().select(QueryContext(flat, random_state=0), 10)
     assert learner.history_[0]["indices"] == expected.tolist()
     assert int(learner.labeled_mask_.sum()) == 15
+
+
+def test_mae_parameters_are_validated_by_sklearn():
+    from sklearn.utils.estimator_checks import check_param_validation
+
+    check_param_validation("MaskedAutoencoder", MaskedAutoencoder(max_epochs=1))
