@@ -1,4 +1,4 @@
-"""The learner template: labeled-set bookkeeping, fit, query and teach.
+"""The learner template: validation, fit, query (``teach`` in ``_teach.py``).
 
 The learner owns the labeled set: ``X_`` holds every row it knows, ``y_``
 their labels and ``labeled_mask_`` which are labeled; rows are positions in
@@ -21,24 +21,28 @@ from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from ..strategies import RandomSampling, resolve_strategy
-from ..utils import check_batch_size, concat_rows, num_rows, take_rows
+from ..utils import check_batch_size, num_rows, take_rows
+from ._acquisition import SimulationMixin
 from ._checks import (
     LEARNER_CONSTRAINTS,
     check_pool,
     check_semi_supervised,
     check_strategy_fits,
     check_target,
-    check_taught_labels,
     labeled_rows,
 )
 from ._prediction import PredictionMixin, _as_rows
-from ._rows import locate_rows
 from ._signals import SignalsMixin
-from ._simulation import SimulationMixin
+from ._teach import TeachMixin
 
 
 class BaseLearner(
-    SimulationMixin, SignalsMixin, PredictionMixin, MetaEstimatorMixin, BaseEstimator
+    TeachMixin,
+    SimulationMixin,
+    SignalsMixin,
+    PredictionMixin,
+    MetaEstimatorMixin,
+    BaseEstimator,
 ):
     """Base class of active learners; see :class:`skal.ActiveLearner`.
 
@@ -204,11 +208,7 @@ class BaseLearner(
         strategy = self.query_strategy_
         if self.estimator_ is None:  # cold start: nothing labeled yet
             return self.initial_strategy_
-        if (
-            strategy.requires_model
-            and is_classifier(self)
-            and len(self.classes_) < 2
-        ):
+        if strategy.requires_model and is_classifier(self) and len(self.classes_) < 2:
             warnings.warn(
                 "Only one class is labeled, so uncertainty is undefined; querying "
                 "at random until a second class is labeled.",
@@ -321,130 +321,6 @@ class BaseLearner(
             idx, scores = self._query_rows(X_pool, batch_size, verify=True)
             self._last_query = (None, time.perf_counter() - start)
         return (idx, scores) if return_scores else idx
-
-    # --------------------------------------------------------------- teach
-    def _rows_of(self, positions):
-        return take_rows(self.X_, positions)
-
-    def _teach_positions(self, X, n_new, pool_indices):
-        """Pool position of each taught row (-1: a new row to append)."""
-        if pool_indices is not None:
-            pos = np.asarray(pool_indices)
-            if pos.dtype.kind not in "iu" or pos.shape != (n_new,):
-                raise ValueError(
-                    f"pool_indices must be {n_new} integer positions in the fitted X."
-                )
-            if pos.size and (pos.min() < 0 or pos.max() >= num_rows(self.X_)):
-                raise ValueError("pool_indices fall outside the fitted X.")
-            if np.unique(pos).shape[0] != n_new:
-                raise ValueError("pool_indices name the same row twice.")
-            return pos.astype(np.intp)
-        last = self._last_query[0] if self._last_query else None
-        return locate_rows(self.X_, X, first=last, prefer=~self.labeled_mask_)
-
-    def teach(self, X, y, *, pool_indices=None, relabel="raise"):
-        """Add labeled samples and refit; the labeled set changes only on success.
-
-        Rows are identified by position in the learner's rows ``X_``: a
-        taught row equal to a row of ``X_`` (the last query's rows first,
-        in any order or subset; ndarray, DataFrame or sparse) labels that
-        row, and other rows are appended. A row that is already labeled is
-        left alone when the label agrees; a different label raises, unless
-        ``relabel="replace"``. Labels are never duplicated.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_new, n_features), sparse matrix or DataFrame
-            The newly labeled samples.
-        y : array-like of shape (n_new,)
-            Their labels (no missing labels).
-        pool_indices : array-like of int, default=None
-            Positions of these rows in ``X_``, to skip the lookup.
-        relabel : {"raise", "replace"}, default="raise"
-            What a different label for an already-labeled row does: raise a
-            ``ValueError`` (nothing is changed), or replace the old label.
-
-        Returns
-        -------
-        self : object
-            The refitted learner.
-        """
-        check_is_fitted(self, "labeled_mask_")
-        X = self._check_X(X, reset=False)
-        n_new = num_rows(X)
-        y = self._check_y(y, n_new)
-        if n_new == 0:
-            raise ValueError("teach got no samples.")
-        if relabel not in ("raise", "replace"):
-            raise ValueError(f"relabel must be 'raise' or 'replace', got {relabel!r}.")
-        check_taught_labels(self, y)
-        pos = self._teach_positions(X, n_new, pool_indices)
-        labeled = self.labeled_mask_.copy()
-        y_all = self.y_.astype(np.result_type(self.y_, y), copy=True)
-        known = pos >= 0
-        relabeled = known & labeled[np.maximum(pos, 0)]
-        if relabeled.any():
-            differs = relabeled & (y_all[np.maximum(pos, 0)] != y)
-            if differs.any() and relabel != "replace":
-                rows = pos[differs]
-                raise ValueError(
-                    f"teach relabels rows {rows[:10].tolist()} of X_ that are "
-                    f"already labeled ({y_all[rows][:10].tolist()} -> "
-                    f"{y[differs][:10].tolist()}). Set relabel='replace' to "
-                    "overwrite labels."
-                )
-        y_all[pos[known]] = y[known]
-        labeled[pos[known]] = True
-        new = ~known
-        X_all = self.X_
-        if new.any():
-            X_new = take_rows(X, np.flatnonzero(new)) if known.any() else X
-            X_all = concat_rows(self.X_, X_new)
-            y_all = np.concatenate([y_all, y[new]])
-            labeled = np.concatenate([labeled, np.ones(int(new.sum()), dtype=bool)])
-        start = time.perf_counter()
-        if self.warm_start and self.estimator_ is not None:
-            estimator = self._warm_refit(
-                X, y, take_rows(X_all, labeled), y_all[labeled]
-            )
-        else:
-            estimator, _ = self._refit(X_all, y_all, labeled)
-        fit_seconds = time.perf_counter() - start
-        self._set_fitted(X_all, y_all, labeled, estimator)
-        positions = np.where(known, pos, -1)
-        positions[new] = np.arange(num_rows(X_all) - int(new.sum()), num_rows(X_all))
-        self.history_.append(
-            {
-                "round": len(self.history_),
-                "n_labeled": int(labeled.sum()),
-                "indices": positions.tolist(),
-                "query_seconds": self._last_query[1] if self._last_query else 0.0,
-                "fit_seconds": fit_seconds,
-            }
-        )
-        self._last_query = None
-        return self
-
-    def _forget(self, positions):
-        """Return labeled rows of ``X_`` to the pool and refit from scratch.
-
-        Only the labeling session calls this, when a person takes a label
-        back (undo); the rows and their old labels stay in ``X_`` / ``y_``.
-        """
-        labeled = self.labeled_mask_.copy()
-        labeled[positions] = False
-        estimator, fit_seconds = self._refit(self.X_, self.y_, labeled)
-        self._set_fitted(self.X_, self.y_, labeled, estimator)
-        self.history_.append(
-            {
-                "round": len(self.history_),
-                "n_labeled": int(labeled.sum()),
-                "indices": [],
-                "forgotten": np.asarray(positions).tolist(),
-                "query_seconds": 0.0,
-                "fit_seconds": fit_seconds,
-            }
-        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

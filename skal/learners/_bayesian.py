@@ -7,8 +7,6 @@ same way, as a classifier with ``predict_proba_samples``.
 """
 
 import copy
-import importlib
-import inspect
 import time
 from numbers import Integral
 
@@ -20,61 +18,9 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.metaestimators import available_if
 
 from ..utils import take_rows
+from ._adapters import _has_signal, _samples_takes_n, find_adapter
 from ._base import BaseLearner
 from ._docs import fill_shared
-
-#: Top-level package of an estimator's class (or of one of its bases) ->
-#: ``"module:callable"`` wrapping such an estimator in a scikit-learn
-#: classifier with ``predict_proba_samples(X, n_samples)`` (and optionally
-#: ``embed`` and ``gradient_embedding_factors``). Imported lazily.
-ADAPTERS = {"skorch": "skal.torch:SkorchAdapter"}
-
-
-def find_adapter(estimator):
-    """Return the adapter registered for ``estimator``'s package, or None.
-
-    Parameters
-    ----------
-    estimator : object
-        Any estimator.
-
-    Returns
-    -------
-    adapter : callable or None
-        ``adapter(estimator)`` returns the wrapped estimator.
-
-    Examples
-    --------
-    >>> from sklearn.naive_bayes import GaussianNB
-    >>> from skal.learners._bayesian import find_adapter
-    >>> find_adapter(GaussianNB()) is None
-    True
-    """
-    for klass in type(estimator).__mro__:
-        target = ADAPTERS.get(klass.__module__.partition(".")[0])
-        if target is not None:
-            module, _, name = target.partition(":")
-            return getattr(importlib.import_module(module), name)
-    return None
-
-
-def _samples_takes_n(method):
-    try:
-        return "n_samples" in inspect.signature(method).parameters
-    except (TypeError, ValueError):
-        return False
-
-
-def _has_signal(attr):
-    """Available when the (adapted) estimator has ``attr``."""
-
-    def check(self):
-        est = getattr(self, "estimator_", None)
-        if est is None:
-            est = find_adapter(self.estimator) or self.estimator
-        return hasattr(est, attr)
-
-    return check
 
 
 @fill_shared

@@ -1,19 +1,17 @@
 """A masked autoencoder as a scikit-learn transformer: pretrain once, embed images."""
 
 import time
-from numbers import Integral, Real
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_array, check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from . import _mae_train
 from ._mae_module import POOLINGS, MAEEncoder, MAEModule, pool_tokens
 from ._mae_patches import as_images, patchify, unpatchify
-from ._mae_train import batches, seed_from
+from ._mae_train import MAE_CONSTRAINTS, batches, seed_from
 
 
 class MaskedAutoencoder(TransformerMixin, BaseEstimator):
@@ -133,37 +131,7 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
     2
     """
 
-    _parameter_constraints = {
-        **{
-            name: [Interval(Integral, 1, None, closed="left")]
-            for name in (
-                "patch_size",
-                "embed_dim",
-                "depth",
-                "num_heads",
-                "max_epochs",
-                "batch_size",
-                "decoder_embed_dim",
-                "decoder_depth",
-                "decoder_num_heads",
-                "n_iter_no_change",
-            )
-        },
-        "image_shape": [tuple, list, None],
-        "mask_ratio": [Interval(Real, 0, 1, closed="neither")],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "mlp_ratio": [Interval(Real, 0, None, closed="neither")],
-        "lr": [Interval(Real, 0, None, closed="neither")],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "tol": [Interval(Real, None, None, closed="neither")],
-        "norm_pix_loss": ["boolean"],
-        "early_stopping": ["boolean"],
-        "pooling": [StrOptions(set(POOLINGS))],
-        "lr_schedule": [StrOptions({"cosine", "constant"})],
-        "device": [str, torch.device],
-        "verbose": ["verbose"],
-        "random_state": ["random_state"],
-    }
+    _parameter_constraints = MAE_CONSTRAINTS
 
     def __init__(
         self,

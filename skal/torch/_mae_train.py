@@ -8,10 +8,47 @@ network: the estimator in ``_mae.py`` calls them from ``fit``, ``save`` and
 import copy
 import math
 import time
+from numbers import Integral, Real
 
 import numpy as np
 import torch
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._mae_module import POOLINGS
+
+#: The constraints of MaskedAutoencoder's parameters (scikit-learn's system).
+MAE_CONSTRAINTS = {
+    **{
+        name: [Interval(Integral, 1, None, closed="left")]
+        for name in (
+            "patch_size",
+            "embed_dim",
+            "depth",
+            "num_heads",
+            "max_epochs",
+            "batch_size",
+            "decoder_embed_dim",
+            "decoder_depth",
+            "decoder_num_heads",
+            "n_iter_no_change",
+        )
+    },
+    "image_shape": [tuple, list, None],
+    "mask_ratio": [Interval(Real, 0, 1, closed="neither")],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "mlp_ratio": [Interval(Real, 0, None, closed="neither")],
+    "lr": [Interval(Real, 0, None, closed="neither")],
+    "weight_decay": [Interval(Real, 0, None, closed="left")],
+    "tol": [Interval(Real, None, None, closed="neither")],
+    "norm_pix_loss": ["boolean"],
+    "early_stopping": ["boolean"],
+    "pooling": [StrOptions(set(POOLINGS))],
+    "lr_schedule": [StrOptions({"cosine", "constant"})],
+    "device": [str, torch.device],
+    "verbose": ["verbose"],
+    "random_state": ["random_state"],
+}
 
 FORMAT = "skal.torch.MaskedAutoencoder/1"
 

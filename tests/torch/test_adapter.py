@@ -12,7 +12,7 @@ from sklearn.datasets import load_iris  # noqa: E402
 from skorch import NeuralNetClassifier  # noqa: E402
 
 from skal import BayesianLearner  # noqa: E402
-from skal.learners._bayesian import ADAPTERS, find_adapter  # noqa: E402
+from skal.learners._adapters import ADAPTERS, find_adapter  # noqa: E402
 from skal.torch import MLP, SkorchAdapter  # noqa: E402
 from skal.torch._consistent import consistent_dropout  # noqa: E402
 

@@ -1,0 +1,272 @@
+"""The repeats behind ``simulate`` and ``compare``: splits, initial sets, runs.
+
+Each (learner, seed) repeat is one run of the acquisition engine
+(:func:`skal.learners._acquisition.run_acquisition`) on a clone of the
+learner, with the same split and initial labels for every learner of the
+same seed, so :func:`compare`'s repeats are paired.
+"""
+
+import copy
+import time
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import clone, is_classifier
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+
+from ..datasets import initial_indices as draw_initial
+from ..learners._acquisition import Answers, run_acquisition
+from ..utils import num_rows, take_rows
+from ._curve import LearningCurve
+from ._progress import progress_bar
+from ._stopping import check_stopping
+
+
+def _learner_name(learner):
+    strategy = getattr(learner, "query_strategy", None)
+    if isinstance(strategy, str):
+        return strategy
+    if strategy is not None:
+        return repr(strategy)
+    return type(learner).__name__
+
+
+def check_initial_indices(initial, n_rows, n_initial, budget):
+    """Return the fixed initial positions as an int array, and their number.
+
+    ``initial`` (positions in ``X``) or ``n_initial`` (a random draw per
+    repeat) says how the first labels are chosen; given both, they agree.
+    """
+    if initial is None:
+        if n_initial is None:
+            raise ValueError(
+                "Pass n_initial (that many random first labels per repeat) or "
+                "initial_indices (the same fixed first labels for every repeat)."
+            )
+        return None, n_initial
+    idx = np.asarray(initial)
+    if idx.ndim != 1 or idx.shape[0] == 0 or idx.dtype.kind not in "iu":
+        raise ValueError(
+            "initial_indices must be a non-empty 1-d array of integer positions "
+            f"in X, got {idx.dtype} values of shape {idx.shape}."
+        )
+    if idx.min() < 0 or idx.max() >= n_rows:
+        raise ValueError(
+            f"initial_indices must be positions in X, between 0 and {n_rows - 1}; "
+            f"got values from {idx.min()} to {idx.max()}."
+        )
+    if np.unique(idx).shape[0] != idx.shape[0]:
+        raise ValueError("initial_indices name the same row twice.")
+    if n_initial is not None and n_initial != idx.shape[0]:
+        raise ValueError(
+            f"n_initial={n_initial} disagrees with the {idx.shape[0]} "
+            "initial_indices; pass one of them."
+        )
+    return idx.astype(np.intp), int(idx.shape[0])
+
+
+def _split(learner, X, y, X_test, y_test, seed, keep=None):
+    """Return train rows, their positions in X, and the test set.
+
+    Rows in ``keep`` (the fixed initial set) always stay in the train rows.
+    """
+    y = np.asarray(y)
+    n = num_rows(X)
+    if y.shape[0] != n:
+        raise ValueError(f"X has {n} rows but y has {y.shape[0]} labels.")
+    if (X_test is None) != (y_test is None):
+        raise ValueError("Pass both X_test and y_test, or neither.")
+    if X_test is not None:
+        return X, y, np.arange(n), X_test, np.asarray(y_test)
+    rows = np.arange(n) if keep is None else np.setdiff1d(np.arange(n), keep)
+    stratify = None
+    if is_classifier(learner):
+        _, counts = np.unique(y[rows], return_counts=True)
+        stratify = y[rows] if counts.min() >= 2 else None
+    train, test = train_test_split(
+        rows,
+        test_size=0.25 if keep is None else int(np.ceil(0.25 * n)),
+        stratify=stratify,
+        random_state=seed,
+    )
+    if keep is not None:
+        train = np.sort(np.concatenate([keep, train]))
+    return take_rows(X, train), y[train], train, take_rows(X, test), y[test]
+
+
+def _prepare(
+    learner,
+    X,
+    y,
+    X_test,
+    y_test,
+    budget,
+    batch_size,
+    n_initial,
+    n_repeats,
+    random_state,
+    initial=None,
+):
+    fixed, n_initial = check_initial_indices(initial, num_rows(X), n_initial, budget)
+    if n_initial > budget:
+        what = "n_initial" if fixed is None else "len(initial_indices)"
+        raise ValueError(f"{what}={n_initial} is larger than budget={budget}.")
+    seeds = check_random_state(random_state).randint(
+        np.iinfo(np.int32).max, size=n_repeats + 1
+    )
+    data = _split(learner, X, y, X_test, y_test, int(seeds[0]), keep=fixed)
+    n_train = data[1].shape[0]
+    if budget > n_train:
+        held = "" if X_test is not None else " (a quarter is held out for testing)"
+        raise ValueError(
+            f"budget={budget} is larger than the {n_train} training rows{held}."
+        )
+    if fixed is not None:  # positions in X -> positions in the train rows
+        fixed = np.searchsorted(data[2], fixed)
+    return data, budget, batch_size, n_initial, [int(s) for s in seeds[1:]], fixed
+
+
+def _scoring_name(learner, scoring):
+    if isinstance(scoring, str):
+        return scoring
+    if scoring is None:
+        return "accuracy" if is_classifier(learner) else "r2"
+    return getattr(scoring, "__name__", "score")
+
+
+def _run_repeat(
+    learner,
+    data,
+    *,
+    budget,
+    batch_size,
+    n_initial,
+    seed,
+    scoring,
+    stopping,
+    oracle,
+    X_full,
+    fixed=None,
+):
+    X_train, y_train, positions, X_test, y_test = data
+    learner = clone(learner)
+    params = learner.get_params(deep=False)
+    updates = {"random_state": seed, "budget": None, "batch_size": batch_size}
+    learner.set_params(**{k: v for k, v in updates.items() if k in params})
+    oracle = copy.deepcopy(oracle)
+    scorer = check_scoring(learner, scoring=scoring)
+    if fixed is None:
+        initial = draw_initial(y_train, n_initial, random_state=seed)
+    else:
+        initial = fixed
+    y_known = np.array(y_train, copy=True)
+    if oracle is None:
+
+        def label(rows):
+            return Answers(rows, y_train[rows])
+
+    else:
+        first = np.asarray(oracle.label(positions[initial], X_full))
+        y_known = y_known.astype(np.result_type(y_known.dtype, first.dtype))
+        y_known[initial] = first
+
+        def label(rows):
+            return Answers(rows, oracle.label(positions[rows], X_full))
+
+    start = time.perf_counter()
+    rounds = run_acquisition(
+        learner,
+        label,
+        X=X_train,
+        y=y_known,
+        initial=initial,
+        budget=budget - n_initial,
+        batch_size=batch_size,
+        criteria=check_stopping(stopping),
+        evaluate=lambda fitted, rest: float(scorer(fitted, X_test, y_test)),
+    )
+    rounds[0]["fit_seconds"] = time.perf_counter() - start
+    record = {
+        key: [entry[src] for entry in rounds]
+        for key, src in (
+            ("n_labeled", "n_labeled"),
+            ("score", "score"),
+            ("query_seconds", "query_seconds"),
+            ("fit_seconds", "fit_seconds"),
+        )
+    }
+    record.update(
+        seed=seed,
+        stopped_by=rounds[-1].get("stopped_by"),
+        initial_indices=positions[initial].tolist(),
+    )
+    return record
+
+
+def _run(
+    learners,
+    X,
+    y,
+    *,
+    X_test,
+    y_test,
+    budget,
+    batch_size,
+    n_initial,
+    n_repeats,
+    scoring,
+    stopping,
+    oracle,
+    random_state,
+    n_jobs,
+    progress,
+    initial=None,
+):
+    first = next(iter(learners.values()))
+    data, budget, batch_size, n_initial, seeds, fixed = _prepare(
+        first,
+        X,
+        y,
+        X_test,
+        y_test,
+        budget,
+        batch_size,
+        n_initial,
+        n_repeats,
+        random_state,
+        initial,
+    )
+    tasks = [(name, seed) for name in learners for seed in seeds]
+    jobs = (
+        delayed(_run_repeat)(
+            learners[name],
+            data,
+            budget=budget,
+            batch_size=batch_size,
+            n_initial=n_initial,
+            seed=seed,
+            scoring=scoring,
+            stopping=stopping,
+            oracle=oracle,
+            X_full=X,
+            fixed=fixed,
+        )
+        for name, seed in tasks
+    )
+    bar = progress_bar(len(tasks), "simulating", enabled=progress)
+    records = {name: [] for name in learners}
+    try:
+        results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+        for (name, _), record in zip(tasks, results, strict=True):
+            records[name].append(record)
+            bar.update(1)
+    finally:
+        bar.close()
+    return {
+        name: LearningCurve(
+            records[name], name=name, scoring=_scoring_name(learners[name], scoring)
+        )
+        for name in learners
+    }
