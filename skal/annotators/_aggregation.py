@@ -109,6 +109,11 @@ class DawidSkene(BaseEstimator):
     smoothing : float, default=0.01
         Pseudo-count added to every cell of the confusion matrices and the
         prior (a Dirichlet prior), so an unseen answer is not impossible.
+    diagonal_prior : float, default=1.0
+        Extra pseudo-count on the diagonal of every confusion matrix: the
+        prior belief that annotators are better than chance, which keeps EM
+        from swapping the classes when each annotator has few labels. 0
+        gives Dawid and Skene's maximum-likelihood EM.
 
     Attributes
     ----------
@@ -142,7 +147,7 @@ class DawidSkene(BaseEstimator):
     >>> ds.predict(Y).tolist()
     [0, 1, 0, 1]
     >>> ds.annotator_accuracy_.round(2).tolist()
-    [1.0, 1.0, 0.5]
+    [1.0, 1.0, 0.67]
     """
 
     _parameter_constraints = {
@@ -151,16 +156,25 @@ class DawidSkene(BaseEstimator):
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "smoothing": [Interval(Real, 0, None, closed="left")],
+        "diagonal_prior": [Interval(Real, 0, None, closed="left")],
     }
 
     def __init__(
-        self, *, classes=None, missing_label=-1, max_iter=100, tol=1e-6, smoothing=0.01
+        self,
+        *,
+        classes=None,
+        missing_label=-1,
+        max_iter=100,
+        tol=1e-6,
+        smoothing=0.01,
+        diagonal_prior=1.0,
     ):
         self.classes = classes
         self.missing_label = missing_label
         self.max_iter = max_iter
         self.tol = tol
         self.smoothing = smoothing
+        self.diagonal_prior = diagonal_prior
 
     def _codes(self, Y, *, fitting):
         Y, labeled = check_annotator_labels(Y, self.missing_label)
@@ -194,6 +208,7 @@ class DawidSkene(BaseEstimator):
         prior = T[has].sum(axis=0) + self.smoothing
         self.prior_ = prior / prior.sum()
         conf = np.full((codes.shape[1], n_classes, n_classes), float(self.smoothing))
+        conf += self.diagonal_prior * np.eye(n_classes)
         for j in range(codes.shape[1]):
             rows = np.flatnonzero(codes[:, j] >= 0)
             np.add.at(conf[j].T, codes[rows, j], T[rows])

@@ -212,8 +212,8 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             if len(self.classes_) < 2:
                 warnings.warn(
                     f"Only one class ({self.classes_.tolist()[0]!r}) is labeled so "
-                    "far: the model predicts it everywhere and samples are chosen at random "
-                    "until a second class is labeled.",
+                    "far: the model predicts it everywhere and samples are chosen "
+                    "at random until a second class is labeled.",
                     UserWarning,
                     stacklevel=3,
                 )
