@@ -119,7 +119,9 @@ def test_dawid_skene_unlabeled_rows_and_errors():
     ds = clone(DawidSkene()).fit(Y)
     assert ds.predict(Y).tolist()[1] == -1
     np.testing.assert_allclose(ds.predict_proba(Y)[1], ds.prior_)
-    with pytest.raises(ValueError, match="Y has 3 annotator columns, but DawidSkene was fitted with 2"):
+    with pytest.raises(
+        ValueError, match="Y has 3 annotator columns, but DawidSkene was fitted with 2"
+    ):
         ds.predict([[0, 1, 1]])
     with pytest.raises(ValueError, match="holds no label"):
         DawidSkene().fit([[-1, -1]])

@@ -2,8 +2,12 @@ import numpy as np
 import pytest
 from scipy.stats import t
 
-from skal.annotators import BestAnnotators, IEThresh, RandomAnnotators
-from skal.annotators import interval_estimation
+from skal.annotators import (
+    BestAnnotators,
+    IEThresh,
+    RandomAnnotators,
+    interval_estimation,
+)
 
 
 def test_interval_estimation_matches_the_formula():
@@ -29,7 +33,9 @@ def test_ie_thresh_keeps_annotators_near_the_best_upper_bound():
     bounds = np.array([[0, 0, 1.0], [0, 0, 0.85], [0, 0, 0.95], [0, 0, 0.2]])
     rng = np.random.RandomState(0)
     assert IEThresh(0.9).choose(bounds, 1, rng).tolist() == [[True, False, True, False]]
-    assert IEThresh(1.0).choose(bounds, 1, rng).tolist() == [[True, False, False, False]]
+    assert IEThresh(1.0).choose(bounds, 1, rng).tolist() == [
+        [True, False, False, False]
+    ]
     assert IEThresh(0.0).choose(bounds, 2, rng).all()
     with pytest.raises(ValueError, match="epsilon"):
         IEThresh(1.5).choose(bounds, 1, rng)
