@@ -355,6 +355,8 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         idx, annotator = np.atleast_1d(idx), np.atleast_1d(annotator)
         label = np.atleast_1d(np.asarray(label))
         n = idx.shape[0]
+        if n == 0:
+            raise ValueError("teach got no labels.")
         for name, arr in (("idx", idx), ("annotator", annotator)):
             if arr.ndim != 1 or arr.dtype.kind not in "iu":
                 raise ValueError(f"{name} must be a 1-D array of integers.")
@@ -363,8 +365,6 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 f"idx, annotator and label must have the same length; got "
                 f"{n}, {annotator.shape[0]} and {label.shape}."
             )
-        if n == 0:
-            raise ValueError("teach got no labels.")
         if idx.min() < 0 or idx.max() >= self.Y_.shape[0]:
             raise ValueError(
                 f"idx must be positions in X_ (0 to {self.Y_.shape[0] - 1}); got "
