@@ -78,6 +78,8 @@ def majority_vote(
             )
         if not np.all(np.isfinite(weights)) or np.any(weights < 0):
             raise ValueError("weights must be finite and non-negative.")
+    if len(classes) == 0:
+        return _decode(np.full(Y.shape[0], -1), np.asarray([]), missing_label)
     counts = vote_counts(codes, len(classes), weights)
     rng = check_random_state(random_state)
     top = counts.max(axis=1, keepdims=True)

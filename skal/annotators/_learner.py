@@ -85,7 +85,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
     annotator_bounds_ : ndarray of shape (n_annotators, 3)
         Lower bound, mean and upper bound of each annotator's agreement with
-        ``y_aggregated_`` (:func:`interval_estimation`).
+        the majority vote of the others (:func:`interval_estimation`).
     aggregator_ : DawidSkene or None
         The fitted aggregator when ``aggregation`` is not "majority".
     cost_spent_ : float
@@ -218,7 +218,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                     stacklevel=3,
                 )
         self.annotator_bounds_ = interval_estimation(
-            self.Y_, y, alpha=self.alpha, missing_label=self.missing_label
+            self.Y_, alpha=self.alpha, missing_label=self.missing_label
         )
         return time.perf_counter() - start
 

@@ -8,19 +8,20 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, validate_params
 
 from ..utils import missing_mask
+from ._aggregation import majority_vote
 from ._labels import check_annotator_labels
 
 
 @validate_params(
     {
         "Y": ["array-like"],
-        "y_ref": ["array-like"],
+        "y_ref": ["array-like", None],
         "alpha": [Interval(Real, 0, 1, closed="neither")],
         "missing_label": "no_validation",
     },
     prefer_skip_nested_validation=True,
 )
-def interval_estimation(Y, y_ref, *, alpha=0.05, missing_label=-1):
+def interval_estimation(Y, y_ref=None, *, alpha=0.05, missing_label=-1):
     """Confidence interval of each annotator's agreement with reference labels.
 
     Interval estimation (Kaelbling, 1993) as IEThresh uses it (Donmez et al.,
@@ -35,8 +36,12 @@ def interval_estimation(Y, y_ref, *, alpha=0.05, missing_label=-1):
     ----------
     Y : array-like of shape (n_samples, n_annotators)
         Labels of each annotator, ``missing_label`` where missing.
-    y_ref : array-like of shape (n_samples,)
-        Reference labels, ``missing_label`` where there is none.
+    y_ref : array-like of shape (n_samples,), default=None
+        Reference labels, ``missing_label`` where there is none. When None,
+        each annotator is compared with the majority vote of the *other*
+        annotators (ties broken at random, seed 0), so a sample only that
+        annotator labeled says nothing about it: against a vote that
+        includes its own label, an annotator who labels alone always agrees.
     alpha : float, default=0.05
         One minus the confidence level of the interval.
     missing_label : scalar, str, None or nan, default=-1
@@ -55,22 +60,47 @@ def interval_estimation(Y, y_ref, *, alpha=0.05, missing_label=-1):
     [[0.405, 0.833, 1.262], [0.125, 0.667, 1.209]]
     """
     Y, labeled = check_annotator_labels(Y, missing_label)
+    if y_ref is None:
+        return np.vstack(
+            [
+                _bounds(
+                    Y,
+                    labeled,
+                    j,
+                    _others_vote(Y, j, missing_label),
+                    alpha,
+                    missing_label,
+                )
+                for j in range(Y.shape[1])
+            ]
+        )
     y_ref = np.asarray(y_ref)
     if y_ref.shape != (Y.shape[0],):
         raise ValueError(
             f"y_ref must have shape ({Y.shape[0]},), one label per row of Y; got "
             f"{y_ref.shape}."
         )
-    has_ref = ~missing_mask(y_ref, missing_label)
-    bounds = np.empty((Y.shape[1], 3))
-    for j in range(Y.shape[1]):
-        rows = labeled[:, j] & has_ref
-        rewards = np.concatenate([(Y[rows, j] == y_ref[rows]).astype(float), [0, 1]])
-        n = rewards.shape[0]
-        half = student_t.isf(alpha / 2, n - 1) * rewards.std(ddof=1) / np.sqrt(n)
-        mean = rewards.mean()
-        bounds[j] = mean - half, mean, mean + half
-    return bounds
+    return np.vstack(
+        [_bounds(Y, labeled, j, y_ref, alpha, missing_label) for j in range(Y.shape[1])]
+    )
+
+
+def _others_vote(Y, j, missing_label):
+    if Y.shape[1] == 1:
+        return np.full(Y.shape[0], missing_label, dtype=object)
+    return majority_vote(
+        np.delete(Y, j, axis=1), missing_label=missing_label, random_state=0
+    )
+
+
+def _bounds(Y, labeled, j, y_ref, alpha, missing_label):
+    """Lower bound, mean and upper bound of annotator ``j``'s rewards."""
+    rows = labeled[:, j] & ~missing_mask(y_ref, missing_label)
+    rewards = np.concatenate([(Y[rows, j] == y_ref[rows]).astype(float), [0, 1]])
+    n = rewards.shape[0]
+    half = student_t.isf(alpha / 2, n - 1) * rewards.std(ddof=1) / np.sqrt(n)
+    mean = rewards.mean()
+    return np.array([mean - half, mean, mean + half])
 
 
 class IEThresh(BaseEstimator):

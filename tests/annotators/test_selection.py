@@ -7,6 +7,7 @@ from skal.annotators import (
     IEThresh,
     RandomAnnotators,
     interval_estimation,
+    majority_vote,
 )
 
 
@@ -49,3 +50,13 @@ def test_random_and_best_annotators():
     assert RandomAnnotators(9).choose(bounds, 1, np.random.RandomState(0)).all()
     best = BestAnnotators(2).choose(bounds, 1, None)
     assert best.tolist() == [[False, True, True, False]]
+
+
+def test_interval_estimation_leave_one_out_reference():
+    Y = np.array([[0, 0, 0, 1], [1, 1, 1, 0], [-1, -1, -1, 1]])
+    bounds = interval_estimation(Y)
+    # annotator 3 disagrees with the others' vote twice; the row it labels
+    # alone says nothing (against a vote including itself it would agree)
+    assert bounds[3, 1] == pytest.approx(1 / 4)
+    assert bounds[0, 1] == pytest.approx(3 / 4)
+    assert interval_estimation(Y, majority_vote(Y, random_state=0))[3, 1] > 0.25
