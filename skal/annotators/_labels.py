@@ -93,3 +93,58 @@ def vote_counts(codes, n_classes, weights=None):
     rows, cols = np.nonzero(codes >= 0)
     np.add.at(counts, (rows, codes[rows, cols]), w[rows, cols])
     return counts
+
+
+def check_taught_pairs(idx, annotator, label, shape, missing_label):
+    """Validate ``teach(idx, annotator, label)``; return them as 1-D arrays.
+
+    Parameters
+    ----------
+    idx, annotator : array-like of int of shape (n_labels,)
+        Sample positions and annotator indices.
+    label : array-like of shape (n_labels,)
+        The labels given.
+    shape : tuple of int
+        ``(n_samples, n_annotators)`` of the label matrix.
+    missing_label : scalar, str, None or nan
+        The missing marker, which a given label may not be.
+
+    Returns
+    -------
+    idx, annotator, label : ndarray of shape (n_labels,)
+    """
+    idx, annotator = np.atleast_1d(idx), np.atleast_1d(annotator)
+    label = np.atleast_1d(np.asarray(label))
+    n = idx.shape[0]
+    if n == 0:
+        raise ValueError("teach got no labels.")
+    for name, arr in (("idx", idx), ("annotator", annotator)):
+        if arr.ndim != 1 or arr.dtype.kind not in "iu":
+            raise ValueError(f"{name} must be a 1-D array of integers.")
+    if annotator.shape[0] != n or label.shape != (n,):
+        raise ValueError(
+            f"idx, annotator and label must have the same length; got "
+            f"{n}, {annotator.shape[0]} and {label.shape}."
+        )
+    n_samples, n_annotators = shape
+    if idx.min() < 0 or idx.max() >= n_samples:
+        raise ValueError(
+            f"idx must be positions in X_ (0 to {n_samples - 1}); got "
+            f"{idx.min()} to {idx.max()}."
+        )
+    if annotator.min() < 0 or annotator.max() >= n_annotators:
+        raise ValueError(
+            f"annotator must be in 0..{n_annotators - 1} (there are "
+            f"{n_annotators} annotators); got {annotator.min()} to "
+            f"{annotator.max()}."
+        )
+    _, given = check_annotator_labels(label.reshape(-1, 1), missing_label)
+    if not given.all():
+        raise ValueError(
+            f"label holds missing values (NaN, None or {missing_label!r}) at "
+            f"positions {np.flatnonzero(~given[:, 0])[:10].tolist()}; teach only "
+            "labels that were given."
+        )
+    if len(set(zip(idx.tolist(), annotator.tolist()))) != n:
+        raise ValueError("teach got the same (sample, annotator) pair twice.")
+    return idx, annotator, label

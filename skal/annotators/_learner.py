@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..learners import ActiveLearner
 from ..utils import missing_mask, num_rows
 from ._aggregation import DawidSkene, majority_vote
-from ._labels import check_annotator_labels
+from ._labels import check_annotator_labels, check_taught_pairs
 from ._selection import BestAnnotators, IEThresh, RandomAnnotators, interval_estimation
 
 _SELECTORS = {"ie_thresh": IEThresh, "random": RandomAnnotators, "best": BestAnnotators}
@@ -352,39 +352,9 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self : object
         """
         check_is_fitted(self, "Y_")
-        idx, annotator = np.atleast_1d(idx), np.atleast_1d(annotator)
-        label = np.atleast_1d(np.asarray(label))
-        n = idx.shape[0]
-        if n == 0:
-            raise ValueError("teach got no labels.")
-        for name, arr in (("idx", idx), ("annotator", annotator)):
-            if arr.ndim != 1 or arr.dtype.kind not in "iu":
-                raise ValueError(f"{name} must be a 1-D array of integers.")
-        if annotator.shape[0] != n or label.shape != (n,):
-            raise ValueError(
-                f"idx, annotator and label must have the same length; got "
-                f"{n}, {annotator.shape[0]} and {label.shape}."
-            )
-        if idx.min() < 0 or idx.max() >= self.Y_.shape[0]:
-            raise ValueError(
-                f"idx must be positions in X_ (0 to {self.Y_.shape[0] - 1}); got "
-                f"{idx.min()} to {idx.max()}."
-            )
-        if annotator.min() < 0 or annotator.max() >= self.n_annotators_:
-            raise ValueError(
-                f"annotator must be in 0..{self.n_annotators_ - 1} (there are "
-                f"{self.n_annotators_} annotators); got {annotator.min()} to "
-                f"{annotator.max()}."
-            )
-        _, given = check_annotator_labels(label.reshape(-1, 1), self.missing_label)
-        if not given.all():
-            raise ValueError(
-                f"label holds missing values (NaN, None or {self.missing_label!r}) "
-                f"at positions {np.flatnonzero(~given[:, 0])[:10].tolist()}; teach "
-                "only labels that were given."
-            )
-        if len(set(zip(idx.tolist(), annotator.tolist()))) != n:
-            raise ValueError("teach got the same (sample, annotator) pair twice.")
+        idx, annotator, label = check_taught_pairs(
+            idx, annotator, label, self.Y_.shape, self.missing_label
+        )
         if label.dtype.kind in "USO" and self.Y_.dtype.kind not in "USO":
             self.Y_ = self.Y_.astype(object)  # text labels, numeric marker
         elif label.dtype.kind == "f" and self.Y_.dtype.kind in "iub":

@@ -129,3 +129,15 @@ def test_fit_errors(blobs):
     full = np.tile(y[:, None], (1, 2))
     with pytest.raises(ValueError, match="no sample left to query"):
         _learner().fit(X, full).query()
+
+
+def test_nan_marker_and_float_labels(blobs):
+    X, y = blobs
+    learner = _learner(missing_label=np.nan, batch_size=3)
+    learner.fit(X, np.full((120, 2), np.nan))
+    for _ in range(4):
+        pairs = learner.query()
+        learner.teach(pairs[:, 0], pairs[:, 1], y[pairs[:, 0]])
+    assert learner.classes_.tolist() == [0.0, 1.0]
+    assert np.isnan(learner.y_aggregated_).sum() == 120 - 12
+    assert learner.score(X, y) > 0.9
