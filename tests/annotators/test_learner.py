@@ -141,3 +141,24 @@ def test_nan_marker_and_float_labels(blobs):
     assert learner.classes_.tolist() == [0.0, 1.0]
     assert np.isnan(learner.y_aggregated_).sum() == 120 - 12
     assert learner.score(X, y) > 0.9
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        MultiAnnotatorLearner(LogisticRegression()),
+        DawidSkene(),
+        RandomAnnotators(2),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_init_only_stores_parameters(estimator):
+    from sklearn.utils.estimator_checks import (
+        check_get_params_invariance,
+        check_no_attributes_set_in_init,
+    )
+
+    name = type(estimator).__name__
+    check_no_attributes_set_in_init(name, estimator)
+    check_get_params_invariance(name, estimator)
+    assert repr(clone(estimator)) == repr(estimator)
