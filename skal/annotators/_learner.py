@@ -277,12 +277,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     # --------------------------------------------------------------- query
     def _selector(self):
         selection = self.annotator_selection
-        if isinstance(selection, str):
-            selector = _SELECTORS[selection]()
-            if selection == "ie_thresh":
-                selector.set_params(alpha=self.alpha)
-            return selector
-        return selection
+        return _SELECTORS[selection]() if isinstance(selection, str) else selection
 
     def query(self, batch_size=None, max_cost=None, return_scores=False):
         """Return the (sample, annotator) pairs to label next, best first.
@@ -316,12 +311,13 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             warnings.filterwarnings("ignore", "Only one class", UserWarning)
             samples = self.learner_.query(batch_size=batch_size)
         mask = self._selector().choose(self.annotator_bounds_, len(samples), self._rng)
-        mask = np.asarray(mask, dtype=bool) & ~self._labeled[samples]
+        mask = np.asarray(mask, dtype=bool)
         if mask.shape != (len(samples), self.n_annotators_):
             raise ValueError(
                 f"annotator_selection.choose returned shape {mask.shape}, expected "
                 f"({len(samples)}, {self.n_annotators_})."
             )
+        mask &= ~self._labeled[samples]
         # value of a pair: sample rank weight x estimated accuracy, per cost
         rank_weight = (len(samples) - np.arange(len(samples))) / len(samples)
         accuracy = np.clip(self.annotator_bounds_[:, 1], 1e-3, None)

@@ -112,14 +112,13 @@ class IEThresh(BaseEstimator):
     upper bound ``UI_j`` reaches ``epsilon * max_j UI_j``. Annotators with
     few answers have wide intervals and keep being asked (exploration);
     those who often disagree with the majority drop out (exploitation).
+    The intervals' confidence level is the learner's ``alpha``.
 
     Parameters
     ----------
     epsilon : float, default=0.9
         Threshold as a fraction of the best upper bound, in [0, 1]; 1 asks
         only the best-looking annotator(s), 0 asks everyone.
-    alpha : float, default=0.05
-        One minus the confidence level of the intervals.
 
     Examples
     --------
@@ -132,12 +131,10 @@ class IEThresh(BaseEstimator):
 
     _parameter_constraints = {
         "epsilon": [Interval(Real, 0, 1, closed="both")],
-        "alpha": [Interval(Real, 0, 1, closed="neither")],
     }
 
-    def __init__(self, epsilon=0.9, alpha=0.05):
+    def __init__(self, epsilon=0.9):
         self.epsilon = epsilon
-        self.alpha = alpha
 
     def choose(self, bounds, n_samples, random_state):
         """Return which annotators label each of ``n_samples`` chosen samples.

@@ -162,3 +162,22 @@ def test_init_only_stores_parameters(estimator):
     check_no_attributes_set_in_init(name, estimator)
     check_get_params_invariance(name, estimator)
     assert repr(clone(estimator)) == repr(estimator)
+
+
+def test_custom_selector_and_its_shape_check(blobs):
+    X, _ = blobs
+
+    class FirstTwo:
+        def choose(self, bounds, n_samples, random_state):
+            return np.tile([True, True, False], (n_samples, 1))
+
+    class Wrong:
+        def choose(self, bounds, n_samples, random_state):
+            return np.ones((n_samples, 2), dtype=bool)
+
+    pairs = _learner(annotator_selection=FirstTwo(), batch_size=2)
+    pairs = pairs.fit(X, np.full((120, 3), -1)).query()
+    assert pairs[:, 1].tolist() == [0, 1, 0, 1]
+    learner = _learner(annotator_selection=Wrong()).fit(X, np.full((120, 3), -1))
+    with pytest.raises(ValueError, match=r"returned shape \(1, 2\), expected \(1, 3\)"):
+        learner.query()
