@@ -326,6 +326,12 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         order = np.lexsort((-value[rows, cols], rows))
         if max_cost is not None:
             order = _within_budget(value[rows, cols], self._costs_[cols], max_cost)
+            if order.size == 0:
+                raise ValueError(
+                    f"max_cost={max_cost} is below the cost of every annotator "
+                    f"chosen (the cheapest costs {self._costs_[cols].min()}), so no "
+                    "pair fits the budget; raise max_cost."
+                )
         pairs = np.column_stack([samples[rows[order]], cols[order]]).astype(np.intp)
         self._last_query_seconds = time.perf_counter() - start
         return (pairs, value[rows[order], cols[order]]) if return_scores else pairs

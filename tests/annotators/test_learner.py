@@ -181,3 +181,13 @@ def test_custom_selector_and_its_shape_check(blobs):
     learner = _learner(annotator_selection=Wrong()).fit(X, np.full((120, 3), -1))
     with pytest.raises(ValueError, match=r"returned shape \(1, 2\), expected \(1, 3\)"):
         learner.query()
+
+
+def test_budget_below_every_cost_is_an_error(blobs):
+    X, _ = blobs
+    learner = _learner(annotator_costs=[2.0, 3.0], max_cost=1.5)
+    learner.fit(X, np.full((120, 2), -1))
+    with pytest.raises(
+        ValueError, match=r"max_cost=1.5 is below .* cheapest costs 2.0"
+    ):
+        learner.query()
