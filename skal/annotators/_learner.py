@@ -5,7 +5,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -179,13 +179,15 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if not has_label.any():
             marker = self.missing_label
             y = np.full(len(self.Y_), marker, dtype=object if marker is None else None)
-        elif self.aggregation == "majority":
+        elif isinstance(self.aggregation, str) and self.aggregation == "majority":
             y = majority_vote(
                 self.Y_, missing_label=self.missing_label, random_state=self._rng
             )
         else:
             template = (
-                DawidSkene() if self.aggregation == "dawid_skene" else self.aggregation
+                DawidSkene()
+                if isinstance(self.aggregation, str)
+                else clone(self.aggregation)
             )
             params = template.get_params()
             if "missing_label" in params:

@@ -191,3 +191,13 @@ def test_budget_below_every_cost_is_an_error(blobs):
         ValueError, match=r"max_cost=1.5 is below .* cheapest costs 2.0"
     ):
         learner.query()
+
+
+def test_aggregator_parameter_is_not_fitted_in_place(blobs):
+    X, y = blobs
+    Y = np.full((120, 2), -1)
+    Y[:10] = y[:10, None]
+    given = DawidSkene(max_iter=5)
+    learner = _learner(aggregation=given).fit(X, Y)
+    assert not hasattr(given, "confusion_")
+    assert learner.aggregator_.max_iter == 5 and hasattr(learner.aggregator_, "prior_")
