@@ -304,6 +304,8 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         start = time.perf_counter()
         batch_size = self.batch_size if batch_size is None else batch_size
         max_cost = self.max_cost if max_cost is None else max_cost
+        if max_cost is not None and not (np.isfinite(max_cost) and max_cost > 0):
+            raise ValueError(f"max_cost must be a positive number, got {max_cost!r}.")
         if self._labeled.any(axis=1).all():
             raise ValueError(
                 "Every sample has a label from some annotator, so there is no sample "
