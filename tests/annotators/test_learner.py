@@ -191,6 +191,8 @@ def test_budget_below_every_cost_is_an_error(blobs):
         ValueError, match=r"max_cost=1.5 is below .* cheapest costs 2.0"
     ):
         learner.query()
+    with pytest.raises(ValueError, match="max_cost must be a positive number, got -1"):
+        learner.query(max_cost=-1)
 
 
 def test_aggregator_parameter_is_not_fitted_in_place(blobs):
@@ -201,5 +203,3 @@ def test_aggregator_parameter_is_not_fitted_in_place(blobs):
     learner = _learner(aggregation=given).fit(X, Y)
     assert not hasattr(given, "confusion_")
     assert learner.aggregator_.max_iter == 5 and hasattr(learner.aggregator_, "prior_")
-    with pytest.raises(ValueError, match="max_cost must be a positive number, got -1"):
-        learner.query(max_cost=-1)
