@@ -32,6 +32,7 @@ from .loop import (
 __version__ = "0.1.0"
 
 _submodules = [
+    "annotators",
     "datasets",
     "learners",
     "loop",
@@ -42,7 +43,10 @@ _submodules = [
     "utils",
 ]
 # Public names of lazily loaded submodules: ``skal.StreamActiveLearner``.
-_lazy = {"StreamActiveLearner": "stream"}
+_lazy = {
+    "MultiAnnotatorLearner": "annotators",
+    "StreamActiveLearner": "stream",
+}
 
 __all__ = [
     "ActiveLearner",
@@ -55,6 +59,7 @@ __all__ = [
     "CommitteeRegressor",
     "LabelJournal",
     "MaxUncertaintyStopping",
+    "MultiAnnotatorLearner",
     "NoisyOracle",
     "PlateauStopping",
     "SimulatedOracle",

@@ -100,16 +100,23 @@ class NoisyOracle(Oracle):
     """Answer with the true labels, each flipped to another class at random.
 
     Models an annotator who errs with probability ``flip_rate``; a flipped
-    label is drawn uniformly from the other classes.
+    label is drawn uniformly from the other classes. With one flip rate per
+    annotator (a list), it models several annotators of different accuracy
+    and, with ``costs``, different prices: ``label(indices, annotators=a)``
+    asks annotator ``a[k]`` about sample ``indices[k]``, and ``label(indices)``
+    asks every annotator about every sample (an ``(n, n_annotators)`` matrix).
 
     Parameters
     ----------
     y : array-like of shape (n_samples,)
         The true labels.
-    flip_rate : float
-        Probability of a wrong answer, in [0, 1].
+    flip_rate : float or array-like of shape (n_annotators,)
+        Probability of a wrong answer, in [0, 1]; one per annotator for
+        several annotators.
     classes : array-like, default=None
         Classes a wrong answer is drawn from; the values of ``y`` when None.
+    costs : float or array-like of shape (n_annotators,), default=None
+        Cost of one answer of each annotator; 1 when None.
     random_state : int, RandomState instance or None, default=None
         Seeds which answers are wrong.
 
@@ -117,6 +124,10 @@ class NoisyOracle(Oracle):
     ----------
     n_flipped_ : int
         Wrong answers given so far.
+    n_answers_ : ndarray of int of shape (n_annotators,)
+        Answers given so far by each annotator.
+    cost_spent_ : float
+        Total cost of the answers given.
 
     Examples
     --------
@@ -128,29 +139,101 @@ class NoisyOracle(Oracle):
     >>> flipped = int(np.sum(answers != y))
     >>> 150 < flipped < 250, oracle.n_flipped_ == flipped
     (True, True)
+
+    Three annotators, the last one guessing and the first one expensive:
+
+    >>> crowd = NoisyOracle(y, [0.0, 0.1, 0.5], costs=[5, 1, 1], random_state=0)
+    >>> crowd.label([0, 999], annotators=[0, 0]).tolist(), crowd.cost_spent_
+    ([0, 1], 10.0)
+    >>> (crowd.label(np.arange(1000)) != y[:, None]).mean(axis=0).round(1).tolist()
+    [0.0, 0.1, 0.5]
     """
 
-    def __init__(self, y, flip_rate, *, classes=None, random_state=None):
+    def __init__(self, y, flip_rate, *, classes=None, costs=None, random_state=None):
         self.y = y
         self.flip_rate = flip_rate
         self.classes = classes
+        self.costs = costs
         self.random_state = random_state
 
-    def label(self, indices, X=None):
-        if not 0.0 <= self.flip_rate <= 1.0:
+    def _rates(self):
+        rates = np.atleast_1d(np.asarray(self.flip_rate, dtype=float))
+        if rates.ndim != 1 or rates.size == 0:
+            raise ValueError(
+                "flip_rate must be a float or a 1-D list with one rate per "
+                f"annotator, got {self.flip_rate!r}."
+            )
+        if np.any(~np.isfinite(rates)) or np.any((rates < 0) | (rates > 1)):
             raise ValueError(f"flip_rate must be in [0, 1], got {self.flip_rate!r}.")
+        costs = np.ones(rates.size) if self.costs is None else self.costs
+        costs = np.broadcast_to(np.asarray(costs, dtype=float), rates.shape)
+        if np.any(~np.isfinite(costs)) or np.any(costs < 0):
+            raise ValueError(f"costs must be finite and >= 0, got {self.costs!r}.")
+        return rates, costs
+
+    @property
+    def n_annotators(self):
+        """Number of annotators (the length of ``flip_rate``)."""
+        return self._rates()[0].size
+
+    def label(self, indices, X=None, *, annotators=None):
+        """Return the answers about the samples at ``indices``.
+
+        Parameters
+        ----------
+        indices : array-like of int
+            Positions of the samples in the data set.
+        X : array-like, default=None
+            Unused (the answers depend on the true labels only).
+        annotators : array-like of int, default=None
+            Who answers about each sample. When None: the single annotator
+            (one rate), or every annotator (several rates).
+
+        Returns
+        -------
+        labels : ndarray of shape (len(indices),) or (len(indices), n_annotators)
+            An ``(n, n_annotators)`` matrix when several annotators answer
+            every sample.
+        """
+        rates, costs = self._rates()
         if not hasattr(self, "rng_"):
             self.rng_ = check_random_state(self.random_state)
             self.n_flipped_ = 0
+            self.cost_spent_ = 0.0
+        if getattr(self, "n_answers_", np.zeros(0)).shape != rates.shape:
+            self.n_answers_ = np.zeros(rates.size, dtype=int)
+        indices = np.asarray(indices, dtype=np.intp)
+        if annotators is None and rates.size > 1:
+            rows = np.repeat(indices, rates.size)
+            who = np.tile(np.arange(rates.size), indices.size)
+            return self._answer(rows, who, rates, costs).reshape(-1, rates.size)
+        if annotators is None:
+            annotators = np.zeros(indices.shape[0], dtype=np.intp)
+        who = np.asarray(annotators)
+        if who.shape != indices.shape or (who.size and who.dtype.kind not in "iu"):
+            raise ValueError(
+                f"annotators must be {indices.shape[0]} integer annotator indices, "
+                f"one per sample; got {who!r}."
+            )
+        if who.size and (who.min() < 0 or who.max() >= rates.size):
+            raise ValueError(
+                f"annotators must be in 0..{rates.size - 1} (flip_rate has "
+                f"{rates.size} rates); got {who.min()} to {who.max()}."
+            )
+        return self._answer(indices, who.astype(np.intp), rates, costs)
+
+    def _answer(self, indices, who, rates, costs):
         y = np.asarray(self.y)
         classes = np.unique(y) if self.classes is None else np.asarray(self.classes)
-        answers = y[np.asarray(indices, dtype=np.intp)].copy()
-        flip = self.rng_.random_sample(answers.shape[0]) < self.flip_rate
+        answers = y[indices].copy()
+        flip = self.rng_.random_sample(answers.shape[0]) < rates[who]
         for i in np.flatnonzero(flip):
             others = classes[classes != answers[i]]
             if others.size:
                 answers[i] = self.rng_.choice(others)
                 self.n_flipped_ += 1
+        np.add.at(self.n_answers_, who, 1)
+        self.cost_spent_ += float(costs[who].sum())
         return answers
 
 

@@ -1,0 +1,24 @@
+"""Several annotators of unknown accuracy and cost.
+
+Labels from several annotators form an ``(n_samples, n_annotators)`` matrix,
+the missing marker where an annotator has not labeled a sample. This package
+aggregates them (:func:`majority_vote`, :class:`DawidSkene`), estimates each
+annotator's accuracy (:func:`interval_estimation`), chooses who labels a
+sample (:class:`IEThresh`, :class:`RandomAnnotators`,
+:class:`BestAnnotators`) and runs active learning over (sample, annotator)
+pairs with costs (:class:`MultiAnnotatorLearner`).
+"""
+
+from ._aggregation import DawidSkene, majority_vote
+from ._learner import MultiAnnotatorLearner
+from ._selection import BestAnnotators, IEThresh, RandomAnnotators, interval_estimation
+
+__all__ = [
+    "BestAnnotators",
+    "DawidSkene",
+    "IEThresh",
+    "MultiAnnotatorLearner",
+    "RandomAnnotators",
+    "interval_estimation",
+    "majority_vote",
+]

@@ -1,0 +1,150 @@
+"""The annotator label matrix: checks and encoding shared by the family."""
+
+import numpy as np
+
+from ..utils import missing_mask
+
+
+def check_annotator_labels(Y, missing_label=-1, *, name="Y"):
+    """Return ``(Y, labeled)``: the 2-D label matrix and its labeled mask.
+
+    Parameters
+    ----------
+    Y : array-like of shape (n_samples, n_annotators)
+        ``Y[i, j]`` is annotator ``j``'s label of sample ``i``, or the
+        missing marker where ``j`` has not labeled ``i``.
+    missing_label : scalar, str, None or nan, default=-1
+        The missing marker; NaN and None are always missing.
+    name : str, default="Y"
+        Name used in error messages.
+
+    Returns
+    -------
+    Y : ndarray of shape (n_samples, n_annotators)
+    labeled : ndarray of bool of shape (n_samples, n_annotators)
+    """
+    Y = np.asarray(Y)
+    if Y.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D array of shape (n_samples, n_annotators), one "
+            f"column per annotator with {missing_label!r} where an annotator has "
+            f"not labeled a sample; got an array of shape {Y.shape}. For a single "
+            "annotator pass y.reshape(-1, 1)."
+        )
+    if Y.shape[1] == 0:
+        raise ValueError(f"{name} has no annotator column (shape {Y.shape}).")
+    if Y.dtype.kind == "f" and np.isinf(Y).any():
+        raise ValueError(f"{name} contains inf; labels must be finite classes.")
+    missing = missing_mask(Y.ravel(), missing_label).reshape(Y.shape)
+    return Y, ~missing
+
+
+def encode_labels(Y, labeled, classes=None):
+    """Return ``(codes, classes)``: class positions, -1 where unlabeled.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_annotators)
+    labeled : ndarray of bool of shape (n_samples, n_annotators)
+    classes : array-like, default=None
+        The classes; the sorted labels present in ``Y`` when None.
+
+    Returns
+    -------
+    codes : ndarray of int of shape (n_samples, n_annotators)
+    classes : ndarray of shape (n_classes,)
+    """
+    values = Y[labeled]
+    if classes is None:
+        classes = np.unique(values)
+    else:
+        classes = np.asarray(classes)
+        unknown = np.setdiff1d(np.unique(values), classes)
+        if unknown.size:
+            raise ValueError(
+                f"Y holds labels {unknown[:5].tolist()} that are not in classes "
+                f"{classes.tolist()}."
+            )
+    codes = np.full(Y.shape, -1, dtype=np.intp)
+    if values.size:
+        order = np.argsort(classes, kind="stable")
+        codes[labeled] = order[np.searchsorted(classes, values, sorter=order)]
+    return codes, classes
+
+
+def vote_counts(codes, n_classes, weights=None):
+    """Return the (weighted) number of votes of each class per sample.
+
+    Parameters
+    ----------
+    codes : ndarray of int of shape (n_samples, n_annotators)
+        Class positions, -1 where unlabeled.
+    n_classes : int
+    weights : ndarray of shape (n_annotators,) or (n_samples, n_annotators)
+        Weight of each vote; 1 when None.
+
+    Returns
+    -------
+    counts : ndarray of shape (n_samples, n_classes)
+    """
+    n, m = codes.shape
+    w = np.ones((n, m)) if weights is None else np.broadcast_to(weights, (n, m))
+    counts = np.zeros((n, n_classes))
+    rows, cols = np.nonzero(codes >= 0)
+    np.add.at(counts, (rows, codes[rows, cols]), w[rows, cols])
+    return counts
+
+
+def check_taught_pairs(idx, annotator, label, shape, missing_label):
+    """Validate ``teach(idx, annotator, label)``; return them as 1-D arrays.
+
+    Parameters
+    ----------
+    idx, annotator : array-like of int of shape (n_labels,)
+        Sample positions and annotator indices.
+    label : array-like of shape (n_labels,)
+        The labels given.
+    shape : tuple of int
+        ``(n_samples, n_annotators)`` of the label matrix.
+    missing_label : scalar, str, None or nan
+        The missing marker, which a given label may not be.
+
+    Returns
+    -------
+    idx, annotator, label : ndarray of shape (n_labels,)
+    """
+    idx, annotator = np.atleast_1d(idx), np.atleast_1d(annotator)
+    label = np.atleast_1d(np.asarray(label))
+    n = idx.shape[0]
+    if n == 0:
+        raise ValueError("teach got no labels.")
+    for name, arr in (("idx", idx), ("annotator", annotator)):
+        if arr.ndim != 1 or arr.dtype.kind not in "iu":
+            raise ValueError(f"{name} must be a 1-D array of integers.")
+    if annotator.shape[0] != n or label.shape != (n,):
+        raise ValueError(
+            f"idx, annotator and label must have the same length; got "
+            f"{n}, {annotator.shape[0]} and {label.shape}."
+        )
+    n_samples, n_annotators = shape
+    if idx.min() < 0 or idx.max() >= n_samples:
+        raise ValueError(
+            f"idx must be positions in X_ (0 to {n_samples - 1}); got "
+            f"{idx.min()} to {idx.max()}."
+        )
+    if annotator.min() < 0 or annotator.max() >= n_annotators:
+        raise ValueError(
+            f"annotator must be in 0..{n_annotators - 1} (there are "
+            f"{n_annotators} annotators); got {annotator.min()} to "
+            f"{annotator.max()}."
+        )
+    _, given = check_annotator_labels(label.reshape(-1, 1), missing_label)
+    if not given.all():
+        raise ValueError(
+            f"label holds missing values (NaN, None or {missing_label!r}) at "
+            f"positions {np.flatnonzero(~given[:, 0])[:10].tolist()}; teach only "
+            "labels that were given."
+        )
+    if len(set(zip(idx.tolist(), annotator.tolist()))) != n:
+        raise ValueError("teach got the same (sample, annotator) pair twice.")
+    return idx, annotator, label

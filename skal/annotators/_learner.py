@@ -1,0 +1,419 @@
+"""The multi-annotator learner: choose samples and who labels them."""
+
+import time
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ..learners import ActiveLearner
+from ..utils import missing_mask, num_rows
+from ._aggregation import DawidSkene, majority_vote
+from ._labels import check_annotator_labels, check_taught_pairs
+from ._selection import BestAnnotators, IEThresh, RandomAnnotators, interval_estimation
+
+_SELECTORS = {"ie_thresh": IEThresh, "random": RandomAnnotators, "best": BestAnnotators}
+_POSITIVE = Interval(Integral, 1, None, closed="left")
+
+
+def _within_budget(value, cost, budget):
+    """Greedy knapsack: pairs by decreasing value, each taken while it fits."""
+    taken, left = [], budget
+    for k in np.argsort(-value, kind="stable"):
+        if cost[k] <= left:
+            taken.append(k)
+            left -= cost[k]
+    return np.asarray(taken, dtype=np.intp)
+
+
+class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Active learning with several noisy annotators: query (sample, annotator) pairs.
+
+    Labels live in an ``(n_samples, n_annotators)`` matrix, ``missing_label``
+    where an annotator has not labeled a sample. Each query the labels are
+    aggregated (majority vote or Dawid–Skene), a single-annotator skal
+    strategy ranks the samples nobody has labeled yet (as scikit-activeml's
+    ``SingleAnnotatorWrapper`` does), and ``annotator_selection`` decides who
+    labels each chosen sample; with ``annotator_costs`` and ``max_cost`` the
+    pairs of highest value per cost are taken until the budget is spent.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        A classifier; fitted on the aggregated labels.
+    query_strategy : str or strategy object, default="entropy"
+        Any skal strategy (see :class:`skal.ActiveLearner`).
+    annotator_selection : {"ie_thresh", "random", "best"} or object, default="ie_thresh"
+        Who labels a chosen sample: :class:`IEThresh` (upper confidence bound
+        of the agreement with the aggregated label above ``epsilon`` times
+        the best), :class:`RandomAnnotators` or :class:`BestAnnotators` (one
+        annotator each when named), or an object with ``choose(bounds,
+        n_samples, random_state)``.
+    aggregation : {"majority", "dawid_skene"} or object, default="majority"
+        How one label per sample is made of several: majority vote, or
+        :class:`DawidSkene` EM (an object with ``fit(Y)`` and ``predict(Y)``
+        may be given).
+    annotator_costs : array-like of shape (n_annotators,), default=None
+        Cost of one label of each annotator; 1 each when None.
+    max_cost : float, default=None
+        Cost budget of one query; None takes every chosen pair.
+    batch_size : int, default=1
+        Samples the strategy chooses per query.
+    alpha : float, default=0.05
+        Confidence level of the annotators' accuracy intervals.
+    initial_strategy : str or strategy object, default="random"
+        Chooses the first samples when nothing is labeled.
+    missing_label : scalar, str, None or nan, default=-1
+        Marker of a missing label in ``Y``.
+    random_state : int, RandomState instance or None, default=None
+
+    Attributes
+    ----------
+    X_ : array-like of shape (n_samples, n_features)
+    Y_ : ndarray of shape (n_samples, n_annotators)
+        The labels so far.
+    y_aggregated_ : ndarray of shape (n_samples,)
+        One label per sample, ``missing_label`` where nobody labeled it.
+    learner_ : ActiveLearner
+        The single-annotator learner fitted on ``y_aggregated_``.
+    estimator_ : estimator object
+        Its fitted model (None before the first label).
+    classes_ : ndarray of shape (n_classes,)
+    annotator_bounds_ : ndarray of shape (n_annotators, 3)
+        Lower bound, mean and upper bound of each annotator's agreement with
+        the majority vote of the others (:func:`interval_estimation`).
+    aggregator_ : DawidSkene or None
+        The fitted aggregator when ``aggregation`` is not "majority".
+    cost_spent_ : float
+        Total cost of the labels taught.
+    history_ : list of dict
+        One entry per ``teach``: ``round``, ``n_labels``, ``pairs``, ``cost``,
+        ``query_seconds``, ``fit_seconds``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_blobs
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skal.annotators import MultiAnnotatorLearner
+    >>> from skal.loop import NoisyOracle
+    >>> X, y = make_blobs(200, centers=2, random_state=0)
+    >>> oracle = NoisyOracle(y, flip_rate=[0.0, 0.3, 0.5], random_state=0)
+    >>> learner = MultiAnnotatorLearner(LogisticRegression(), batch_size=2,
+    ...                                 random_state=0)
+    >>> learner = learner.fit(X, np.full((200, 3), -1))
+    >>> for _ in range(5):
+    ...     pairs = learner.query()
+    ...     labels = oracle.label(pairs[:, 0], annotators=pairs[:, 1])
+    ...     learner = learner.teach(pairs[:, 0], pairs[:, 1], labels)
+    >>> int((learner.Y_ != -1).sum()), round(learner.score(X, y), 2)
+    (30, 0.97)
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict_proba"])],
+        "query_strategy": [str, callable, HasMethods(["select"])],
+        "annotator_selection": [StrOptions(set(_SELECTORS)), HasMethods(["choose"])],
+        "aggregation": [
+            StrOptions({"majority", "dawid_skene"}),
+            HasMethods(["fit", "predict"]),
+        ],
+        "annotator_costs": ["array-like", None],
+        "max_cost": [Interval(Real, 0, None, closed="neither"), None],
+        "batch_size": [_POSITIVE],
+        "alpha": [Interval(Real, 0, 1, closed="neither")],
+        "initial_strategy": [str, callable, HasMethods(["select"])],
+        "missing_label": "no_validation",
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        query_strategy="entropy",
+        annotator_selection="ie_thresh",
+        aggregation="majority",
+        annotator_costs=None,
+        max_cost=None,
+        batch_size=1,
+        alpha=0.05,
+        initial_strategy="random",
+        missing_label=-1,
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.query_strategy = query_strategy
+        self.annotator_selection = annotator_selection
+        self.aggregation = aggregation
+        self.annotator_costs = annotator_costs
+        self.max_cost = max_cost
+        self.batch_size = batch_size
+        self.alpha = alpha
+        self.initial_strategy = initial_strategy
+        self.missing_label = missing_label
+        self.random_state = random_state
+
+    # ------------------------------------------------------------- fitting
+    def _costs(self, n_annotators):
+        if self.annotator_costs is None:
+            return np.ones(n_annotators)
+        costs = np.asarray(self.annotator_costs, dtype=float)
+        if costs.shape != (n_annotators,):
+            raise ValueError(
+                f"annotator_costs must hold one cost per annotator "
+                f"({n_annotators}), got shape {costs.shape}."
+            )
+        if not np.all(np.isfinite(costs)) or np.any(costs <= 0):
+            raise ValueError("annotator_costs must be finite and positive.")
+        return costs
+
+    def _aggregate(self):
+        """Aggregate ``Y_``, refit the inner learner and the annotator bounds."""
+        has_label = self._labeled.any(axis=1)
+        self.aggregator_ = None
+        if not has_label.any():
+            marker = self.missing_label
+            y = np.full(len(self.Y_), marker, dtype=object if marker is None else None)
+        elif isinstance(self.aggregation, str) and self.aggregation == "majority":
+            y = majority_vote(
+                self.Y_, missing_label=self.missing_label, random_state=self._rng
+            )
+        else:
+            template = (
+                DawidSkene()
+                if isinstance(self.aggregation, str)
+                else clone(self.aggregation)
+            )
+            params = template.get_params()
+            if "missing_label" in params:
+                template = template.set_params(missing_label=self.missing_label)
+            self.aggregator_ = template.fit(self.Y_)
+            y = self.aggregator_.predict(self.Y_)
+        self.y_aggregated_ = y
+        # the inner learner sees class positions (NaN: unlabeled), so no label
+        # value can be misread as the missing marker
+        labels = self.Y_[self._labeled]
+        self._all_classes = np.unique(labels) if labels.size else np.array([])
+        known = ~missing_mask(y, self.missing_label)
+        codes = np.full(y.shape[0], np.nan)
+        if known.any():
+            codes[known] = np.searchsorted(self._all_classes, y[known])
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            # the inner learner would name class positions; say it with labels
+            warnings.filterwarnings("ignore", "Only one class", UserWarning)
+            self.learner_ = self._inner_learner().fit(self.X_, codes)
+        self.estimator_ = self.learner_.estimator_
+        if self.estimator_ is not None:
+            self.classes_ = self._all_classes[self.learner_.classes_.astype(np.intp)]
+            if len(self.classes_) < 2:
+                warnings.warn(
+                    f"Only one class ({self.classes_.tolist()[0]!r}) is labeled so "
+                    "far: the model predicts it everywhere and samples are chosen "
+                    "at random until a second class is labeled.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+        self.annotator_bounds_ = interval_estimation(
+            self.Y_, alpha=self.alpha, missing_label=self.missing_label
+        )
+        return time.perf_counter() - start
+
+    def _inner_learner(self):
+        return ActiveLearner(
+            self.estimator,
+            query_strategy=self.query_strategy,
+            batch_size=self.batch_size,
+            initial_strategy=self.initial_strategy,
+            missing_label=np.nan,
+            random_state=self._rng.randint(np.iinfo(np.int32).max),
+        )
+
+    def fit(self, X, Y):
+        """Fit on the labels given so far.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            All samples.
+        Y : array-like of shape (n_samples, n_annotators)
+            Each annotator's labels, ``missing_label`` where it has none
+            (all missing for a cold start).
+
+        Returns
+        -------
+        self : object
+        """
+        self._validate_params()
+        Y, labeled = check_annotator_labels(Y, self.missing_label)
+        if Y.shape[0] != num_rows(X):
+            raise ValueError(
+                f"X has {num_rows(X)} rows but Y has {Y.shape[0]}; Y needs one row "
+                "per sample."
+            )
+        self._rng = check_random_state(self.random_state)
+        self._costs_ = self._costs(Y.shape[1])
+        self.X_, self.n_annotators_ = X, Y.shape[1]
+        self.Y_ = Y.astype(object) if Y.dtype.kind == "O" else Y.copy()
+        self._labeled = labeled
+        self.cost_spent_ = 0.0
+        fit_seconds = self._aggregate()
+        self._last_query_seconds = 0.0
+        self.history_ = [
+            {
+                "round": 0,
+                "n_labels": int(labeled.sum()),
+                "pairs": [],
+                "cost": 0.0,
+                "query_seconds": 0.0,
+                "fit_seconds": fit_seconds,
+            }
+        ]
+        return self
+
+    # --------------------------------------------------------------- query
+    def _selector(self):
+        selection = self.annotator_selection
+        return _SELECTORS[selection]() if isinstance(selection, str) else selection
+
+    def query(self, batch_size=None, max_cost=None, return_scores=False):
+        """Return the (sample, annotator) pairs to label next, best first.
+
+        Parameters
+        ----------
+        batch_size : int, default=None
+            Samples to choose; the learner's ``batch_size`` when None.
+        max_cost : float, default=None
+            Cost budget of this query; the learner's ``max_cost`` when None.
+        return_scores : bool, default=False
+            Also return each pair's value per cost.
+
+        Returns
+        -------
+        pairs : ndarray of int of shape (n_pairs, 2)
+            Column 0: sample positions in ``X_``; column 1: annotators.
+        values : ndarray of shape (n_pairs,)
+            Returned when ``return_scores=True``.
+        """
+        check_is_fitted(self, "Y_")
+        start = time.perf_counter()
+        batch_size = self.batch_size if batch_size is None else batch_size
+        max_cost = self.max_cost if max_cost is None else max_cost
+        if max_cost is not None and not (np.isfinite(max_cost) and max_cost > 0):
+            raise ValueError(f"max_cost must be a positive number, got {max_cost!r}.")
+        if self._labeled.any(axis=1).all():
+            raise ValueError(
+                "Every sample has a label from some annotator, so there is no sample "
+                "left to query; teach further annotators' labels directly."
+            )
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Only one class", UserWarning)
+            samples = self.learner_.query(batch_size=batch_size)
+        mask = self._selector().choose(self.annotator_bounds_, len(samples), self._rng)
+        mask = np.asarray(mask, dtype=bool)
+        if mask.shape != (len(samples), self.n_annotators_):
+            raise ValueError(
+                f"annotator_selection.choose returned shape {mask.shape}, expected "
+                f"({len(samples)}, {self.n_annotators_})."
+            )
+        mask &= ~self._labeled[samples]
+        # value of a pair: sample rank weight x estimated accuracy, per cost
+        rank_weight = (len(samples) - np.arange(len(samples))) / len(samples)
+        accuracy = np.clip(self.annotator_bounds_[:, 1], 1e-3, None)
+        value = rank_weight[:, None] * accuracy[None, :] / self._costs_[None, :]
+        rows, cols = np.nonzero(mask)
+        order = np.lexsort((-value[rows, cols], rows))
+        if max_cost is not None:
+            order = _within_budget(value[rows, cols], self._costs_[cols], max_cost)
+            if order.size == 0:
+                raise ValueError(
+                    f"max_cost={max_cost} is below the cost of every annotator "
+                    f"chosen (the cheapest costs {self._costs_[cols].min()}), so no "
+                    "pair fits the budget; raise max_cost."
+                )
+        pairs = np.column_stack([samples[rows[order]], cols[order]]).astype(np.intp)
+        self._last_query_seconds = time.perf_counter() - start
+        return (pairs, value[rows[order], cols[order]]) if return_scores else pairs
+
+    # --------------------------------------------------------------- teach
+    def teach(self, idx, annotator, label):
+        """Record labels of (sample, annotator) pairs, re-aggregate and refit.
+
+        Parameters
+        ----------
+        idx : array-like of int of shape (n_labels,)
+            Sample positions in ``X_``.
+        annotator : array-like of int of shape (n_labels,)
+            Who gave each label.
+        label : array-like of shape (n_labels,)
+            The labels (no missing marker, no NaN).
+
+        Returns
+        -------
+        self : object
+        """
+        check_is_fitted(self, "Y_")
+        idx, annotator, label = check_taught_pairs(
+            idx, annotator, label, self.Y_.shape, self.missing_label
+        )
+        if label.dtype.kind in "USO" and self.Y_.dtype.kind not in "USO":
+            self.Y_ = self.Y_.astype(object)  # text labels, numeric marker
+        elif label.dtype.kind == "f" and self.Y_.dtype.kind in "iub":
+            self.Y_ = self.Y_.astype(float)
+        self.Y_[idx, annotator] = label
+        self._labeled[idx, annotator] = True
+        cost = float(self._costs_[annotator].sum())
+        self.cost_spent_ += cost
+        fit_seconds = self._aggregate()
+        self.history_.append(
+            {
+                "round": len(self.history_),
+                "n_labels": int(self._labeled.sum()),
+                "pairs": np.column_stack([idx, annotator]).tolist(),
+                "cost": cost,
+                "query_seconds": self._last_query_seconds,
+                "fit_seconds": fit_seconds,
+            }
+        )
+        self._last_query_seconds = 0.0
+        return self
+
+    # ---------------------------------------------------------- prediction
+    def _model(self):
+        check_is_fitted(self, "Y_")
+        if self.estimator_ is None:
+            raise ValueError("Nothing is labeled yet: teach some labels first.")
+        return self.estimator_
+
+    def predict(self, X):
+        """Predict with the model fitted on the aggregated labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        codes = np.asarray(self._model().predict(X)).astype(np.intp)
+        return self._all_classes[codes]
+
+    def predict_proba(self, X):
+        """Class probabilities of the model fitted on the aggregated labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        return self._model().predict_proba(X)
