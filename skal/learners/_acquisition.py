@@ -48,6 +48,19 @@ class Answers(NamedTuple):
     stop: bool = False
 
 
+def check_answers(labels, n_rows):
+    """Return an oracle's labels as an array of ``n_rows``, or raise clearly."""
+    labels = np.asarray(labels)
+    if labels.shape != (n_rows,):
+        raise ValueError(
+            f"The oracle answered {n_rows} rows with labels of shape "
+            f"{labels.shape}; one label per row is needed. An oracle of several "
+            "annotators answers a matrix: label with "
+            "skal.annotators.MultiAnnotatorLearner, or ask one annotator."
+        )
+    return labels
+
+
 def _positions(values):
     return np.asarray(values, dtype=np.intp).reshape(-1)
 
@@ -234,12 +247,13 @@ def _apply(learner, answers, open_):
         learner._forget(retracted)
         open_[retracted] = True
     if positions.shape[0]:
+        labels = check_answers(answers.labels, positions.shape[0])
         with warnings.catch_warnings():
             # the oracle brings new classes as a matter of course
             warnings.filterwarnings("ignore", message="teach added new classes")
             learner.teach(
                 learner._rows_of(positions),
-                np.asarray(answers.labels),
+                labels,
                 pool_indices=positions,
             )
         open_[positions] = False

@@ -17,7 +17,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
 from ..datasets import initial_indices as draw_initial
-from ..learners._acquisition import Answers, run_acquisition
+from ..learners._acquisition import Answers, check_answers, run_acquisition
 from ..utils import num_rows, take_rows
 from ._curve import LearningCurve
 from ._progress import progress_bar
@@ -168,7 +168,7 @@ def _run_repeat(
             return Answers(rows, y_train[rows])
 
     else:
-        first = np.asarray(oracle.label(positions[initial], X_full))
+        first = check_answers(oracle.label(positions[initial], X_full), len(initial))
         y_known = y_known.astype(np.result_type(y_known.dtype, first.dtype))
         y_known[initial] = first
 

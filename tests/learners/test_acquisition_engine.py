@@ -1,6 +1,7 @@
 """The acquisition engine that fit(budget), simulate and label_loop share."""
 
 import numpy as np
+import pytest
 from sklearn.datasets import load_iris
 from sklearn.naive_bayes import GaussianNB
 
@@ -75,3 +76,24 @@ def test_a_criterion_ends_the_run_and_names_itself():
     )
     assert rounds[-1]["stopped_by"] == "BudgetStopping"
     assert rounds[-1]["n_labeled"] == 11
+
+
+def test_an_oracle_of_several_annotators_is_refused_clearly():
+    from skal import simulate
+    from skal.loop import NoisyOracle
+
+    crowd = NoisyOracle(Y, [0.0, 0.2, 0.5], random_state=0)
+    with pytest.raises(
+        ValueError, match="answered 10 rows with labels of shape"
+    ):
+        simulate(
+            ActiveLearner(GaussianNB()),
+            X,
+            Y,
+            budget=20,
+            batch_size=5,
+            n_initial=10,
+            oracle=crowd,
+            random_state=0,
+            progress=False,
+        )
