@@ -182,7 +182,7 @@ def run(name, strategy, seed, data, args):
     ).fit(X, y_pool)
     curve, cpu = [], []
     start = time.perf_counter()
-    train_cpu = time.process_time() - cpu0
+    train_cpu, query_cpu = time.process_time() - cpu0, 0.0
     while True:
         n = int(learner.labeled_mask_.sum())
         acc = float(np.mean(learner.estimator_.predict(X_test) == y_test))
@@ -193,8 +193,8 @@ def run(name, strategy, seed, data, args):
             epochs = len(history)  # early stopping may end before max_epochs
         print(
             f"  {name:<17} seed {seed} labels {n:4d} acc {acc:.4f} "
-            f"({time.perf_counter() - start:.0f} s; epochs {epochs}, "
-            f"train {train_cpu:.1f} CPU s)",
+            f"({time.perf_counter() - start:.0f} s; epochs {epochs}, CPU s: "
+            f"query {query_cpu:.1f}, train {train_cpu:.1f})",
             flush=True,
         )
         if n >= args.budget or acc >= args.stop_at or len(cpu) >= args.max_rounds:
