@@ -82,7 +82,7 @@ def _split(learner, X, y, X_test, y_test, seed, keep=None):
         return X, y, np.arange(n), X_test, np.asarray(y_test)
     rows = np.arange(n) if keep is None else np.setdiff1d(np.arange(n), keep)
     stratify = None
-    if is_classifier(learner):
+    if is_classifier(learner) and y.ndim == 1:  # label sets are not stratified
         _, counts = np.unique(y[rows], return_counts=True)
         stratify = y[rows] if counts.min() >= 2 else None
     train, test = train_test_split(
