@@ -149,7 +149,7 @@ def label_uncertainty(proba, measure="mean_entropy", y_pred=None):
     proba : array-like of shape (n_samples, n_labels)
         ``P(label l = 1)`` per sample and label.
     measure : str, default="mean_entropy"
-        One of :data:`LABEL_MEASURES` (see the user guide for formulas).
+        One of ``LABEL_MEASURES`` (see the user guide for formulas).
     y_pred : array-like of shape (n_samples, n_labels), default=None
         The model's 0/1 predictions; needed by ``"max_score"`` and
         ``"avg_score"`` (``proba > 0.5`` when not given).
@@ -346,7 +346,7 @@ class LabelUncertainty(_MultilabelStrategy):
     Parameters
     ----------
     measure : str, default="mean_entropy"
-        A name in :data:`skal.strategies.LABEL_MEASURES`.
+        A name in ``skal.strategies.LABEL_MEASURES``.
 
     Examples
     --------

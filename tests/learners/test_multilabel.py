@@ -218,3 +218,30 @@ def test_single_label_learner_rejects_2d_teach():
     learner = ActiveLearner(LogisticRegression()).fit(X, y)
     with pytest.raises(ValueError, match="fitted on 1-d labels"):
         learner.teach(X[5:6], np.array([[0, 1]]))
+
+
+def test_every_registered_strategy_serves_or_refuses_multilabel(data):
+    from skal.strategies import available_strategies, resolve_strategy
+
+    X, Y, Y_pool = data
+    served = []
+    for name in available_strategies():
+        learner = ActiveLearner(
+            OneVsRestClassifier(LinearSVC()),
+            query_strategy=name,
+            batch_size=2,
+            random_state=0,
+        )
+        if "multilabel" in resolve_strategy(name).label_types:
+            assert learner.fit(X, Y_pool).query().shape == (2,), name
+            served.append(name)
+            continue
+        with pytest.raises(ValueError) as err:
+            learner.fit(X, Y_pool)
+        msg = str(err.value)
+        assert (
+            "handles single-label y only" in msg and "'mmc'" in msg
+        ) or "is a regression strategy" in msg, (name, msg)
+    assert sorted(served) == sorted(
+        [*MULTILABEL_STRATEGIES, "random", "coreset", "kmeans", "typiclust"]
+    )
