@@ -4,6 +4,7 @@ import warnings
 from numbers import Integral
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import is_classifier, is_regressor
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval
@@ -107,6 +108,12 @@ def check_target(learner, y, n_rows):
         raise ValueError(
             f"{type(learner).__name__} requires y to be passed, but the target y "
             "is None."
+        )
+    if sp.issparse(y):
+        raise ValueError(
+            "y is a sparse matrix; pass a dense array (y.toarray()). A multi-label "
+            "y marks unlabeled rows with missing_label in every column, which a "
+            "sparse indicator cannot hold."
         )
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:

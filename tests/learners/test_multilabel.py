@@ -245,3 +245,13 @@ def test_every_registered_strategy_serves_or_refuses_multilabel(data):
     assert sorted(served) == sorted(
         [*MULTILABEL_STRATEGIES, "random", "coreset", "kmeans", "typiclust"]
     )
+
+
+def test_sparse_indicator_is_rejected(data):
+    import scipy.sparse as sp
+
+    X, _, Y_pool = data
+    with pytest.raises(ValueError, match=r"sparse matrix; pass a dense array"):
+        ActiveLearner(OneVsRestClassifier(LinearSVC()), query_strategy="lci").fit(
+            X, sp.csr_matrix(np.maximum(Y_pool, 0))
+        )
