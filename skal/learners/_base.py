@@ -87,8 +87,9 @@ class BaseLearner(
     def _fit_estimator(self, X, y):
         """Return a model fitted on the labeled rows ``X, y``."""
         if is_classifier(self) and np.unique(y).shape[0] < 2:
+            what = f"class ({y[0]!r})" if y.ndim == 1 else f"value ({y.flat[0]!r})"
             warnings.warn(
-                f"Only one class ({y[0]!r}) is labeled: "
+                f"Only one {what} is labeled: "
                 f"{type(self.estimator).__name__} cannot be trained yet. Predictions "
                 "are that class and queries are random until a second class is "
                 "labeled.",

@@ -255,3 +255,19 @@ def test_sparse_indicator_is_rejected(data):
         ActiveLearner(OneVsRestClassifier(LinearSVC()), query_strategy="lci").fit(
             X, sp.csr_matrix(np.maximum(Y_pool, 0))
         )
+
+
+def test_all_labeled_entries_equal_is_a_constant_model(data):
+    X, Y, _ = data
+    Y_pool = np.full(Y.shape, -1)
+    Y_pool[:3] = 0
+    learner = ActiveLearner(
+        OneVsRestClassifier(LinearSVC()),
+        query_strategy="mean_entropy",
+        batch_size=2,
+        random_state=0,
+    )
+    with pytest.warns(UserWarning, match=r"Only one value \(np.int64\(0\)\) is"):
+        learner.fit(X, Y_pool)
+    assert (learner.predict(X) == 0).all()
+    assert learner.query().shape == (2,)
