@@ -168,7 +168,10 @@ def _run_repeat(
             return Answers(rows, y_train[rows])
 
     else:
-        first = check_answers(oracle.label(positions[initial], X_full), len(initial))
+        n_labels = y_train.shape[1] if y_train.ndim == 2 else None  # multi-label
+        first = check_answers(
+            oracle.label(positions[initial], X_full), len(initial), n_labels
+        )
         y_known = y_known.astype(np.result_type(y_known.dtype, first.dtype))
         y_known[initial] = first
 

@@ -84,3 +84,26 @@ def test_compare_multilabel_strategies():
     for curve in result.values():
         assert [r["n_labeled"] for r in curve.repeats] == [[10, 20, 30]] * 2
         assert all(0 <= s <= 1 for r in curve.repeats for s in r["score"])
+
+
+class _FirstLabelOracle:
+    """Answers only the first label of each row: not a label vector."""
+
+    def label(self, positions, X):
+        return Y[positions, 0]
+
+
+def test_an_oracle_must_answer_label_vectors():
+    with pytest.raises(ValueError, match=r"one vector of 4 labels per row is needed"):
+        simulate(
+            _ovr("mmc"),
+            X,
+            Y,
+            budget=20,
+            batch_size=10,
+            n_initial=10,
+            n_repeats=1,
+            random_state=0,
+            oracle=_FirstLabelOracle(),
+            progress=False,
+        )
