@@ -72,12 +72,13 @@ def strategies_for(task):
     >>> " ".join(strategies_for("regression"))
     'coreset ei gsx gsy igs kmeans pi random std typiclust ucb'
     """
-    from .strategies import available_strategies
+    from .strategies import MULTILABEL_STRATEGIES, available_strategies
 
     if task == "regression":
         keep = REGRESSION_STRATEGIES | ANY_TASK_STRATEGIES
-    else:
+    else:  # the CLI reads one target column: no multi-label strategies
         keep = set(available_strategies()) - REGRESSION_STRATEGIES
+        keep -= set(MULTILABEL_STRATEGIES)
     return [s for s in available_strategies() if s in keep]
 
 
@@ -183,7 +184,15 @@ def _bayesian_net(n_features, n_classes):
 
 
 def _check_task_fit(strategies, task, learner):
+    from .strategies import MULTILABEL_STRATEGIES
+
     wrong = [s for s in strategies if s not in strategies_for(task)]
+    if wrong and wrong[0] in MULTILABEL_STRATEGIES:
+        raise UsageError(
+            f"strategy {wrong[0]!r} needs a multi-label target (a 2-d 0/1 "
+            "indicator), and skal compare reads one target column; run it from "
+            "Python with skal.compare"
+        )
     if wrong:
         need = "class probabilities" if task == "regression" else "a regressor"
         raise UsageError(

@@ -4,6 +4,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.linear_model import BayesianRidge, LogisticRegression, Ridge
 from sklearn.naive_bayes import GaussianNB
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.semi_supervised import LabelSpreading
@@ -21,6 +22,7 @@ from skal import (
 from skal.strategies import (
     BADGE,
     BALD,
+    MMC,
     BatchBALD,
     CoreSet,
     DensityWeighted,
@@ -31,6 +33,8 @@ from skal.strategies import (
     FunctionStrategy,
     Hybrid,
     KMeansSampling,
+    LabelCardinalityInconsistency,
+    LabelUncertainty,
     MaxEntropy,
     MeanSTD,
     ProbabilityOfImprovement,
@@ -59,6 +63,8 @@ LEARNERS = [
     # runs the checks in seconds where a skorch net would take minutes.
     BayesianLearner(Committee(estimator=GaussianNB(), n_members=3), n_samples=3),
     BayesianOptimizer(BayesianRidge(), query_strategy="ucb"),
+    # tagged multi_label: scikit-learn's multi-label checks run on it too
+    ActiveLearner(KNeighborsClassifier(), query_strategy="random"),
 ]
 
 STRATEGIES = [
@@ -86,6 +92,9 @@ STRATEGIES = [
     ProbabilityOfImprovement(xi=0.1),
     ExpectedImprovement(),
     UpperConfidenceBound(beta=2.0),
+    MMC(),
+    LabelCardinalityInconsistency(beta=0.5),
+    LabelUncertainty("max_score"),
 ]
 
 

@@ -16,18 +16,30 @@ from sklearn.utils._param_validation import Interval, validate_params
     },
     prefer_skip_nested_validation=True,
 )
+def _positive_per_label(y, rng):
+    """One random row for each label that no row chosen so far carries."""
+    keep = []
+    positive = np.asarray(y) == 1
+    for label in rng.permutation(y.shape[1]):
+        rows = np.flatnonzero(positive[:, label])
+        if rows.size and not positive[keep, label].any():
+            keep.append(int(rng.choice(rows)))
+    return keep
+
+
 def initial_indices(y, n_labeled=10, *, stratify=True, random_state=None):
     """Return the positions of ``n_labeled`` rows to label first, at random.
 
     Parameters
     ----------
-    y : array-like of shape (n_samples,)
-        Fully labeled targets (used to stratify).
+    y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        Fully labeled targets (used to stratify); 2-d is a multi-label
+        0/1 indicator.
     n_labeled : int, default=10
         Number of positions.
     stratify : bool, default=True
-        Take at least one row of every class (when ``n_labeled`` allows),
-        the rest at random.
+        Take at least one row of every class (multi-label: a row carrying
+        each label) when ``n_labeled`` allows, the rest at random.
     random_state : int, RandomState instance or None, default=None
         Seeds the draw.
 
@@ -50,7 +62,10 @@ def initial_indices(y, n_labeled=10, *, stratify=True, random_state=None):
     if n_labeled > n:
         raise ValueError(f"n_labeled must be between 1 and {n}, got {n_labeled}.")
     keep = []
-    if stratify:
+    if stratify and y.ndim == 2:  # multi-label: a positive of every label
+        if y.shape[1] <= n_labeled:
+            keep = _positive_per_label(y, rng)
+    elif stratify:
         classes = np.unique(y)
         if len(classes) <= n_labeled:
             keep = [rng.choice(np.flatnonzero(y == c)) for c in classes]
@@ -76,8 +91,9 @@ def make_pool(y, n_labeled=10, *, stratify=True, missing_label=-1, random_state=
 
     Parameters
     ----------
-    y : array-like of shape (n_samples,)
-        Fully labeled targets.
+    y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        Fully labeled targets; a 2-d multi-label indicator has whole rows
+        hidden.
     n_labeled : int, default=10
         Labels to keep.
     stratify : bool, default=True
@@ -106,19 +122,18 @@ def make_pool(y, n_labeled=10, *, stratify=True, missing_label=-1, random_state=
     keep = initial_indices(
         y, n_labeled, stratify=stratify, random_state=random_state
     )
-    n = y.shape[0]
     if (
         isinstance(missing_label, float)
         and np.isnan(missing_label)
         and y.dtype.kind in "iub"
     ):
-        y_pool = np.full(n, np.nan)
+        y_pool = np.full(y.shape, np.nan)
     else:
         try:
             y_pool = np.full_like(y, missing_label)
             if y_pool.dtype.kind in "US" and y_pool[0] != missing_label:
                 raise ValueError  # -1 cut to "-" in a string array
         except (TypeError, ValueError):
-            y_pool = np.full(n, missing_label, dtype=object)
+            y_pool = np.full(y.shape, missing_label, dtype=object)
     y_pool[keep] = y[keep]
     return y_pool

@@ -48,13 +48,18 @@ class Answers(NamedTuple):
     stop: bool = False
 
 
-def check_answers(labels, n_rows):
-    """Return an oracle's labels as an array of ``n_rows``, or raise clearly."""
+def check_answers(labels, n_rows, n_labels=None):
+    """Return an oracle's labels as an array of ``n_rows``, or raise clearly.
+
+    With ``n_labels`` (a multi-label learner) each row's answer is its
+    ``(n_labels,)`` label vector.
+    """
     labels = np.asarray(labels)
-    if labels.shape != (n_rows,):
+    if labels.shape != ((n_rows,) if n_labels is None else (n_rows, n_labels)):
+        need = "one label" if n_labels is None else f"one vector of {n_labels} labels"
         raise ValueError(
             f"The oracle answered {n_rows} rows with labels of shape "
-            f"{labels.shape}; one label per row is needed. An oracle of several "
+            f"{labels.shape}; {need} per row is needed. An oracle of several "
             "annotators answers a matrix: label with "
             "skal.annotators.MultiAnnotatorLearner, or ask one annotator."
         )
@@ -247,7 +252,9 @@ def _apply(learner, answers, open_):
         learner._forget(retracted)
         open_[retracted] = True
     if positions.shape[0]:
-        labels = check_answers(answers.labels, positions.shape[0])
+        labels = check_answers(
+            answers.labels, positions.shape[0], getattr(learner, "_n_labels", None)
+        )
         with warnings.catch_warnings():
             # the oracle brings new classes as a matter of course
             warnings.filterwarnings("ignore", message="teach added new classes")

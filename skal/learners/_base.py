@@ -87,8 +87,9 @@ class BaseLearner(
     def _fit_estimator(self, X, y):
         """Return a model fitted on the labeled rows ``X, y``."""
         if is_classifier(self) and np.unique(y).shape[0] < 2:
+            what = f"class ({y[0]!r})" if y.ndim == 1 else f"value ({y.flat[0]!r})"
             warnings.warn(
-                f"Only one class ({y[0]!r}) is labeled: "
+                f"Only one {what} is labeled: "
                 f"{type(self.estimator).__name__} cannot be trained yet. Predictions "
                 "are that class and queries are random until a second class is "
                 "labeled.",
@@ -126,7 +127,9 @@ class BaseLearner(
     def _set_fitted(self, X, y, labeled, estimator):
         self.X_, self.y_, self.labeled_mask_ = X, y, labeled
         self.estimator_ = estimator
-        if is_classifier(self) and estimator is not None:
+        if getattr(self, "_n_labels", None) is not None:
+            self.classes_ = np.arange(self._n_labels)  # label indices, as OvR
+        elif is_classifier(self) and estimator is not None:
             self.classes_ = np.asarray(estimator.classes_)
         elif hasattr(self, "classes_"):
             del self.classes_
@@ -145,8 +148,13 @@ class BaseLearner(
         self._start_fit()
         for attr in ("X_", "y_", "labeled_mask_", "estimator_", "classes_"):
             self.__dict__.pop(attr, None)
+        self._n_labels = None
         X = self._check_X(X, reset=True)
         y = self._check_y(y, num_rows(X))
+        if y.ndim == 2:  # multi-label: a 0/1 indicator (see _multilabel.py)
+            if getattr(self, "semi_supervised", False):
+                raise ValueError("semi_supervised=True needs 1-d class labels.")
+            self._n_labels = int(y.shape[1])
         self._rng = check_random_state(self.random_state)
         self.query_strategy_ = self._resolve_query_strategy()
         self._strategy_source = self.query_strategy
@@ -164,8 +172,10 @@ class BaseLearner(
         ----------
         X : array-like of shape (n_samples, n_features), sparse matrix or DataFrame
             All samples, labeled and unlabeled.
-        y : array-like of shape (n_samples,)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Labels; rows equal to ``missing_label`` (or NaN/None) form the pool.
+            A 2-d 0/1 indicator is multi-label: a row is unlabeled when
+            every entry is the marker; a partly marked row raises.
             With no labeled row, the learner starts cold: the first ``query``
             uses ``initial_strategy``. With ``budget`` set, ``y`` is the
             hidden oracle.

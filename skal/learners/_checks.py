@@ -4,6 +4,7 @@ import warnings
 from numbers import Integral
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import is_classifier, is_regressor
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval
@@ -12,6 +13,7 @@ from sklearn.utils.validation import column_or_1d, validate_data
 
 from ..utils import check_finite, missing_mask
 from ..utils._validation import _is_nan
+from . import _multilabel
 
 _STRATEGY = [str, callable, HasMethods(["select"])]
 _POSITIVE = Interval(Integral, 1, None, closed="left")
@@ -75,7 +77,29 @@ def check_strategy_fits(learner):
                 f"{param}={getattr(learner, param)!r} is a regression strategy, but "
                 "the learner is a classifier."
             )
+        check_label_type(learner, param, strategy)
         strategy._validate_params()
+
+
+def check_label_type(learner, param, strategy):
+    """Reject a single-label strategy on multi-label ``y``, and the reverse."""
+    from ..strategies import MULTILABEL_STRATEGIES
+
+    kinds = getattr(strategy, "label_types", ("single", "multilabel"))
+    n_labels = getattr(learner, "_n_labels", None)
+    names = ", ".join(repr(name) for name in MULTILABEL_STRATEGIES)
+    if n_labels is not None and "multilabel" not in kinds:
+        raise ValueError(
+            f"{param}={getattr(learner, param)!r} handles single-label y only, but "
+            f"y is multi-label ({n_labels} labels). Use a multi-label strategy: "
+            f"{names} (skal.strategies.MULTILABEL_STRATEGIES), or 'random'."
+        )
+    if n_labels is None and "single" not in kinds:
+        raise ValueError(
+            f"{param}={getattr(learner, param)!r} is a multi-label strategy, but y "
+            "is 1-d. Pass y as a 2-d 0/1 indicator of shape (n_samples, "
+            "n_labels), or use a single-label strategy."
+        )
 
 
 def check_target(learner, y, n_rows):
@@ -85,11 +109,37 @@ def check_target(learner, y, n_rows):
             f"{type(learner).__name__} requires y to be passed, but the target y "
             "is None."
         )
+    if sp.issparse(y):
+        raise ValueError(
+            "y is a sparse matrix; pass a dense array (y.toarray()). A multi-label "
+            "y marks unlabeled rows with missing_label in every column, which a "
+            "sparse indicator cannot hold."
+        )
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = column_or_1d(y, warn=True)
-    if y.ndim != 1:
-        raise ValueError(f"y should be a 1d array, got an array of shape {y.shape}.")
+    fitted = hasattr(learner, "labeled_mask_")
+    n_labels = getattr(learner, "_n_labels", None) if fitted else None
+    if n_labels is not None and y.ndim != 2:
+        raise ValueError(
+            f"The learner was fitted on a multi-label y with {n_labels} labels; "
+            f"pass y of shape (n_samples, {n_labels}), got shape {y.shape}."
+        )
+    multilabel = _multilabel.is_multilabel_target(learner, y)
+    if multilabel and fitted and n_labels is None:
+        raise ValueError(
+            "The learner was fitted on 1-d labels; a 2-d (multi-label) y needs a "
+            f"learner fitted on a multi-label y. Got shape {y.shape}."
+        )
+    if y.ndim != 1 and not multilabel:
+        hint = (
+            " A 2-d 0/1 indicator y (multi-label) needs a classifier."
+            if y.ndim == 2
+            else ""
+        )
+        raise ValueError(
+            f"y should be a 1d array, got an array of shape {y.shape}.{hint}"
+        )
     if n_rows == 0:
         raise ValueError(
             "Found array with 0 sample(s) (shape=(0, ...)) while a minimum of 1 is "
@@ -115,6 +165,8 @@ def labeled_rows(learner, y):
     be labeled, so the same ``y`` always gets the same answer.
     """
     marker = learner.missing_label
+    if y.ndim == 2:
+        return _multilabel.labeled_rows(y, marker)
     missing = missing_mask(y, marker)
     if not _is_marker(marker) and _is_nan(y).any() and np.any(missing & ~_is_nan(y)):
         raise ValueError(
@@ -153,6 +205,8 @@ def labeled_rows(learner, y):
 
 def check_taught_labels(learner, y):
     """Reject labels ``teach`` cannot take; warn about new classes."""
+    if getattr(learner, "_n_labels", None) is not None:
+        return _multilabel.check_taught(learner, y)
     if missing_mask(y, learner.missing_label).any():
         raise ValueError(
             f"teach got missing labels (missing_label={learner.missing_label!r}, "

@@ -9,6 +9,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils import is_dask_array, missing_mask, num_rows, score_in_chunks, take_rows
+from ._multilabel import labeled_rows as multilabel_rows
 from ._signals import _takes_return_std
 
 
@@ -172,7 +173,8 @@ class PredictionMixin:
     def score(self, X, y, sample_weight=None):
         """Score on the labeled rows of ``y`` only; unlabeled rows are ignored.
 
-        Accuracy for classifiers, R^2 for regressors.
+        Accuracy for classifiers (subset accuracy for a multi-label ``y``:
+        a row counts when all its labels are right), R^2 for regressors.
 
         Parameters
         ----------
@@ -191,7 +193,10 @@ class PredictionMixin:
         self._model()
         X = _as_rows(X)
         y = self._check_y(y, num_rows(X))
-        labeled = ~missing_mask(y, self.missing_label)
+        if y.ndim == 2:  # multi-label: subset accuracy on the labeled rows
+            labeled = multilabel_rows(y, self.missing_label)
+        else:
+            labeled = ~missing_mask(y, self.missing_label)
         if not labeled.any():
             raise ValueError("score needs labeled rows; every entry of y is missing.")
         sw = None if sample_weight is None else np.asarray(sample_weight)[labeled]

@@ -14,6 +14,7 @@ from sklearn.pipeline import Pipeline
 
 from ..strategies import QueryContext
 from ..utils import take_rows
+from ._multilabel import multilabel_signals
 
 #: Signal name -> method of the fitted model that provides it.
 _MODEL_METHODS = {
@@ -108,6 +109,8 @@ class SignalsMixin:
             embed = _cold_embedding(template, pool)
             if embed is not None:
                 signals["embed"] = embed
+        if getattr(self, "_n_labels", None) is not None and model is not None:
+            signals = multilabel_signals(signals, model)
         return signals
 
     def _refit_for_strategy(self, X, y):

@@ -53,8 +53,9 @@ class TeachMixin:
         ----------
         X : array-like of shape (n_new, n_features), sparse matrix or DataFrame
             The newly labeled samples.
-        y : array-like of shape (n_new,)
-            Their labels (no missing labels).
+        y : array-like of shape (n_new,) or (n_new, n_labels)
+            Their labels (no missing labels); label vectors for a learner
+            fitted on a multi-label ``y``.
         pool_indices : array-like of int, default=None
             Positions of these rows in ``X_``, to skip the lookup.
         relabel : {"raise", "replace"}, default="raise"
@@ -81,7 +82,8 @@ class TeachMixin:
         known = pos >= 0
         relabeled = known & labeled[np.maximum(pos, 0)]
         if relabeled.any():
-            differs = relabeled & (y_all[np.maximum(pos, 0)] != y)
+            changed = (y_all[np.maximum(pos, 0)] != y).reshape(n_new, -1)
+            differs = relabeled & changed.any(axis=1)
             if differs.any() and relabel != "replace":
                 rows = pos[differs]
                 raise ValueError(

@@ -82,7 +82,7 @@ def _split(learner, X, y, X_test, y_test, seed, keep=None):
         return X, y, np.arange(n), X_test, np.asarray(y_test)
     rows = np.arange(n) if keep is None else np.setdiff1d(np.arange(n), keep)
     stratify = None
-    if is_classifier(learner):
+    if is_classifier(learner) and y.ndim == 1:  # label sets are not stratified
         _, counts = np.unique(y[rows], return_counts=True)
         stratify = y[rows] if counts.min() >= 2 else None
     train, test = train_test_split(
@@ -168,7 +168,10 @@ def _run_repeat(
             return Answers(rows, y_train[rows])
 
     else:
-        first = check_answers(oracle.label(positions[initial], X_full), len(initial))
+        n_labels = y_train.shape[1] if y_train.ndim == 2 else None  # multi-label
+        first = check_answers(
+            oracle.label(positions[initial], X_full), len(initial), n_labels
+        )
         y_known = y_known.astype(np.result_type(y_known.dtype, first.dtype))
         y_known[initial] = first
 

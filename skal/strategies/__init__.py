@@ -54,6 +54,23 @@ from ._model_change import (
     ExpectedGradientLength,
     expected_gradient_length,
 )
+from ._multilabel import (
+    LABEL_MEASURES,
+    MMC,
+    MULTILABEL_STRATEGIES,
+    BinaryMinimum,
+    LabelCardinalityInconsistency,
+    LabelUncertainty,
+    MaxLoss,
+    MeanMaxLoss,
+    binary_minimum,
+    cardinality_inconsistency,
+    label_uncertainty,
+    max_loss,
+    mean_max_loss,
+    mmc_loss,
+    separation_margin,
+)
 from ._registry import available_strategies, resolve_strategy
 from ._regression import GreedySampling, StdSampling
 from ._selection import select_top_k, select_top_k_blocks
@@ -67,6 +84,21 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "LABEL_MEASURES",
+    "MMC",
+    "MULTILABEL_STRATEGIES",
+    "BinaryMinimum",
+    "LabelCardinalityInconsistency",
+    "LabelUncertainty",
+    "MaxLoss",
+    "MeanMaxLoss",
+    "binary_minimum",
+    "cardinality_inconsistency",
+    "label_uncertainty",
+    "max_loss",
+    "mean_max_loss",
+    "mmc_loss",
+    "separation_margin",
     "DiscriminativeAL",
     "CLUE",
     "Falcun",

@@ -70,6 +70,10 @@ class BaseStrategy(BaseEstimator):
     #: (e.g. ``("proba_samples",)``): tools such as ``skal compare`` read it
     #: to build a learner that provides them.
     required_signals = ()
+    #: The targets it can choose for: "single" (1-d labels) and/or
+    #: "multilabel" (a 2-d 0/1 indicator ``y``). Learners refuse a strategy
+    #: that cannot handle their ``y`` at fit, naming the ones that can.
+    label_types = ("single",)
     #: Whether the strategy reads the pool only through the context's chunked
     #: signals (then an unchecked pool is checked chunk by chunk, in cache).
     _reads_through_context = False
@@ -186,6 +190,7 @@ class RandomSampling(BaseStrategy):
     """
 
     requires_model = False
+    label_types = ("single", "multilabel")
     _parameter_constraints = {"max_candidates": _MAX_CANDIDATES}
 
     def __init__(self, *, max_candidates=None):
@@ -247,6 +252,7 @@ class FunctionStrategy(BaseStrategy):
     [1, 2]
     """
 
+    label_types = ("single", "multilabel")  # the user's function decides
     _parameter_constraints = {
         "func": [callable],
         "returns": [StrOptions({"auto", "scores", "indices"})],

@@ -83,6 +83,7 @@ class CoreSet(BaseStrategy):
     """
 
     requires_model = False
+    label_types = ("single", "multilabel")  # reads the rows only
     _parameter_constraints = {"max_candidates": _MAX_CANDIDATES}
 
     def __init__(self, *, max_candidates=None):
@@ -155,6 +156,7 @@ class KMeansSampling(BaseStrategy):
     """
 
     requires_model = False
+    label_types = ("single", "multilabel")  # reads the rows only
     _parameter_constraints = {
         "n_init": _POSITIVE_INT,
         "max_candidates": _MAX_CANDIDATES,
@@ -246,6 +248,7 @@ class TypiClust(BaseStrategy):
     """
 
     requires_model = False
+    label_types = ("single", "multilabel")  # reads the rows only
     _parameter_constraints = {
         "n_neighbors": _POSITIVE_INT,
         "max_clusters": _POSITIVE_INT,

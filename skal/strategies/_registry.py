@@ -24,6 +24,7 @@ def _registry():
     from ._falcun import Falcun
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
     from ._model_change import ExpectedErrorReduction, ExpectedGradientLength
+    from ._multilabel import MULTILABEL_REGISTRY
     from ._uncertainty import MEASURES, UncertaintySampling
 
     return {
@@ -54,6 +55,8 @@ def _registry():
         "ei": ExpectedImprovement,
         "ucb": UpperConfidenceBound,
         **_committee_registry(),
+        # multi-label y (a 2-d indicator): the MULTILABEL_STRATEGIES
+        **MULTILABEL_REGISTRY,
     }
 
 
