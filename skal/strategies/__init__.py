@@ -54,6 +54,7 @@ from ._model_change import (
     ExpectedGradientLength,
     expected_gradient_length,
 )
+from ._quire import QUIRE, quire_objective
 from ._registry import available_strategies, resolve_strategy
 from ._regression import GreedySampling, StdSampling
 from ._selection import select_top_k, select_top_k_blocks
@@ -67,6 +68,8 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "QUIRE",
+    "quire_objective",
     "DiscriminativeAL",
     "CLUE",
     "Falcun",

@@ -23,7 +23,9 @@ def _registry():
     from ._diversity import CoreSet, KMeansSampling, TypiClust
     from ._falcun import Falcun
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
+    from ._epistemic import EpistemicUncertaintySampling
     from ._model_change import ExpectedErrorReduction, ExpectedGradientLength
+    from ._quire import QUIRE
     from ._uncertainty import MEASURES, UncertaintySampling
 
     return {
@@ -53,6 +55,8 @@ def _registry():
         "pi": ProbabilityOfImprovement,
         "ei": ExpectedImprovement,
         "ucb": UpperConfidenceBound,
+        "epistemic": EpistemicUncertaintySampling,
+        "quire": QUIRE,
         **_committee_registry(),
     }
 
