@@ -3,9 +3,13 @@
 One row per strategy, one thread, the same pool and labeled set for both
 libraries: ProbCover, MaxHerding, epistemic uncertainty sampling (Parzen
 window), cost-sensitive least confidence (``cost_matrix``), Falcun, CLUE and
-discriminative AL. Each row gives the seconds of one query in skal and in
-scikit-activeml and their ratio (scikit-activeml over skal; above 1 means
-skal is faster), and whether the first pick or the scores agree.
+discriminative AL, QUIRE, contrastive AL, DropQuery, probabilistic AL
+(McPAL), value-of-information EER and 4DS. Each row gives the seconds of
+one query in skal and in scikit-activeml and their ratio (scikit-activeml
+over skal; above 1 means skal is faster), the limit where one is measured
+(the one pass no implementation can skip: the candidates-by-labeled kernel
+for the kernel strategies, the model's passes over the candidates for the
+model-based ones), and whether the first pick or the scores agree.
 
 Run ``PYTHONPATH=. python examples/benchmarks/bench_pool_strategies.py
 [--quick] [--out DIR]``. The full run uses a pool of 10,000 samples;
@@ -27,6 +31,7 @@ from threadpoolctl import threadpool_limits
 from skal import ActiveLearner
 from skal.strategies import (
     CLUE,
+    QUIRE,
     DiscriminativeAL,
     EpistemicUncertaintySampling,
     Falcun,
@@ -66,7 +71,7 @@ def context(X, y, labeled, cand, classes):
     )
 
 
-def row(name, n, batch, skal_s, peer_s, agree):
+def row(name, n, batch, skal_s, peer_s, agree, limit_s=None):
     return {
         "strategy": name,
         "n": n,
@@ -75,7 +80,32 @@ def row(name, n, batch, skal_s, peer_s, agree):
         "skactiveml_s": peer_s,
         "ratio": peer_s / skal_s,
         "agree": agree,
+        "limit_s": limit_s,
     }
+
+
+def labeled_kernel_seconds(X, labeled, cand, **params):
+    """The limit of a kernel strategy: the candidates-by-labeled kernel."""
+    from sklearn.metrics.pairwise import rbf_kernel
+
+    return seconds(lambda: rbf_kernel(X[cand], X[labeled], **params))[0]
+
+
+def bench_quire(n, batch):
+    from skactiveml.pool import Quire as Peer
+
+    # scikit-activeml's QUIRE is O(n^3) time and O(n^2) memory: a smaller pool
+    n = min(n, 500)
+    X, y, labeled, cand, y_nan = make_pool(n, 10, 30)
+    ctx = context(X, y, labeled, cand, np.arange(10))
+    skal_s, ours = seconds(lambda: QUIRE().score(ctx))
+    peer = Peer(classes=np.arange(10), random_state=0)
+    peer_s, (_, util) = seconds(
+        lambda: peer.query(X, y_nan, batch_size=batch, return_utilities=True)
+    )
+    agree = bool(np.allclose(ours, util[0][cand], rtol=1e-8))
+    limit = labeled_kernel_seconds(X, labeled, cand)
+    return row("QUIRE", n, batch, skal_s, peer_s, agree, limit)
 
 
 def bench_probcover(n, batch):
@@ -219,6 +249,7 @@ BENCHES = [
     bench_falcun,
     bench_clue,
     bench_discriminative,
+    bench_quire,
 ]
 
 
@@ -234,12 +265,13 @@ def main(argv=None):
         rows = [bench(n, args.batch) for bench in BENCHES]
     print(
         f"{'strategy':34s} {'n':>6s} {'skal s':>8s} {'skactiveml s':>13s} "
-        f"{'ratio':>7s}  agree"
+        f"{'ratio':>7s} {'limit s':>8s}  agree"
     )
     for r in rows:
+        limit = "-" if r["limit_s"] is None else f"{r['limit_s']:.3f}"
         print(
             f"{r['strategy']:34s} {r['n']:6d} {r['skal_s']:8.3f} "
-            f"{r['skactiveml_s']:13.3f} {r['ratio']:7.1f}  {r['agree']}"
+            f"{r['skactiveml_s']:13.3f} {r['ratio']:7.1f} {limit:>8s}  {r['agree']}"
         )
     if args.out:
         os.makedirs(args.out, exist_ok=True)
