@@ -32,6 +32,7 @@ from skal import ActiveLearner
 from skal.strategies import (
     CLUE,
     QUIRE,
+    ContrastiveAL,
     DiscriminativeAL,
     EpistemicUncertaintySampling,
     Falcun,
@@ -241,6 +242,45 @@ def bench_discriminative(n, batch):
     )
 
 
+def fitted_pair(X, y_nan, n_classes, strategy="entropy", batch=10):
+    """The same logistic regression in skal's learner and scikit-activeml's."""
+    from skactiveml.classifier import SklearnClassifier
+
+    y_partial = np.where(np.isnan(y_nan), -1, y_nan).astype(int)
+    learner = ActiveLearner(
+        LogisticRegression(max_iter=300), query_strategy=strategy, batch_size=batch
+    ).fit(X, y_partial)
+    clf = SklearnClassifier(
+        LogisticRegression(max_iter=300), classes=np.arange(n_classes)
+    ).fit(X, y_nan)
+    return learner, clf
+
+
+def bench_contrastive(n, batch):
+    from skactiveml.pool import ContrastiveAL as Peer
+
+    X, y, labeled, cand, y_nan = make_pool(n, 10, 200)
+    learner, clf = fitted_pair(X, y_nan, 10)
+    # both include predicting the candidates' and the labeled probabilities
+    skal_s, ours = seconds(lambda: ContrastiveAL().score(learner.query_context()))
+    peer_s, (_, util) = seconds(
+        lambda: Peer(random_state=0).query(
+            X, y_nan, clf, fit_clf=False, batch_size=batch, return_utilities=True
+        )
+    )
+    # the limit: the model's probabilities and the labeled neighbour search
+    from sklearn.neighbors import NearestNeighbors
+
+    limit = seconds(
+        lambda: (
+            learner.estimator_.predict_proba(X),
+            NearestNeighbors(n_neighbors=5).fit(X[labeled]).kneighbors(X[cand]),
+        )
+    )[0]
+    agree = bool(np.allclose(ours, util[0][cand], rtol=1e-6))
+    return row("ContrastiveAL", n, batch, skal_s, peer_s, agree, limit)
+
+
 BENCHES = [
     bench_probcover,
     bench_maxherding,
@@ -250,6 +290,7 @@ BENCHES = [
     bench_clue,
     bench_discriminative,
     bench_quire,
+    bench_contrastive,
 ]
 
 

@@ -20,6 +20,7 @@ from ._bayesopt import (
 from ._clue import CLUE
 from ._committee import QueryByCommittee
 from ._context import QueryContext
+from ._contrastive import ContrastiveAL, contrastive_divergence
 from ._coverage import MaxHerding, ProbCover, impurity_radius
 from ._density import DensityWeighted
 from ._disagreement import (
@@ -68,6 +69,8 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "ContrastiveAL",
+    "contrastive_divergence",
     "QUIRE",
     "quire_objective",
     "DiscriminativeAL",

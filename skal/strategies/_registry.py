@@ -17,13 +17,14 @@ def _registry():
         UpperConfidenceBound,
     )
     from ._clue import CLUE
+    from ._contrastive import ContrastiveAL
     from ._coverage import MaxHerding, ProbCover
     from ._density import DensityWeighted
     from ._discriminative import DiscriminativeAL
     from ._diversity import CoreSet, KMeansSampling, TypiClust
+    from ._epistemic import EpistemicUncertaintySampling
     from ._falcun import Falcun
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
-    from ._epistemic import EpistemicUncertaintySampling
     from ._model_change import ExpectedErrorReduction, ExpectedGradientLength
     from ._quire import QUIRE
     from ._uncertainty import MEASURES, UncertaintySampling
@@ -57,6 +58,7 @@ def _registry():
         "ucb": UpperConfidenceBound,
         "epistemic": EpistemicUncertaintySampling,
         "quire": QUIRE,
+        "cal": ContrastiveAL,
         **_committee_registry(),
     }
 
