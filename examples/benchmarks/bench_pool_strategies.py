@@ -34,6 +34,7 @@ from skal.strategies import (
     QUIRE,
     ContrastiveAL,
     DiscriminativeAL,
+    DropQuery,
     EpistemicUncertaintySampling,
     Falcun,
     MaxHerding,
@@ -281,6 +282,32 @@ def bench_contrastive(n, batch):
     return row("ContrastiveAL", n, batch, skal_s, peer_s, agree, limit)
 
 
+def bench_dropquery(n, batch):
+    from skactiveml.pool import DropQuery as Peer
+    from skactiveml.utils import check_random_state
+    from sklearn.cluster import KMeans
+
+    X, y, labeled, cand, y_nan = make_pool(n, 10, 200)
+    learner, clf = fitted_pair(X, y_nan, 10)
+    ctx = learner.query_context()
+    # scikit-activeml seeds a query from its seed and the unlabeled count
+    ctx.random_state = check_random_state(0, int(np.isnan(y_nan).sum()) + 1)
+    ours = DropQuery(clusterer=KMeans(n_init=1, random_state=0))
+    skal_s, (idx, _) = seconds(lambda: ours.select(ctx, batch))
+    peer = Peer(
+        cluster_algo=lambda **kw: KMeans(**kw, n_init=1, random_state=0),
+        random_state=0,
+    )
+    peer_s, q = seconds(
+        lambda: peer.query(X, y_nan, clf, fit_clf=False, batch_size=batch)
+    )
+    # the limit: the six predictions (intact and five dropout passes)
+    limit = seconds(lambda: [learner.estimator_.predict(X[cand]) for _ in range(6)])
+    return row(
+        "DropQuery", n, batch, skal_s, peer_s, bool(np.all(cand[idx] == q)), limit[0]
+    )
+
+
 BENCHES = [
     bench_probcover,
     bench_maxherding,
@@ -291,6 +318,7 @@ BENCHES = [
     bench_discriminative,
     bench_quire,
     bench_contrastive,
+    bench_dropquery,
 ]
 
 

@@ -39,6 +39,7 @@ from ._diversity import (
     TypiClust,
     typicality,
 )
+from ._dropquery import DropQuery
 from ._epistemic import EpistemicUncertaintySampling, epistemic_uncertainty
 from ._falcun import Falcun
 from ._hybrid import (
@@ -69,6 +70,7 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "DropQuery",
     "ContrastiveAL",
     "contrastive_divergence",
     "QUIRE",

@@ -22,6 +22,7 @@ def _registry():
     from ._density import DensityWeighted
     from ._discriminative import DiscriminativeAL
     from ._diversity import CoreSet, KMeansSampling, TypiClust
+    from ._dropquery import DropQuery
     from ._epistemic import EpistemicUncertaintySampling
     from ._falcun import Falcun
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
@@ -59,6 +60,7 @@ def _registry():
         "epistemic": EpistemicUncertaintySampling,
         "quire": QUIRE,
         "cal": ContrastiveAL,
+        "dropquery": DropQuery,
         **_committee_registry(),
     }
 
