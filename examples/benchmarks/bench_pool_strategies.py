@@ -38,6 +38,7 @@ from skal.strategies import (
     EpistemicUncertaintySampling,
     Falcun,
     MaxHerding,
+    ProbabilisticAL,
     ProbCover,
     QueryContext,
     UncertaintySampling,
@@ -308,6 +309,24 @@ def bench_dropquery(n, batch):
     )
 
 
+def bench_mcpal(n, batch):
+    from skactiveml.classifier import ParzenWindowClassifier
+    from skactiveml.pool import ProbabilisticAL as Peer
+
+    X, y, labeled, cand, y_nan = make_pool(n, 10, 200)
+    ctx = context(X, y, labeled, cand, np.arange(10))
+    skal_s, ours = seconds(lambda: ProbabilisticAL().score(ctx))
+    pwc = ParzenWindowClassifier(classes=np.arange(10))
+    peer_s, (_, util) = seconds(
+        lambda: Peer(random_state=0).query(
+            X, y_nan, pwc, batch_size=batch, return_utilities=True
+        )
+    )
+    agree = bool(np.allclose(ours, util[0][cand], rtol=1e-8, atol=1e-12))
+    limit = labeled_kernel_seconds(X, labeled, cand, gamma=1 / X.shape[1])
+    return row("ProbabilisticAL(McPAL)", n, batch, skal_s, peer_s, agree, limit)
+
+
 BENCHES = [
     bench_probcover,
     bench_maxherding,
@@ -319,6 +338,7 @@ BENCHES = [
     bench_quire,
     bench_contrastive,
     bench_dropquery,
+    bench_mcpal,
 ]
 
 

@@ -56,6 +56,7 @@ from ._model_change import (
     ExpectedGradientLength,
     expected_gradient_length,
 )
+from ._probabilistic import ProbabilisticAL, expected_cost_reduction
 from ._quire import QUIRE, quire_objective
 from ._registry import available_strategies, resolve_strategy
 from ._regression import GreedySampling, StdSampling
@@ -70,6 +71,8 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "ProbabilisticAL",
+    "expected_cost_reduction",
     "DropQuery",
     "ContrastiveAL",
     "contrastive_divergence",

@@ -27,6 +27,7 @@ def _registry():
     from ._falcun import Falcun
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
     from ._model_change import ExpectedErrorReduction, ExpectedGradientLength
+    from ._probabilistic import ProbabilisticAL
     from ._quire import QUIRE
     from ._uncertainty import MEASURES, UncertaintySampling
 
@@ -61,6 +62,7 @@ def _registry():
         "quire": QUIRE,
         "cal": ContrastiveAL,
         "dropquery": DropQuery,
+        "mcpal": ProbabilisticAL,
         **_committee_registry(),
     }
 
