@@ -35,6 +35,7 @@ def test_small_run_agrees_and_writes_json(tmp_path, capsys):
         "ContrastiveAL",
         "DropQuery",
         "ProbabilisticAL(McPAL)",
+        "ValueOfInformationEER(10 cand)",
     ]
     assert all(r["agree"] for r in rows), rows
     saved = json.loads((tmp_path / "bench_pool_strategies.json").read_text())

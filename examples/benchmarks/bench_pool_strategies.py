@@ -42,6 +42,7 @@ from skal.strategies import (
     ProbCover,
     QueryContext,
     UncertaintySampling,
+    ValueOfInformationEER,
 )
 
 
@@ -327,6 +328,38 @@ def bench_mcpal(n, batch):
     return row("ProbabilisticAL(McPAL)", n, batch, skal_s, peer_s, agree, limit)
 
 
+def bench_voi(n, batch):
+    from skactiveml.classifier import SklearnClassifier
+    from skactiveml.pool import ValueOfInformationEER as Peer
+    from sklearn.base import clone
+
+    X, y, labeled, cand, y_nan = make_pool(n, 10, 200)
+    learner, _ = fitted_pair(X, y_nan, 10)
+    ctx = learner.query_context()
+    # 10 refits per candidate: score the same 10 candidates in both
+    local = np.random.RandomState(0).choice(ctx.n_candidates, 10, replace=False)
+    ours = ValueOfInformationEER(max_candidates=None)
+    skal_s, s_ours = seconds(lambda: ours.scores(ctx.subset(local)))
+    clf = SklearnClassifier(LogisticRegression(max_iter=300), classes=np.arange(10))
+    peer = Peer(subtract_current=True, random_state=0)
+    peer_s, (_, util) = seconds(
+        lambda: peer.query(X, y_nan, clf, candidates=cand[local], return_utilities=True)
+    )
+    agree = bool(np.allclose(s_ours, util[0][cand[local]], rtol=1e-3))
+    # the limit: the refits themselves, one per candidate and class
+    lab_X, lab_y = X[labeled], y[labeled]
+
+    def refits():
+        for i in cand[local]:
+            for k in range(10):
+                clone(LogisticRegression(max_iter=300)).fit(
+                    np.vstack([lab_X, X[i]]), np.r_[lab_y, k]
+                )
+
+    limit = seconds(refits)[0]
+    return row("ValueOfInformationEER(10 cand)", n, 1, skal_s, peer_s, agree, limit)
+
+
 BENCHES = [
     bench_probcover,
     bench_maxherding,
@@ -339,6 +372,7 @@ BENCHES = [
     bench_contrastive,
     bench_dropquery,
     bench_mcpal,
+    bench_voi,
 ]
 
 

@@ -69,8 +69,10 @@ from ._uncertainty import (
     margin,
     ratio,
 )
+from ._value_of_information import ValueOfInformationEER
 
 __all__ = [
+    "ValueOfInformationEER",
     "ProbabilisticAL",
     "expected_cost_reduction",
     "DropQuery",

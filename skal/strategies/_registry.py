@@ -30,6 +30,7 @@ def _registry():
     from ._probabilistic import ProbabilisticAL
     from ._quire import QUIRE
     from ._uncertainty import MEASURES, UncertaintySampling
+    from ._value_of_information import ValueOfInformationEER
 
     return {
         "random": RandomSampling,
@@ -63,6 +64,7 @@ def _registry():
         "cal": ContrastiveAL,
         "dropquery": DropQuery,
         "mcpal": ProbabilisticAL,
+        "voi": ValueOfInformationEER,
         **_committee_registry(),
     }
 
