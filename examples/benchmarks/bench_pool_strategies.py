@@ -37,6 +37,7 @@ from skal.strategies import (
     DropQuery,
     EpistemicUncertaintySampling,
     Falcun,
+    FourDs,
     MaxHerding,
     ProbabilisticAL,
     ProbCover,
@@ -360,6 +361,38 @@ def bench_voi(n, batch):
     return row("ValueOfInformationEER(10 cand)", n, 1, skal_s, peer_s, agree, limit)
 
 
+def bench_four_ds(n, batch):
+    from skactiveml.classifier import MixtureModelClassifier
+    from skactiveml.pool import FourDs as Peer
+    from sklearn.mixture import GaussianMixture
+
+    X, y, labeled, cand, y_nan = make_pool(n, 10, 200)
+    gmm = GaussianMixture(10, random_state=0)
+    # both fit the mixture on the pool inside the query
+    clf = MixtureModelClassifier(mixture_model=gmm, classes=np.arange(10))
+    fitted = clf.fit(X, y_nan)
+    ctx = QueryContext(
+        X,
+        cand,
+        X_labeled=X[labeled],
+        y_labeled=y[labeled],
+        classes=np.arange(10),
+        random_state=0,
+        signals={"proba": fitted.predict_proba},
+    )
+    ours = FourDs(mixture=gmm, proba="mixture")
+    skal_s, (idx, U) = seconds(lambda: ours.utilities(ctx, batch))
+    peer_s, (q, util) = seconds(
+        lambda: Peer(random_state=0).query(
+            X, y_nan, clf, batch_size=batch, return_utilities=True
+        )
+    )
+    # first pick (later picks differ by design, see the user guide)
+    agree = bool(np.allclose(U[0], util[0][cand], rtol=1e-6) and cand[idx[0]] == q[0])
+    limit = seconds(lambda: GaussianMixture(10, random_state=0).fit(X))[0]
+    return row("FourDs", n, batch, skal_s, peer_s, agree, limit)
+
+
 BENCHES = [
     bench_probcover,
     bench_maxherding,
@@ -373,6 +406,7 @@ BENCHES = [
     bench_dropquery,
     bench_mcpal,
     bench_voi,
+    bench_four_ds,
 ]
 
 

@@ -42,6 +42,7 @@ from ._diversity import (
 from ._dropquery import DropQuery
 from ._epistemic import EpistemicUncertaintySampling, epistemic_uncertainty
 from ._falcun import Falcun
+from ._four_ds import FourDs
 from ._hybrid import (
     BADGE,
     DiverseMiniBatch,
@@ -72,6 +73,7 @@ from ._uncertainty import (
 from ._value_of_information import ValueOfInformationEER
 
 __all__ = [
+    "FourDs",
     "ValueOfInformationEER",
     "ProbabilisticAL",
     "expected_cost_reduction",

@@ -25,6 +25,7 @@ def _registry():
     from ._dropquery import DropQuery
     from ._epistemic import EpistemicUncertaintySampling
     from ._falcun import Falcun
+    from ._four_ds import FourDs
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
     from ._model_change import ExpectedErrorReduction, ExpectedGradientLength
     from ._probabilistic import ProbabilisticAL
@@ -65,6 +66,7 @@ def _registry():
         "dropquery": DropQuery,
         "mcpal": ProbabilisticAL,
         "voi": ValueOfInformationEER,
+        "4ds": FourDs,
         **_committee_registry(),
     }
 
