@@ -21,18 +21,23 @@ from skal import (
 from skal.strategies import (
     BADGE,
     BALD,
+    QUIRE,
     BatchBALD,
+    ContrastiveAL,
     CoreSet,
     DensityWeighted,
     DiverseMiniBatch,
+    DropQuery,
     ExpectedErrorReduction,
     ExpectedGradientLength,
     ExpectedImprovement,
+    FourDs,
     FunctionStrategy,
     Hybrid,
     KMeansSampling,
     MaxEntropy,
     MeanSTD,
+    ProbabilisticAL,
     ProbabilityOfImprovement,
     RandomSampling,
     RankedBatch,
@@ -41,6 +46,7 @@ from skal.strategies import (
     TypiClust,
     UncertaintySampling,
     UpperConfidenceBound,
+    ValueOfInformationEER,
     VariationRatios,
 )
 
@@ -86,6 +92,12 @@ STRATEGIES = [
     ProbabilityOfImprovement(xi=0.1),
     ExpectedImprovement(),
     UpperConfidenceBound(beta=2.0),
+    QUIRE(lmbda=0.5),
+    ContrastiveAL(n_neighbors=3),
+    DropQuery(dropout_rate=0.5),
+    ProbabilisticAL(m_max=2),
+    ValueOfInformationEER(normalize=True),
+    FourDs(lmbda=0.1),
 ]
 
 
