@@ -23,36 +23,42 @@ def _clip_rows(P, eps):
     return P / P.sum(axis=1, keepdims=True)
 
 
-def contrastive_divergence(proba, neighbor_proba, *, eps=1e-7):
+def contrastive_divergence(proba, labeled_proba, neighbors, *, eps=1e-7):
     """Mean KL divergence from each sample's neighbours' predictions to its own.
 
     Parameters
     ----------
     proba : array-like of shape (n_samples, n_classes)
         Predicted probabilities of the samples.
-    neighbor_proba : array-like of shape (n_samples, n_neighbors, n_classes)
-        Predicted probabilities of each sample's neighbours.
+    labeled_proba : array-like of shape (n_labeled, n_classes)
+        Predicted probabilities of the labeled samples.
+    neighbors : array-like of int of shape (n_samples, n_neighbors)
+        Rows of ``labeled_proba`` that are each sample's neighbours.
     eps : float, default=1e-7
         Probabilities are clipped to at least ``eps`` and renormalized.
 
     Returns
     -------
     scores : ndarray of shape (n_samples,)
-        ``1/k sum_j KL(p(x_j) || p(x))`` over the ``k`` neighbours ``x_j``.
+        ``1/k sum_j KL(q_j || p)`` over the ``k`` neighbours' ``q_j``:
+        ``mean_j sum_c q_jc log q_jc - (mean_j q_j) . log p``, so the
+        ``(n, k, n_classes)`` stack is never built.
 
     Examples
     --------
     >>> import numpy as np
     >>> from skal.strategies import contrastive_divergence
     >>> p = np.array([[0.5, 0.5], [0.9, 0.1]])
-    >>> nb = np.array([[[0.5, 0.5]], [[0.1, 0.9]]])
-    >>> contrastive_divergence(p, nb).round(4).tolist()
+    >>> q = np.array([[0.5, 0.5], [0.1, 0.9]])
+    >>> contrastive_divergence(p, q, [[0], [1]]).round(4).tolist()
     [0.0, 1.7578]
     """
-    P = _clip_rows(proba, eps)
-    N = np.asarray(neighbor_proba, dtype=float)
-    N = _clip_rows(N.reshape(-1, N.shape[-1]), eps).reshape(N.shape)
-    return np.sum(N * np.log(N / P[:, None, :]), axis=-1).mean(axis=-1)
+    log_p = np.log(_clip_rows(proba, eps))
+    Q = _clip_rows(labeled_proba, eps)
+    neg_entropy = np.sum(Q * np.log(Q), axis=1)
+    neighbors = np.asarray(neighbors, dtype=np.intp)
+    mean_q = Q[neighbors].mean(axis=1)
+    return neg_entropy[neighbors].mean(axis=1) - np.sum(mean_q * log_p, axis=1)
 
 
 class ContrastiveAL(ScoreStrategy):
@@ -118,5 +124,5 @@ class ContrastiveAL(ScoreStrategy):
         neighbors = nn.kneighbors(context.embedding(), return_distance=False)
         P_labeled = context.predict_proba(context.X_labeled)
         return contrastive_divergence(
-            context.proba(), P_labeled[neighbors], eps=self.eps
+            context.proba(), P_labeled, neighbors, eps=self.eps
         )

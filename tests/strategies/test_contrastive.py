@@ -27,8 +27,8 @@ def iris_learner(step=10):
 def test_worked_example():
     # KL([0.1, 0.9] || [0.9, 0.1]) = 0.1 ln(1/9) + 0.9 ln 9 = 0.8 ln 9
     p = np.array([[0.9, 0.1]])
-    nb = np.array([[[0.1, 0.9], [0.9, 0.1]]])
-    assert contrastive_divergence(p, nb)[0] == pytest.approx(0.4 * np.log(9))
+    q = np.array([[0.1, 0.9], [0.9, 0.1]])
+    assert contrastive_divergence(p, q, [[0, 1]])[0] == pytest.approx(0.4 * np.log(9))
 
 
 def test_scores_are_the_mean_kl_to_the_nearest_labeled_predictions():
