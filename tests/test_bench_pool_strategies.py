@@ -31,6 +31,12 @@ def test_small_run_agrees_and_writes_json(tmp_path, capsys):
         "Falcun",
         "CLUE",
         "DiscriminativeAL",
+        "QUIRE",
+        "ContrastiveAL",
+        "DropQuery",
+        "ProbabilisticAL(McPAL)",
+        "ValueOfInformationEER(10 cand)",
+        "FourDs",
     ]
     assert all(r["agree"] for r in rows), rows
     saved = json.loads((tmp_path / "bench_pool_strategies.json").read_text())

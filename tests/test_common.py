@@ -23,13 +23,17 @@ from skal.strategies import (
     BADGE,
     BALD,
     MMC,
+    QUIRE,
     BatchBALD,
+    ContrastiveAL,
     CoreSet,
     DensityWeighted,
     DiverseMiniBatch,
+    DropQuery,
     ExpectedErrorReduction,
     ExpectedGradientLength,
     ExpectedImprovement,
+    FourDs,
     FunctionStrategy,
     Hybrid,
     KMeansSampling,
@@ -37,6 +41,7 @@ from skal.strategies import (
     LabelUncertainty,
     MaxEntropy,
     MeanSTD,
+    ProbabilisticAL,
     ProbabilityOfImprovement,
     RandomSampling,
     RankedBatch,
@@ -45,6 +50,7 @@ from skal.strategies import (
     TypiClust,
     UncertaintySampling,
     UpperConfidenceBound,
+    ValueOfInformationEER,
     VariationRatios,
 )
 
@@ -95,6 +101,12 @@ STRATEGIES = [
     MMC(),
     LabelCardinalityInconsistency(beta=0.5),
     LabelUncertainty("max_score"),
+    QUIRE(lmbda=0.5),
+    ContrastiveAL(n_neighbors=3),
+    DropQuery(dropout_rate=0.5),
+    ProbabilisticAL(m_max=2),
+    ValueOfInformationEER(normalize=True),
+    FourDs(lmbda=0.1),
 ]
 
 

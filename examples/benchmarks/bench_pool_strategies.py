@@ -3,9 +3,13 @@
 One row per strategy, one thread, the same pool and labeled set for both
 libraries: ProbCover, MaxHerding, epistemic uncertainty sampling (Parzen
 window), cost-sensitive least confidence (``cost_matrix``), Falcun, CLUE and
-discriminative AL. Each row gives the seconds of one query in skal and in
-scikit-activeml and their ratio (scikit-activeml over skal; above 1 means
-skal is faster), and whether the first pick or the scores agree.
+discriminative AL, QUIRE, contrastive AL, DropQuery, probabilistic AL
+(McPAL), value-of-information EER and 4DS. Each row gives the seconds of
+one query in skal and in scikit-activeml and their ratio (scikit-activeml
+over skal; above 1 means skal is faster), the limit where one is measured
+(the one pass no implementation can skip: the candidates-by-labeled kernel
+for the kernel strategies, the model's passes over the candidates for the
+model-based ones), and whether the first pick or the scores agree.
 
 Run ``PYTHONPATH=. python examples/benchmarks/bench_pool_strategies.py
 [--quick] [--out DIR]``. The full run uses a pool of 10,000 samples;
@@ -27,13 +31,19 @@ from threadpoolctl import threadpool_limits
 from skal import ActiveLearner
 from skal.strategies import (
     CLUE,
+    QUIRE,
+    ContrastiveAL,
     DiscriminativeAL,
+    DropQuery,
     EpistemicUncertaintySampling,
     Falcun,
+    FourDs,
     MaxHerding,
+    ProbabilisticAL,
     ProbCover,
     QueryContext,
     UncertaintySampling,
+    ValueOfInformationEER,
 )
 
 
@@ -66,7 +76,7 @@ def context(X, y, labeled, cand, classes):
     )
 
 
-def row(name, n, batch, skal_s, peer_s, agree):
+def row(name, n, batch, skal_s, peer_s, agree, limit_s=None):
     return {
         "strategy": name,
         "n": n,
@@ -75,7 +85,32 @@ def row(name, n, batch, skal_s, peer_s, agree):
         "skactiveml_s": peer_s,
         "ratio": peer_s / skal_s,
         "agree": agree,
+        "limit_s": limit_s,
     }
+
+
+def labeled_kernel_seconds(X, labeled, cand, **params):
+    """The limit of a kernel strategy: the candidates-by-labeled kernel."""
+    from sklearn.metrics.pairwise import rbf_kernel
+
+    return seconds(lambda: rbf_kernel(X[cand], X[labeled], **params))[0]
+
+
+def bench_quire(n, batch):
+    from skactiveml.pool import Quire as Peer
+
+    # scikit-activeml's QUIRE is O(n^3) time and O(n^2) memory: a smaller pool
+    n = min(n, 500)
+    X, y, labeled, cand, y_nan = make_pool(n, 10, 30)
+    ctx = context(X, y, labeled, cand, np.arange(10))
+    skal_s, ours = seconds(lambda: QUIRE().score(ctx))
+    peer = Peer(classes=np.arange(10), random_state=0)
+    peer_s, (_, util) = seconds(
+        lambda: peer.query(X, y_nan, batch_size=batch, return_utilities=True)
+    )
+    agree = bool(np.allclose(ours, util[0][cand], rtol=1e-8))
+    limit = labeled_kernel_seconds(X, labeled, cand)
+    return row("QUIRE", n, batch, skal_s, peer_s, agree, limit)
 
 
 def bench_probcover(n, batch):
@@ -211,6 +246,153 @@ def bench_discriminative(n, batch):
     )
 
 
+def fitted_pair(X, y_nan, n_classes, strategy="entropy", batch=10):
+    """The same logistic regression in skal's learner and scikit-activeml's."""
+    from skactiveml.classifier import SklearnClassifier
+
+    y_partial = np.where(np.isnan(y_nan), -1, y_nan).astype(int)
+    learner = ActiveLearner(
+        LogisticRegression(max_iter=300), query_strategy=strategy, batch_size=batch
+    ).fit(X, y_partial)
+    clf = SklearnClassifier(
+        LogisticRegression(max_iter=300), classes=np.arange(n_classes)
+    ).fit(X, y_nan)
+    return learner, clf
+
+
+def bench_contrastive(n, batch):
+    from skactiveml.pool import ContrastiveAL as Peer
+
+    X, y, labeled, cand, y_nan = make_pool(n, 10, 200)
+    learner, clf = fitted_pair(X, y_nan, 10)
+    # both include predicting the candidates' and the labeled probabilities
+    skal_s, ours = seconds(lambda: ContrastiveAL().score(learner.query_context()))
+    peer_s, (_, util) = seconds(
+        lambda: Peer(random_state=0).query(
+            X, y_nan, clf, fit_clf=False, batch_size=batch, return_utilities=True
+        )
+    )
+    # the limit: the model's probabilities and the labeled neighbour search
+    from sklearn.neighbors import NearestNeighbors
+
+    limit = seconds(
+        lambda: (
+            learner.estimator_.predict_proba(X),
+            NearestNeighbors(n_neighbors=5).fit(X[labeled]).kneighbors(X[cand]),
+        )
+    )[0]
+    agree = bool(np.allclose(ours, util[0][cand], rtol=1e-6))
+    return row("ContrastiveAL", n, batch, skal_s, peer_s, agree, limit)
+
+
+def bench_dropquery(n, batch):
+    from skactiveml.pool import DropQuery as Peer
+    from skactiveml.utils import check_random_state
+    from sklearn.cluster import KMeans
+
+    X, y, labeled, cand, y_nan = make_pool(n, 10, 200)
+    learner, clf = fitted_pair(X, y_nan, 10)
+    ctx = learner.query_context()
+    # scikit-activeml seeds a query from its seed and the unlabeled count
+    ctx.random_state = check_random_state(0, int(np.isnan(y_nan).sum()) + 1)
+    ours = DropQuery(clusterer=KMeans(n_init=1, random_state=0))
+    skal_s, (idx, _) = seconds(lambda: ours.select(ctx, batch))
+    peer = Peer(
+        cluster_algo=lambda **kw: KMeans(**kw, n_init=1, random_state=0),
+        random_state=0,
+    )
+    peer_s, q = seconds(
+        lambda: peer.query(X, y_nan, clf, fit_clf=False, batch_size=batch)
+    )
+    # the limit: the six predictions (intact and five dropout passes)
+    limit = seconds(lambda: [learner.estimator_.predict(X[cand]) for _ in range(6)])
+    return row(
+        "DropQuery", n, batch, skal_s, peer_s, bool(np.all(cand[idx] == q)), limit[0]
+    )
+
+
+def bench_mcpal(n, batch):
+    from skactiveml.classifier import ParzenWindowClassifier
+    from skactiveml.pool import ProbabilisticAL as Peer
+
+    X, y, labeled, cand, y_nan = make_pool(n, 10, 200)
+    ctx = context(X, y, labeled, cand, np.arange(10))
+    skal_s, ours = seconds(lambda: ProbabilisticAL().score(ctx))
+    pwc = ParzenWindowClassifier(classes=np.arange(10))
+    peer_s, (_, util) = seconds(
+        lambda: Peer(random_state=0).query(
+            X, y_nan, pwc, batch_size=batch, return_utilities=True
+        )
+    )
+    agree = bool(np.allclose(ours, util[0][cand], rtol=1e-8, atol=1e-12))
+    limit = labeled_kernel_seconds(X, labeled, cand, gamma=1 / X.shape[1])
+    return row("ProbabilisticAL(McPAL)", n, batch, skal_s, peer_s, agree, limit)
+
+
+def bench_voi(n, batch):
+    from skactiveml.classifier import SklearnClassifier
+    from skactiveml.pool import ValueOfInformationEER as Peer
+    from sklearn.base import clone
+
+    X, y, labeled, cand, y_nan = make_pool(n, 10, 200)
+    learner, _ = fitted_pair(X, y_nan, 10)
+    ctx = learner.query_context()
+    # 10 refits per candidate: score the same 10 candidates in both
+    local = np.random.RandomState(0).choice(ctx.n_candidates, 10, replace=False)
+    ours = ValueOfInformationEER(max_candidates=None)
+    skal_s, s_ours = seconds(lambda: ours.scores(ctx.subset(local)))
+    clf = SklearnClassifier(LogisticRegression(max_iter=300), classes=np.arange(10))
+    peer = Peer(subtract_current=True, random_state=0)
+    peer_s, (_, util) = seconds(
+        lambda: peer.query(X, y_nan, clf, candidates=cand[local], return_utilities=True)
+    )
+    agree = bool(np.allclose(s_ours, util[0][cand[local]], rtol=1e-3))
+    # the limit: the refits themselves, one per candidate and class
+    lab_X, lab_y = X[labeled], y[labeled]
+
+    def refits():
+        for i in cand[local]:
+            for k in range(10):
+                clone(LogisticRegression(max_iter=300)).fit(
+                    np.vstack([lab_X, X[i]]), np.r_[lab_y, k]
+                )
+
+    limit = seconds(refits)[0]
+    return row("ValueOfInformationEER(10 cand)", n, 1, skal_s, peer_s, agree, limit)
+
+
+def bench_four_ds(n, batch):
+    from skactiveml.classifier import MixtureModelClassifier
+    from skactiveml.pool import FourDs as Peer
+    from sklearn.mixture import GaussianMixture
+
+    X, y, labeled, cand, y_nan = make_pool(n, 10, 200)
+    gmm = GaussianMixture(10, random_state=0)
+    # both fit the mixture on the pool inside the query
+    clf = MixtureModelClassifier(mixture_model=gmm, classes=np.arange(10))
+    fitted = clf.fit(X, y_nan)
+    ctx = QueryContext(
+        X,
+        cand,
+        X_labeled=X[labeled],
+        y_labeled=y[labeled],
+        classes=np.arange(10),
+        random_state=0,
+        signals={"proba": fitted.predict_proba},
+    )
+    ours = FourDs(mixture=gmm, proba="mixture")
+    skal_s, (idx, U) = seconds(lambda: ours.utilities(ctx, batch))
+    peer_s, (q, util) = seconds(
+        lambda: Peer(random_state=0).query(
+            X, y_nan, clf, batch_size=batch, return_utilities=True
+        )
+    )
+    # first pick (later picks differ by design, see the user guide)
+    agree = bool(np.allclose(U[0], util[0][cand], rtol=1e-6) and cand[idx[0]] == q[0])
+    limit = seconds(lambda: GaussianMixture(10, random_state=0).fit(X))[0]
+    return row("FourDs", n, batch, skal_s, peer_s, agree, limit)
+
+
 BENCHES = [
     bench_probcover,
     bench_maxherding,
@@ -219,6 +401,12 @@ BENCHES = [
     bench_falcun,
     bench_clue,
     bench_discriminative,
+    bench_quire,
+    bench_contrastive,
+    bench_dropquery,
+    bench_mcpal,
+    bench_voi,
+    bench_four_ds,
 ]
 
 
@@ -234,12 +422,13 @@ def main(argv=None):
         rows = [bench(n, args.batch) for bench in BENCHES]
     print(
         f"{'strategy':34s} {'n':>6s} {'skal s':>8s} {'skactiveml s':>13s} "
-        f"{'ratio':>7s}  agree"
+        f"{'ratio':>7s} {'limit s':>8s}  agree"
     )
     for r in rows:
+        limit = "-" if r["limit_s"] is None else f"{r['limit_s']:.3f}"
         print(
             f"{r['strategy']:34s} {r['n']:6d} {r['skal_s']:8.3f} "
-            f"{r['skactiveml_s']:13.3f} {r['ratio']:7.1f}  {r['agree']}"
+            f"{r['skactiveml_s']:13.3f} {r['ratio']:7.1f} {limit:>8s}  {r['agree']}"
         )
     if args.out:
         os.makedirs(args.out, exist_ok=True)

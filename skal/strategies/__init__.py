@@ -20,6 +20,7 @@ from ._bayesopt import (
 from ._clue import CLUE
 from ._committee import QueryByCommittee
 from ._context import QueryContext
+from ._contrastive import ContrastiveAL, contrastive_divergence
 from ._coverage import MaxHerding, ProbCover, impurity_radius
 from ._density import DensityWeighted
 from ._disagreement import (
@@ -38,8 +39,10 @@ from ._diversity import (
     TypiClust,
     typicality,
 )
+from ._dropquery import DropQuery
 from ._epistemic import EpistemicUncertaintySampling, epistemic_uncertainty
 from ._falcun import Falcun
+from ._four_ds import FourDs
 from ._hybrid import (
     BADGE,
     DiverseMiniBatch,
@@ -71,6 +74,8 @@ from ._multilabel import (
     mmc_loss,
     separation_margin,
 )
+from ._probabilistic import ProbabilisticAL, expected_cost_reduction
+from ._quire import QUIRE, quire_objective
 from ._registry import available_strategies, resolve_strategy
 from ._regression import GreedySampling, StdSampling
 from ._selection import select_top_k, select_top_k_blocks
@@ -82,6 +87,7 @@ from ._uncertainty import (
     margin,
     ratio,
 )
+from ._value_of_information import ValueOfInformationEER
 
 __all__ = [
     "LABEL_MEASURES",
@@ -99,6 +105,15 @@ __all__ = [
     "mean_max_loss",
     "mmc_loss",
     "separation_margin",
+    "FourDs",
+    "ValueOfInformationEER",
+    "ProbabilisticAL",
+    "expected_cost_reduction",
+    "DropQuery",
+    "ContrastiveAL",
+    "contrastive_divergence",
+    "QUIRE",
+    "quire_objective",
     "DiscriminativeAL",
     "CLUE",
     "Falcun",

@@ -91,18 +91,43 @@ class CLUE(BaseStrategy):
     def _select(self, context, batch_size):
         weights = self.uncertainty(context)
         Z = context.embedding()
-        if self.clusterer is None:
-            seed = context.random_state.randint(np.iinfo(np.int32).max)
-            clusterer = KMeans(n_init="auto", random_state=seed)
-        else:
-            clusterer = clone(self.clusterer)
-        clusterer.set_params(n_clusters=batch_size)
+        clusterer = _seeded_clusterer(self.clusterer, batch_size, context.random_state)
         dist = clusterer.fit_transform(Z, sample_weight=weights)
-        picks = []
-        for c in range(batch_size):
-            closeness = -dist[:, c]
-            closeness[picks] = -np.inf
-            best = np.flatnonzero(closeness == closeness.max())
-            picks.append(int(context.random_state.choice(best)))
-        picks = np.asarray(picks, dtype=np.intp)
-        return picks, -dist[picks, np.arange(batch_size)]
+        return nearest_to_centroids(dist, context.random_state)
+
+
+def _seeded_clusterer(clusterer, n_clusters, rng):
+    """A clone of ``clusterer`` (``None``: a KMeans seeded by ``rng``)."""
+    if clusterer is None:
+        seed = rng.randint(np.iinfo(np.int32).max)
+        clusterer = KMeans(n_init="auto", random_state=seed)
+    else:
+        clusterer = clone(clusterer)
+    return clusterer.set_params(n_clusters=n_clusters)
+
+
+def nearest_to_centroids(dist, rng):
+    """The sample nearest each centroid, distinct, ties broken at random.
+
+    Parameters
+    ----------
+    dist : ndarray of shape (n_samples, n_clusters)
+        Distance of each sample to each centroid (``fit_transform``).
+    rng : RandomState
+        Breaks ties.
+
+    Returns
+    -------
+    picks : ndarray of int of shape (n_clusters,)
+        Centroid ``c``'s sample first-come among those not yet picked.
+    scores : ndarray of shape (n_clusters,)
+        Minus their distances.
+    """
+    picks = []
+    for c in range(dist.shape[1]):
+        closeness = -dist[:, c]
+        closeness[picks] = -np.inf
+        best = np.flatnonzero(closeness == closeness.max())
+        picks.append(int(rng.choice(best)))
+    picks = np.asarray(picks, dtype=np.intp)
+    return picks, -dist[picks, np.arange(dist.shape[1])]

@@ -86,6 +86,41 @@ def epistemic_uncertainty(frequencies):
     return np.minimum(_support_of_one(n, p), _support_of_one(p, n))
 
 
+def parzen_frequencies(context, metric="rbf", metric_params=None):
+    """Kernel-weighted labeled counts of each class at each candidate.
+
+    ``F_k(x) = sum_{l: y_l = k} k(z_x, z_l)`` over the labeled samples, on
+    the context's embedding: scikit-activeml's
+    ``ParzenWindowClassifier.predict_freq``.
+
+    Parameters
+    ----------
+    context : QueryContext
+        The candidates, the labeled set and the classes.
+    metric : str, default="rbf"
+        Kernel of :func:`sklearn.metrics.pairwise.pairwise_kernels`.
+    metric_params : dict, default=None
+        Its parameters.
+
+    Returns
+    -------
+    frequencies : ndarray of shape (n_candidates, n_classes)
+        Zeros before any label.
+    """
+    Z = context.embedding()
+    classes = context.classes
+    F = np.zeros((Z.shape[0], len(classes)))
+    if not context.n_labeled:
+        return F
+    onehot = (np.asarray(context.y_labeled)[:, None] == classes).astype(float)
+    Z_labeled = context.labeled_embedding()
+    params = metric_params or {}
+    for rows in _blocks(Z.shape[0]):
+        K = pairwise_kernels(Z[rows], Z_labeled, metric=metric, **params)
+        F[rows] = K @ onehot
+    return F
+
+
 class EpistemicUncertaintySampling(ScoreStrategy):
     """Query the samples whose binary label has the least evidence either way.
 
@@ -146,17 +181,7 @@ class EpistemicUncertaintySampling(ScoreStrategy):
                 "EpistemicUncertaintySampling is defined for two classes (Nguyen "
                 f"et al. 2019), got classes {classes!r}."
             )
-        Z = context.embedding()
-        F = np.zeros((Z.shape[0], 2))
-        if not context.n_labeled:
-            return F
-        onehot = (np.asarray(context.y_labeled)[:, None] == classes).astype(float)
-        Z_labeled = context.labeled_embedding()
-        params = self.metric_params or {}
-        for rows in _blocks(Z.shape[0]):
-            K = pairwise_kernels(Z[rows], Z_labeled, metric=self.metric, **params)
-            F[rows] = K @ onehot
-        return F
+        return parzen_frequencies(context, self.metric, self.metric_params)
 
     def _score(self, context):
         return epistemic_uncertainty(self.frequencies(context))

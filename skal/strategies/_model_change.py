@@ -204,8 +204,44 @@ def _risks_after(fit, X_lab, y_lab, X_cand, tasks, X_eval, loss):
         else:
             X_train = concat_rows(X_lab, x)
             y_train = np.concatenate([y_lab, np.asarray([label], dtype=y_lab.dtype)])
-        risks.append(_risk(fit(X_train, y_train).predict_proba(X_eval), loss))
+        model = fit(X_train, y_train)
+        if callable(loss):  # a risk of the refit model itself
+            risks.append(loss(model, i, label))
+        else:
+            risks.append(_risk(model.predict_proba(X_eval), loss))
     return risks
+
+
+def refit_risks(strategy, context, tasks, X_eval, loss):
+    """The risk after each refit ``(candidate i, label)`` of ``tasks``.
+
+    ``loss`` is ``"zero_one"`` / ``"log"`` on ``X_eval`` or a callable
+    ``loss(model, i, label) -> float``. Refits are ``context.refit`` (or warm
+    copies of ``context.model`` with ``strategy.warm_start``), in parallel
+    over ``strategy.n_jobs`` workers with one BLAS thread each.
+    """
+    if strategy.warm_start:
+        fit = _warm_fit(_warm_template(context.model, strategy))
+    else:
+        fit = context.refit
+    X_lab, y_lab = context.X_labeled, np.asarray(context.y_labeled)
+    n_chunks = min(effective_n_jobs(strategy.n_jobs), max(len(tasks), 1))
+    chunks = np.array_split(np.arange(len(tasks)), n_chunks)
+    # Many tiny fits: BLAS threads only add contention; n_jobs parallelises.
+    with threadpool_limits(limits=1):
+        parts = Parallel(n_jobs=strategy.n_jobs)(
+            delayed(_risks_after)(
+                fit,
+                X_lab,
+                y_lab,
+                context.rows(),
+                [tasks[t] for t in chunk],
+                X_eval,
+                loss,
+            )
+            for chunk in chunks
+        )
+    return [r for part in parts for r in part]
 
 
 def _warm_fit(template):
@@ -348,33 +384,13 @@ class ExpectedErrorReduction(BaseStrategy):
         return idx, scores[idx]
 
     def _expected_risk(self, context, X_eval, proba):
-        X_lab, y_lab = context.X_labeled, np.asarray(context.y_labeled)
         classes = np.asarray(context.classes)
-        if self.warm_start:
-            fit = _warm_fit(_warm_template(context.model, self))
-        else:
-            fit = context.refit
         pairs = [
             (i, k) for i in range(proba.shape[0]) for k in np.flatnonzero(proba[i] > 0)
         ]
         tasks = [(i, classes[k]) for i, k in pairs]
-        n_chunks = min(effective_n_jobs(self.n_jobs), max(len(tasks), 1))
-        chunks = np.array_split(np.arange(len(tasks)), n_chunks)
-        # Many tiny fits: BLAS threads only add contention; n_jobs parallelises.
-        with threadpool_limits(limits=1):
-            parts = Parallel(n_jobs=self.n_jobs)(
-                delayed(_risks_after)(
-                    fit,
-                    X_lab,
-                    y_lab,
-                    context.rows(),
-                    [tasks[t] for t in chunk],
-                    X_eval,
-                    self.loss,
-                )
-                for chunk in chunks
-            )
+        risks = refit_risks(self, context, tasks, X_eval, self.loss)
         expected = np.zeros(proba.shape[0])
-        for (i, k), risk in zip(pairs, (r for part in parts for r in part)):
+        for (i, k), risk in zip(pairs, risks):
             expected[i] += proba[i, k] * risk
         return expected

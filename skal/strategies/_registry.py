@@ -17,15 +17,22 @@ def _registry():
         UpperConfidenceBound,
     )
     from ._clue import CLUE
+    from ._contrastive import ContrastiveAL
     from ._coverage import MaxHerding, ProbCover
     from ._density import DensityWeighted
     from ._discriminative import DiscriminativeAL
     from ._diversity import CoreSet, KMeansSampling, TypiClust
+    from ._dropquery import DropQuery
+    from ._epistemic import EpistemicUncertaintySampling
     from ._falcun import Falcun
+    from ._four_ds import FourDs
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
     from ._model_change import ExpectedErrorReduction, ExpectedGradientLength
     from ._multilabel import MULTILABEL_REGISTRY
+    from ._probabilistic import ProbabilisticAL
+    from ._quire import QUIRE
     from ._uncertainty import MEASURES, UncertaintySampling
+    from ._value_of_information import ValueOfInformationEER
 
     return {
         "random": RandomSampling,
@@ -54,6 +61,13 @@ def _registry():
         "pi": ProbabilityOfImprovement,
         "ei": ExpectedImprovement,
         "ucb": UpperConfidenceBound,
+        "epistemic": EpistemicUncertaintySampling,
+        "quire": QUIRE,
+        "cal": ContrastiveAL,
+        "dropquery": DropQuery,
+        "mcpal": ProbabilisticAL,
+        "voi": ValueOfInformationEER,
+        "4ds": FourDs,
         **_committee_registry(),
         # multi-label y (a 2-d indicator): the MULTILABEL_STRATEGIES
         **MULTILABEL_REGISTRY,
