@@ -38,6 +38,7 @@ from ._diversity import (
     TypiClust,
     typicality,
 )
+from ._emcm import ExpectedModelChangeMaximization
 from ._epistemic import EpistemicUncertaintySampling, epistemic_uncertainty
 from ._falcun import Falcun
 from ._hybrid import (
@@ -67,6 +68,7 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "ExpectedModelChangeMaximization",
     "DiscriminativeAL",
     "CLUE",
     "Falcun",

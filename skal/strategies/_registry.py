@@ -78,6 +78,15 @@ def _committee_registry():
         "gsx": lambda: GreedySampling("x"),
         "gsy": lambda: GreedySampling("y"),
         "igs": lambda: GreedySampling("xy"),
+        **_regression_registry(),
+    }
+
+
+def _regression_registry():
+    from ._emcm import ExpectedModelChangeMaximization
+
+    return {
+        "emcm": ExpectedModelChangeMaximization,
     }
 
 
