@@ -39,6 +39,7 @@ from ._diversity import (
     typicality,
 )
 from ._emcm import ExpectedModelChangeMaximization
+from ._emvr import ExpectedModelVarianceReduction
 from ._epistemic import EpistemicUncertaintySampling, epistemic_uncertainty
 from ._falcun import Falcun
 from ._hybrid import (
@@ -68,6 +69,7 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "ExpectedModelVarianceReduction",
     "ExpectedModelChangeMaximization",
     "DiscriminativeAL",
     "CLUE",

@@ -84,9 +84,11 @@ def _committee_registry():
 
 def _regression_registry():
     from ._emcm import ExpectedModelChangeMaximization
+    from ._emvr import ExpectedModelVarianceReduction
 
     return {
         "emcm": ExpectedModelChangeMaximization,
+        "emvr": ExpectedModelVarianceReduction,
     }
 
 
