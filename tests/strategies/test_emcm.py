@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from sklearn.base import clone
 from sklearn.datasets import load_diabetes
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.pipeline import make_pipeline
@@ -12,22 +11,13 @@ from skal import ActiveLearner
 from skal.strategies import ExpectedModelChangeMaximization, QueryContext
 
 
-def linear_context(X, y, labeled, estimator=None, seed=0):
-    estimator = LinearRegression() if estimator is None else estimator
-    labeled = np.asarray(labeled)
-    model = clone(estimator).fit(X[labeled], y[labeled])
-    candidates = np.setdiff1d(np.arange(len(X)), labeled)
-    ctx = QueryContext(
-        X,
-        candidates,
-        signals={"predict": model.predict},
-        X_labeled=X[labeled],
-        y_labeled=y[labeled],
-        model=model,
-        refit=lambda A, b: clone(estimator).fit(A, b),
-        random_state=seed,
-    )
-    return ctx, model
+@pytest.fixture
+def linear_context(make_regression_context):
+    def build(X, y, labeled, estimator=None, seed=0):
+        estimator = LinearRegression() if estimator is None else estimator
+        return make_regression_context(X, y, labeled, estimator, seed=seed)
+
+    return build
 
 
 @pytest.fixture
@@ -36,7 +26,9 @@ def diabetes():
     return X[:120], y[:120]
 
 
-def test_scores_are_the_mean_bootstrap_gap_times_the_feature_norm(diabetes):
+def test_scores_are_the_mean_bootstrap_gap_times_the_feature_norm(
+    diabetes, linear_context
+):
     X, y = diabetes
     labeled = np.arange(0, 120, 6)
     ctx, model = linear_context(X, y, labeled)
@@ -58,7 +50,7 @@ def test_scores_are_the_mean_bootstrap_gap_times_the_feature_norm(diabetes):
     np.testing.assert_allclose(top, np.sort(expected)[::-1][:3])
 
 
-def test_one_dimensional_worked_example():
+def test_one_dimensional_worked_example(linear_context):
     # labels on the line y = x except one point; a far candidate with the
     # same bootstrap gap per unit of x changes the model most
     X = np.array([[1.0], [2.0], [3.0], [4.0], [0.5], [8.0]])
@@ -71,7 +63,7 @@ def test_one_dimensional_worked_example():
     np.testing.assert_allclose(scores, gap * np.array([0.5, 8.0]))
 
 
-def test_feature_map_and_pipeline_embedding(diabetes):
+def test_feature_map_and_pipeline_embedding(diabetes, linear_context):
     X, y = diabetes
     poly = PolynomialFeatures(2).fit_transform
     ctx, _ = linear_context(X, y, np.arange(0, 120, 4))
@@ -98,7 +90,7 @@ def test_feature_map_and_pipeline_embedding(diabetes):
     np.testing.assert_allclose(ctx.embedding(), Z)
 
 
-def test_errors():
+def test_errors(linear_context):
     X = np.arange(6.0).reshape(-1, 1)
     ctx = QueryContext(X, classes=[0, 1], X_labeled=X[:2], y_labeled=[0, 1])
     with pytest.raises(TypeError, match="regression strategy, but the model is a"):
@@ -114,7 +106,9 @@ def test_errors():
         ExpectedModelChangeMaximization(max_samples=0).select(ctx, 1)
 
 
-def test_agrees_with_skactiveml_given_the_same_bootstraps(diabetes, monkeypatch):
+def test_agrees_with_skactiveml_given_the_same_bootstraps(
+    diabetes, monkeypatch, linear_context
+):
     pool = pytest.importorskip("skactiveml.pool")
     regressor = pytest.importorskip("skactiveml.regressor")
     module = pytest.importorskip("skactiveml.pool._expected_model_change_maximization")

@@ -14,30 +14,12 @@ from skal.strategies import ExpectedModelVarianceReduction, QueryContext
 GP = GaussianProcessRegressor(RBF(0.5), alpha=0.05, optimizer=None)
 
 
-def gp_context(X, y, labeled, estimator=GP, seed=0):
-    """The context of a fitted model as ActiveLearner builds it, by hand."""
-    labeled = np.asarray(labeled)
-    model = clone(estimator).fit(X[labeled], y[labeled])
+@pytest.fixture
+def gp_context(make_regression_context):
+    def build(X, y, labeled, estimator=GP, seed=0):
+        return make_regression_context(X, y, labeled, estimator, seed=seed)
 
-    def mean_std(rows):
-        return np.column_stack(model.predict(rows, return_std=True))
-
-    signals = {
-        "predict": model.predict,
-        "predict_std": lambda rows: model.predict(rows, return_std=True)[1],
-        "mean_std": mean_std,
-    }
-    ctx = QueryContext(
-        X,
-        np.setdiff1d(np.arange(len(X)), labeled),
-        signals=signals,
-        X_labeled=X[labeled],
-        y_labeled=y[labeled],
-        model=model,
-        refit=lambda A, b: clone(estimator).fit(A, b),
-        random_state=seed,
-    )
-    return ctx, model
+    return build
 
 
 @pytest.fixture
@@ -47,7 +29,7 @@ def data():
     return X, (y[:60] - y[:60].mean()) / y[:60].std()
 
 
-def test_gp_scores_are_the_closed_form_variance_reduction(data):
+def test_gp_scores_are_the_closed_form_variance_reduction(data, gp_context):
     X, y = data
     labeled = np.arange(0, 60, 6)
     ctx, gp = gp_context(X, y, labeled)
@@ -66,7 +48,7 @@ def test_gp_scores_are_the_closed_form_variance_reduction(data):
     np.testing.assert_allclose(hermite, expected, rtol=1e-6, atol=1e-12)
 
 
-def test_n_eval_and_max_candidates_subsample(data):
+def test_n_eval_and_max_candidates_subsample(data, gp_context):
     X, y = data
     ctx, _ = gp_context(X, y, np.arange(0, 60, 6))
     idx, scores = ExpectedModelVarianceReduction(n_eval=10, max_candidates=8).select(
@@ -98,7 +80,7 @@ def test_in_a_learner_and_the_missing_std_error(data):
         ExpectedModelVarianceReduction().select(cold, 1)
 
 
-def test_agrees_with_skactiveml(data):
+def test_agrees_with_skactiveml(data, gp_context):
     pool = pytest.importorskip("skactiveml.pool")
     regressor = pytest.importorskip("skactiveml.regressor")
     X, y = data
