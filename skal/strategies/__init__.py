@@ -39,6 +39,7 @@ from ._diversity import (
     typicality,
 )
 from ._emcm import ExpectedModelChangeMaximization
+from ._emoc import ExpectedModelOutputChange
 from ._emvr import ExpectedModelVarianceReduction
 from ._epistemic import EpistemicUncertaintySampling, epistemic_uncertainty
 from ._falcun import Falcun
@@ -69,6 +70,7 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "ExpectedModelOutputChange",
     "ExpectedModelVarianceReduction",
     "ExpectedModelChangeMaximization",
     "DiscriminativeAL",

@@ -84,11 +84,13 @@ def _committee_registry():
 
 def _regression_registry():
     from ._emcm import ExpectedModelChangeMaximization
+    from ._emoc import ExpectedModelOutputChange
     from ._emvr import ExpectedModelVarianceReduction
 
     return {
         "emcm": ExpectedModelChangeMaximization,
         "emvr": ExpectedModelVarianceReduction,
+        "emoc": ExpectedModelOutputChange,
     }
 
 
