@@ -34,7 +34,7 @@ class ExpectedModelOutputChange(LookAheadMixin, ScoreStrategy):
     node; :math:`E` is the query's candidates (or ``n_eval`` of them).
     The quadrature is exact for the squared change of a model linear in its
     targets (a Gaussian process, ridge) from two nodes; the absolute change
-    is not smooth in :math:`y`, and 5 nodes put :math:`\mathbb E|t|` of a
+    is not smooth in :math:`y`, and 5 nodes put :math:`\\mathbb E|t|` of a
     standard normal at 0.666 instead of 0.798.
 
     ``integration="assume_linear"`` (scikit-activeml's default) refits with
