@@ -52,6 +52,7 @@ from ._hybrid import (
     gradient_embedding_factors,
 )
 from ._kcenter import k_center_greedy
+from ._kl_divergence import KLDivergenceMaximization
 from ._model_change import (
     ExpectedErrorReduction,
     ExpectedGradientLength,
@@ -70,6 +71,7 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "KLDivergenceMaximization",
     "ExpectedModelOutputChange",
     "ExpectedModelVarianceReduction",
     "ExpectedModelChangeMaximization",

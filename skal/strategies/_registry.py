@@ -86,11 +86,13 @@ def _regression_registry():
     from ._emcm import ExpectedModelChangeMaximization
     from ._emoc import ExpectedModelOutputChange
     from ._emvr import ExpectedModelVarianceReduction
+    from ._kl_divergence import KLDivergenceMaximization
 
     return {
         "emcm": ExpectedModelChangeMaximization,
         "emvr": ExpectedModelVarianceReduction,
         "emoc": ExpectedModelOutputChange,
+        "kl_divergence": KLDivergenceMaximization,
     }
 
 
