@@ -2,16 +2,14 @@
 
 import numpy as np
 
-from ._base import ScoreStrategy
 from ._target_expectation import (
     _STD_FIX,
-    LOOKAHEAD_CONSTRAINTS,
-    LookAheadMixin,
+    LookAheadStrategy,
     mean_std_of,
 )
 
 
-class ExpectedModelVarianceReduction(LookAheadMixin, ScoreStrategy):
+class ExpectedModelVarianceReduction(LookAheadStrategy):
     """Query the sample whose label most reduces the predictive variance (EMVR).
 
     Cohn (1996) and Cohn, Ghahramani & Jordan (1996) choose the sample that
@@ -79,22 +77,6 @@ class ExpectedModelVarianceReduction(LookAheadMixin, ScoreStrategy):
     >>> ctx.candidates[idx].tolist()  # x = 4 or 4.2 covers two unknown rows
     [3]
     """
-
-    task = "regression"
-    _parameter_constraints = dict(LOOKAHEAD_CONSTRAINTS)
-
-    def __init__(
-        self,
-        integration="assume_linear",
-        *,
-        n_integration_points=5,
-        n_eval=None,
-        max_candidates=100,
-    ):
-        self.integration = integration
-        self.n_integration_points = n_integration_points
-        self.n_eval = n_eval
-        self.max_candidates = max_candidates
 
     def _score(self, context):
         self._check(context)

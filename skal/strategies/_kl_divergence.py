@@ -2,11 +2,9 @@
 
 import numpy as np
 
-from ._base import ScoreStrategy
 from ._target_expectation import (
     _STD_FIX,
-    LOOKAHEAD_CONSTRAINTS,
-    LookAheadMixin,
+    LookAheadStrategy,
     mean_std_of,
 )
 
@@ -42,7 +40,7 @@ def gaussian_kl(mean_p, std_p, mean_q, std_q):
     return np.log(std_q / std_p) + (std_p**2 + gap**2) / (2 * std_q**2) - 0.5
 
 
-class KLDivergenceMaximization(LookAheadMixin, ScoreStrategy):
+class KLDivergenceMaximization(LookAheadStrategy):
     """Query the sample whose label would most change the predictive law.
 
     Elreedy, Atiya & Shaheen (2019) measure the information a label
@@ -111,22 +109,6 @@ class KLDivergenceMaximization(LookAheadMixin, ScoreStrategy):
     >>> ctx.candidates[idx].tolist()
     [3]
     """
-
-    task = "regression"
-    _parameter_constraints = dict(LOOKAHEAD_CONSTRAINTS)
-
-    def __init__(
-        self,
-        integration="assume_linear",
-        *,
-        n_integration_points=5,
-        n_eval=None,
-        max_candidates=100,
-    ):
-        self.integration = integration
-        self.n_integration_points = n_integration_points
-        self.n_eval = n_eval
-        self.max_candidates = max_candidates
 
     def _score(self, context):
         self._check(context)

@@ -17,7 +17,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from threadpoolctl import threadpool_limits
 
 from ..utils import concat_rows, take_rows
-from ._base import _MAX_CANDIDATES
+from ._base import _MAX_CANDIDATES, ScoreStrategy
 from ._emcm import _check_regressor
 
 #: The constraints every look-ahead regression strategy shares.
@@ -128,6 +128,26 @@ class LookAheadMixin:
                     model = context.refit(X_new, np.append(y_lab, y_i))
                     expected[i] += w * measure(model)
         return expected
+
+
+class LookAheadStrategy(LookAheadMixin, ScoreStrategy):
+    """A look-ahead score strategy with the shared parameters (see subclasses)."""
+
+    task = "regression"
+    _parameter_constraints = dict(LOOKAHEAD_CONSTRAINTS)
+
+    def __init__(
+        self,
+        integration="assume_linear",
+        *,
+        n_integration_points=5,
+        n_eval=None,
+        max_candidates=100,
+    ):
+        self.integration = integration
+        self.n_integration_points = n_integration_points
+        self.n_eval = n_eval
+        self.max_candidates = max_candidates
 
 
 def mean_std_of(model, X):
