@@ -60,6 +60,7 @@ from ._model_change import (
 )
 from ._registry import available_strategies, resolve_strategy
 from ._regression import GreedySampling, StdSampling
+from ._regression_tree import RegressionTreeBasedAL
 from ._selection import select_top_k, select_top_k_blocks
 from ._uncertainty import (
     UncertaintySampling,
@@ -71,6 +72,7 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "RegressionTreeBasedAL",
     "KLDivergenceMaximization",
     "ExpectedModelOutputChange",
     "ExpectedModelVarianceReduction",

@@ -87,12 +87,18 @@ def _regression_registry():
     from ._emoc import ExpectedModelOutputChange
     from ._emvr import ExpectedModelVarianceReduction
     from ._kl_divergence import KLDivergenceMaximization
+    from ._regression_tree import RegressionTreeBasedAL
 
     return {
         "emcm": ExpectedModelChangeMaximization,
         "emvr": ExpectedModelVarianceReduction,
         "emoc": ExpectedModelOutputChange,
         "kl_divergence": KLDivergenceMaximization,
+        "regression_tree": RegressionTreeBasedAL,
+        "regression_tree_diversity": lambda: RegressionTreeBasedAL("diversity"),
+        "regression_tree_representativity": lambda: RegressionTreeBasedAL(
+            "representativity"
+        ),
     }
 
 
