@@ -12,6 +12,7 @@ model's own predictive distribution. This module holds that loop.
 from numbers import Integral
 
 import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
 from scipy.special import roots_hermitenorm
 from sklearn.utils._param_validation import Interval, StrOptions
 from threadpoolctl import threadpool_limits
@@ -119,15 +120,24 @@ class LookAheadMixin:
         y_points, weights = self._targets(context)
         X_lab, y_lab = context.X_labeled, np.asarray(context.y_labeled, dtype=float)
         rows = context.rows()
-        expected = np.zeros(context.n_candidates)
-        # Many small fits: BLAS threads only add contention.
+        n = context.n_candidates
+        n_chunks = min(effective_n_jobs(context.n_jobs), n)
+        chunks = np.array_split(np.arange(n), n_chunks)
+        # Many small fits: BLAS threads only add contention; n_jobs parallelises.
         with threadpool_limits(limits=1):
-            for i in range(context.n_candidates):
-                X_new = concat_rows(X_lab, take_rows(rows, [i]))
-                for y_i, w in zip(y_points[i], weights):
-                    model = context.refit(X_new, np.append(y_lab, y_i))
-                    expected[i] += w * measure(model)
-        return expected
+            parts = Parallel(n_jobs=n_chunks)(
+                delayed(_expected_chunk)(
+                    context.refit,
+                    measure,
+                    X_lab,
+                    y_lab,
+                    take_rows(rows, chunk),
+                    y_points[chunk],
+                    weights,
+                )
+                for chunk in chunks
+            )
+        return np.concatenate(parts)
 
 
 class LookAheadStrategy(LookAheadMixin, ScoreStrategy):
@@ -148,6 +158,16 @@ class LookAheadStrategy(LookAheadMixin, ScoreStrategy):
         self.n_integration_points = n_integration_points
         self.n_eval = n_eval
         self.max_candidates = max_candidates
+
+
+def _expected_chunk(refit, measure, X_lab, y_lab, rows, y_points, weights):
+    """The weighted mean of ``measure`` over the targets of a chunk of candidates."""
+    expected = np.zeros(y_points.shape[0])
+    for i in range(y_points.shape[0]):
+        X_new = concat_rows(X_lab, take_rows(rows, [i]))
+        for y_i, w in zip(y_points[i], weights):
+            expected[i] += w * measure(refit(X_new, np.append(y_lab, y_i)))
+    return expected
 
 
 def mean_std_of(model, X):

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from joblib import parallel_backend
 from sklearn.base import clone
 from sklearn.datasets import load_diabetes
 from sklearn.gaussian_process import GaussianProcessRegressor
@@ -97,3 +98,14 @@ def test_agrees_with_skactiveml(data, gp_context):
         return_utilities=True,
     )
     np.testing.assert_allclose(theirs[0, ctx.candidates], ours, rtol=1e-6, atol=1e-12)
+
+
+def test_refits_in_parallel_give_the_same_scores(data, make_regression_context):
+    X, y = data
+    ctx, _ = make_regression_context(X, y, np.arange(0, 60, 6), GP)
+    serial = ExpectedModelVarianceReduction(max_candidates=None).score(ctx)
+    ctx, _ = make_regression_context(X, y, np.arange(0, 60, 6), GP)
+    ctx.n_jobs = 2
+    with parallel_backend("threading"):  # processes take seconds to start
+        parallel = ExpectedModelVarianceReduction(max_candidates=None).score(ctx)
+    np.testing.assert_allclose(parallel, serial, rtol=1e-12)
