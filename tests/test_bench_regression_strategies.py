@@ -32,8 +32,11 @@ def test_speed_rows_agree_on_a_small_pool(bench):
     assert agree == {
         "EMCM": None,
         "EMVR": True,
+        "EMVR, refits": True,
         "EMOC": True,
+        "EMOC, refits": True,
         "KL divergence": True,
+        "KL divergence, refits": True,
         "tree, diversity": None,
         "tree, representativity": None,
     }
@@ -44,4 +47,4 @@ def test_rmse_rows(bench):
     rows = bench.rmse_rows(60, 20, 1)
     assert [r["strategy"] for r in rows][:2] == ["random", "std"]
     areas = np.array([r["rmse_area"] for r in rows])
-    assert np.all((areas > 30) & (areas < 150))  # diabetes targets: std 77
+    assert np.all((areas > 0.4) & (areas < 2))  # in target stds

@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 from ..utils import concat_rows, take_rows
 from ._base import _MAX_CANDIDATES, ScoreStrategy
 from ._emcm import _check_regressor
+from ._gp_lookahead import exact_gp, node_moments
 
 #: The constraints every look-ahead regression strategy shares.
 LOOKAHEAD_CONSTRAINTS = {
@@ -27,6 +28,7 @@ LOOKAHEAD_CONSTRAINTS = {
     "n_integration_points": [Interval(Integral, 1, None, closed="left")],
     "n_eval": [Interval(Integral, 1, None, closed="left"), None],
     "max_candidates": _MAX_CANDIDATES,
+    "closed_form": ["boolean"],
 }
 
 _STD_FIX = (
@@ -93,6 +95,14 @@ class LookAheadMixin:
                 "or 'gsx'."
             )
 
+    def _exact_gp(self, context):
+        """The fitted GP when ``closed_form`` applies to it, else ``None``."""
+        return exact_gp(context.model) if self.closed_form else None
+
+    def _moments(self):
+        """:math:`\\mathbb E t^2`, :math:`\\mathbb E|t|` of the integration nodes."""
+        return node_moments(target_points, self.integration, self.n_integration_points)
+
     def _targets(self, context):
         """Candidate targets and weights from the model's predictive law."""
         if self.integration == "assume_linear":
@@ -153,11 +163,13 @@ class LookAheadStrategy(LookAheadMixin, ScoreStrategy):
         n_integration_points=5,
         n_eval=None,
         max_candidates=100,
+        closed_form=True,
     ):
         self.integration = integration
         self.n_integration_points = n_integration_points
         self.n_eval = n_eval
         self.max_candidates = max_candidates
+        self.closed_form = closed_form
 
 
 def _expected_chunk(refit, measure, X_lab, y_lab, rows, y_points, weights):

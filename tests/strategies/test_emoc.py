@@ -27,10 +27,15 @@ def gp_gain(gp, X_c):
     return cov / (np.diag(cov) + 0.05), np.sqrt(np.diag(cov))
 
 
-def test_gp_squared_change_is_the_closed_form(data, make_regression_context):
+@pytest.mark.parametrize("closed_form", [True, False])
+def test_gp_squared_change_is_the_closed_form(
+    data, make_regression_context, closed_form
+):
     X, y = data
     ctx, gp = make_regression_context(X, y, np.arange(0, 50, 5), GP)
-    scores = ExpectedModelOutputChange(max_candidates=None).score(ctx)
+    scores = ExpectedModelOutputChange(
+        max_candidates=None, closed_form=closed_form
+    ).score(ctx)
     # f_{x,y}(e) - f(e) = g(e, x) (y - mu(x)) and E (y - mu)^2 = sigma^2(x)
     gain, sigma = gp_gain(gp, X[ctx.candidates])
     np.testing.assert_allclose(
@@ -38,11 +43,14 @@ def test_gp_squared_change_is_the_closed_form(data, make_regression_context):
     )
 
 
-def test_gp_absolute_change_is_the_quadrature_of_abs(data, make_regression_context):
+@pytest.mark.parametrize("closed_form", [True, False])
+def test_gp_absolute_change_is_the_quadrature_of_abs(
+    data, make_regression_context, closed_form
+):
     X, y = data
     ctx, gp = make_regression_context(X, y, np.arange(0, 50, 5), GP)
     scores = ExpectedModelOutputChange(
-        "absolute", n_integration_points=4, max_candidates=None
+        "absolute", n_integration_points=4, max_candidates=None, closed_form=closed_form
     ).score(ctx)
     nodes, weights = roots_hermitenorm(4)
     # E|t| by 4 nodes is 0.888, not sqrt(2 / pi) = 0.798: |t| is not smooth
@@ -53,11 +61,12 @@ def test_gp_absolute_change_is_the_quadrature_of_abs(data, make_regression_conte
     assert mean_abs == pytest.approx(0.8880738, abs=1e-7)
 
 
-def test_assume_linear_is_zero_for_a_gp(data, make_regression_context):
+@pytest.mark.parametrize("closed_form", [True, False])
+def test_assume_linear_is_zero_for_a_gp(data, make_regression_context, closed_form):
     X, y = data
     ctx, _ = make_regression_context(X, y, np.arange(0, 50, 5), GP)
     scores = ExpectedModelOutputChange(
-        integration="assume_linear", max_candidates=None
+        integration="assume_linear", max_candidates=None, closed_form=closed_form
     ).score(ctx)
     np.testing.assert_allclose(scores, 0.0, atol=1e-20)
 

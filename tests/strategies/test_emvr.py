@@ -30,11 +30,16 @@ def data():
     return X, (y[:60] - y[:60].mean()) / y[:60].std()
 
 
-def test_gp_scores_are_the_closed_form_variance_reduction(data, gp_context):
+@pytest.mark.parametrize("closed_form", [True, False])
+def test_gp_scores_are_the_closed_form_variance_reduction(
+    data, gp_context, closed_form
+):
     X, y = data
     labeled = np.arange(0, 60, 6)
     ctx, gp = gp_context(X, y, labeled)
-    scores = ExpectedModelVarianceReduction(max_candidates=None).score(ctx)
+    scores = ExpectedModelVarianceReduction(
+        max_candidates=None, closed_form=closed_form
+    ).score(ctx)
     # a label at x lowers the variance at e by k(e, x)^2 / (var(x) + alpha),
     # k the posterior covariance (Cohn et al. 1996)
     X_c = X[ctx.candidates]
@@ -44,7 +49,10 @@ def test_gp_scores_are_the_closed_form_variance_reduction(data, gp_context):
     # the new variance does not depend on y: Gauss-Hermite agrees
     ctx, _ = gp_context(X, y, labeled)
     hermite = ExpectedModelVarianceReduction(
-        "gauss_hermite", n_integration_points=3, max_candidates=None
+        "gauss_hermite",
+        n_integration_points=3,
+        max_candidates=None,
+        closed_form=closed_form,
     ).score(ctx)
     np.testing.assert_allclose(hermite, expected, rtol=1e-6, atol=1e-12)
 
@@ -103,9 +111,36 @@ def test_agrees_with_skactiveml(data, gp_context):
 def test_refits_in_parallel_give_the_same_scores(data, make_regression_context):
     X, y = data
     ctx, _ = make_regression_context(X, y, np.arange(0, 60, 6), GP)
-    serial = ExpectedModelVarianceReduction(max_candidates=None).score(ctx)
+    refits = ExpectedModelVarianceReduction(max_candidates=None, closed_form=False)
+    serial = refits.score(ctx)
     ctx, _ = make_regression_context(X, y, np.arange(0, 60, 6), GP)
     ctx.n_jobs = 2
     with parallel_backend("threading"):  # processes take seconds to start
-        parallel = ExpectedModelVarianceReduction(max_candidates=None).score(ctx)
+        parallel = refits.score(ctx)
     np.testing.assert_allclose(parallel, serial, rtol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_closed_form_applies_only_where_exact(
+    data, make_regression_context, monkeypatch
+):
+    from skal.strategies import _gp_lookahead
+    from skal.strategies._gp_lookahead import exact_gp
+
+    X, y = data
+    fitted = clone(GP).fit(X[:10], y[:10])
+    assert exact_gp(fitted) is fitted
+    for change in (
+        {"optimizer": "fmin_l_bfgs_b"},
+        {"normalize_y": True},
+        {"alpha": np.full(10, 0.05)},
+    ):
+        assert exact_gp(clone(GP).set_params(**change).fit(X[:10], y[:10])) is None
+    assert exact_gp(Ridge().fit(X[:10], y[:10])) is None
+    # evaluation rows in chunks of 7: the same scores as the refits
+    monkeypatch.setattr(_gp_lookahead, "_EVAL_CHUNK", 7)
+    ctx, _ = make_regression_context(X, y, np.arange(0, 60, 6), GP)
+    chunked = ExpectedModelVarianceReduction(max_candidates=None).score(ctx)
+    ctx, _ = make_regression_context(X, y, np.arange(0, 60, 6), GP)
+    refits = ExpectedModelVarianceReduction(max_candidates=None, closed_form=False)
+    np.testing.assert_allclose(chunked, refits.score(ctx), rtol=1e-6, atol=1e-12)

@@ -38,17 +38,22 @@ def gp_parts(gp, X_c):
     return var[:, None] - gain * cov, gain, var
 
 
-def test_gp_closed_forms(data, make_regression_context):
+@pytest.mark.parametrize("closed_form", [True, False])
+def test_gp_closed_forms(data, make_regression_context, closed_form):
     X, y = data
     ctx, gp = make_regression_context(X, y, np.arange(0, 50, 5), GP)
     new_var, gain, var = gp_parts(gp, X[ctx.candidates])
     sd, new_sd = np.sqrt(var)[:, None], np.sqrt(new_var)
     variance_term = np.log(sd / new_sd) + new_var / (2 * sd**2) - 0.5
-    scores = KLDivergenceMaximization(max_candidates=None).score(ctx)
+    scores = KLDivergenceMaximization(
+        max_candidates=None, closed_form=closed_form
+    ).score(ctx)
     np.testing.assert_allclose(scores, variance_term.mean(axis=0), rtol=1e-6)
     # over y ~ N(mu(x), var(x)) the mean moves by gain * (y - mu): E = gain^2 var
     ctx, _ = make_regression_context(X, y, np.arange(0, 50, 5), GP)
-    hermite = KLDivergenceMaximization("gauss_hermite", max_candidates=None)
+    hermite = KLDivergenceMaximization(
+        "gauss_hermite", max_candidates=None, closed_form=closed_form
+    )
     mean_term = gain**2 * var[None, :] / (2 * sd**2)
     np.testing.assert_allclose(
         hermite.score(ctx), (variance_term + mean_term).mean(axis=0), rtol=1e-6
