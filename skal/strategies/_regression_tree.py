@@ -213,6 +213,12 @@ class RegressionTreeBasedAL(BaseStrategy):
                     picks, gaps = _farthest_first(Z[rows], labeled, count, rng)
                     chosen.extend(rows[picks])
                     scores.extend(gaps)
+        chosen, scores = list(chosen), list(scores)
+        if len(chosen) < batch_size:  # k-means found fewer clusters than asked
+            rest = np.setdiff1d(np.arange(context.n_candidates), chosen)
+            extra = rng.choice(rest, batch_size - len(chosen), replace=False)
+            chosen.extend(extra)
+            scores.extend([np.nan] * extra.shape[0])
         return np.asarray(chosen, dtype=np.intp), np.asarray(scores, dtype=float)
 
     def _representative(self, Z, Z_lab, groups, rng):
@@ -223,6 +229,8 @@ class RegressionTreeBasedAL(BaseStrategy):
             km = KMeans(count, n_init=1, random_state=rng.randint(2**31)).fit(Z[rows])
             for c, centre in enumerate(km.cluster_centers_):
                 members = rows[km.labels_ == c]
+                if members.shape[0] == 0:  # duplicate rows: fewer distinct clusters
+                    continue
                 clusters.append(members)
                 # start from the member nearest the centroid
                 gap = pairwise_distances(Z[members], centre[None, :]).ravel()

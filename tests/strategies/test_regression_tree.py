@@ -161,3 +161,19 @@ def test_skactiveml_shortens_or_fails_when_every_leaf_variance_is_zero(diabetes_
     ).fit(X, y_pool)
     idx = learner.query(batch_size=10)
     assert len(set(idx.tolist())) == 10 and np.isnan(y_pool[idx]).all()
+
+
+def test_representativity_with_duplicate_rows_fills_the_batch():
+    # one leaf, 4 picks, but only 2 distinct candidate rows: k-means finds 2
+    X = np.array([[0.0], [1.0], [5.0], [5.0], [5.0], [7.0], [7.0], [7.0]])
+    ctx = QueryContext(
+        X, range(2, 8), X_labeled=X[:2], y_labeled=[0.0, 1.0], random_state=0
+    )
+    one_leaf = DecisionTreeRegressor(min_samples_leaf=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # k-means: fewer distinct clusters
+        idx, scores = RegressionTreeBasedAL("representativity", tree=one_leaf).select(
+            ctx, 4
+        )
+    assert len(set(idx.tolist())) == 4
+    assert np.isfinite(scores[:2]).all() and np.isnan(scores[2:]).all()
