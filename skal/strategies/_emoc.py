@@ -99,6 +99,7 @@ class ExpectedModelOutputChange(LookAheadMixin, ScoreStrategy):
     """
 
     task = "regression"
+    required_signals = ("predict_std",)
     _parameter_constraints = {
         **LOOKAHEAD_CONSTRAINTS,
         "loss": [StrOptions(set(_LOSSES)), callable],

@@ -84,6 +84,8 @@ class ExpectedModelVarianceReduction(LookAheadStrategy):
     [3]
     """
 
+    required_signals = ("predict_std",)
+
     def _score(self, context):
         self._check(context)
         context.require("predict_std", fix=_STD_FIX)

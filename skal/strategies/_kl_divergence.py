@@ -116,6 +116,8 @@ class KLDivergenceMaximization(LookAheadStrategy):
     [3]
     """
 
+    required_signals = ("predict_std",)
+
     def _score(self, context):
         self._check(context)
         context.require("mean_std", fix=_STD_FIX)

@@ -161,6 +161,7 @@ class RegressionTreeBasedAL(BaseStrategy):
         "max_candidates": _MAX_CANDIDATES,
     }
     requires_model = False
+    task = "regression"
 
     def __init__(self, method="random", *, tree=None, max_iter=5, max_candidates=None):
         self.method = method
