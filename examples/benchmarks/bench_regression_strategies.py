@@ -8,7 +8,9 @@ maximization and regression-tree-based AL, on scikit-learn's diabetes data
 already fitted), over the same labeled set and candidates, beside the
 limit: one ``predict`` (with ``return_std``) of the model over the
 candidates. Both libraries score every candidate (skal's ``max_candidates``
-is lifted). ``agree`` says whether the scores match (EMCM's bootstrap draws
+is lifted). The Gaussian process has fixed hyperparameters, so skal scores
+EMVR, EMOC and KL in closed form; the "refits" rows force
+``closed_form=False``. ``agree`` says whether the scores match (EMCM's bootstrap draws
 and the tree's random rounding differ by design: ``-``). Part two runs
 skal's strategies in paired simulations (``compare``) and reports the area
 under the test-RMSE curve (lower is better) against random sampling, all
