@@ -23,16 +23,37 @@ def _names_needing(signal):
 #: Strategies that need a stack of opinions (committee members, MC passes),
 #: as the strategies themselves declare it.
 SAMPLE_STRATEGIES = _names_needing("proba_samples")
-#: Strategies that need a regressor; ``std``, ``pi``, ``ei``, ``ucb`` also need
-#: a predictive spread.
-REGRESSION_STRATEGIES = frozenset({"gsy", "igs", "std", "pi", "ei", "ucb"})
+
+
+def _names_of_task(task):
+    from .strategies import available_strategies, resolve_strategy
+
+    return frozenset(
+        name
+        for name in available_strategies()
+        if getattr(resolve_strategy(name), "task", "any") == task
+    )
+
+
+#: Strategies that need a regressor (listed, or declaring ``task =
+#: "regression"``); ``std``, ``pi``, ``ei``, ``ucb`` also need a predictive
+#: spread.
+REGRESSION_STRATEGIES = frozenset(
+    {"gsy", "igs", "std", "pi", "ei", "ucb"}
+) | _names_of_task("regression")
 #: Strategies that read a predictive std (a committee gives one when the
 #: regressor cannot), as they declare it.
 _STD_STRATEGIES = _names_needing("predict_std")
 #: Strategies that need no predictions at all, or only ``predict``.
 ANY_TASK_STRATEGIES = frozenset({"coreset", "gsx", "kmeans", "random", "typiclust"})
 #: Strategies that refit the model many times per query, and why.
-SLOW_STRATEGIES = {"eer": "refits the model for each candidate and each class"}
+SLOW_STRATEGIES = {
+    "eer": "refits the model for each candidate and each class",
+    "emvr": "refits the model for each candidate (a fixed-kernel GP does not)",
+    "emoc": "refits the model for each candidate and target (a fixed-kernel GP "
+    "does not)",
+    "kl_divergence": "refits the model for each candidate (a fixed-kernel GP does not)",
+}
 #: The default ``--strategies`` of each task.
 DEFAULT_STRATEGIES = {
     "classification": "random,entropy,margin,least_confidence",
@@ -69,8 +90,8 @@ def strategies_for(task):
     Examples
     --------
     >>> from skal._cli_learners import strategies_for
-    >>> " ".join(strategies_for("regression"))
-    'coreset ei gsx gsy igs kmeans pi random std typiclust ucb'
+    >>> " ".join(strategies_for("regression"))[:52]
+    'coreset ei emcm emoc emvr gsx gsy igs kl_divergence '
     """
     from .strategies import MULTILABEL_STRATEGIES, available_strategies
 

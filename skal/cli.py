@@ -64,7 +64,7 @@ def _compare_help():
             f"{', '.join(strategies_for('regression'))}. "
             f"{', '.join(sorted(SAMPLE_STRATEGIES))} score a committee's votes "
             "or MC-dropout passes; std needs a predictive spread; "
-            f"{slow} refits the model per candidate and is slow (a time estimate "
+            f"{slow} refit the model per candidate and are slow (a time estimate "
             "is printed). Default: random,entropy,margin,least_confidence, or "
             "random,std,gsx,igs for regression"
         ),

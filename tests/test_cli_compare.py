@@ -52,6 +52,11 @@ def tiny(tmp_path_factory):
 def _data_args(tiny, strategy):
     if strategy in REGRESSION_STRATEGIES:
         return ["--data", str(tiny / "diabetes.csv"), "--target", "progression"]
+    if strategy in ("emvr", "emoc", "kl_divergence"):  # refits: no committee
+        return [
+            "--data", str(tiny / "diabetes.csv"), "--target", "progression",
+            "--estimator", "bayes-ridge",
+        ]  # fmt: skip
     if strategy in ("eer", "voi"):  # refits per candidate and class: a fast fit
         return ["--data", str(tiny / "iris.npz"), "--estimator", NB]
     if strategy == "epistemic":  # defined for two classes
@@ -97,8 +102,9 @@ def test_help_lists_each_strategy_under_its_task(capsys):
     out = " ".join(capsys.readouterr().out.split()).replace("- ", "-")
     assert "badge, bald," in out.split("Classification:")[1].split("Regression:")[0]
     assert (
-        "Regression: coreset, ei, gsx, gsy, igs, kmeans, pi, random, std, "
-        "typiclust, ucb." in out
+        "Regression: coreset, ei, emcm, emoc, emvr, gsx, gsy, igs, kl_divergence, "
+        "kmeans, pi, random, regression_tree, regression_tree_diversity, "
+        "regression_tree_representativity, std, typiclust, ucb." in out
     )
     for flag in [
         "--learner",

@@ -40,6 +40,9 @@ from ._diversity import (
     typicality,
 )
 from ._dropquery import DropQuery
+from ._emcm import ExpectedModelChangeMaximization
+from ._emoc import ExpectedModelOutputChange
+from ._emvr import ExpectedModelVarianceReduction
 from ._epistemic import EpistemicUncertaintySampling, epistemic_uncertainty
 from ._falcun import Falcun
 from ._four_ds import FourDs
@@ -52,6 +55,7 @@ from ._hybrid import (
     gradient_embedding_factors,
 )
 from ._kcenter import k_center_greedy
+from ._kl_divergence import KLDivergenceMaximization
 from ._model_change import (
     ExpectedErrorReduction,
     ExpectedGradientLength,
@@ -78,6 +82,7 @@ from ._probabilistic import ProbabilisticAL, expected_cost_reduction
 from ._quire import QUIRE, quire_objective
 from ._registry import available_strategies, resolve_strategy
 from ._regression import GreedySampling, StdSampling
+from ._regression_tree import RegressionTreeBasedAL
 from ._selection import select_top_k, select_top_k_blocks
 from ._uncertainty import (
     UncertaintySampling,
@@ -114,6 +119,11 @@ __all__ = [
     "contrastive_divergence",
     "QUIRE",
     "quire_objective",
+    "RegressionTreeBasedAL",
+    "KLDivergenceMaximization",
+    "ExpectedModelOutputChange",
+    "ExpectedModelVarianceReduction",
+    "ExpectedModelChangeMaximization",
     "DiscriminativeAL",
     "CLUE",
     "Falcun",

@@ -95,6 +95,27 @@ def _committee_registry():
         "gsx": lambda: GreedySampling("x"),
         "gsy": lambda: GreedySampling("y"),
         "igs": lambda: GreedySampling("xy"),
+        **_regression_registry(),
+    }
+
+
+def _regression_registry():
+    from ._emcm import ExpectedModelChangeMaximization
+    from ._emoc import ExpectedModelOutputChange
+    from ._emvr import ExpectedModelVarianceReduction
+    from ._kl_divergence import KLDivergenceMaximization
+    from ._regression_tree import RegressionTreeBasedAL
+
+    return {
+        "emcm": ExpectedModelChangeMaximization,
+        "emvr": ExpectedModelVarianceReduction,
+        "emoc": ExpectedModelOutputChange,
+        "kl_divergence": KLDivergenceMaximization,
+        "regression_tree": RegressionTreeBasedAL,
+        "regression_tree_diversity": lambda: RegressionTreeBasedAL("diversity"),
+        "regression_tree_representativity": lambda: RegressionTreeBasedAL(
+            "representativity"
+        ),
     }
 
 

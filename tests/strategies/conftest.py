@@ -33,3 +33,43 @@ def stack_context(stack, candidates=None, *, votes=None, calls=None, **kwargs):
 def make_context():
     """``stack_context`` as a fixture: ``make_context(stack, candidates, ...)``."""
     return stack_context
+
+
+def regression_context(X, y, labeled, estimator, *, seed=0):
+    """A regressor's context fitted on ``labeled`` rows, as a learner builds it.
+
+    Returns the context over the other rows and the fitted model. The
+    signals are ``predict``, and ``predict_std`` / ``mean_std`` when the
+    model's ``predict`` takes ``return_std``; ``refit`` clones ``estimator``.
+    """
+    from sklearn.base import clone
+
+    labeled = np.asarray(labeled)
+    model = clone(estimator).fit(X[labeled], y[labeled])
+    signals = {"predict": model.predict}
+    try:
+        model.predict(X[:1], return_std=True)
+    except TypeError:
+        pass
+    else:
+        signals["predict_std"] = lambda rows: model.predict(rows, return_std=True)[1]
+        signals["mean_std"] = lambda rows: np.column_stack(
+            model.predict(rows, return_std=True)
+        )
+    ctx = QueryContext(
+        X,
+        np.setdiff1d(np.arange(len(X)), labeled),
+        signals=signals,
+        X_labeled=X[labeled],
+        y_labeled=y[labeled],
+        model=model,
+        refit=lambda A, b: clone(estimator).fit(A, b),
+        random_state=seed,
+    )
+    return ctx, model
+
+
+@pytest.fixture
+def make_regression_context():
+    """``regression_context`` as a fixture."""
+    return regression_context
