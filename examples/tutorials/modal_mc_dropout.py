@@ -28,9 +28,8 @@ What a migrating user changes:
 
 Result (test accuracy on 500 held-out digits at 20 → 70 labels, mean of 2
 seeds): skal's max entropy 0.701 → **0.812**, random 0.701 → 0.860; at this
-small budget max entropy trails random sampling, as Gal et al. also see in
-their first rounds on MNIST (their curves cross later, after a few hundred
-labels). modAL's example could not be run here: it needs Keras
+small budget (70 labels, 2 seeds) max entropy trails random sampling here.
+modAL's example could not be run here: it needs Keras
 with the TensorFlow-1 ``K.learning_phase()`` API and ``keras.wrappers``,
 both gone from current Keras; it publishes no figure (it saves the accuracy
 history to a file).
