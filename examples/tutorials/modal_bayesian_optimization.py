@@ -9,8 +9,9 @@ Ports modAL's *Bayesian optimization* example
 Gaussian process (Matern kernel), starting from the single evaluation at
 ``X[150]`` and evaluating 5 more points with each acquisition: probability of
 improvement (tradeoff 0.1), expected improvement and the upper confidence
-bound. The gallery example :ref:`sphx_glr_auto_examples_basics_plot_bayesian_optimization.py`
-draws the same runs.
+bound. The gallery example
+:ref:`sphx_glr_auto_examples_basics_plot_bayesian_optimization.py` draws
+the same runs.
 
 What a migrating user changes:
 

@@ -53,7 +53,10 @@ kernel = RBF(length_scale=1.0, length_scale_bounds=(1e-2, 1e3)) + WhiteKernel(
     noise_level=1, noise_level_bounds=(1e-10, 1e1)
 )
 committee = CommitteeRegressor(
-    [("left", GaussianProcessRegressor(kernel)), ("right", GaussianProcessRegressor(kernel))],
+    [
+        ("left", GaussianProcessRegressor(kernel)),
+        ("right", GaussianProcessRegressor(kernel)),
+    ],
     member_data=rows,
     query_strategy="std",
     random_state=0,

@@ -28,8 +28,9 @@ What a migrating user changes:
   ...`` Give each member rows of two classes, or ``member_data='shared'``.
 
 Result (accuracy on all 150 flowers, 10 labels → 20, mean of the 4 seeds):
-skal 0.767 → **0.968** (0.967, 0.960, 0.973, 0.973); modAL 0.4.2 on the same rows (run here, with scikit-learn
-1.9's renamed ``ensure_all_finite`` patched in) 0.777 → 0.957 (0.947, 0.973, 0.947, 0.960).
+skal 0.767 → **0.968** (0.967, 0.960, 0.973, 0.973); modAL 0.4.2 on the
+same rows (run here, with scikit-learn 1.9's renamed ``ensure_all_finite``
+patched in) 0.777 → 0.957 (0.947, 0.973, 0.947, 0.960).
 """
 
 import numpy as np
@@ -63,6 +64,7 @@ for seed in SEEDS:
 
 results = np.array(results)
 print("per seed (before, after):", np.round(results, 3).tolist())
-print("mean before %.3f, after %.3f" % tuple(results.mean(axis=0)))
+before, after = results.mean(axis=0)
+print(f"mean before {before:.3f}, after {after:.3f}")
 assert (committee.labeled_mask_.sum()) == 20
 assert results[:, 1].mean() > 0.9, results

@@ -56,6 +56,6 @@ for _ in range(50):
     learner.teach(X[idx], y[idx])
 after = learner.score(X, y)
 predicted_image = learner.predict(X).reshape(n, n)
-print(f"accuracy of the predicted image: {before:.3f} before, {after:.3f} after 50 queries")
+print(f"accuracy of the predicted image: {before:.3f} before, {after:.3f} after")
 assert predicted_image.shape == (n, n)
 assert after > 0.97, after
