@@ -29,8 +29,9 @@ reached **0.905** after 90 streamed pixels, 9 of them labeled; modAL 0.4.2
 (run here, with scikit-learn 1.9's renamed ``ensure_all_finite`` patched in)
 reached 0.936 after 70 streamed pixels, 9
 of them labeled. The two rules differ only at the boundary: skal asks when
-``max p < 0.6``, modAL when ``1 - max p >= 0.4``, and a forest of 100 trees
-often gives exactly 0.6.
+``max p < 0.6``, modAL when ``1 - max p >= 0.4``, i.e. also at exactly 0.6,
+a value a forest's averaged votes can take; the same stream then reaches the
+target at a different pixel.
 """
 
 import numpy as np
