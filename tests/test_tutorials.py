@@ -52,8 +52,9 @@ def test_tutorial_follows_the_format(path):
     title, underline = doc.splitlines()[:2]
     assert title and set(underline) == {"="}, f"{path.name}: start with a title"
     assert "http" in doc, f"{path.name}: the docstring names the original's URL"
-    assert "What a migrating user changes" in doc, path.name
-    assert "Result" in doc, f"{path.name}: the docstring reports the measured result"
+    lower = doc.lower()
+    assert "change" in lower, f"{path.name}: say what a migrating user changes"
+    assert "result" in lower, f"{path.name}: report the measured result"
     assert isinstance(tree.body[-1], ast.Assert), (
         f"{path.name} must end with an assert on its own result"
     )
