@@ -28,8 +28,9 @@ Result: skal's cosine density ranks the points as modAL's
 ``information_density(X, "cosine")`` does up to a Spearman correlation of
 0.972; skal's RBF density against modAL's default Euclidean ``1 / (1 + d)``,
 0.912 (both computed here with modAL 0.4.2; on this shared machine modAL
-took 12.8 s for the two densities of its example, skal 0.02 s). The learning run is printed
-(accuracy on the 1,000 points after 5 + 10 labels: **0.978**).
+took 12.8 s for the two densities of its example, skal 0.02 s). The
+learning run is printed (accuracy on the 1,000 points after 5 + 10 labels:
+**0.978**).
 """
 
 import numpy as np
