@@ -213,6 +213,14 @@ def _n_positional(func):
     return sum(p.kind in kinds for p in params)
 
 
+def _are_positions(out, n_candidates):
+    """Whether a two-argument function's result reads as positions, not scores."""
+    if isinstance(out, tuple):
+        return True
+    out = np.asarray(out)
+    return out.dtype.kind in "iu" and (out.ndim == 0 or out.size != n_candidates)
+
+
 class FunctionStrategy(BaseStrategy):
     """Make a user's function a query strategy.
 
@@ -224,18 +232,22 @@ class FunctionStrategy(BaseStrategy):
     - a scorer ``func(context, X_candidates) -> scores`` of shape
       (n_candidates,), higher meaning more valuable; the top ``batch_size``
       are queried;
-    - a modAL-style selector ``func(context, X_candidates, n_instances)``
-      that returns positions in ``X_candidates``, or a tuple whose first
-      item is those positions. modAL's own functions work unchanged, since
-      they only call ``classifier.predict_proba(X)``.
+    - a modAL-style selector ``func(context, X_candidates[, n_instances])``
+      that returns positions in ``X_candidates`` (one integer, or an
+      array), or a tuple whose first item is those positions. modAL's own
+      functions work unchanged: they call ``classifier.predict_proba(X)``
+      or ``regressor.predict(X, return_std=True)``, which the context
+      answers for any rows.
 
     Parameters
     ----------
     func : callable
         The user's function.
     returns : {"auto", "scores", "indices"}, default="auto"
-        What ``func`` returns. ``"auto"`` treats two-argument functions as
-        scorers and three-argument functions as selectors.
+        What ``func`` returns. ``"auto"`` calls a three-argument function
+        as a selector; a two-argument function is a scorer when it returns
+        one float per candidate and a selector when it returns a tuple, an
+        integer, or integers of another length than the candidates.
     requires_model : bool, default=True
         Whether ``func`` needs a fitted model (False lets it choose the
         first labels, e.g. as ``initial_strategy``).
@@ -275,11 +287,15 @@ class FunctionStrategy(BaseStrategy):
     def _select(self, context, batch_size):
         n = context.n_candidates
         returns = self.returns
-        if returns == "auto":
-            returns = "scores" if _n_positional(self.func) == 2 else "indices"
         X = context.rows()
+        two = _n_positional(self.func) == 2
+        out = None
+        if returns == "auto" and two:
+            out = self.func(context, X)
+            returns = "indices" if _are_positions(out, n) else "scores"
         if returns == "scores":
-            scores = np.asarray(self.func(context, X), dtype=float).ravel()
+            out = self.func(context, X) if out is None else out
+            scores = np.asarray(out, dtype=float).ravel()
             if scores.shape[0] != n:
                 raise ValueError(
                     f"{self!r} returned {scores.shape[0]} scores for {n} candidates; "
@@ -287,7 +303,8 @@ class FunctionStrategy(BaseStrategy):
                 )
             idx = select_top_k(scores, batch_size, context.random_state)
             return idx, scores[idx]
-        out = self.func(context, X, batch_size)
+        if out is None:
+            out = self.func(context, X) if two else self.func(context, X, batch_size)
         if isinstance(out, tuple):
             out = out[0]
         idx = np.asarray(out).ravel()

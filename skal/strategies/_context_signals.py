@@ -176,9 +176,35 @@ class SignalReader:
         """Decision values of the candidates."""
         return self.signal("decision")
 
-    def predict(self):
-        """Predictions of the candidates, (n_candidates,)."""
-        return self.signal("predict")
+    def predict(self, X=None, return_std=False):
+        """Predictions of the candidates (or of rows ``X``), with their std.
+
+        Called with no argument, the cached predictions of the candidates.
+        With rows ``X`` it is the model's ``predict(X)``, so a modAL-style
+        function written for a regressor, ``regressor.predict(X,
+        return_std=True)``, runs on the context unchanged.
+
+        Parameters
+        ----------
+        X : array-like, default=None
+            Rows in the pool's feature space; ``None``: the candidates.
+        return_std : bool, default=False
+            Also return the predictive standard deviation (regressors whose
+            ``predict`` takes ``return_std``).
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_rows,)
+            Predictions.
+        y_std : ndarray of shape (n_rows,)
+            Their standard deviation; only with ``return_std=True``.
+        """
+        if not return_std:
+            return self.signal("predict") if X is None else self.predict_rows(X)
+        if X is None:
+            return self.predict_mean_std()
+        both = self._apply("mean_std", X)
+        return both[:, 0], both[:, 1]
 
     def proba_samples(self):
         """Member / MC-pass probabilities, (n_members, n_candidates, n_classes)."""

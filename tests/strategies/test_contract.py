@@ -151,3 +151,49 @@ def test_signals_are_computed_once_per_query():
     second = ctx.subset([2, 0]).proba()
     np.testing.assert_array_equal(second, first[[2, 0]])
     assert calls == [3]
+
+
+def test_modals_regression_function_runs_on_the_context_unchanged():
+    # modAL's GP tutorial: ``regressor.predict(X, return_std=True)`` and one
+    # index back, from a two-argument function
+    from sklearn.gaussian_process import GaussianProcessRegressor
+
+    from skal import ActiveLearner
+
+    def GP_regression_std(regressor, X):
+        _, std = regressor.predict(X, return_std=True)
+        return np.argmax(std)
+
+    X = np.linspace(0, 10, 40).reshape(-1, 1)
+    y = np.sin(X).ravel()
+    y_pool = np.full(40, np.nan)
+    y_pool[[5, 20]] = y[[5, 20]]
+    learner = ActiveLearner(
+        GaussianProcessRegressor(),
+        query_strategy=GP_regression_std,
+        missing_label=np.nan,
+    ).fit(X, y_pool)
+    pool = np.flatnonzero(np.isnan(y_pool))
+    _, std = learner.estimator_.predict(X[pool], return_std=True)
+    assert learner.query().tolist() == [pool[np.argmax(std)]]
+    ctx = learner.query_context()
+    mean, std_ctx = ctx.predict(X[:3], return_std=True)
+    np.testing.assert_allclose(std_ctx, learner.predict(X[:3], return_std=True)[1])
+    np.testing.assert_allclose(ctx.predict(X[:3]), mean)
+
+
+def test_a_two_argument_function_returning_scores_is_still_a_scorer():
+    from sklearn.linear_model import LogisticRegression
+
+    from skal import ActiveLearner
+
+    X, y = load_iris(return_X_y=True)
+    y_pool = np.full(150, -1)
+    y_pool[[0, 50, 100]] = y[[0, 50, 100]]
+    first_feature = ActiveLearner(
+        LogisticRegression(), query_strategy=lambda ctx, rows: rows[:, 0]
+    ).fit(X, y_pool)
+    pool = np.flatnonzero(y_pool == -1)
+    picked = first_feature.query(batch_size=2)
+    top_two = np.sort(X[pool, 0])[::-1][:2]  # 7.7 twice: ties broken at random
+    np.testing.assert_array_equal(np.sort(X[picked, 0])[::-1], top_two)
