@@ -57,6 +57,12 @@ from ._model_change import (
 from ._registry import available_strategies, resolve_strategy
 from ._regression import GreedySampling, StdSampling
 from ._selection import select_top_k, select_top_k_blocks
+from ._training_dynamics import (
+    LabelDispersion,
+    PredictedLoss,
+    forgetting_events,
+    label_dispersion,
+)
 from ._uncertainty import (
     UncertaintySampling,
     entropy,
@@ -67,6 +73,10 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "LabelDispersion",
+    "PredictedLoss",
+    "forgetting_events",
+    "label_dispersion",
     "DiscriminativeAL",
     "CLUE",
     "Falcun",

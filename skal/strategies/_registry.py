@@ -24,6 +24,7 @@ def _registry():
     from ._falcun import Falcun
     from ._hybrid import BADGE, DiverseMiniBatch, RankedBatch, SuggestiveAnnotation
     from ._model_change import ExpectedErrorReduction, ExpectedGradientLength
+    from ._training_dynamics import LabelDispersion, PredictedLoss
     from ._uncertainty import MEASURES, UncertaintySampling
 
     return {
@@ -54,7 +55,24 @@ def _registry():
         "ei": ExpectedImprovement,
         "ucb": UpperConfidenceBound,
         **_committee_registry(),
+        "label_dispersion": LabelDispersion,
+        "predicted_loss": PredictedLoss,
+        **_torch_registry(),
     }
+
+
+def _torch_registry():
+    """Strategies of :mod:`skal.torch`, imported (with torch) only when used."""
+
+    def lazy(name):
+        def make():
+            from importlib import import_module
+
+            return getattr(import_module("skal.torch"), name)()
+
+        return make
+
+    return {"vaal": lazy("VAAL"), "mal": lazy("MAL")}
 
 
 def _committee_registry():

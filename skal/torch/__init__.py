@@ -16,6 +16,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - exercised without torch
 
 from ._adapter import SkorchAdapter, adapt
 from ._embed import embed, gradient_embedding_factors
+from ._history import PredictionHistory, replay_predictions
 from ._mae import MaskedAutoencoder
 from ._mae_classifier import MAEClassifier
 from ._mc_dropout import MCDropoutClassifier, enable_dropout, mc_dropout_proba
@@ -27,10 +28,12 @@ __all__ = [
     "MCDropoutClassifier",
     "MLP",
     "MaskedAutoencoder",
+    "PredictionHistory",
     "SkorchAdapter",
     "adapt",
     "embed",
     "enable_dropout",
     "gradient_embedding_factors",
     "mc_dropout_proba",
+    "replay_predictions",
 ]
