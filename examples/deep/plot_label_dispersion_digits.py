@@ -21,7 +21,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from skorch import NeuralNetClassifier
 
-from skal import BayesianLearner
+from skal import BayesianLearner, simulate
 from skal.datasets import initial_indices
 from skal.strategies import label_dispersion
 from skal.torch import MLP, PredictionHistory
@@ -52,40 +52,45 @@ net = NeuralNetClassifier(
 )
 
 
-def run(strategy, n_rounds=4):
-    y_pool = np.full_like(y_pool_true, -1)
-    y_pool[initial] = y_pool_true[initial]
-    learner = BayesianLearner(
-        net, n_samples=5, query_strategy=strategy, batch_size=20, random_state=0
-    ).fit(X_pool, y_pool)
-    curve = [(20, learner.score(X_test, y_test))]
-    for _ in range(n_rounds):
-        idx = learner.query()
-        learner.teach(X_pool[idx], y_pool_true[idx])
-        curve.append((int(learner.labeled_mask_.sum()), learner.score(X_test, y_test)))
-    return learner, np.array(curve)
-
-
-learners, curves = {}, {}
+curves = {}
 for name in ("random", "label_dispersion"):
-    learners[name], curves[name] = run(name)
-    print(f"{name:<17}", " ".join(f"{acc:.2f}" for acc in curves[name][:, 1]))
+    learner = BayesianLearner(net, n_samples=5, query_strategy=name)
+    curve = simulate(
+        learner,
+        X_pool,
+        y_pool_true,
+        X_test=X_test,
+        y_test=y_test,
+        budget=100,
+        batch_size=20,
+        initial_indices=initial,
+        progress=False,
+        random_state=0,
+    )
+    curves[name] = curve.mean_curve()[:2]
+    print(f"{name:<17}", " ".join(f"{acc:.2f}" for acc in curves[name][1]))
 
 # %%
 # Test accuracy against the number of labels.
 fig, ax = plt.subplots(figsize=(5, 3.5))
-for name, curve in curves.items():
-    ax.plot(curve[:, 0], curve[:, 1], marker="o", label=name)
+for name, (n_labels, accuracy) in curves.items():
+    ax.plot(n_labels, accuracy, marker="o", label=name)
 ax.set_xlabel("labeled digits")
 ax.set_ylabel("test accuracy")
 ax.legend()
 fig.tight_layout()
 
 # %%
-# The most dispersed pool digits of the last model, with the classes its
-# recordings predicted, and the forgetting events of the labeled digits
-# (the diagnostic the strategy keeps from its last query).
-learner = learners["label_dispersion"]
+# The most dispersed pool digits of a model trained on the 20 initial
+# labels, with the classes its recordings predicted, and the forgetting
+# events of those labeled digits (the diagnostic the strategy keeps from its
+# last query).
+y_start = np.full_like(y_pool_true, -1)
+y_start[initial] = y_pool_true[initial]
+learner = BayesianLearner(
+    net, n_samples=5, query_strategy="label_dispersion", random_state=0
+).fit(X_pool, y_start)
+learner.query()
 pool = np.flatnonzero(~learner.labeled_mask_)
 history = learner.estimator_.prediction_history(X_pool[pool])
 dispersion = label_dispersion(history)

@@ -17,6 +17,11 @@ except ModuleNotFoundError as exc:  # pragma: no cover - exercised without torch
 from ._adapter import SkorchAdapter, adapt
 from ._embed import embed, gradient_embedding_factors
 from ._history import PredictionHistory, replay_predictions
+from ._loss_prediction import (
+    LossPredictionModule,
+    LossPredictionNet,
+    loss_prediction_loss,
+)
 from ._mae import MaskedAutoencoder
 from ._mae_classifier import MAEClassifier
 from ._mc_dropout import MCDropoutClassifier, enable_dropout, mc_dropout_proba
@@ -24,6 +29,8 @@ from ._modules import MLP, GalCNN
 
 __all__ = [
     "GalCNN",
+    "LossPredictionModule",
+    "LossPredictionNet",
     "MAEClassifier",
     "MCDropoutClassifier",
     "MLP",
@@ -34,6 +41,7 @@ __all__ = [
     "embed",
     "enable_dropout",
     "gradient_embedding_factors",
+    "loss_prediction_loss",
     "mc_dropout_proba",
     "replay_predictions",
 ]
