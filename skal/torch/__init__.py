@@ -26,6 +26,7 @@ from ._mae import MaskedAutoencoder
 from ._mae_classifier import MAEClassifier
 from ._mc_dropout import MCDropoutClassifier, enable_dropout, mc_dropout_proba
 from ._modules import MLP, GalCNN
+from ._vaal import VAAL, VAE
 
 __all__ = [
     "GalCNN",
@@ -37,6 +38,8 @@ __all__ = [
     "MaskedAutoencoder",
     "PredictionHistory",
     "SkorchAdapter",
+    "VAAL",
+    "VAE",
     "adapt",
     "embed",
     "enable_dropout",
