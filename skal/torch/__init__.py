@@ -24,6 +24,7 @@ from ._loss_prediction import (
 )
 from ._mae import MaskedAutoencoder
 from ._mae_classifier import MAEClassifier
+from ._mal import MAL
 from ._mc_dropout import MCDropoutClassifier, enable_dropout, mc_dropout_proba
 from ._modules import MLP, GalCNN
 from ._vaal import VAAL, VAE
@@ -33,6 +34,7 @@ __all__ = [
     "LossPredictionModule",
     "LossPredictionNet",
     "MAEClassifier",
+    "MAL",
     "MCDropoutClassifier",
     "MLP",
     "MaskedAutoencoder",

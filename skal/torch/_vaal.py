@@ -1,15 +1,14 @@
 """Variational adversarial active learning (Sinha, Ebrahimi & Darrell, ICCV 2019)."""
 
-from numbers import Integral, Real
-
 import numpy as np
 import torch
-from sklearn.utils._param_validation import Interval
 from torch import nn
 
 from ..strategies import ScoreStrategy
-from ..strategies._base import _MAX_CANDIDATES
 from ._adversarial import (
+    _NON_NEGATIVE,
+    _POSITIVE_INT,
+    ADVERSARIAL_CONSTRAINTS,
     as_matrix,
     batch,
     discriminator,
@@ -20,20 +19,6 @@ from ._adversarial import (
     seed_of,
     standardize,
 )
-
-_POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
-_NON_NEGATIVE = [Interval(Real, 0, None, closed="left")]
-#: The parameters of the adversarial training VAAL and MAL share.
-ADVERSARIAL_CONSTRAINTS = {
-    "latent_dim": _POSITIVE_INT,
-    "hidden_units": _POSITIVE_INT,
-    "adversary_weight": _NON_NEGATIVE,
-    "n_steps": _POSITIVE_INT,
-    "batch_size": _POSITIVE_INT,
-    "lr": [Interval(Real, 0, None, closed="neither")],
-    "max_candidates": _MAX_CANDIDATES,
-    "random_state": ["random_state"],
-}
 
 
 class VAE(nn.Module):
