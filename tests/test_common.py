@@ -21,6 +21,8 @@ from skal import (
 from skal.strategies import (
     BADGE,
     BALD,
+    MAL,
+    VAAL,
     BatchBALD,
     CoreSet,
     DensityWeighted,
@@ -31,8 +33,10 @@ from skal.strategies import (
     FunctionStrategy,
     Hybrid,
     KMeansSampling,
+    LabelDispersion,
     MaxEntropy,
     MeanSTD,
+    PredictedLoss,
     ProbabilityOfImprovement,
     RandomSampling,
     RankedBatch,
@@ -86,6 +90,10 @@ STRATEGIES = [
     ProbabilityOfImprovement(xi=0.1),
     ExpectedImprovement(),
     UpperConfidenceBound(beta=2.0),
+    LabelDispersion(),
+    PredictedLoss(max_candidates=10),
+    VAAL(n_steps=10),
+    MAL(shortlist=3.0),
 ]
 
 

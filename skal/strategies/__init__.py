@@ -1,6 +1,7 @@
 """Query strategies: pure scoring functions, selection kernels and strategy objects."""
 
 from ._adaptive import Adaptive
+from ._adversarial import MAL, VAAL, shortlist_by_entropy
 from ._base import (
     BaseStrategy,
     FunctionStrategy,
@@ -73,6 +74,9 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "MAL",
+    "VAAL",
+    "shortlist_by_entropy",
     "LabelDispersion",
     "PredictedLoss",
     "forgetting_events",

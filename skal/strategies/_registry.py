@@ -9,6 +9,7 @@ from ._base import BaseStrategy, FunctionStrategy
 
 def _registry():
     from ._adaptive import Adaptive
+    from ._adversarial import MAL, VAAL
     from ._base import RandomSampling
     from ._batchbald import BatchBALD, StochasticBALD
     from ._bayesopt import (
@@ -57,22 +58,9 @@ def _registry():
         **_committee_registry(),
         "label_dispersion": LabelDispersion,
         "predicted_loss": PredictedLoss,
-        **_torch_registry(),
+        "vaal": VAAL,
+        "mal": MAL,
     }
-
-
-def _torch_registry():
-    """Strategies of :mod:`skal.torch`, imported (with torch) only when used."""
-
-    def lazy(name):
-        def make():
-            from importlib import import_module
-
-            return getattr(import_module("skal.torch"), name)()
-
-        return make
-
-    return {"vaal": lazy("VAAL"), "mal": lazy("MAL")}
 
 
 def _committee_registry():

@@ -139,6 +139,7 @@ class LabelDispersion(ScoreStrategy):
     """
 
     task = "classification"
+    required_signals = ("prediction_history",)
     _parameter_constraints = {"max_candidates": _MAX_CANDIDATES}
 
     def __init__(self, *, max_candidates=None):
@@ -180,6 +181,7 @@ class PredictedLoss(ScoreStrategy):
     [1, 2]
     """
 
+    required_signals = ("predicted_loss",)
     _parameter_constraints = {"max_candidates": _MAX_CANDIDATES}
 
     def __init__(self, *, max_candidates=None):

@@ -14,6 +14,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - exercised without torch
         "platform, then `pip install skorch`)."
     ) from exc
 
+from ..strategies import MAL, VAAL  # their training lives here
 from ._adapter import SkorchAdapter, adapt
 from ._embed import embed, gradient_embedding_factors
 from ._history import PredictionHistory, replay_predictions
@@ -24,10 +25,9 @@ from ._loss_prediction import (
 )
 from ._mae import MaskedAutoencoder
 from ._mae_classifier import MAEClassifier
-from ._mal import MAL
 from ._mc_dropout import MCDropoutClassifier, enable_dropout, mc_dropout_proba
 from ._modules import MLP, GalCNN
-from ._vaal import VAAL, VAE
+from ._vaal import VAE
 
 __all__ = [
     "GalCNN",

@@ -5,29 +5,10 @@ candidates of a query context, so they work with any learner and any
 estimator: they read only ``context.X_labeled`` and ``context.rows()``.
 """
 
-from numbers import Integral, Real
-
 import numpy as np
 import scipy.sparse as sp
 import torch
-from sklearn.utils._param_validation import Interval
 from torch import nn
-
-from ..strategies._base import _MAX_CANDIDATES
-
-_POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
-_NON_NEGATIVE = [Interval(Real, 0, None, closed="left")]
-#: The parameters of the adversarial training VAAL and MAL share.
-ADVERSARIAL_CONSTRAINTS = {
-    "latent_dim": _POSITIVE_INT,
-    "hidden_units": _POSITIVE_INT,
-    "adversary_weight": _NON_NEGATIVE,
-    "n_steps": _POSITIVE_INT,
-    "batch_size": _POSITIVE_INT,
-    "lr": [Interval(Real, 0, None, closed="neither")],
-    "max_candidates": _MAX_CANDIDATES,
-    "random_state": ["random_state"],
-}
 
 
 def as_matrix(X):

@@ -10,13 +10,16 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.utils._param_validation import InvalidParameterError  # noqa: E402
 
 from skal import ActiveLearner  # noqa: E402
-from skal.strategies import QueryContext, resolve_strategy  # noqa: E402
+from skal.strategies import (  # noqa: E402
+    QueryContext,
+    resolve_strategy,
+    shortlist_by_entropy,
+)
 from skal.torch import MAL  # noqa: E402
 from skal.torch._mal import (  # noqa: E402
     CosineClassifier,
     entropy,
     reverse_gradient,
-    shortlist_by_entropy,
 )
 
 SMALL = {
