@@ -170,6 +170,16 @@ def main(argv=None):
             repeats[name].append(
                 run(name, data, initial, seed, args.budget, args.adversarial_steps)
             )
+            last = repeats[name][-1]
+            print(
+                f"seed {seed} {name}: final accuracy {last['score'][-1]:.3f} "
+                f"({time.perf_counter() - start:.0f} s)",
+                flush=True,
+            )
+            if args.out:  # what is done so far, in case the run is cut short
+                partial = Path(args.out) / "bench_deep_strategies.partial.json"
+                partial.parent.mkdir(parents=True, exist_ok=True)
+                partial.write_text(json.dumps(repeats, indent=1))
     rows = [
         summarise(name, repeats[name], repeats["random"], args.target) for name in names
     ]
