@@ -295,14 +295,11 @@ class LossPredictionNet(NeuralNetClassifier):
         y = np.asarray(y)
         check_classification_targets(y)
         labels = np.unique(y) if self.classes is None else np.asarray(self.classes)
-        codes = {label: i for i, label in enumerate(labels.tolist())}
-        unknown = sorted(set(np.unique(y).tolist()) - set(codes))
-        if unknown:
-            raise ValueError(f"y has labels {unknown[:10]} not in classes.")
-        y_enc = np.array([codes[v] for v in y.tolist()], dtype=np.int64)
+        y_enc = self._encode(y, labels)
         seed = int(check_random_state(self.random_state).randint(2**31 - 1))
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
+            self._in_fit = True  # skorch's fit calls partial_fit: let it through
             try:
                 super().fit(np.asarray(X, dtype=np.float32), y_enc, **fit_params)
             except IndexError as exc:
@@ -312,6 +309,50 @@ class LossPredictionNet(NeuralNetClassifier):
                     f"y has {len(labels)} classes but the module has fewer outputs "
                     f"({exc}); give it one output per class (e.g. module__n_classes)."
                 ) from exc
+            finally:
+                self._in_fit = False
+        self.classes_inferred_ = labels
+        return self
+
+    @staticmethod
+    def _encode(y, labels):
+        codes = {label: i for i, label in enumerate(labels.tolist())}
+        unknown = sorted(set(np.unique(y).tolist()) - set(codes))
+        if unknown:
+            raise ValueError(
+                f"y has labels {unknown[:10]} that are not in the classes "
+                f"{labels.tolist()[:10]} of the net."
+            )
+        return np.array([codes[v] for v in y.tolist()], dtype=np.int64)
+
+    def partial_fit(self, X, y, classes=None, **fit_params):
+        """Continue training on ``X, y`` (a first call is ``fit``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples.
+        y : array-like of shape (n_samples,)
+            Labels among ``classes_``.
+        classes : array-like, default=None
+            Ignored; the classes are fixed by the first ``fit``.
+        **fit_params
+            Passed to skorch's ``partial_fit``.
+
+        Returns
+        -------
+        self : LossPredictionNet
+            The updated net.
+        """
+        if getattr(self, "_in_fit", False):
+            return super().partial_fit(X, y, classes, **fit_params)
+        if not getattr(self, "initialized_", False) or not hasattr(
+            self, "classes_inferred_"
+        ):
+            return self.fit(X, y, **fit_params)
+        labels = self.classes_
+        y_enc = self._encode(np.asarray(y), labels)
+        super().partial_fit(np.asarray(X, dtype=np.float32), y_enc, **fit_params)
         self.classes_inferred_ = labels
         return self
 

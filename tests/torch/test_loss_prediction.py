@@ -126,6 +126,11 @@ def test_labels_seeding_and_clone(data):
     assert proba.shape == (120, 3)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
     assert set(net.predict(X)) <= {"a", "b", "c"}
+    more = clone(net).fit(X[:60], labels[:60]).partial_fit(X[60:], labels[60:])
+    assert more.classes_.tolist() == ["a", "b", "c"]
+    assert len(more.history) == 2 * net.max_epochs
+    with pytest.raises(ValueError, match=r"labels \['z'\] that are not in"):
+        more.partial_fit(X[:2], np.array(["a", "z"]))
     again = clone(net).fit(X, labels)
     np.testing.assert_allclose(again.predict_loss(X), net.predict_loss(X), rtol=1e-5)
     with pytest.raises(ValueError, match="3 classes but the module has fewer outputs"):
