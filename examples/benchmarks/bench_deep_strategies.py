@@ -142,6 +142,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", type=int, default=200)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--target", type=float, default=0.85)
     parser.add_argument("--adversarial-steps", type=int, default=300)
     parser.add_argument("--strategies", nargs="+", default=list(STRATEGIES))
@@ -164,7 +165,7 @@ def main(argv=None):
     data = (X_pool, y_pool, X_test, y_test)
     start = time.perf_counter()
     repeats = {name: [] for name in names}
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         initial = initial_indices(y_pool, 20, random_state=seed)
         for name in names:
             repeats[name].append(
