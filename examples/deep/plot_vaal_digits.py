@@ -10,7 +10,7 @@ the discriminator is surest are unlabeled are queried. The strategy never
 looks at the task model, so it works with any learner: here a small network
 under :class:`skal.BayesianLearner`. We compare with random sampling over
 four rounds of 20 labels, then show that VAAL goes for the digits of
-classes the labeled set lacks. About 25 s of one CPU core.
+classes the labeled set lacks. About 30 s of one CPU core.
 """
 
 # %%
