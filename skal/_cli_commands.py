@@ -145,7 +145,8 @@ def run_compare(args):
         n_members=args.n_members,
         batch_size=args.batch_size,
         n_features=X.shape[1],
-        n_classes=getattr(data, "n_classes", None),
+        n_classes=getattr(data, "n_classes", None)
+        or (np.unique(y).shape[0] if task == "classification" else None),
     )
     for note in notes + more_notes:
         print(f"note: {note}")

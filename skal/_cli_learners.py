@@ -41,6 +41,11 @@ def _names_of_task(task):
 REGRESSION_STRATEGIES = frozenset(
     {"gsy", "igs", "std", "pi", "ei", "ucb"}
 ) | _names_of_task("regression")
+#: Strategies that read what only a skal.torch net records (its predictions
+#: during training, its predicted loss), as they declare it.
+_HISTORY_STRATEGIES = _names_needing("prediction_history")
+_LOSS_STRATEGIES = _names_needing("predicted_loss")
+NET_STRATEGIES = _HISTORY_STRATEGIES | _LOSS_STRATEGIES
 #: Strategies that read a predictive std (a committee gives one when the
 #: regressor cannot), as they declare it.
 _STD_STRATEGIES = _names_needing("predict_std")
@@ -53,6 +58,8 @@ SLOW_STRATEGIES = {
     "emoc": "refits the model for each candidate and target (a fixed-kernel GP "
     "does not)",
     "kl_divergence": "refits the model for each candidate (a fixed-kernel GP does not)",
+    "vaal": "trains a VAE and a discriminator at every query",
+    "mal": "trains an encoder, a classifier and a discriminator at every query",
 }
 #: The default ``--strategies`` of each task.
 DEFAULT_STRATEGIES = {
@@ -178,30 +185,48 @@ def _members(spec):
     return names, [make_estimator(name) for name in names]
 
 
-def _bayesian_net(n_features, n_classes):
+def _bayesian_net(n_features, n_classes, strategy=None):
+    """The MC-dropout MLP; a loss-prediction net for ``"predicted_loss"``."""
     try:
         import torch
         from skorch import NeuralNetClassifier
 
-        from .torch import MLP
+        from .torch import MLP, LossPredictionNet, PredictionHistory
     except ImportError:
         raise UsageError(
-            "--learner bayesian trains an MC-dropout network with PyTorch and "
-            "skorch, which are not installed: pip install skal[torch]"
+            f"{'--learner bayesian' if strategy is None else strategy} trains a "
+            "network with PyTorch and skorch, which are not installed: pip "
+            "install skal[torch]"
         ) from None
+    params = {
+        "module__n_features": n_features,
+        "module__n_classes": n_classes,
+        "module__hidden_units": 64,
+        "optimizer": torch.optim.Adam,
+        "lr": 0.01,
+        "max_epochs": 50,
+        "batch_size": 32,
+        "verbose": 0,
+    }
+    if strategy in _LOSS_STRATEGIES:
+        return LossPredictionNet(MLP, head_units=32, **params)
+    history = [PredictionHistory()] if strategy in _HISTORY_STRATEGIES else None
     return NeuralNetClassifier(
         MLP,
-        module__n_features=n_features,
-        module__n_classes=n_classes,
-        module__hidden_units=64,
         criterion=torch.nn.CrossEntropyLoss,
-        optimizer=torch.optim.Adam,
-        lr=0.01,
-        max_epochs=50,
-        batch_size=32,
         train_split=None,
-        verbose=0,
+        callbacks=history,
+        **params,
     )
+
+
+def _net_learner(strategy, n_features, n_classes, batch_size):
+    """The learner of a strategy that reads a skal.torch net's own signals."""
+    from .learners import ActiveLearner, BayesianLearner
+
+    net = _bayesian_net(n_features, n_classes, strategy)
+    Learner = ActiveLearner if strategy in _LOSS_STRATEGIES else BayesianLearner
+    return Learner(net, query_strategy=strategy, batch_size=batch_size)
 
 
 def _check_task_fit(strategies, task, learner):
@@ -333,9 +358,14 @@ def build_learners(
         )
 
     if learner == "bayesian":
-        net = _bayesian_net(n_features, n_classes)
         learners = {
-            s: BayesianLearner(net, query_strategy=s, batch_size=batch_size)
+            s: _net_learner(s, n_features, n_classes, batch_size)
+            if s in NET_STRATEGIES
+            else BayesianLearner(
+                _bayesian_net(n_features, n_classes),
+                query_strategy=s,
+                batch_size=batch_size,
+            )
             for s in strategies
         }
         return learners, "MC-dropout MLP (BayesianLearner)", []
@@ -349,9 +379,12 @@ def build_learners(
             return True
         return strategy in _STD_STRATEGIES and not _has_return_std(models[0])
 
-    learners, moved = {}, []
+    learners, moved, on_net = {}, [], []
     for s in strategies:
-        if needs_committee(s):
+        if learner == "auto" and s in NET_STRATEGIES:
+            learners[s] = _net_learner(s, n_features, n_classes, batch_size)
+            on_net.append(s)
+        elif needs_committee(s):
             learners[s] = committee(s)
             moved.append(s)
         else:
@@ -361,7 +394,11 @@ def build_learners(
                 batch_size=batch_size,
                 missing_label=missing,
             )
-    notes = []
+    notes = [
+        f"{s} reads what a skal.torch network records: it runs on an MLP "
+        f"({'LossPredictionNet' if s in _LOSS_STRATEGIES else 'BayesianLearner'})"
+        for s in on_net
+    ]
     if moved:
         what = "a predictive spread" if moved == ["std"] else "the votes of a committee"
         also = "" if task == "regression" else " or bayesian"

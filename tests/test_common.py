@@ -22,8 +22,10 @@ from skal import (
 from skal.strategies import (
     BADGE,
     BALD,
+    MAL,
     MMC,
     QUIRE,
+    VAAL,
     BatchBALD,
     ContrastiveAL,
     CoreSet,
@@ -38,9 +40,11 @@ from skal.strategies import (
     Hybrid,
     KMeansSampling,
     LabelCardinalityInconsistency,
+    LabelDispersion,
     LabelUncertainty,
     MaxEntropy,
     MeanSTD,
+    PredictedLoss,
     ProbabilisticAL,
     ProbabilityOfImprovement,
     RandomSampling,
@@ -107,6 +111,10 @@ STRATEGIES = [
     ProbabilisticAL(m_max=2),
     ValueOfInformationEER(normalize=True),
     FourDs(lmbda=0.1),
+    LabelDispersion(),
+    PredictedLoss(max_candidates=10),
+    VAAL(n_steps=10),
+    MAL(shortlist=3.0),
 ]
 
 

@@ -26,6 +26,8 @@ _MODEL_METHODS = {
     "predict_std": "predict_std",
     "embed": "embed",
     "gradient_factors": "gradient_embedding_factors",
+    "prediction_history": "prediction_history",
+    "predicted_loss": "predict_loss",
 }
 
 

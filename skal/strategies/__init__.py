@@ -1,6 +1,7 @@
 """Query strategies: pure scoring functions, selection kernels and strategy objects."""
 
 from ._adaptive import Adaptive
+from ._adversarial import MAL, VAAL, shortlist_by_entropy
 from ._base import (
     BaseStrategy,
     FunctionStrategy,
@@ -84,6 +85,12 @@ from ._registry import available_strategies, resolve_strategy
 from ._regression import GreedySampling, StdSampling
 from ._regression_tree import RegressionTreeBasedAL
 from ._selection import select_top_k, select_top_k_blocks
+from ._training_dynamics import (
+    LabelDispersion,
+    PredictedLoss,
+    forgetting_events,
+    label_dispersion,
+)
 from ._uncertainty import (
     UncertaintySampling,
     entropy,
@@ -124,6 +131,13 @@ __all__ = [
     "ExpectedModelOutputChange",
     "ExpectedModelVarianceReduction",
     "ExpectedModelChangeMaximization",
+    "MAL",
+    "VAAL",
+    "shortlist_by_entropy",
+    "LabelDispersion",
+    "PredictedLoss",
+    "forgetting_events",
+    "label_dispersion",
     "DiscriminativeAL",
     "CLUE",
     "Falcun",

@@ -31,6 +31,10 @@ SIGNAL_PROVIDERS = {
         "regressors whose predict takes return_std (GaussianProcessRegressor, "
         "BayesianRidge) and skal.CommitteeRegressor"
     ),
+    "prediction_history": (
+        "skal.torch nets with a skal.torch.PredictionHistory callback"
+    ),
+    "predicted_loss": "skal.torch.LossPredictionNet",
 }
 
 #: How each signal is named in errors: the model method users know.
@@ -44,10 +48,12 @@ SIGNAL_NAMES = {
     "embed": "embed",
     "gradient_factors": "gradient_embedding_factors",
     "mean_std": "predict(X, return_std=True)",
+    "prediction_history": "prediction_history",
+    "predicted_loss": "predict_loss",
 }
 
 #: The rows of these signals are on axis 1 (axis 0 is the member / pass).
-_ROWS_ON_AXIS_1 = frozenset({"proba_samples", "member_votes"})
+_ROWS_ON_AXIS_1 = frozenset({"proba_samples", "member_votes", "prediction_history"})
 
 
 def _dense(Z):

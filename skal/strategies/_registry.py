@@ -9,6 +9,7 @@ from ._base import BaseStrategy, FunctionStrategy
 
 def _registry():
     from ._adaptive import Adaptive
+    from ._adversarial import MAL, VAAL
     from ._base import RandomSampling
     from ._batchbald import BatchBALD, StochasticBALD
     from ._bayesopt import (
@@ -31,6 +32,7 @@ def _registry():
     from ._multilabel import MULTILABEL_REGISTRY
     from ._probabilistic import ProbabilisticAL
     from ._quire import QUIRE
+    from ._training_dynamics import LabelDispersion, PredictedLoss
     from ._uncertainty import MEASURES, UncertaintySampling
     from ._value_of_information import ValueOfInformationEER
 
@@ -71,6 +73,10 @@ def _registry():
         **_committee_registry(),
         # multi-label y (a 2-d indicator): the MULTILABEL_STRATEGIES
         **MULTILABEL_REGISTRY,
+        "label_dispersion": LabelDispersion,
+        "predicted_loss": PredictedLoss,
+        "vaal": VAAL,
+        "mal": MAL,
     }
 
 

@@ -14,23 +14,39 @@ except ModuleNotFoundError as exc:  # pragma: no cover - exercised without torch
         "platform, then `pip install skorch`)."
     ) from exc
 
+from ..strategies import MAL, VAAL  # their training lives here
 from ._adapter import SkorchAdapter, adapt
 from ._embed import embed, gradient_embedding_factors
+from ._history import PredictionHistory, replay_predictions
+from ._loss_prediction import (
+    LossPredictionModule,
+    LossPredictionNet,
+    loss_prediction_loss,
+)
 from ._mae import MaskedAutoencoder
 from ._mae_classifier import MAEClassifier
 from ._mc_dropout import MCDropoutClassifier, enable_dropout, mc_dropout_proba
 from ._modules import MLP, GalCNN
+from ._vaal import VAE
 
 __all__ = [
     "GalCNN",
+    "LossPredictionModule",
+    "LossPredictionNet",
     "MAEClassifier",
+    "MAL",
     "MCDropoutClassifier",
     "MLP",
     "MaskedAutoencoder",
+    "PredictionHistory",
     "SkorchAdapter",
+    "VAAL",
+    "VAE",
     "adapt",
     "embed",
     "enable_dropout",
     "gradient_embedding_factors",
+    "loss_prediction_loss",
     "mc_dropout_proba",
+    "replay_predictions",
 ]

@@ -14,13 +14,20 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNetClassifier
 
 from ._consistent import _dropout_layers, no_dropout_error
 from ._embed import embed, gradient_embedding_factors
+from ._history import find_history, replay_predictions
 from ._mc_dropout import mc_dropout_proba
+
+
+def _records_history(adapter):
+    """Whether the fitted net has a :class:`PredictionHistory` callback."""
+    return find_history(getattr(adapter, "net_", None)) is not None
 
 
 def _own_method(net, name):
@@ -362,6 +369,27 @@ class SkorchAdapter(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = self._X(X, reset=False)
         return gradient_embedding_factors(self.net_, X, columns=self.columns_)
+
+    @available_if(_records_history)
+    def prediction_history(self, X):
+        """Return the class each recording of the net's training predicts.
+
+        Only when the net has a :class:`skal.torch.PredictionHistory`
+        callback; each recording's weights are run on ``X`` with dropout off.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_rows, ...) or DataFrame
+            Samples.
+
+        Returns
+        -------
+        history : ndarray of shape (n_recordings, n_rows)
+            Labels from ``classes_``.
+        """
+        X = self._X(X, reset=False)
+        columns = replay_predictions(self.net_, X, columns=self.columns_)
+        return self.classes_[columns]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
