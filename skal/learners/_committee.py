@@ -35,12 +35,20 @@ class _Members:
     def predict_proba_samples(self, X):
         n_classes = len(self.classes_)
         stack = np.empty((len(self.estimators_), num_rows(X), n_classes))
-        for out, est in zip(stack, self.estimators_):
+        for out, est, name in zip(stack, self.estimators_, self.names):
             seen = est.classes_
             if hasattr(est, "predict_proba"):
                 proba = est.predict_proba(X)
             else:  # a hard vote, one-hot
                 proba = (est.predict(X)[:, None] == seen).astype(float)
+            if proba.shape[1] != len(seen):
+                raise ValueError(
+                    f"Member {name!r} returns {proba.shape[1]} probability columns "
+                    f"but knows {len(seen)} classes: a net whose module has more "
+                    "outputs than the classes labeled so far. Label every class "
+                    "first, or set the net's classes (NeuralNetClassifier(..., "
+                    "classes=range(n_outputs))) so that columns and classes agree."
+                )
             if len(seen) == n_classes:
                 out[...] = proba
             else:  # the member never saw some classes: zero columns there

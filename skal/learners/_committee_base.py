@@ -5,6 +5,7 @@ from numbers import Integral
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone, is_classifier
+from sklearn.dummy import DummyClassifier
 from sklearn.utils import check_array, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import _BaseComposition
@@ -12,9 +13,9 @@ from sklearn.utils.metaestimators import _BaseComposition
 from ..utils import take_rows
 from ._base import BaseLearner
 from ._committee_data import (
-    check_member_classes,
     grow_member_masks,
     initial_member_masks,
+    single_class_members,
     warn_if_no_spread,
 )
 
@@ -214,7 +215,8 @@ class _CommitteeMixin(_BaseComposition):
         if subsets is None:
             subsets = [None] * len(members)
         elif classify:
-            check_member_classes(names, y, subsets)
+            for k in single_class_members(names, y, subsets):
+                members[k] = DummyClassifier(strategy="most_frequent")
         draws = (
             self._draw_rows(subsets, n_rows, y if classify else None)
             if bootstrap

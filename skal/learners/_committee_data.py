@@ -88,16 +88,25 @@ def grow_member_masks(masks, labeled):
     return masks
 
 
-def check_member_classes(names, y, subsets):
-    """Raise when a member's own rows hold a single class."""
-    for name, rows in zip(names, subsets):
-        if np.unique(y[rows]).shape[0] < 2:
-            raise ValueError(
-                f"Member {name!r} trains on its own {rows.shape[0]} labeled rows, "
-                "which hold a single class; a classifier needs two. "
-                "Give each member rows of two classes or more, use fewer members, "
-                "or use member_data='shared'."
-            )
+def single_class_members(names, y, subsets):
+    """Positions of members whose own rows hold one class, with a warning.
+
+    As in modAL's ``Committee(learner_list)``, such a member still votes: it
+    is fitted as a constant (scikit-learn's ``DummyClassifier``) that
+    predicts its one class, until its rows hold a second.
+    """
+    single = [
+        k for k, rows in enumerate(subsets) if np.unique(y[rows]).shape[0] < 2
+    ]
+    if single:
+        warnings.warn(
+            f"Members {[names[k] for k in single]} train on their own labeled "
+            "rows, which hold a single class: each votes that class until its "
+            "rows hold a second (teach one, or use member_data='shared').",
+            UserWarning,
+            stacklevel=5,
+        )
+    return single
 
 
 def warn_if_no_spread(strategy, scores):

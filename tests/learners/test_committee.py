@@ -266,3 +266,27 @@ def test_query_by_committee_needs_member_probabilities(iris_pool):
     # Strategy parameters are validated at fit.
     with pytest.raises(ValueError, match="'measure' parameter of QueryByCommittee"):
         committee.fit(X, y_pool)
+
+
+def test_a_member_with_more_outputs_than_classes_gets_a_clear_error():
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class TenOutputs(ClassifierMixin, BaseEstimator):
+        """Like a net with 10 outputs trained on fewer classes."""
+
+        def fit(self, X, y):
+            self.classes_ = np.unique(y)
+            return self
+
+        def predict_proba(self, X):
+            return np.full((len(X), 10), 0.1)
+
+        def predict(self, X):
+            return np.full(len(X), self.classes_[0])
+
+    X, y = load_iris(return_X_y=True)
+    y_pool = np.full(150, -1)
+    y_pool[[0, 1, 50, 51]] = y[[0, 1, 50, 51]]
+    committee = Committee([("net", TenOutputs()), ("b", TenOutputs())]).fit(X, y_pool)
+    with pytest.raises(ValueError, match="Member 'net' returns 10 probability"):
+        committee.predict_proba(X[:3])

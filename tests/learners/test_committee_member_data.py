@@ -102,10 +102,19 @@ def test_bad_member_data_raises(member_data, match):
         committee.fit(X, _partial(np.concatenate([ROWS_A, ROWS_B])))
 
 
-def test_a_member_with_one_class_raises():
+def test_a_member_with_one_class_votes_it_until_it_learns_a_second():
+    # modAL's learner_list lets a member start on one class; so does skal,
+    # with a warning: the member is a constant vote for that class
     committee = Committee([("a", _lr()), ("b", _lr())], member_data=[ROWS_A, [0, 1]])
-    with pytest.raises(ValueError, match="Member 'b' .* a single class"):
+    with pytest.warns(UserWarning, match=r"Members \['b'\] .* a single class"):
         committee.fit(X, _partial(ROWS_A))
+    votes = committee.member_votes(X)
+    assert set(committee.classes_[votes[1]]) == {Y[0]}
+    stack = committee.predict_proba_samples(X)
+    np.testing.assert_array_equal(stack[1][:, 0], 1.0)  # all mass on class 0
+    # taught rows of another class go to every member: b learns a second
+    committee.teach(X[[60, 110]], Y[[60, 110]])
+    assert len(set(committee.member_votes(X)[1])) > 1
 
 
 def test_split_needs_a_row_per_member():
