@@ -166,7 +166,7 @@ def test_regression_target_is_detected_and_scored_with_r2(tiny, tmp_path, capsys
         (
             ["--strategies", "margin"],
             "strategy 'margin' needs class probabilities, so it cannot run on this "
-            "regression target; strategies for regression: coreset, ei, gsx",
+            "regression target; strategies for regression: coreset, ei, emcm, emoc",
         ),
         (["--learner", "bayesian"], "--learner bayesian is an MC-dropout classifier"),
     ],
