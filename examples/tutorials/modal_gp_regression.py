@@ -11,17 +11,12 @@ largest.
 
 What a migrating user changes:
 
-- modAL's hand-written ``GP_regression_std(regressor, X)`` is skal's built-in
-  ``query_strategy="std"`` (:class:`~skal.strategies.StdSampling`).
-  The function itself does **not** run unchanged: skal passes a query context
-  whose ``predict`` is the cached prediction of the candidates, so
-  ``regressor.predict(X, return_std=True)`` raises ``TypeError:
-  QueryContext.predict() got an unexpected keyword argument 'return_std'``
-  (and a two-argument function is read as a scorer; with
-  ``FunctionStrategy(f, returns="indices")`` it is called with three
-  arguments and raises ``TypeError: GP_regression_std() takes 2 positional
-  arguments but 3 were given``). A custom function can reach the fitted model
-  as ``context.model.predict(X, return_std=True)``.
+- modAL's hand-written ``GP_regression_std(regressor, X)`` runs unchanged
+  as ``query_strategy``: skal hands it the query context, whose
+  ``predict(X, return_std=True)`` is the GP's, and reads the one index it
+  returns. skal's built-in ``query_strategy="std"``
+  (:class:`~skal.strategies.StdSampling`) picks the same points; the script
+  checks both.
 - Unlabeled targets are ``NaN``: ``ActiveLearner(..., missing_label=np.nan)``.
 - ``predict(X, return_std=True)`` passes through to the GP, as in modAL.
 
@@ -53,7 +48,21 @@ y_partial[initial_idx] = y[initial_idx]
 kernel = RBF(length_scale=1.0, length_scale_bounds=(1e-2, 1e3)) + WhiteKernel(
     noise_level=1, noise_level_bounds=(1e-10, 1e1)
 )
+
+
+def GP_regression_std(regressor, X):
+    """modAL's function, as its tutorial writes it."""
+    _, std = regressor.predict(X, return_std=True)
+    return np.argmax(std)
+
+
 regressor = ActiveLearner(
+    GaussianProcessRegressor(kernel=kernel),
+    query_strategy=GP_regression_std,
+    missing_label=np.nan,
+    random_state=0,
+).fit(X, y_partial)
+built_in = ActiveLearner(
     GaussianProcessRegressor(kernel=kernel),
     query_strategy="std",
     missing_label=np.nan,
@@ -68,12 +77,16 @@ def rmse(model):
 
 
 before = rmse(regressor)
+same_picks = True
 for _ in range(10):
     idx = regressor.query()
+    same_picks &= idx.tolist() == built_in.query().tolist()
     regressor.teach(X[idx], y[idx])
+    built_in.teach(X[idx], y[idx])
 after = rmse(regressor)
 pred, std = regressor.predict(grid, return_std=True)
 print(f"RMSE against sin(x): {before:.3f} with 3 points, {after:.3f} after 10 queries")
 print(f"largest predictive std on the grid: {std.max():.3f}")
-assert std.shape == (1000,)
+print(f"modAL's function and query_strategy='std' pick the same points: {same_picks}")
+assert std.shape == (1000,) and same_picks
 assert after < 0.4 < before, (before, after)
