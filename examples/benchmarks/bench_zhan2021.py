@@ -89,10 +89,20 @@ BINARY = list(PUBLISHED)
 MULTICLASS = ["iris", "wine", "seeds", "glass", "thyroid", "r15", "vehicle", "d31"]
 
 
+#: Parameters of ``Adaptive`` for the ``auto`` row (``--auto-params``).
+AUTO_PARAMS = {}
+
+
 def _adaptive():
     from skal.strategies import Adaptive
 
-    return Adaptive()
+    return Adaptive(**AUTO_PARAMS)
+
+
+def _albl():
+    from skal.strategies import Adaptive
+
+    return Adaptive(policy="albl")
 
 
 def make_strategy(name):
@@ -101,6 +111,7 @@ def make_strategy(name):
         "random": lambda: "random",
         "margin": lambda: UncertaintySampling("margin"),
         "auto": _adaptive,
+        "albl": _albl,
         "coreset": CoreSet,
         "density": lambda: DensityWeighted("margin", similarity="rbf"),
     }
@@ -202,6 +213,8 @@ def run_repeat(set_name, part, repeat, args):
     X_pool, y_pool, X_test, y_test, capped = split(X, y, seed, args.pool_cap)
     y_initial = make_pool(y_pool, args.n_initial, random_state=seed)
     batch_size = 1 if part == "svc" else 10
+    AUTO_PARAMS.clear()  # a worker process starts with the module's own
+    AUTO_PARAMS.update(json.loads(args.auto_params))
     rows = {}
     with threadpool_limits(1), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -440,12 +453,16 @@ def parse_args(argv=None):
     parser.add_argument("--cost", action="store_true",
                         help="only time Adaptive's queries against its arms' "
                         "(a generated pool of 20,000)")
+    parser.add_argument("--auto-params", default="{}", metavar="JSON",
+                        help="parameters of Adaptive for the auto row, as JSON")
     parser.add_argument("--rst", default=None, metavar="FILE",
                         help="also write the tables as reStructuredText")
     parser.add_argument("--skip-done", nargs="+", default=(), metavar="JSONL",
                         help="skip the (set, repeat) runs these records already hold "
                         "for every requested strategy")
     args = parser.parse_args(argv)
+    AUTO_PARAMS.clear()
+    AUTO_PARAMS.update(json.loads(args.auto_params))
     if args.quick:
         args.sets = args.sets or ["appendicitis", "sonar", "digits"]
         args.repeats = min(args.repeats, 2)

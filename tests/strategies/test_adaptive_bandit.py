@@ -6,10 +6,12 @@ import pytest
 from skal.strategies._bandit import (
     exp4p_probabilities,
     exp4p_update,
+    exploration_step,
     heaviest,
     inclusion_probability,
     iw_accuracy,
     iw_r2,
+    prediction_change,
 )
 
 
@@ -83,3 +85,25 @@ def test_iw_r2_is_the_regression_reward():
     assert iw_r2([0.0, 2.0], [0.0, 1.0], [3.0, 1.0]) == pytest.approx(2 / 3)
     assert iw_r2([1.0, 1.0], [0.0, 2.0], [1.0, 1.0]) == 0.0  # no spread
     assert iw_r2([0.0, 1.0], [5.0, -5.0], [1.0, 1.0]) == 0.0  # clipped
+
+
+def test_prediction_change_by_hand():
+    assert prediction_change(["a", "b", "b"], ["a", "a", "b"], is_classifier=True) == (
+        pytest.approx(1 / 3)
+    )
+    assert prediction_change([], [], is_classifier=True) == 0.0
+    # regression: mean |change| = 1.5, spread of the new predictions = 1
+    assert prediction_change([0.0, 1.0], [1.0, 3.0], is_classifier=False) == 1.5
+    assert prediction_change([0.0, 1.0], [2.0, 2.0], is_classifier=False) == 0.0
+
+
+def test_exploration_step_follows_the_one_sided_tests():
+    big, small = [0.3, 0.2, 0.4, 0.25], [0.0, 0.01, 0.0, 0.02, 0.0]
+    # exact one-sided Mann-Whitney p = 1 / C(9, 4) = 0.0079
+    assert exploration_step(big, small, alpha=0.05) == 1
+    assert exploration_step(small, big, alpha=0.05) == -1
+    assert exploration_step(big, small, alpha=0.005) == 0  # not significant there
+    assert exploration_step(big[:2], small, alpha=0.05) == 0  # too few rounds
+    assert exploration_step([0.0] * 4, [0.0] * 5, alpha=0.05) == 0  # all tied
+    mixed = [0.1, 0.0, 0.2, 0.05]
+    assert exploration_step(mixed, [0.05, 0.1, 0.0, 0.2], alpha=0.05) == 0
