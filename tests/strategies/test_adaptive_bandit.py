@@ -12,6 +12,7 @@ from skal.strategies._bandit import (
     iw_accuracy,
     iw_r2,
     prediction_change,
+    rank_sum_p,
 )
 
 
@@ -99,7 +100,7 @@ def test_prediction_change_by_hand():
 
 def test_exploration_step_follows_the_one_sided_tests():
     big, small = [0.3, 0.2, 0.4, 0.25], [0.0, 0.01, 0.0, 0.02, 0.0]
-    # exact one-sided Mann-Whitney p = 1 / C(9, 4) = 0.0079
+    # U = 20 of 20, z = (20 - 10 - 0.5) / 4.014 = 2.37: p = 0.0089
     assert exploration_step(big, small, alpha=0.05) == 1
     assert exploration_step(small, big, alpha=0.05) == -1
     assert exploration_step(big, small, alpha=0.005) == 0  # not significant there
@@ -107,3 +108,14 @@ def test_exploration_step_follows_the_one_sided_tests():
     assert exploration_step([0.0] * 4, [0.0] * 5, alpha=0.05) == 0  # all tied
     mixed = [0.1, 0.0, 0.2, 0.05]
     assert exploration_step(mixed, [0.05, 0.1, 0.0, 0.2], alpha=0.05) == 0
+
+
+def test_rank_sum_p_matches_scipy_asymptotic():
+    from scipy.stats import mannwhitneyu
+
+    rng = np.random.RandomState(0)
+    x, y = rng.rand(12).round(1), rng.rand(9).round(1) + 0.2  # with ties
+    for a, b in ((x, y), (y, x)):
+        expected = mannwhitneyu(a, b, alternative="greater", method="asymptotic")
+        assert rank_sum_p(a, b) == pytest.approx(expected.pvalue, rel=1e-9)
+    assert rank_sum_p([1.0, 1.0], [1.0, 1.0]) == 1.0  # no spread at all
