@@ -89,7 +89,8 @@ class Adaptive(BaseStrategy):
         Significance level of each one-sided test that moves ``explore_``.
     n_probe : int, default=256
         Pool rows whose predictions measure how much a round changed the
-        model (all the candidates when there are fewer).
+        model (at most half the candidates of the first round, so that
+        predicting them costs at most half of scoring the candidates).
     p_min : float, default=None
         ``policy="albl"``: smallest probability of each arm; ``None`` uses
         EXP4.P's ``sqrt(ln K / (K T))``. At most ``1 / K``.
@@ -290,7 +291,9 @@ class Adaptive(BaseStrategy):
     # ----------------------------------------------------------- explore
     def _probe_predictions(self, context):
         if self._probe is None:
-            n = min(self.n_probe, context.n_candidates)
+            # at most half the candidates: predicting the probe then costs at
+            # most half of scoring them
+            n = min(self.n_probe, max(context.n_candidates // 2, 1))
             local = context.random_state.choice(context.n_candidates, n, replace=False)
             self._probe = context.subset(np.sort(local)).rows()
         return np.asarray(context.predict_rows(self._probe))
