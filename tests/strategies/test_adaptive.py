@@ -253,3 +253,20 @@ def test_explore_with_batches(iris):
     assert [h["n_labeled"] for h in history] == [10, 20, 30, 40, 50]
     for entry in learner.history_[1:]:
         assert len(set(entry["indices"])) == 10
+
+
+def test_explore_with_a_regressor():
+    from sklearn.datasets import load_diabetes
+    from sklearn.linear_model import Ridge
+
+    X, y = load_diabetes(return_X_y=True)
+    learner = ActiveLearner(
+        Ridge(), query_strategy=Adaptive(["coreset"]), budget=40, n_initial=10,
+        random_state=0,
+    ).fit(X[:200], y[:200])
+    history = learner.query_strategy_.history_
+    assert len(history) == 30
+    assert {h["strategy"] for h in history} <= {"coreset", "random"}
+    # a regressor's change: mean |change| over the spread of the predictions
+    changes = [h["change"] for h in history[:-1]]
+    assert all(c >= 0.0 for c in changes) and max(changes) > 0.0
