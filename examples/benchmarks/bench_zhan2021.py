@@ -342,6 +342,55 @@ def summarise(records):
     return summary
 
 
+def goal_check(summary, name="auto", alpha=0.05):
+    """Per set: ``name`` against random and margin, and the issue's goals.
+
+    ``below_random``: significantly below random (paired t, p < ``alpha``);
+    ``at_least_margin``: mean at or above margin's; ``not_below_margin``: not
+    significantly below margin (paired t); ``cost_ratio``: its mean seconds
+    per query over margin's.
+    """
+    rows = []
+    for row in summary:
+        ent = row["strategies"]
+        if name not in ent or "margin" not in ent or "random" not in ent:
+            continue
+        vr, vm = ent[name]["vs_random"], ent[name]["vs_margin"]
+        rows.append({
+            "part": row["part"], "set": row["set"], "capped": row["capped"],
+            "n": vr["n"],
+            "random": ent["random"]["mean"], "margin": ent["margin"]["mean"],
+            name: ent[name]["mean"],
+            "margin_vs_random": ent["margin"]["vs_random"]["delta"],
+            "vs_random": vr["delta"], "vs_random_p": vr["t_p"],
+            "vs_margin": vm["delta"], "vs_margin_p": vm["t_p"],
+            "below_random": vr["delta"] < 0 and (vr["t_p"] or 1.0) < alpha,
+            "at_least_margin": vm["delta"] >= 0,
+            "not_below_margin": not (vm["delta"] < 0 and (vm["t_p"] or 1.0) < alpha),
+            "cost_ratio": ent[name]["query_seconds_per_round"]
+            / max(ent["margin"]["query_seconds_per_round"], 1e-12),
+        })
+    return rows
+
+
+def format_goals(rows, name="auto"):
+    lines = [f"{'set':14} {'n':>3} {'margin-rand':>11} {name + '-rand':>10} {'p':>6} "
+             f"{name + '-margin':>11} {'p':>6} {'cost x':>6}"]
+    for r in rows:
+        lines.append(
+            f"{r['set'] + ('*' if r['capped'] else ''):14} {r['n']:3d} "
+            f"{r['margin_vs_random']:+11.4f} {r['vs_random']:+10.4f} "
+            f"{_p(r['vs_random_p']):>6} {r['vs_margin']:+11.4f} "
+            f"{_p(r['vs_margin_p']):>6} {r['cost_ratio']:6.2f}")
+    n = len(rows)
+    lines.append(
+        f"{name} significantly below random on {sum(r['below_random'] for r in rows)}"
+        f" of {n}; mean >= margin's on {sum(r['at_least_margin'] for r in rows)} of "
+        f"{n}; not significantly below margin on "
+        f"{sum(r['not_below_margin'] for r in rows)} of {n}")
+    return "\n".join(lines)
+
+
 def _p(value):
     if value is None:
         return "  -  "
@@ -535,6 +584,9 @@ def main(argv=None):
     records.sort(key=lambda r: (order.index(r["set"]), r["repeat"]))
     summary = summarise(records)
     print(format_table(summary))
+    goals = goal_check(summary)
+    if goals:
+        print(format_goals(goals))
     print(f"total {time.perf_counter() - start:.1f} s")
     if args.rst:
         Path(args.rst).write_text(format_rst(summary) + "\n")
@@ -547,6 +599,7 @@ def main(argv=None):
                         "skal": getattr(skal, "__version__", "dev"),
                         "cpu_count": os.cpu_count()},
             "summary": summary,
+            "goals": goals,
             "repeats": records,
         }
         (out / "bench_zhan2021.json").write_text(json.dumps(payload, indent=1))
