@@ -11,6 +11,7 @@ importance-weighted accuracy of the current model on the samples queried so
 far. Random sampling is always an arm of either.
 """
 
+from functools import cache
 from numbers import Integral, Real
 
 import numpy as np
@@ -25,13 +26,18 @@ from ._bandit import (
     inclusion_probability,
     iw_accuracy,
     iw_r2,
-    prediction_change,
 )
 from ._base import BaseStrategy, RandomSampling
+from ._probe import Probe, shared_signal
 from ._registry import resolve_strategy
 
 #: Share of the importance weight the reward may leave out (see ``heaviest``).
 _REWARD_TOL = 0.01
+
+
+@cache
+def _param_names(cls):
+    return cls._get_param_names()
 
 
 def _arm_name(strategy, taken):
@@ -53,7 +59,10 @@ class Adaptive(BaseStrategy):
     probability ``explore_``, starting at ``explore``. Each round it predicts
     a fixed probe of ``n_probe`` pool rows (drawn at the first round) and
     records the share of the probe whose prediction the last round's labels
-    changed, by the arm that chose them. When the changes after random
+    changed, by the arm that chose them. When the followed strategy is
+    uncertainty sampling on a small own pool, the predictions are read off
+    the signal it scores the candidates with (the probe rows labeled since
+    drop out), so the probe costs no model call. When the changes after random
     rounds are larger than after the followed strategy's (one-sided
     Mann-Whitney test, p < ``alpha``), random labels are teaching the model
     what the followed strategy misses, and ``explore_`` doubles (at most
@@ -89,8 +98,9 @@ class Adaptive(BaseStrategy):
         Significance level of each one-sided test that moves ``explore_``.
     n_probe : int, default=256
         Pool rows whose predictions measure how much a round changed the
-        model (at most half the candidates of the first round, so that
-        predicting them costs at most half of scoring the candidates).
+        model. When they are predicted apart from the followed strategy's
+        signal, at most half the candidates of the first round, so that
+        predicting them costs at most half of scoring the candidates.
     p_min : float, default=None
         ``policy="albl"``: smallest probability of each arm; ``None`` uses
         EXP4.P's ``sqrt(ln K / (K T))``. At most ``1 / K``.
@@ -185,6 +195,15 @@ class Adaptive(BaseStrategy):
         self.cold_start_labels = cold_start_labels
 
     # ------------------------------------------------------------- state
+    def _validate_params(self):
+        # select() validates every query; checking eleven constraints costs
+        # about as much as a margin query of a small pool, so only when the
+        # parameters have changed since the last check
+        key = repr([(name, getattr(self, name)) for name in _param_names(type(self))])
+        if getattr(self, "_checked_params", None) != key:
+            super()._validate_params()
+            self._checked_params = key
+
     def _reset(self):
         if not len(self.strategies):
             raise ValueError("Adaptive needs at least one strategy in strategies.")
@@ -291,12 +310,9 @@ class Adaptive(BaseStrategy):
     # ----------------------------------------------------------- explore
     def _probe_predictions(self, context):
         if self._probe is None:
-            # at most half the candidates: predicting the probe then costs at
-            # most half of scoring them
-            n = min(self.n_probe, max(context.n_candidates // 2, 1))
-            local = context.random_state.choice(context.n_candidates, n, replace=False)
-            self._probe = context.subset(np.sort(local)).rows()
-        return np.asarray(context.predict_rows(self._probe))
+            signal = shared_signal(context, self.arms_[self.exploit_arm_])
+            self._probe = Probe(context, self.n_probe, signal)
+        return self._probe.predict(context)
 
     def _explore_update(self, context):
         """Record last round's change; move ``explore_`` when the test says so."""
@@ -305,8 +321,10 @@ class Adaptive(BaseStrategy):
             return None
         arm, before = last
         now = self._probe_predictions(context)
-        change = prediction_change(before, now, is_classifier=context.is_classifier)
+        change = self._probe.change(before, now, is_classifier=context.is_classifier)
         self.history_[-1]["change"] = change
+        if change is None:
+            return now
         self._changes[arm != self.random_arm_].append(change)
         step = exploration_step(*self._changes, alpha=self.alpha)
         if step:

@@ -284,7 +284,11 @@ def rank_sum_p(x, y):
     >>> round(rank_sum_p([3.0, 4.0, 5.0], [0.0, 1.0, 2.0]), 4)
     0.0404
     """
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    return _rank_sum_ps(np.asarray(x, dtype=float), np.asarray(y, dtype=float))[0]
+
+
+def _rank_sum_ps(x, y):
+    """Both one-sided p-values of the rank-sum test, from one ranking."""
     n_x, n_y = x.size, y.size
     n = n_x + n_y
     _, inverse, ties = np.unique(
@@ -294,9 +298,11 @@ def rank_sum_p(x, y):
     u = average_rank[inverse[:n_x]].sum() - n_x * (n_x + 1) / 2.0
     var = n_x * n_y / 12.0 * ((n + 1) - np.sum(ties**3 - ties) / (n * (n - 1)))
     if var <= 0:
-        return 1.0
-    z = (u - n_x * n_y / 2.0 - 0.5) / math.sqrt(var)
-    return 0.5 * math.erfc(z / math.sqrt(2.0))
+        return 1.0, 1.0
+    sd, mean = math.sqrt(var), n_x * n_y / 2.0
+    greater = 0.5 * math.erfc((u - mean - 0.5) / sd / math.sqrt(2.0))
+    less = 0.5 * math.erfc((mean - u - 0.5) / sd / math.sqrt(2.0))
+    return greater, less
 
 
 def exploration_step(explore_changes, exploit_changes, *, alpha, min_rounds=3):
@@ -335,8 +341,9 @@ def exploration_step(explore_changes, exploit_changes, *, alpha, min_rounds=3):
     y = np.asarray(exploit_changes, dtype=float)
     if min(x.size, y.size) < min_rounds or np.all(np.concatenate([x, y]) == x[0]):
         return 0
-    if rank_sum_p(x, y) < alpha:
+    greater, less = _rank_sum_ps(x, y)
+    if greater < alpha:
         return 1
-    if rank_sum_p(y, x) < alpha:
+    if less < alpha:
         return -1
     return 0

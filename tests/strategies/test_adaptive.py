@@ -216,13 +216,16 @@ def test_explore_history_and_rate(iris):
     changes = [h["change"] for h in history]
     assert changes[-1] is None
     assert all(0.0 <= c <= 1.0 for c in changes[:-1])
+    assert max(changes[:-1]) > 0.0
     # the rate starts at `explore` and only ever doubles or halves in bounds
     rates = [h["explore"] for h in history]
     assert rates[0] == 0.2
     for before, after in zip(rates, rates[1:]):
         assert after in (before, min(2 * before, 0.5), max(before / 2, 0.05))
     assert strategy.explore_ in (0.05, 0.1, 0.2, 0.4, 0.5)
-    assert len(strategy._probe) == 70  # half the 140 candidates, below n_probe
+    # margin on a logistic regression: the probe reads margin's probabilities
+    assert strategy._probe.signal == "proba"
+    assert len(strategy._probe) == 140  # every candidate, fewer than n_probe
     random_share = np.mean([h["strategy"] == "random" for h in history])
     assert 0.0 < random_share < 0.5
 
@@ -232,7 +235,7 @@ def test_explore_moves_with_the_test(iris):
     strategy = Adaptive(explore=0.2, explore_bounds=(0.05, 0.5), n_probe=50)
     ctx = _run(X, y, "random", budget=20).query_context()
     strategy.select(ctx, 1)
-    assert strategy._probe.shape == (50, 4)
+    assert len(strategy._probe) == 50
     # random rounds changed the model more, significantly: the rate doubles
     strategy._changes = ([0.3, 0.2, 0.4], [0.0, 0.0, 0.01])
     strategy._last = (strategy.exploit_arm_, strategy._probe_predictions(ctx))
@@ -270,3 +273,48 @@ def test_explore_with_a_regressor():
     # a regressor's change: mean |change| over the spread of the predictions
     changes = [h["change"] for h in history[:-1]]
     assert all(c >= 0.0 for c in changes) and max(changes) > 0.0
+
+
+class _CountingLR(LogisticRegression):
+    calls = {"predict_proba": 0, "predict": 0}
+
+    def predict_proba(self, X):
+        type(self).calls["predict_proba"] += 1
+        return super().predict_proba(X)
+
+    def predict(self, X):
+        type(self).calls["predict"] += 1
+        return super().predict(X)
+
+
+def test_probe_shares_margins_signal(iris):
+    X, y = iris
+    learner = ActiveLearner(
+        _CountingLR(max_iter=300), query_strategy=Adaptive(), budget=30,
+        n_initial=10, random_state=0,
+    ).fit(X, y)
+    calls = _CountingLR.calls
+    calls.update(predict_proba=0, predict=0)
+    learner.query()
+    # one pass over the candidates, shared by margin and the probe
+    assert calls == {"predict_proba": 1, "predict": 0}
+    # the probe's labels are the model's predictions of those rows
+    ctx = learner.query_context()
+    probe = learner.query_strategy_._probe
+    still = np.isin(probe.positions, ctx.candidates)
+    labels = probe.predict(ctx)
+    assert np.isnan(labels[~still]).all()
+    expected = np.searchsorted(ctx.classes, learner.predict(X[probe.positions[still]]))
+    assert labels[still].tolist() == expected.astype(float).tolist()
+
+
+def test_probe_of_rows_for_other_strategies(iris):
+    from sklearn.svm import SVC
+
+    learner = _run(*iris, Adaptive(["coreset"]), budget=20)
+    probe = learner.query_strategy_._probe
+    assert probe.signal is None and len(probe) == 70  # half the 140 candidates
+    svc = ActiveLearner(
+        SVC(), query_strategy=Adaptive(), budget=20, n_initial=10, random_state=0
+    ).fit(*iris)
+    assert svc.query_strategy_._probe.signal == "decision"
