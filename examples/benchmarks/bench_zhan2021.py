@@ -86,6 +86,8 @@ PUBLISHED = {
     "phoneme": (0.8254, 0.8355),
 }
 BINARY = list(PUBLISHED)
+#: Order of the strategy rows and columns in the tables.
+ROW_ORDER = ["random", "margin", "auto", "albl", "coreset", "density"]
 MULTICLASS = ["iris", "wine", "seeds", "glass", "thyroid", "r15", "vehicle", "d31"]
 
 
@@ -309,8 +311,9 @@ def summarise(records):
     summary = []
     for (part, name), recs in groups.items():
         # paired: only the strategies every repeat of the set has run
-        names = [s for s in recs[0]["results"]
-                 if all(s in r["results"] for r in recs)]
+        names = sorted((s for s in recs[0]["results"]
+                        if all(s in r["results"] for r in recs)),
+                       key=lambda s: ROW_ORDER.index(s) if s in ROW_ORDER else 99)
         aubc = {s: [r["results"][s]["aubc"] for r in recs] for s in names}
         row = {"part": part, "set": name, "n_pool": recs[0]["n_pool"],
                "capped": recs[0]["capped"], "strategies": {}}
