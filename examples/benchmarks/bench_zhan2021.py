@@ -474,13 +474,32 @@ def _rst_part(rows, published):
         deltas))
 
 
+def _rst_goals(goals):
+    rows = []
+    for r in goals:
+        label = f"{r['set']} ({r['part']}{', capped' if r['capped'] else ''})"
+        rows.append([
+            label, f"{r['margin_vs_random']:+.4f}",
+            f"{r['vs_random']:+.4f} (t {_p(r['vs_random_p'])})",
+            f"{r['vs_margin']:+.4f} (t {_p(r['vs_margin_p'])})",
+            "no" if r["below_random"] else "yes",
+            "yes" if r["at_least_margin"] else
+            ("within 0.005" if r["within_margin"] else "no"),
+        ])
+    return _rst_table(["set", "margin - random", "auto - random", "auto - margin",
+                       "not below random", "at least margin"], rows)
+
+
 def format_rst(summary):
-    """reStructuredText tables per part: AUBC per strategy, paired differences."""
+    """reStructuredText tables per part (AUBC, paired differences) and the goals."""
     out = []
     for part in ("svc", "lr"):
         rows = [row for row in summary if row["part"] == part]
         if rows:
             out.append(_rst_part(rows, published=part == "svc"))
+    goals = goal_check(summary)
+    if goals:
+        out.append(_rst_goals(goals))
     return "\n\n".join(out)
 
 
