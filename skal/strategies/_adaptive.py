@@ -71,17 +71,11 @@ class Adaptive(BaseStrategy):
     rounds.
 
     ``policy="albl"`` is Active Learning by Learning (Hsu & Lin, AAAI 2015):
-    EXP4.P over all the strategies, with probabilities
-    ``p_k = (1 - K p_min) w_k / sum(w) + p_min``, each arm rewarded at the
-    next round by the importance-weighted accuracy of the refitted model on
-    every sample queried so far, each weighted by ``1 / q`` (``q``: the
-    probability it was queried)::
-
-        r = sum_i W_i [f(x_i) = y_i] / sum_i W_i
-
-    (for regressors the importance-weighted R^2, clipped to [0, 1]). On the
-    benchmark of Zhan et al. its weights hardly move: it behaves like an
-    even mix of its arms (see the user guide).
+    EXP4.P over all the strategies, each arm rewarded at the next round by
+    the importance-weighted accuracy (regressors: R^2 clipped to [0, 1]) of
+    the refitted model on every sample queried so far (formulas in the user
+    guide). On the benchmark of Zhan et al. its weights hardly move: it
+    behaves like an even mix of its arms.
 
     Parameters
     ----------
