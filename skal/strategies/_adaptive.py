@@ -6,9 +6,8 @@ the share moves when a one-sided test says random labels change the model
 more, or less, than the followed strategy's (exploration with a
 hypothesis-change signal, after Osugi, Kun & Scott, ICDM 2005).
 ``"albl"`` is Active Learning by Learning (Hsu & Lin, AAAI 2015): EXP4.P
-(Beygelzimer et al., AISTATS 2011) over the strategies, rewarded by the
-importance-weighted accuracy of the current model on the samples queried so
-far. Random sampling is always an arm of either.
+over the strategies, rewarded by an importance-weighted accuracy. Random
+sampling is always an arm of either.
 """
 
 from functools import cache
@@ -190,9 +189,8 @@ class Adaptive(BaseStrategy):
 
     # ------------------------------------------------------------- state
     def _validate_params(self):
-        # select() validates every query; checking eleven constraints costs
-        # about as much as a margin query of a small pool, so only when the
-        # parameters have changed since the last check
+        # select() validates every query, as costly as a margin query of a
+        # small pool: only when the parameters have changed since the last
         key = repr([(name, getattr(self, name)) for name in _param_names(type(self))])
         if getattr(self, "_checked_params", None) != key:
             super()._validate_params()
@@ -334,8 +332,7 @@ class Adaptive(BaseStrategy):
         explore = context.random_state.random_sample() < self.explore_
         arm = self.random_arm_ if explore else self.exploit_arm_
         self._last = (arm, probe)
-        entry.update(strategy=self.arm_names_[arm], explore=self.explore_,
-                     change=None)
+        entry.update(strategy=self.arm_names_[arm], explore=self.explore_, change=None)
         self.history_.append(entry)
         return self.arms_[arm].select(context, batch_size)
 
