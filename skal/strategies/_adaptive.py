@@ -1,33 +1,42 @@
-"""Adaptive: a bandit that learns online which strategy to follow (ALBL).
+"""Adaptive: follow a strategy, explore at random, and learn how much.
 
-Active Learning by Learning (Hsu & Lin, AAAI 2015) treats each candidate
-strategy as an arm of a bandit and plays EXP4.P (Beygelzimer et al.,
-AISTATS 2011) over them, rewarded by the importance-weighted accuracy of
-the current model on the samples queried so far. Random sampling is always
-an arm: its picks make the importance-weighted accuracy an unbiased
-estimate of the test accuracy, and its probability never falls below
-``p_min``.
+Two policies. The default, ``"explore"``, follows one strategy (margin
+sampling by default) and lets random sampling choose a share of the rounds;
+the share moves when a one-sided test says random labels change the model
+more, or less, than the followed strategy's (exploration with a
+hypothesis-change signal, after Osugi, Kun & Scott, ICDM 2005).
+``"albl"`` is Active Learning by Learning (Hsu & Lin, AAAI 2015): EXP4.P
+over the strategies, rewarded by an importance-weighted accuracy. Random
+sampling is always an arm of either.
 """
 
+from functools import cache
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..utils import take_rows
 from ._bandit import (
     exp4p_probabilities,
     exp4p_update,
+    exploration_step,
     heaviest,
     inclusion_probability,
     iw_accuracy,
     iw_r2,
 )
 from ._base import BaseStrategy, RandomSampling
+from ._probe import Probe, shared_signal
 from ._registry import resolve_strategy
 
 #: Share of the importance weight the reward may leave out (see ``heaviest``).
 _REWARD_TOL = 0.01
+
+
+@cache
+def _param_names(cls):
+    return cls._get_param_names()
 
 
 def _arm_name(strategy, taken):
@@ -39,50 +48,65 @@ def _arm_name(strategy, taken):
 
 
 class Adaptive(BaseStrategy):
-    """Learn online which strategy to follow: Active Learning by Learning.
+    """Follow a strategy, explore at random, and learn online how much.
 
-    Each candidate strategy is an arm of a bandit (random sampling is
-    always one; it is added when missing). Every round one arm is drawn
-    with EXP4.P's probabilities ``p_k = (1 - K p_min) w_k / sum(w) + p_min``
-    and chooses the whole batch. When the next query comes, the model has
-    been refitted on the new labels, and the arm is rewarded with the
-    importance-weighted accuracy of that model on every sample queried so
-    far, each weighted by ``1 / q`` (``q``: the probability it was queried)::
+    Random sampling is always an arm (it is added when missing). Each round
+    one arm chooses the whole batch.
 
-        r = sum_i W_i [f(x_i) = y_i] / sum_i W_i
+    ``policy="explore"`` (the default) follows the first strategy that is
+    not random (margin sampling by default) and draws random sampling with
+    probability ``explore_``, starting at ``explore``. Each round it predicts
+    a fixed probe of ``n_probe`` pool rows (drawn at the first round) and
+    records the share of the probe whose prediction the last round's labels
+    changed, by the arm that chose them. When the followed strategy is
+    uncertainty sampling on a small own pool, the predictions are read off
+    the signal it scores the candidates with (the probe rows labeled since
+    drop out), so the probe costs no model call. When the changes after random
+    rounds are larger than after the followed strategy's (one-sided
+    Mann-Whitney test, p < ``alpha``), random labels are teaching the model
+    what the followed strategy misses, and ``explore_`` doubles (at most
+    ``explore_bounds[1]``); when they are smaller it halves (at least
+    ``explore_bounds[0]``). After each move the test starts again from new
+    rounds.
 
-    and the weights follow EXP4.P's update (``exp4p_update`` in
-    ``skal.strategies._bandit``). Hsu & Lin, "Active Learning by Learning",
-    AAAI 2015. Deliberate departures from the paper: the whole batch is
-    drawn by one arm (a round costs one strategy, not all of them; the
-    inclusion probability then counts the sample in no other arm's batch),
-    the accuracy is self-normalised (always in [0, 1], as EXP4.P's bound
-    needs), and only the samples holding 99 % of the weight are predicted.
-    For regressors the reward is the importance-weighted R^2, clipped to
-    [0, 1].
-
-    On the benchmark of Zhan et al. the weights hardly move over a run, so
-    the bandit behaves like an even mix of its arms: never significantly
-    worse than random, but below margin sampling where margin wins (see the
-    user guide).
+    ``policy="albl"`` is Active Learning by Learning (Hsu & Lin, AAAI 2015):
+    EXP4.P over all the strategies, each arm rewarded at the next round by
+    the importance-weighted accuracy (regressors: R^2 clipped to [0, 1]) of
+    the refitted model on every sample queried so far (formulas in the user
+    guide). On the benchmark of Zhan et al. its weights hardly move: it
+    behaves like an even mix of its arms.
 
     Parameters
     ----------
     strategies : list of str or strategy objects, default=("random", "margin")
         The arms. Random sampling is added when none of them is random.
+        ``policy="explore"`` takes at most one that is not random.
+    policy : {"explore", "albl"}, default="explore"
+        Exploration around one strategy, or the ALBL bandit over several.
+    explore : float, default=0.2
+        First probability of a random round (``policy="explore"``).
+    explore_bounds : tuple of two floats, default=(0.05, 0.5)
+        Smallest and largest probability of a random round.
+    alpha : float, default=0.05
+        Significance level of each one-sided test that moves ``explore_``.
+    n_probe : int, default=256
+        Pool rows whose predictions measure how much a round changed the
+        model. When they are predicted apart from the followed strategy's
+        signal, at most half the candidates of the first round, so that
+        predicting them costs at most half of scoring the candidates.
     p_min : float, default=None
-        Smallest probability of each arm; ``None`` uses EXP4.P's
-        ``sqrt(ln K / (K T))``. At most ``1 / K``.
+        ``policy="albl"``: smallest probability of each arm; ``None`` uses
+        EXP4.P's ``sqrt(ln K / (K T))``. At most ``1 / K``.
     delta : float, default=0.1
-        Confidence of EXP4.P's high-probability bound.
+        ``policy="albl"``: confidence of EXP4.P's high-probability bound.
     horizon : int, default=None
-        Rounds ``T`` the bandit is tuned for; ``None`` takes the candidates
-        at the first bandit round divided by the batch size (query until
-        the pool is empty).
+        ``policy="albl"``: rounds ``T`` the bandit is tuned for; ``None``
+        takes the candidates at the first bandit round divided by the batch
+        size (query until the pool is empty).
     cold_start : str or strategy object, default=None
         Strategy for the rounds before ``cold_start_labels`` labels (e.g.
         ``"typiclust"`` then the bandit, as in TCM, Doucet et al. 2024).
-        ``None``: the bandit from the first round.
+        ``None``: the policy from the first round.
     cold_start_labels : int, default=0
         Labels below which ``cold_start`` chooses.
 
@@ -92,12 +116,17 @@ class Adaptive(BaseStrategy):
         The resolved arms (random included).
     arm_names_ : list of str
         Their names, as recorded in ``history_``.
+    explore_ : float
+        ``policy="explore"``: the current probability of a random round.
     log_weights_ : ndarray of shape (n_arms,)
-        EXP4.P's log-weights.
+        ``policy="albl"``: EXP4.P's log-weights.
     history_ : list of dict
         One entry per round: ``n_labeled``, ``strategy`` (the arm or
-        ``"cold_start"``), ``probabilities`` and ``reward`` (filled in at
-        the next round).
+        ``"cold_start"``); with ``"explore"`` also ``explore`` (the
+        probability of a random round) and ``change`` (the share of the
+        probe the round's labels changed, filled in at the next round); with
+        ``"albl"`` ``probabilities`` and ``reward`` (filled in at the next
+        round).
 
     Examples
     --------
@@ -119,6 +148,11 @@ class Adaptive(BaseStrategy):
     requires_model = False
     _parameter_constraints = {
         "strategies": [list, tuple],
+        "policy": [StrOptions({"explore", "albl"})],
+        "explore": [Interval(Real, 0, 1, closed="both")],
+        "explore_bounds": [tuple, list],
+        "alpha": [Interval(Real, 0, 1, closed="neither")],
+        "n_probe": [Interval(Integral, 1, None, closed="left")],
         "p_min": [Interval(Real, 0, 1, closed="both"), None],
         "delta": [Interval(Real, 0, None, closed="neither")],
         "horizon": [Interval(Integral, 1, None, closed="left"), None],
@@ -130,6 +164,11 @@ class Adaptive(BaseStrategy):
         self,
         strategies=("random", "margin"),
         *,
+        policy="explore",
+        explore=0.2,
+        explore_bounds=(0.05, 0.5),
+        alpha=0.05,
+        n_probe=256,
         p_min=None,
         delta=0.1,
         horizon=None,
@@ -137,6 +176,11 @@ class Adaptive(BaseStrategy):
         cold_start_labels=0,
     ):
         self.strategies = strategies
+        self.policy = policy
+        self.explore = explore
+        self.explore_bounds = explore_bounds
+        self.alpha = alpha
+        self.n_probe = n_probe
         self.p_min = p_min
         self.delta = delta
         self.horizon = horizon
@@ -144,6 +188,14 @@ class Adaptive(BaseStrategy):
         self.cold_start_labels = cold_start_labels
 
     # ------------------------------------------------------------- state
+    def _validate_params(self):
+        # select() validates every query, as costly as a margin query of a
+        # small pool: only when the parameters have changed since the last
+        key = repr([(name, getattr(self, name)) for name in _param_names(type(self))])
+        if getattr(self, "_checked_params", None) != key:
+            super()._validate_params()
+            self._checked_params = key
+
     def _reset(self):
         if not len(self.strategies):
             raise ValueError("Adaptive needs at least one strategy in strategies.")
@@ -165,6 +217,28 @@ class Adaptive(BaseStrategy):
         self._queried = ([], [], [])  # keys, is-position flags, weights
         self._n_labeled = 0
         self._horizon = None
+        if self.policy == "explore":
+            self._check_explore()
+        self._probe = None  # rows whose predictions measure a round's change
+        self._last = None  # (arm, probe predictions) of the last round
+        self._changes = ([], [])  # after random rounds, after exploit rounds
+
+    def _check_explore(self):
+        others = [i for i in range(len(self.arms_)) if i != self.random_arm_]
+        if len(others) > 1:
+            raise ValueError(
+                f"policy='explore' follows one strategy besides random, got "
+                f"{len(others)}: {[self.arm_names_[i] for i in others]}. Pass one, "
+                "or use policy='albl' to choose among several."
+            )
+        self.exploit_arm_ = others[0] if others else self.random_arm_
+        bounds = tuple(self.explore_bounds)
+        if len(bounds) != 2 or not 0 <= bounds[0] <= self.explore <= bounds[1] <= 1:
+            raise ValueError(
+                f"explore_bounds={self.explore_bounds!r} must be (low, high) with "
+                f"0 <= low <= explore={self.explore} <= high <= 1."
+            )
+        self.explore_ = float(self.explore)
 
     def _p_min(self):
         k = len(self.arms_)
@@ -225,37 +299,62 @@ class Adaptive(BaseStrategy):
             return iw_accuracy(y_pred == y_true, weights)
         return iw_r2(y_true, y_pred, weights)
 
-    # ------------------------------------------------------------- query
-    def _select(self, context, batch_size):
-        if not hasattr(self, "history_") or context.n_labeled < self._n_labeled:
-            self._reset()
-        if self._pending is not None:
-            arm = self._record_pending(context)
-            reward = None if arm is None else self._reward(context)
-            if reward is not None:
-                self.log_weights_ = exp4p_update(
-                    self.log_weights_,
-                    self.history_[-1]["probabilities"],
-                    arm,
-                    reward,
-                    p_min=self._p_min(),
-                    delta=self.delta,
-                    horizon=self._horizon,
-                )
-                self.history_[-1]["reward"] = reward
-        self._n_labeled = context.n_labeled
-        entry = {"n_labeled": context.n_labeled, "reward": None}
-        cold = self.cold_start is not None and (
-            context.n_labeled < self.cold_start_labels
-        )
-        if cold or not context.fitted:
-            strategy = resolve_strategy(
-                self.cold_start if cold else "random", param="cold_start"
+    # ----------------------------------------------------------- explore
+    def _probe_predictions(self, context):
+        if self._probe is None:
+            signal = shared_signal(context, self.arms_[self.exploit_arm_])
+            self._probe = Probe(context, self.n_probe, signal)
+        return self._probe.predict(context)
+
+    def _explore_update(self, context):
+        """Record last round's change; move ``explore_`` when the test says so."""
+        last, self._last = self._last, None
+        if last is None or not context.fitted:
+            return None
+        arm, before = last
+        now = self._probe_predictions(context)
+        change = self._probe.change(before, now, is_classifier=context.is_classifier)
+        self.history_[-1]["change"] = change
+        if change is None:
+            return now
+        self._changes[arm != self.random_arm_].append(change)
+        step = exploration_step(*self._changes, alpha=self.alpha)
+        if step:
+            low, high = self.explore_bounds
+            self.explore_ = float(np.clip(self.explore_ * 2.0**step, low, high))
+            self._changes = ([], [])
+        return now
+
+    def _explore_select(self, context, batch_size, entry):
+        probe = self._explore_update(context)
+        if probe is None:
+            probe = self._probe_predictions(context)
+        explore = context.random_state.random_sample() < self.explore_
+        arm = self.random_arm_ if explore else self.exploit_arm_
+        self._last = (arm, probe)
+        entry.update(strategy=self.arm_names_[arm], explore=self.explore_, change=None)
+        self.history_.append(entry)
+        return self.arms_[arm].select(context, batch_size)
+
+    # -------------------------------------------------------------- albl
+    def _albl_update(self, context):
+        if self._pending is None:
+            return
+        arm = self._record_pending(context)
+        reward = None if arm is None else self._reward(context)
+        if reward is not None:
+            self.log_weights_ = exp4p_update(
+                self.log_weights_,
+                self.history_[-1]["probabilities"],
+                arm,
+                reward,
+                p_min=self._p_min(),
+                delta=self.delta,
+                horizon=self._horizon,
             )
-            entry.update(strategy="cold_start" if cold else "random",
-                         probabilities=None)
-            self.history_.append(entry)
-            return strategy.select(context, batch_size)
+            self.history_[-1]["reward"] = reward
+
+    def _albl_select(self, context, batch_size, entry):
         if self._horizon is None:
             self._horizon = self.horizon or -(-context.n_candidates // batch_size)
         p = exp4p_probabilities(self.log_weights_, self._p_min())
@@ -269,6 +368,33 @@ class Adaptive(BaseStrategy):
         else:
             keys, is_position = np.asarray(idx), False
         self._pending = (arm, keys, is_position, [1.0 / q] * len(idx))
-        entry.update(strategy=self.arm_names_[arm], probabilities=p.tolist())
+        entry.update(strategy=self.arm_names_[arm], probabilities=p.tolist(),
+                     reward=None)
         self.history_.append(entry)
         return idx, scores
+
+    # ------------------------------------------------------------- query
+    def _select(self, context, batch_size):
+        if not hasattr(self, "history_") or context.n_labeled < self._n_labeled:
+            self._reset()
+        albl = self.policy == "albl"
+        if albl:
+            self._albl_update(context)
+        self._n_labeled = context.n_labeled
+        entry = {"n_labeled": context.n_labeled}
+        cold = self.cold_start is not None and (
+            context.n_labeled < self.cold_start_labels
+        )
+        if cold or not context.fitted:
+            self._last = None
+            strategy = resolve_strategy(
+                self.cold_start if cold else "random", param="cold_start"
+            )
+            entry.update(strategy="cold_start" if cold else "random")
+            entry.update({"probabilities": None, "reward": None} if albl
+                         else {"explore": None, "change": None})
+            self.history_.append(entry)
+            return strategy.select(context, batch_size)
+        if albl:
+            return self._albl_select(context, batch_size, entry)
+        return self._explore_select(context, batch_size, entry)

@@ -3,8 +3,12 @@
 Pure functions on arrays, so that each step of Active Learning by Learning
 (Hsu & Lin, AAAI 2015) can be checked by hand: EXP4.P's arm probabilities
 and weight update (Beygelzimer et al., AISTATS 2011), the probability that
-a sample was queried, and the importance-weighted rewards.
+a sample was queried, and the importance-weighted rewards; and the two
+pieces of the default ``policy="explore"``: how much one round changed the
+model's predictions, and the one-sided test that moves the exploration rate.
 """
+
+import math
 
 import numpy as np
 
@@ -216,3 +220,130 @@ def heaviest(weights, tol):
         return order
     n_keep = int(np.searchsorted(cumulative, (1.0 - tol) * cumulative[-1])) + 1
     return order[: min(n_keep, order.size)]
+
+
+def prediction_change(before, after, *, is_classifier):
+    """Return how much the model's predictions on the probe rows changed.
+
+    For a classifier the share of rows whose predicted class changed; for a
+    regressor the mean absolute change divided by the spread of the new
+    predictions (0 when they do not vary).
+
+    Parameters
+    ----------
+    before, after : array-like of shape (n_rows,)
+        Predictions of the probe rows by the previous and the current model.
+    is_classifier : bool
+        Whether the predictions are classes.
+
+    Returns
+    -------
+    change : float
+        In [0, 1] for a classifier, at least 0 for a regressor.
+
+    Examples
+    --------
+    >>> from skal.strategies._bandit import prediction_change
+    >>> prediction_change([0, 1, 1, 2], [0, 1, 2, 2], is_classifier=True)
+    0.25
+    >>> prediction_change([0.0, 1.0], [1.0, 3.0], is_classifier=False)
+    1.5
+    """
+    before, after = np.asarray(before), np.asarray(after)
+    if before.size == 0:
+        return 0.0
+    if is_classifier:
+        return float(np.mean(before != after))
+    spread = float(np.std(after.astype(float)))
+    if spread <= 0:
+        return 0.0
+    return float(np.mean(np.abs(after.astype(float) - before)) / spread)
+
+
+def rank_sum_p(x, y):
+    """Return the one-sided p-value that ``x`` tends to exceed ``y`` (rank-sum test).
+
+    The Mann-Whitney U statistic of ``x`` against ``y`` with its normal
+    approximation, corrected for ties and continuity (the asymptotic method
+    of ``scipy.stats.mannwhitneyu``, written out because that function costs
+    more than a query of a small pool).
+
+    Parameters
+    ----------
+    x, y : array-like of float
+        The two samples (at least one value each).
+
+    Returns
+    -------
+    p : float
+        One-sided p-value of "x is stochastically larger than y".
+
+    Examples
+    --------
+    >>> from skal.strategies._bandit import rank_sum_p
+    >>> round(rank_sum_p([3.0, 4.0, 5.0], [0.0, 1.0, 2.0]), 4)
+    0.0404
+    """
+    return _rank_sum_ps(np.asarray(x, dtype=float), np.asarray(y, dtype=float))[0]
+
+
+def _rank_sum_ps(x, y):
+    """Both one-sided p-values of the rank-sum test, from one ranking."""
+    n_x, n_y = x.size, y.size
+    n = n_x + n_y
+    _, inverse, ties = np.unique(
+        np.concatenate([x, y]), return_inverse=True, return_counts=True
+    )
+    average_rank = np.cumsum(ties) - (ties - 1) / 2.0  # mid-rank of each value
+    u = average_rank[inverse[:n_x]].sum() - n_x * (n_x + 1) / 2.0
+    var = n_x * n_y / 12.0 * ((n + 1) - np.sum(ties**3 - ties) / (n * (n - 1)))
+    if var <= 0:
+        return 1.0, 1.0
+    sd, mean = math.sqrt(var), n_x * n_y / 2.0
+    greater = 0.5 * math.erfc((u - mean - 0.5) / sd / math.sqrt(2.0))
+    less = 0.5 * math.erfc((mean - u - 0.5) / sd / math.sqrt(2.0))
+    return greater, less
+
+
+def exploration_step(explore_changes, exploit_changes, *, alpha, min_rounds=3):
+    """Return +1, -1 or 0: raise, lower or keep the exploration rate.
+
+    The one-sided rank-sum (Mann-Whitney) test of the prediction changes
+    after exploration (random) rounds against those after exploitation
+    rounds (:func:`rank_sum_p`): +1 when random labels change the model more
+    (p < ``alpha``), -1 when the exploited strategy's do, 0 otherwise or
+    when either kind has fewer than ``min_rounds`` rounds.
+
+    Parameters
+    ----------
+    explore_changes, exploit_changes : array-like of float
+        Prediction changes after each round of either kind.
+    alpha : float
+        Significance level of each one-sided test.
+    min_rounds : int, default=3
+        Rounds of each kind needed before testing.
+
+    Returns
+    -------
+    step : int
+        +1, -1 or 0.
+
+    Examples
+    --------
+    >>> from skal.strategies._bandit import exploration_step
+    >>> exploration_step([0.3, 0.2, 0.4, 0.3], [0.0, 0.01, 0.0, 0.02, 0.0],
+    ...                  alpha=0.05)
+    1
+    >>> exploration_step([0.3, 0.2], [0.0, 0.01, 0.0], alpha=0.05)
+    0
+    """
+    x = np.asarray(explore_changes, dtype=float)
+    y = np.asarray(exploit_changes, dtype=float)
+    if min(x.size, y.size) < min_rounds or np.all(np.concatenate([x, y]) == x[0]):
+        return 0
+    greater, less = _rank_sum_ps(x, y)
+    if greater < alpha:
+        return 1
+    if less < alpha:
+        return -1
+    return 0

@@ -36,8 +36,8 @@ def _run(X, y, strategy, *, budget=40, batch_size=1, n_initial=10):
     ).fit(X, y)
 
 
-def test_history_records_every_round(iris):
-    learner = _run(*iris, Adaptive(["margin"]))
+def test_albl_history_records_every_round(iris):
+    learner = _run(*iris, Adaptive(["margin"], policy="albl"))
     strategy = learner.query_strategy_
     assert strategy.arm_names_ == ["margin", "random"]  # random added
     assert len(strategy.history_) == 30
@@ -53,7 +53,9 @@ def test_history_records_every_round(iris):
 
 
 def test_random_never_below_p_min(iris):
-    learner = _run(*iris, Adaptive(["margin", "least_confidence"], p_min=0.2))
+    learner = _run(
+        *iris, Adaptive(["margin", "least_confidence"], policy="albl", p_min=0.2)
+    )
     strategy = learner.query_strategy_
     random_arm = strategy.arm_names_.index("random")
     for entry in strategy.history_:
@@ -63,7 +65,7 @@ def test_random_never_below_p_min(iris):
 
 
 def test_default_p_min_follows_exp4p(iris):
-    learner = _run(*iris, Adaptive())
+    learner = _run(*iris, Adaptive(policy="albl"))
     strategy = learner.query_strategy_
     # 140 candidates at the first round, batch 1: T = 140, K = 2
     assert strategy._horizon == 140
@@ -96,7 +98,7 @@ def test_reward_and_update_by_hand():
             model=object(),
         )
 
-    strategy = Adaptive(["margin"], p_min=0.25, horizon=4)
+    strategy = Adaptive(["margin"], policy="albl", p_min=0.25, horizon=4)
     idx, _ = strategy.select(context([0, 5], [0, 1], 0), 1)
     first = strategy.history_[0]
     arm = strategy.arm_names_.index(first["strategy"])
@@ -167,20 +169,31 @@ def test_grid_search_over_its_parameters(iris):
     grid = GridSearchCV(
         learner,
         {
-            "query_strategy__p_min": [0.1, 0.3],
-            "query_strategy__strategies": [["margin"], ["entropy", "coreset"]],
+            "query_strategy__explore": [0.1, 0.3],
+            "query_strategy__policy": ["explore", "albl"],
         },
         cv=3,
+        error_score="raise",
     ).fit(X, y)
     assert len(grid.cv_results_["params"]) == 4
-    assert grid.best_params_["query_strategy__p_min"] in (0.1, 0.3)
+    assert grid.best_params_["query_strategy__explore"] in (0.1, 0.3)
     assert 0.6 < grid.best_score_ <= 1.0
 
 
 @pytest.mark.parametrize(
     "params, error, message",
     [
-        ({"p_min": 0.9}, ValueError, r"p_min=0.9 is above 1/2"),
+        ({"p_min": 0.9, "policy": "albl"}, ValueError, r"p_min=0.9 is above 1/2"),
+        ({"policy": "ucb"}, InvalidParameterError, r"'policy' parameter"),
+        (
+            {"strategies": ["margin", "entropy"]},
+            ValueError,
+            r"policy='explore' follows one strategy besides random, got 2: "
+            r"\['margin', 'entropy'\]",
+        ),
+        ({"explore_bounds": (0.3, 0.5)}, ValueError, r"0 <= low <= explore=0.2"),
+        ({"explore_bounds": (0.1,)}, ValueError, r"must be \(low, high\)"),
+        ({"alpha": 0.0}, InvalidParameterError, r"'alpha' parameter"),
         ({"delta": -1.0}, InvalidParameterError, r"'delta' parameter"),
         ({"strategies": []}, ValueError, "at least one strategy"),
         ({"strategies": ["nope"]}, ValueError, r"Unknown strategies\[0\] 'nope'"),
@@ -190,3 +203,118 @@ def test_grid_search_over_its_parameters(iris):
 def test_bad_parameters(iris, params, error, message):
     with pytest.raises(error, match=message):
         _run(*iris, Adaptive(**params), budget=15)
+
+
+def test_explore_history_and_rate(iris):
+    learner = _run(*iris, Adaptive(), budget=60)
+    strategy = learner.query_strategy_
+    assert strategy.exploit_arm_ == strategy.arm_names_.index("margin")
+    history = strategy.history_
+    assert [h["n_labeled"] for h in history] == list(range(10, 60))
+    assert {h["strategy"] for h in history} == {"margin", "random"}
+    # every round but the last measured its change on the probe, a share
+    changes = [h["change"] for h in history]
+    assert changes[-1] is None
+    assert all(0.0 <= c <= 1.0 for c in changes[:-1])
+    assert max(changes[:-1]) > 0.0
+    # the rate starts at `explore` and only ever doubles or halves in bounds
+    rates = [h["explore"] for h in history]
+    assert rates[0] == 0.2
+    for before, after in zip(rates, rates[1:]):
+        assert after in (before, min(2 * before, 0.5), max(before / 2, 0.05))
+    assert strategy.explore_ in (0.05, 0.1, 0.2, 0.4, 0.5)
+    # margin on a logistic regression: the probe reads margin's probabilities
+    assert strategy._probe.signal == "proba"
+    assert len(strategy._probe) == 140  # every candidate, fewer than n_probe
+    random_share = np.mean([h["strategy"] == "random" for h in history])
+    assert 0.0 < random_share < 0.5
+
+
+def test_explore_moves_with_the_test(iris):
+    X, y = iris
+    strategy = Adaptive(explore=0.2, explore_bounds=(0.05, 0.5), n_probe=50)
+    ctx = _run(X, y, "random", budget=20).query_context()
+    strategy.select(ctx, 1)
+    assert len(strategy._probe) == 50
+    # random rounds changed the model more, significantly: the rate doubles
+    strategy._changes = ([0.3, 0.2, 0.4], [0.0, 0.0, 0.01])
+    strategy._last = (strategy.exploit_arm_, strategy._probe_predictions(ctx))
+    strategy.select(ctx, 1)
+    assert strategy.explore_ == 0.4
+    assert strategy._changes == ([], [])  # the test starts again
+    assert strategy.history_[-2]["change"] == 0.0  # same model: no change
+    # the followed strategy's changed it more: the rate halves
+    strategy._changes = ([0.0, 0.0, 0.0, 0.01], [0.3, 0.2, 0.4])
+    strategy._last = (strategy.random_arm_, strategy._probe_predictions(ctx))
+    strategy.select(ctx, 1)
+    assert strategy.explore_ == 0.2
+
+
+def test_explore_with_batches(iris):
+    learner = _run(*iris, Adaptive(explore=0.5), budget=60, batch_size=10)
+    history = learner.query_strategy_.history_
+    assert [h["n_labeled"] for h in history] == [10, 20, 30, 40, 50]
+    for entry in learner.history_[1:]:
+        assert len(set(entry["indices"])) == 10
+
+
+def test_explore_with_a_regressor():
+    from sklearn.datasets import load_diabetes
+    from sklearn.linear_model import Ridge
+
+    X, y = load_diabetes(return_X_y=True)
+    learner = ActiveLearner(
+        Ridge(), query_strategy=Adaptive(["coreset"]), budget=40, n_initial=10,
+        random_state=0,
+    ).fit(X[:200], y[:200])
+    history = learner.query_strategy_.history_
+    assert len(history) == 30
+    assert {h["strategy"] for h in history} <= {"coreset", "random"}
+    # a regressor's change: mean |change| over the spread of the predictions
+    changes = [h["change"] for h in history[:-1]]
+    assert all(c >= 0.0 for c in changes) and max(changes) > 0.0
+
+
+class _CountingLR(LogisticRegression):
+    calls = {"predict_proba": 0, "predict": 0}
+
+    def predict_proba(self, X):
+        type(self).calls["predict_proba"] += 1
+        return super().predict_proba(X)
+
+    def predict(self, X):
+        type(self).calls["predict"] += 1
+        return super().predict(X)
+
+
+def test_probe_shares_margins_signal(iris):
+    X, y = iris
+    learner = ActiveLearner(
+        _CountingLR(max_iter=300), query_strategy=Adaptive(), budget=30,
+        n_initial=10, random_state=0,
+    ).fit(X, y)
+    calls = _CountingLR.calls
+    calls.update(predict_proba=0, predict=0)
+    learner.query()
+    # one pass over the candidates, shared by margin and the probe
+    assert calls == {"predict_proba": 1, "predict": 0}
+    # the probe's labels are the model's predictions of those rows
+    ctx = learner.query_context()
+    probe = learner.query_strategy_._probe
+    still = np.isin(probe.positions, ctx.candidates)
+    labels = probe.predict(ctx)
+    assert np.isnan(labels[~still]).all()
+    expected = np.searchsorted(ctx.classes, learner.predict(X[probe.positions[still]]))
+    assert labels[still].tolist() == expected.astype(float).tolist()
+
+
+def test_probe_of_rows_for_other_strategies(iris):
+    from sklearn.svm import SVC
+
+    learner = _run(*iris, Adaptive(["coreset"]), budget=20)
+    probe = learner.query_strategy_._probe
+    assert probe.signal is None and len(probe) == 70  # half the 140 candidates
+    svc = ActiveLearner(
+        SVC(), query_strategy=Adaptive(), budget=20, n_initial=10, random_state=0
+    ).fit(*iris)
+    assert svc.query_strategy_._probe.signal == "decision"

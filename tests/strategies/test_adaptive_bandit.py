@@ -6,10 +6,13 @@ import pytest
 from skal.strategies._bandit import (
     exp4p_probabilities,
     exp4p_update,
+    exploration_step,
     heaviest,
     inclusion_probability,
     iw_accuracy,
     iw_r2,
+    prediction_change,
+    rank_sum_p,
 )
 
 
@@ -83,3 +86,36 @@ def test_iw_r2_is_the_regression_reward():
     assert iw_r2([0.0, 2.0], [0.0, 1.0], [3.0, 1.0]) == pytest.approx(2 / 3)
     assert iw_r2([1.0, 1.0], [0.0, 2.0], [1.0, 1.0]) == 0.0  # no spread
     assert iw_r2([0.0, 1.0], [5.0, -5.0], [1.0, 1.0]) == 0.0  # clipped
+
+
+def test_prediction_change_by_hand():
+    assert prediction_change(["a", "b", "b"], ["a", "a", "b"], is_classifier=True) == (
+        pytest.approx(1 / 3)
+    )
+    assert prediction_change([], [], is_classifier=True) == 0.0
+    # regression: mean |change| = 1.5, spread of the new predictions = 1
+    assert prediction_change([0.0, 1.0], [1.0, 3.0], is_classifier=False) == 1.5
+    assert prediction_change([0.0, 1.0], [2.0, 2.0], is_classifier=False) == 0.0
+
+
+def test_exploration_step_follows_the_one_sided_tests():
+    big, small = [0.3, 0.2, 0.4, 0.25], [0.0, 0.01, 0.0, 0.02, 0.0]
+    # U = 20 of 20, z = (20 - 10 - 0.5) / 4.014 = 2.37: p = 0.0089
+    assert exploration_step(big, small, alpha=0.05) == 1
+    assert exploration_step(small, big, alpha=0.05) == -1
+    assert exploration_step(big, small, alpha=0.005) == 0  # not significant there
+    assert exploration_step(big[:2], small, alpha=0.05) == 0  # too few rounds
+    assert exploration_step([0.0] * 4, [0.0] * 5, alpha=0.05) == 0  # all tied
+    mixed = [0.1, 0.0, 0.2, 0.05]
+    assert exploration_step(mixed, [0.05, 0.1, 0.0, 0.2], alpha=0.05) == 0
+
+
+def test_rank_sum_p_matches_scipy_asymptotic():
+    from scipy.stats import mannwhitneyu
+
+    rng = np.random.RandomState(0)
+    x, y = rng.rand(12).round(1), rng.rand(9).round(1) + 0.2  # with ties
+    for a, b in ((x, y), (y, x)):
+        expected = mannwhitneyu(a, b, alternative="greater", method="asymptotic")
+        assert rank_sum_p(a, b) == pytest.approx(expected.pvalue, rel=1e-9)
+    assert rank_sum_p([1.0, 1.0], [1.0, 1.0]) == 1.0  # no spread at all
