@@ -84,6 +84,24 @@ def make_pool(folder, n, seed=0, chunk=1_000_000, zarr=True):
     return npy, zarr_path, X_lab, y_lab
 
 
+def _peer_query(strategy, X, X_lab, y_lab):
+    """scikit-activeml's query of the same pool with the same model, or None."""
+    try:
+        from skactiveml.classifier import SklearnClassifier
+        from skactiveml.pool import UncertaintySampling
+    except ImportError:
+        return None
+    method = {"entropy": "entropy", "margin": "margin_sampling"}.get(strategy)
+    if method is None or X.shape[0] == 0:
+        return None
+    clf = SklearnClassifier(
+        LogisticRegression(max_iter=500), classes=np.arange(N_CLASSES)
+    ).fit(X_lab, y_lab)
+    y = np.full(X.shape[0], np.nan)
+    qs = UncertaintySampling(method=method, random_state=0)
+    return lambda: qs.query(X, y, clf=clf, fit_clf=False, batch_size=100)
+
+
 def _learner(strategy, X_lab, y_lab):
     model = LogisticRegression(max_iter=500)
     return ActiveLearner(model, query_strategy=strategy, random_state=0).fit(
@@ -168,6 +186,11 @@ def throughput(args, npy, zarr_path, X_lab, y_lab, clients):
         learner = _learner(strategy, X_lab, y_lab)
         _, sec, mib = _traced(lambda: learner.query(in_memory, 100))
         rows.append([strategy, "numpy in memory", 0, n_mem, sec, n_mem / sec, [mib]])
+        peer = _peer_query(strategy, in_memory[: args.peer_query_rows], X_lab, y_lab)
+        if peer is not None:
+            m = min(args.peer_query_rows, n_mem)
+            _, sec, mib = _traced(peer)
+            rows.append([strategy, "scikit-activeml, numpy", 0, m, sec, m / sec, [mib]])
         _, sec, mib = _traced(lambda: learner.query(pool, 100))
         rows.append([strategy, "npy memmap, in process", 0, n, sec, n / sec, [mib]])
         for n_workers, client in clients.items():
@@ -272,17 +295,27 @@ def compare_runs(args, client):
     serial = compare(learners, X, y, **kwargs)
     t_serial = time.perf_counter() - start
     import joblib
+    from distributed import get_task_stream
 
     with client.as_current(), joblib.parallel_config(backend="dask"):
-        start = time.perf_counter()
-        spread = compare(learners, X, y, n_jobs=-1, **kwargs)
-        t_cluster = time.perf_counter() - start
+        with get_task_stream(client) as stream:
+            start = time.perf_counter()
+            spread = compare(learners, X, y, n_jobs=-1, **kwargs)
+            t_cluster = time.perf_counter() - start
     same = all(
         [r["score"] for r in serial[k].repeats]
         == [r["score"] for r in spread[k].repeats]
         for k in learners
     )
-    return t_serial, t_cluster, same
+    # Where the cluster's time went: the runs themselves (compute on the
+    # workers, summed) against moving their inputs (transfer, summed).
+    spent = {"compute": 0.0, "transfer": 0.0, "deserialize": 0.0}
+    for task in stream.data:
+        for part in task["startstops"]:
+            if part["action"] in spent:
+                spent[part["action"]] += part["stop"] - part["start"]
+    spent = {k: round(v, 2) for k, v in spent.items()}
+    return t_serial, t_cluster, same, len(stream.data), spent
 
 
 def _table(header, rows):
@@ -318,18 +351,29 @@ def main(argv=None):
     parser.add_argument("--strategies", nargs="+", default=["entropy", "margin"])
     parser.add_argument("--kinds", nargs="+", default=["npy", "zarr"])
     parser.add_argument(
-        "--throughput-only", action="store_true", help="skip sections 2 to 5"
+        "--peer-query-rows",
+        type=int,
+        default=1_000_000,
+        help="rows of scikit-activeml's entropy/margin query, beside NumPy",
     )
+    parser.add_argument(
+        "--sections",
+        nargs="+",
+        choices=SECTIONS,
+        default=list(SECTIONS),
+        help="what to measure (default: all)",
+    )
+    parser.add_argument("--name", default="bench_scale", help="JSON file name")
     parser.add_argument("--budget", type=int, default=120)
     args = parser.parse_args(argv)
     if args.quick:
-        args.rows, args.memory_rows, args.check_rows = 60_000, 60_000, 60_000
-        args.sweep_rows = 60_000
-        args.coreset_rows, args.peer_rows, args.block_rows = 30_000, 2_000, 16_384
-        args.repeats, args.budget = 2, 30
+        args.rows, args.memory_rows, args.check_rows = 20_000, 20_000, 20_000
+        args.sweep_rows, args.peer_query_rows = 20_000, 5_000
+        args.coreset_rows, args.peer_rows, args.block_rows = 20_000, 1_000, 8192
+        args.repeats, args.budget = 1, 30
     if args.block_sizes is None:
         b = args.block_rows
-        args.block_sizes = [b // 4, b, 4 * b] if not args.quick else [b, 4 * b]
+        args.block_sizes = [b // 4, b, 4 * b] if not args.quick else [b, 2 * b]
     folder = args.data or tempfile.mkdtemp(prefix="skal-scale-")
     os.makedirs(folder, exist_ok=True)
     start = time.perf_counter()
@@ -340,61 +384,79 @@ def main(argv=None):
         f"pool {args.rows:,} x {N_FEATURES} float32 written in "
         f"{time.perf_counter() - start:.0f} s to {folder}\n"
     )
-    clusters = {w: _cluster(w) for w in ([2] if args.quick else [1, 2])}
+    one_worker = not args.quick and "throughput" in args.sections
+    start = time.perf_counter()
+    clusters = {w: _cluster(w) for w in ([1, 2] if one_worker else [2])}
+    print(f"clusters started in {time.perf_counter() - start:.1f} s\n", flush=True)
     clients = {w: c for w, (_, c) in clusters.items()}
+    result = {
+        "args": vars(args),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "load_average_at_start": os.getloadavg(),
+    }
     try:
-        tput = throughput(args, npy, zarr_path, X_lab, y_lab, clients)
-        _table(
-            [
-                "strategy",
-                "pool",
-                "workers",
-                "rows",
-                "seconds",
-                "rows/s",
-                "peak MiB (traced, or RSS per worker)",
-            ],
-            tput,
-        )
-        picks = core = agree = rss = None
-        t_serial = t_cluster = same = None
-        if not args.throughput_only:
-            picks = same_picks(args, npy, X_lab, y_lab, clients[2])
-            print("same picks as in memory:", picks, "\n")
-            core, agree, pool_mib = coreset(args, npy, clients[2])
-            _table(["CoreSet batch 100", "rows", "seconds", "memory"], core)
-            print(f"(pool {pool_mib} MiB; dask picks == numpy picks: {agree})\n")
-            t_serial, t_cluster, same = compare_runs(args, clients[2])
-            print(
-                f"compare 4 x {args.repeats}: serial {t_serial:.1f} s, 2 workers "
-                f"{t_cluster:.1f} s, speed-up {t_serial / t_cluster:.2f}, same "
-                f"curves: {same}\n"
-            )
-            rss = rss_by_block(args, npy, X_lab, y_lab, clients[2])
-            _table(
-                ["block rows", "block MiB", "seconds", "peak RSS per worker MiB"], rss
-            )
+        _run_sections(args, result, npy, zarr_path, X_lab, y_lab, clients)
     finally:
         for cluster, client in clusters.values():
             client.close()
             cluster.close()
         if args.data is None:
             shutil.rmtree(folder, ignore_errors=True)
-    result = {
-        "args": vars(args),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "throughput": tput,
-        "rss_by_block": rss,
-        "same_picks": picks,
-        "coreset": core,
-        "coreset_dask_equals_numpy": agree,
-        "compare": {"serial_s": t_serial, "cluster_s": t_cluster, "same": same},
-    }
+    result["load_average_at_end"] = os.getloadavg()
     if args.out:
         os.makedirs(args.out, exist_ok=True)
-        with open(os.path.join(args.out, "bench_scale.json"), "w") as f:
+        with open(os.path.join(args.out, f"{args.name}.json"), "w") as f:
             json.dump(result, f, indent=1, default=float)
     return result
+
+
+SECTIONS = ("throughput", "picks", "coreset", "compare", "rss")
+
+
+def _run_sections(args, result, npy, zarr_path, X_lab, y_lab, clients):
+    """Run the chosen sections in order; print each table; fill ``result``."""
+    seconds = result.setdefault("section_seconds", {})
+    if "throughput" in args.sections:
+        clock = time.perf_counter()
+        result["throughput"] = throughput(args, npy, zarr_path, X_lab, y_lab, clients)
+        header = ["strategy", "pool", "workers", "rows", "seconds", "rows/s"]
+        _table(header + ["peak MiB (traced, or RSS per worker)"], result["throughput"])
+        seconds["throughput"] = round(time.perf_counter() - clock, 1)
+    if "picks" in args.sections:
+        clock = time.perf_counter()
+        result["same_picks"] = same_picks(args, npy, X_lab, y_lab, clients[2])
+        print("same picks as in memory:", result["same_picks"], "\n")
+        seconds["picks"] = round(time.perf_counter() - clock, 1)
+    if "coreset" in args.sections:
+        clock = time.perf_counter()
+        core, agree, pool_mib = coreset(args, npy, clients[2])
+        result["coreset"], result["coreset_dask_equals_numpy"] = core, agree
+        _table(["CoreSet batch 100", "rows", "seconds", "memory"], core)
+        print(f"(pool {pool_mib} MiB; dask picks == numpy picks: {agree})\n")
+        seconds["coreset"] = round(time.perf_counter() - clock, 1)
+    if "compare" in args.sections:
+        clock = time.perf_counter()
+        t_serial, t_cluster, same, n_tasks, spent = compare_runs(args, clients[2])
+        result["compare"] = {
+            "serial_s": t_serial,
+            "cluster_s": t_cluster,
+            "speed_up": t_serial / t_cluster,
+            "same": same,
+            "tasks": n_tasks,
+            "worker_seconds": spent,
+        }
+        print(
+            f"compare 4 x {args.repeats}: serial {t_serial:.1f} s, 2 workers "
+            f"{t_cluster:.1f} s, speed-up {t_serial / t_cluster:.2f}, same curves: "
+            f"{same}; {n_tasks} tasks, worker seconds {spent}\n"
+        )
+        seconds["compare"] = round(time.perf_counter() - clock, 1)
+    if "rss" in args.sections:
+        clock = time.perf_counter()
+        result["rss_by_block"] = rss_by_block(args, npy, X_lab, y_lab, clients[2])
+        header = ["block rows", "block MiB", "seconds", "peak RSS per worker MiB"]
+        _table(header, result["rss_by_block"])
+        seconds["rss"] = round(time.perf_counter() - clock, 1)
 
 
 if __name__ == "__main__":
