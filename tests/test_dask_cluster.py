@@ -168,7 +168,7 @@ def test_row_scores_are_reduced_on_the_workers(client, monkeypatch, strategy):
     # the strategy is one key; each block sends its top-k to the client
     keys = [str(t["key"]) for t in stream.data]
     assert sum(k.startswith("skal-score-") for k in keys) == 1
-    tops = sum(k.startswith("_block_top-") for k in keys)
+    tops = sum(k.startswith("_block_best-") for k in keys)
     # a subsample is taken from the dask pool lazily: its blocks are fewer
     assert tops == 7 if strategy.max_candidates is None else 1 < tops < 7
 
