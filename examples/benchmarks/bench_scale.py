@@ -9,7 +9,8 @@ Five measurements, each printed as a table and written to ``--out``:
    memmap, and as a dask array on a ``LocalCluster`` of 1 and of 2 worker
    processes (one thread each); against NumPy in memory on the largest pool
    that fits (``--memory-rows``). Rows per second of the whole query, and
-   the peak RSS of each worker.
+   the peak RSS of each worker; scikit-activeml's ``UncertaintySampling``
+   on the first ``--peer-query-rows`` rows in memory, with the same model.
 2. **Peak RSS per worker against the block size** (2 workers, ``.npy``, the
    first ``--sweep-rows`` rows; measured last).
 3. **Same picks**: on the first ``--check-rows`` rows, the dask query, and
@@ -21,7 +22,13 @@ Five measurements, each printed as a table and written to ``--out``:
    then ``greedy_k_center``), and scikit-activeml's ``CoreSet`` on
    ``--peer-rows`` rows. Time and peak memory (traced, beyond the pool).
 5. **compare** of 4 strategies x ``--repeats`` repeats on digits: serial
-   against joblib's dask backend on the 2-worker cluster.
+   against joblib's dask backend on the 2-worker cluster, with the CPU
+   seconds each side spent (the workers', the client's with the scheduler)
+   and the workers' transfer seconds, which say where the time went.
+
+``--sections`` picks some of them (``throughput picks coreset compare
+rss``); ``--quick`` runs them all on 20,000 rows with one worker and one
+strategy.
 
 Run (the full sizes need about 11 GB of disk and 4 GB of memory)::
 
@@ -255,7 +262,9 @@ def coreset(args, npy, client):
         picks, sec, peaks = _timed_on(
             client, lambda: k_center_greedy(lazy, 100, X_labeled=labeled)[0]
         )
-    rows.append(["k_center_greedy, dask (2 workers)", n, sec, f"RSS {peaks}"])
+    rows.append(
+        [f"k_center_greedy, dask ({len(peaks)} workers)", n, sec, f"RSS {peaks}"]
+    )
     ref, sec, mib = _traced(lambda: k_center_greedy(X, 100, X_labeled=labeled)[0])
     rows.append(["k_center_greedy, numpy", n, sec, f"+{mib} MiB"])
 
@@ -283,7 +292,12 @@ def coreset(args, npy, client):
     return rows, agree, round(X.nbytes / 2**20)
 
 
+def _cpu_seconds():
+    return time.process_time()
+
+
 def compare_runs(args, client):
+    """Serial against the cluster: wall seconds, and CPU seconds spent."""
     X, y = load_digits(return_X_y=True)
     learners = {
         s: ActiveLearner(LogisticRegression(max_iter=300), query_strategy=s)
@@ -291,30 +305,39 @@ def compare_runs(args, client):
     }
     kwargs = {"budget": args.budget, "batch_size": 10, "n_initial": 20}
     kwargs.update(n_repeats=args.repeats, random_state=0, progress=False)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     serial = compare(learners, X, y, **kwargs)
     t_serial = time.perf_counter() - start
+    cpu_serial = time.process_time() - cpu
     import joblib
     from distributed import get_task_stream
 
+    workers = client.run(_cpu_seconds)
     with client.as_current(), joblib.parallel_config(backend="dask"):
         with get_task_stream(client) as stream:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             spread = compare(learners, X, y, n_jobs=-1, **kwargs)
             t_cluster = time.perf_counter() - start
+            cpu_client = time.process_time() - cpu  # with the scheduler's thread
+    after = client.run(_cpu_seconds)
     same = all(
         [r["score"] for r in serial[k].repeats]
         == [r["score"] for r in spread[k].repeats]
         for k in learners
     )
-    # Where the cluster's time went: the runs themselves (compute on the
-    # workers, summed) against moving their inputs (transfer, summed).
-    spent = {"compute": 0.0, "transfer": 0.0, "deserialize": 0.0}
+    # Where the time went: CPU seconds of the serial run against the
+    # cluster's (the workers', and the client's with the scheduler), and the
+    # seconds the workers spent moving inputs (transfer) and unpickling them.
+    spent = {"transfer": 0.0, "deserialize": 0.0}
     for task in stream.data:
         for part in task["startstops"]:
             if part["action"] in spent:
                 spent[part["action"]] += part["stop"] - part["start"]
     spent = {k: round(v, 2) for k, v in spent.items()}
+    spent["cpu_serial"] = round(cpu_serial, 1)
+    spent["cpu_workers"] = round(sum(after[w] - workers[w] for w in after), 1)
+    spent["cpu_client_and_scheduler"] = round(cpu_client, 1)
+    spent["load_average"] = round(os.getloadavg()[0], 1)
     return t_serial, t_cluster, same, len(stream.data), spent
 
 
@@ -371,6 +394,7 @@ def main(argv=None):
         args.sweep_rows, args.peer_query_rows = 20_000, 5_000
         args.coreset_rows, args.peer_rows, args.block_rows = 20_000, 1_000, 8192
         args.repeats, args.budget = 1, 30
+        args.strategies = ["entropy"]
     if args.block_sizes is None:
         b = args.block_rows
         args.block_sizes = [b // 4, b, 4 * b] if not args.quick else [b, 2 * b]
@@ -384,9 +408,10 @@ def main(argv=None):
         f"pool {args.rows:,} x {N_FEATURES} float32 written in "
         f"{time.perf_counter() - start:.0f} s to {folder}\n"
     )
-    one_worker = not args.quick and "throughput" in args.sections
+    # --quick: one worker (a cluster start costs seconds of spawn and imports)
+    sizes = [1] if args.quick else [1, 2] if "throughput" in args.sections else [2]
     start = time.perf_counter()
-    clusters = {w: _cluster(w) for w in ([1, 2] if one_worker else [2])}
+    clusters = {w: _cluster(w) for w in sizes}
     print(f"clusters started in {time.perf_counter() - start:.1f} s\n", flush=True)
     clients = {w: c for w, (_, c) in clusters.items()}
     result = {
@@ -424,19 +449,23 @@ def _run_sections(args, result, npy, zarr_path, X_lab, y_lab, clients):
         seconds["throughput"] = round(time.perf_counter() - clock, 1)
     if "picks" in args.sections:
         clock = time.perf_counter()
-        result["same_picks"] = same_picks(args, npy, X_lab, y_lab, clients[2])
+        result["same_picks"] = same_picks(
+            args, npy, X_lab, y_lab, clients[max(clients)]
+        )
         print("same picks as in memory:", result["same_picks"], "\n")
         seconds["picks"] = round(time.perf_counter() - clock, 1)
     if "coreset" in args.sections:
         clock = time.perf_counter()
-        core, agree, pool_mib = coreset(args, npy, clients[2])
+        core, agree, pool_mib = coreset(args, npy, clients[max(clients)])
         result["coreset"], result["coreset_dask_equals_numpy"] = core, agree
         _table(["CoreSet batch 100", "rows", "seconds", "memory"], core)
         print(f"(pool {pool_mib} MiB; dask picks == numpy picks: {agree})\n")
         seconds["coreset"] = round(time.perf_counter() - clock, 1)
     if "compare" in args.sections:
         clock = time.perf_counter()
-        t_serial, t_cluster, same, n_tasks, spent = compare_runs(args, clients[2])
+        t_serial, t_cluster, same, n_tasks, spent = compare_runs(
+            args, clients[max(clients)]
+        )
         result["compare"] = {
             "serial_s": t_serial,
             "cluster_s": t_cluster,
@@ -446,14 +475,17 @@ def _run_sections(args, result, npy, zarr_path, X_lab, y_lab, clients):
             "worker_seconds": spent,
         }
         print(
-            f"compare 4 x {args.repeats}: serial {t_serial:.1f} s, 2 workers "
-            f"{t_cluster:.1f} s, speed-up {t_serial / t_cluster:.2f}, same curves: "
-            f"{same}; {n_tasks} tasks, worker seconds {spent}\n"
+            f"compare 4 x {args.repeats}: serial {t_serial:.1f} s, "
+            f"{max(clients)} workers {t_cluster:.1f} s, speed-up "
+            f"{t_serial / t_cluster:.2f}, same curves: {same}; {n_tasks} tasks, "
+            f"seconds {spent}\n"
         )
         seconds["compare"] = round(time.perf_counter() - clock, 1)
     if "rss" in args.sections:
         clock = time.perf_counter()
-        result["rss_by_block"] = rss_by_block(args, npy, X_lab, y_lab, clients[2])
+        result["rss_by_block"] = rss_by_block(
+            args, npy, X_lab, y_lab, clients[max(clients)]
+        )
         header = ["block rows", "block MiB", "seconds", "peak RSS per worker MiB"]
         _table(header, result["rss_by_block"])
         seconds["rss"] = round(time.perf_counter() - clock, 1)
