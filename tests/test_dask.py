@@ -180,3 +180,22 @@ def test_kmeans_sampling_on_a_small_dask_pool_is_the_in_memory_pick():
     learner._rng = np.random.RandomState(3)
     want = learner.query(pool)  # the whole pool is the sample: the same k-means
     assert sorted(got.tolist()) == sorted(want.tolist())
+
+
+def test_top_k_of_blocks_equals_select_top_k_with_ties():
+    from skal.strategies._row_scores import top_k_of_blocks
+
+    rng = np.random.RandomState(0)
+    for trial in range(120):
+        n = rng.randint(1, 300)
+        if trial % 3 == 0:  # a few distinct values: ties across blocks
+            s = rng.randint(0, rng.randint(1, 6), n).astype(float)
+        else:
+            s = np.round(rng.rand(n), 1 + trial % 2 * 5)
+        k, seed = rng.randint(1, n + 3), rng.randint(1000)
+        pool = da.from_array(s[:, None], chunks=(rng.randint(1, 60), 1))
+        idx, top = top_k_of_blocks(lambda rows: rows[:, 0], pool, k, seed)
+        np.testing.assert_array_equal(idx, select_top_k(s, k, seed))
+        np.testing.assert_array_equal(top, s[idx])
+    with pytest.raises(ValueError, match="scores contain NaN"):
+        top_k_of_blocks(lambda rows: rows[:, 0], da.from_array([[0.0], [np.nan]]), 1, 0)

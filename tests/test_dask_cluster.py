@@ -17,7 +17,13 @@ from sklearn.naive_bayes import GaussianNB
 from sklearn.tree import DecisionTreeClassifier
 
 from skal import ActiveLearner, Committee, compare
-from skal.strategies import k_center_greedy, select_top_k, select_top_k_blocks
+from skal.strategies import (
+    QueryByCommittee,
+    UncertaintySampling,
+    k_center_greedy,
+    select_top_k,
+    select_top_k_blocks,
+)
 from skal.strategies._kernels import augment, greedy_k_center, min_sq_distances
 from skal.strategies._seeding import kmeans_plusplus_factored
 from skal.utils import score_in_chunks
@@ -95,6 +101,96 @@ def test_learner_query_on_the_cluster_equals_in_memory(client, strategy):
     expected = learner().query(X[80:], 20)
     got = learner().query(da.from_array(X[80:], chunks=(300, 64)), 20)
     np.testing.assert_array_equal(got, expected)
+
+
+class CountingEntropy:
+    """Entropy of the probabilities; counts how often this process pickles it."""
+
+    pickled = 0
+
+    def __call__(self, proba):
+        return -(proba * np.log(np.clip(proba, 1e-12, None))).sum(axis=1)
+
+    def __reduce__(self):
+        CountingEntropy.pickled += 1
+        return (CountingEntropy, ())
+
+
+def _no_gathered_scores(monkeypatch):
+    """Make the client's context fail if it scores a dask pool itself."""
+    import skal.strategies._context as context_module
+
+    real = context_module.score_in_chunks
+
+    def refuse(score, X, **kwargs):
+        assert not da.Array.__instancecheck__(X), "scores gathered on the client"
+        return real(score, X, **kwargs)
+
+    monkeypatch.setattr(context_module, "score_in_chunks", refuse)
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        UncertaintySampling("entropy"),
+        UncertaintySampling("margin"),
+        UncertaintySampling("least_confidence", max_candidates=700),
+        QueryByCommittee("vote_entropy"),
+    ],
+    ids=["entropy", "margin", "least_confidence-subsample", "qbc"],
+)
+def test_row_scores_are_reduced_on_the_workers(client, monkeypatch, strategy):
+    X, y = load_digits(return_X_y=True)
+    y_part = np.full(y.shape[0], -1)
+    y_part[:80] = y[:80]
+    committee = isinstance(strategy, QueryByCommittee)
+
+    def learner():
+        if committee:
+            members = [
+                (f"t{i}", DecisionTreeClassifier(random_state=i)) for i in range(3)
+            ]
+            return Committee(members, query_strategy=strategy, random_state=1).fit(
+                X, y_part
+            )
+        model = LogisticRegression(max_iter=300)
+        return ActiveLearner(model, query_strategy=strategy, random_state=1).fit(
+            X, y_part
+        )
+
+    expected = learner().query(X[80:], 25, return_scores=True)
+    _no_gathered_scores(monkeypatch)
+    pool = da.from_array(X[80:], chunks=(250, 64))
+    with distributed.get_task_stream(client) as stream:
+        got = learner().query(pool, 25, return_scores=True)
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_allclose(got[1], expected[1], rtol=1e-12)
+    # the strategy is one key; each block sends its top-k to the client
+    keys = [str(t["key"]) for t in stream.data]
+    assert sum(k.startswith("skal-score-") for k in keys) == 1
+    tops = sum(k.startswith("_block_best-") for k in keys)
+    # a subsample is taken from the dask pool lazily: its blocks are fewer
+    assert tops == 7 if strategy.max_candidates is None else 1 < tops < 7
+
+
+def test_row_score_strategy_is_shipped_once_per_query(client):
+    X, y = load_iris(return_X_y=True)
+    y_part = np.full(y.shape[0], -1)
+    y_part[::10] = y[::10]
+    learner = ActiveLearner(
+        LogisticRegression(max_iter=500),
+        query_strategy=UncertaintySampling(CountingEntropy()),
+        random_state=0,
+    ).fit(X, y_part)
+    pool = np.tile(X, (20, 1)) + np.repeat(np.arange(20.0), 150)[:, None] * 1e-3
+    expected = learner.query(pool, 10)
+    CountingEntropy.pickled = 0
+    got = learner.query(da.from_array(pool, chunks=(150, 4)), 10)  # 20 blocks
+    np.testing.assert_array_equal(got, expected)
+    # the strategy (with its measure) and the model travel in one graph key:
+    # pickled once for the graph, at most twice more for the workers; once
+    # per block it would be >= 20
+    assert 1 <= CountingEntropy.pickled <= 3
 
 
 def test_block_top_k_on_the_cluster_with_ties(client):
@@ -188,3 +284,57 @@ def test_committee_members_fit_on_the_cluster_equal_serial(client):
         parallel = committee(-1).fit(X, y_part)
     np.testing.assert_array_equal(parallel.predict_proba(X), serial.predict_proba(X))
     np.testing.assert_array_equal(parallel.query(X, 10), serial.query(X, 10))
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    from sklearn.datasets import make_blobs
+
+    X, blob = make_blobs(4000, n_features=6, centers=8, random_state=0, cluster_std=1.5)
+    return X.astype(np.float32), blob
+
+
+def test_typiclust_with_the_whole_pool_as_sample_equals_in_memory(client, blobs):
+    from skal.strategies import QueryContext, TypiClust
+    from skal.strategies._typiclust_blocks import typiclust_blocks
+
+    X, _ = blobs
+    L = X[:10] + 0.01
+    pool = da.from_array(X, chunks=(700, 6))
+    for k in [5, 30]:  # fewer clusters than blobs, and more
+        ctx = QueryContext(X, X_labeled=L, y_labeled=np.zeros(10), random_state=3)
+        ref, ref_typ = TypiClust().select(ctx, k)
+        got, typ = typiclust_blocks(
+            pool,
+            k,
+            np.random.RandomState(3),
+            X_labeled=L,
+            sample_size=len(X),
+            n_candidates=len(X),
+        )
+        np.testing.assert_array_equal(got, ref)
+        np.testing.assert_allclose(typ, ref_typ, rtol=1e-9)
+
+
+def test_typiclust_on_the_cluster_within_its_bound(client, blobs):
+    from skal.strategies import QueryContext, TypiClust
+    from skal.strategies._typiclust_blocks import typiclust_blocks
+
+    X, blob = blobs
+    pool = da.from_array(X, chunks=(700, 6))
+    # Same clusters, typicality searched among the 32 rows nearest each centre
+    # only: each pick is within 1 % of its cluster's most typical row.
+    exact, top = typiclust_blocks(pool, 8, np.random.RandomState(3), n_candidates=4000)
+    near, typ = typiclust_blocks(pool, 8, np.random.RandomState(3), n_candidates=32)
+    assert not np.array_equal(near, exact)
+    assert np.all(typ <= top * (1 + 1e-12)) and np.all(typ >= 0.99 * top)
+    # Centres from a 10 % sample: every blob is still found, and the picks are
+    # as typical as the in-memory ones to within 5 % on average.
+    ref, ref_typ = TypiClust().select(QueryContext(X, random_state=3), 8)
+    got, got_typ = typiclust_blocks(pool, 8, np.random.RandomState(3), sample_size=400)
+    assert sorted(set(blob[got])) == sorted(set(blob[ref])) == list(range(8))
+    assert got_typ.mean() >= 0.95 * ref_typ.mean()
+    # The strategy on a dask pool takes this path: with its defaults (the whole
+    # pool as sample here, 64 central rows) it finds the in-memory picks.
+    idx, _ = TypiClust().select(QueryContext(pool, random_state=3), 8)
+    np.testing.assert_array_equal(idx, ref)

@@ -9,7 +9,8 @@ Five measurements, each printed as a table and written to ``--out``:
    memmap, and as a dask array on a ``LocalCluster`` of 1 and of 2 worker
    processes (one thread each); against NumPy in memory on the largest pool
    that fits (``--memory-rows``). Rows per second of the whole query, and
-   the peak RSS of each worker.
+   the peak RSS of each worker; scikit-activeml's ``UncertaintySampling``
+   on the first ``--peer-query-rows`` rows in memory, with the same model.
 2. **Peak RSS per worker against the block size** (2 workers, ``.npy``, the
    first ``--sweep-rows`` rows; measured last).
 3. **Same picks**: on the first ``--check-rows`` rows, the dask query, and
@@ -21,7 +22,13 @@ Five measurements, each printed as a table and written to ``--out``:
    then ``greedy_k_center``), and scikit-activeml's ``CoreSet`` on
    ``--peer-rows`` rows. Time and peak memory (traced, beyond the pool).
 5. **compare** of 4 strategies x ``--repeats`` repeats on digits: serial
-   against joblib's dask backend on the 2-worker cluster.
+   against joblib's dask backend on the 2-worker cluster, with the CPU
+   seconds each side spent (the workers', the client's with the scheduler)
+   and the workers' transfer seconds, which say where the time went.
+
+``--sections`` picks some of them (``throughput picks coreset compare
+rss``); ``--quick`` runs them all on 20,000 rows with one worker and one
+strategy.
 
 Run (the full sizes need about 11 GB of disk and 4 GB of memory)::
 
@@ -82,6 +89,24 @@ def make_pool(folder, n, seed=0, chunk=1_000_000, zarr=True):
     rng = np.random.RandomState(seed + 1)
     X_lab, y_lab = _mixture(rng, 2000, centres)
     return npy, zarr_path, X_lab, y_lab
+
+
+def _peer_query(strategy, X, X_lab, y_lab):
+    """scikit-activeml's query of the same pool with the same model, or None."""
+    try:
+        from skactiveml.classifier import SklearnClassifier
+        from skactiveml.pool import UncertaintySampling
+    except ImportError:
+        return None
+    method = {"entropy": "entropy", "margin": "margin_sampling"}.get(strategy)
+    if method is None or X.shape[0] == 0:
+        return None
+    clf = SklearnClassifier(
+        LogisticRegression(max_iter=500), classes=np.arange(N_CLASSES)
+    ).fit(X_lab, y_lab)
+    y = np.full(X.shape[0], np.nan)
+    qs = UncertaintySampling(method=method, random_state=0)
+    return lambda: qs.query(X, y, clf=clf, fit_clf=False, batch_size=100)
 
 
 def _learner(strategy, X_lab, y_lab):
@@ -168,6 +193,11 @@ def throughput(args, npy, zarr_path, X_lab, y_lab, clients):
         learner = _learner(strategy, X_lab, y_lab)
         _, sec, mib = _traced(lambda: learner.query(in_memory, 100))
         rows.append([strategy, "numpy in memory", 0, n_mem, sec, n_mem / sec, [mib]])
+        peer = _peer_query(strategy, in_memory[: args.peer_query_rows], X_lab, y_lab)
+        if peer is not None:
+            m = min(args.peer_query_rows, n_mem)
+            _, sec, mib = _traced(peer)
+            rows.append([strategy, "scikit-activeml, numpy", 0, m, sec, m / sec, [mib]])
         _, sec, mib = _traced(lambda: learner.query(pool, 100))
         rows.append([strategy, "npy memmap, in process", 0, n, sec, n / sec, [mib]])
         for n_workers, client in clients.items():
@@ -232,7 +262,9 @@ def coreset(args, npy, client):
         picks, sec, peaks = _timed_on(
             client, lambda: k_center_greedy(lazy, 100, X_labeled=labeled)[0]
         )
-    rows.append(["k_center_greedy, dask (2 workers)", n, sec, f"RSS {peaks}"])
+    rows.append(
+        [f"k_center_greedy, dask ({len(peaks)} workers)", n, sec, f"RSS {peaks}"]
+    )
     ref, sec, mib = _traced(lambda: k_center_greedy(X, 100, X_labeled=labeled)[0])
     rows.append(["k_center_greedy, numpy", n, sec, f"+{mib} MiB"])
 
@@ -260,7 +292,17 @@ def coreset(args, npy, client):
     return rows, agree, round(X.nbytes / 2**20)
 
 
+def _cpu_seconds():
+    return time.process_time()
+
+
+def _warm():
+    import skal.loop  # noqa: F401
+    import skal.strategies  # noqa: F401
+
+
 def compare_runs(args, client):
+    """Serial against the cluster: wall seconds, and CPU seconds spent."""
     X, y = load_digits(return_X_y=True)
     learners = {
         s: ActiveLearner(LogisticRegression(max_iter=300), query_strategy=s)
@@ -268,21 +310,43 @@ def compare_runs(args, client):
     }
     kwargs = {"budget": args.budget, "batch_size": 10, "n_initial": 20}
     kwargs.update(n_repeats=args.repeats, random_state=0, progress=False)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     serial = compare(learners, X, y, **kwargs)
     t_serial = time.perf_counter() - start
+    cpu_serial = time.process_time() - cpu
     import joblib
+    from distributed import get_task_stream
 
+    # A long-lived cluster has imported skal and scikit-learn already: warm
+    # the workers first, so that their one-time imports are not counted.
+    client.run(_warm)
+    workers = client.run(_cpu_seconds)
     with client.as_current(), joblib.parallel_config(backend="dask"):
-        start = time.perf_counter()
-        spread = compare(learners, X, y, n_jobs=-1, **kwargs)
-        t_cluster = time.perf_counter() - start
+        with get_task_stream(client) as stream:
+            start, cpu = time.perf_counter(), time.process_time()
+            spread = compare(learners, X, y, n_jobs=-1, **kwargs)
+            t_cluster = time.perf_counter() - start
+            cpu_client = time.process_time() - cpu  # with the scheduler's thread
+    after = client.run(_cpu_seconds)
     same = all(
         [r["score"] for r in serial[k].repeats]
         == [r["score"] for r in spread[k].repeats]
         for k in learners
     )
-    return t_serial, t_cluster, same
+    # Where the time went: CPU seconds of the serial run against the
+    # cluster's (the workers', and the client's with the scheduler), and the
+    # seconds the workers spent moving inputs (transfer) and unpickling them.
+    spent = {"transfer": 0.0, "deserialize": 0.0}
+    for task in stream.data:
+        for part in task["startstops"]:
+            if part["action"] in spent:
+                spent[part["action"]] += part["stop"] - part["start"]
+    spent = {k: round(v, 2) for k, v in spent.items()}
+    spent["cpu_serial"] = round(cpu_serial, 1)
+    spent["cpu_workers"] = round(sum(after[w] - workers[w] for w in after), 1)
+    spent["cpu_client_and_scheduler"] = round(cpu_client, 1)
+    spent["load_average"] = round(os.getloadavg()[0], 1)
+    return t_serial, t_cluster, same, len(stream.data), spent
 
 
 def _table(header, rows):
@@ -318,18 +382,30 @@ def main(argv=None):
     parser.add_argument("--strategies", nargs="+", default=["entropy", "margin"])
     parser.add_argument("--kinds", nargs="+", default=["npy", "zarr"])
     parser.add_argument(
-        "--throughput-only", action="store_true", help="skip sections 2 to 5"
+        "--peer-query-rows",
+        type=int,
+        default=1_000_000,
+        help="rows of scikit-activeml's entropy/margin query, beside NumPy",
     )
+    parser.add_argument(
+        "--sections",
+        nargs="+",
+        choices=SECTIONS,
+        default=list(SECTIONS),
+        help="what to measure (default: all)",
+    )
+    parser.add_argument("--name", default="bench_scale", help="JSON file name")
     parser.add_argument("--budget", type=int, default=120)
     args = parser.parse_args(argv)
     if args.quick:
-        args.rows, args.memory_rows, args.check_rows = 60_000, 60_000, 60_000
-        args.sweep_rows = 60_000
-        args.coreset_rows, args.peer_rows, args.block_rows = 30_000, 2_000, 16_384
-        args.repeats, args.budget = 2, 30
+        args.rows, args.memory_rows, args.check_rows = 20_000, 20_000, 20_000
+        args.sweep_rows, args.peer_query_rows = 20_000, 5_000
+        args.coreset_rows, args.peer_rows, args.block_rows = 20_000, 1_000, 8192
+        args.repeats, args.budget = 1, 30
+        args.strategies = ["entropy"]
     if args.block_sizes is None:
         b = args.block_rows
-        args.block_sizes = [b // 4, b, 4 * b] if not args.quick else [b, 4 * b]
+        args.block_sizes = [b // 4, b, 4 * b] if not args.quick else [b, 2 * b]
     folder = args.data or tempfile.mkdtemp(prefix="skal-scale-")
     os.makedirs(folder, exist_ok=True)
     start = time.perf_counter()
@@ -340,61 +416,87 @@ def main(argv=None):
         f"pool {args.rows:,} x {N_FEATURES} float32 written in "
         f"{time.perf_counter() - start:.0f} s to {folder}\n"
     )
-    clusters = {w: _cluster(w) for w in ([2] if args.quick else [1, 2])}
+    # --quick: one worker (a cluster start costs seconds of spawn and imports)
+    sizes = [1] if args.quick else [1, 2] if "throughput" in args.sections else [2]
+    start = time.perf_counter()
+    clusters = {w: _cluster(w) for w in sizes}
+    print(f"clusters started in {time.perf_counter() - start:.1f} s\n", flush=True)
     clients = {w: c for w, (_, c) in clusters.items()}
+    result = {
+        "args": vars(args),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "load_average_at_start": os.getloadavg(),
+    }
     try:
-        tput = throughput(args, npy, zarr_path, X_lab, y_lab, clients)
-        _table(
-            [
-                "strategy",
-                "pool",
-                "workers",
-                "rows",
-                "seconds",
-                "rows/s",
-                "peak MiB (traced, or RSS per worker)",
-            ],
-            tput,
-        )
-        picks = core = agree = rss = None
-        t_serial = t_cluster = same = None
-        if not args.throughput_only:
-            picks = same_picks(args, npy, X_lab, y_lab, clients[2])
-            print("same picks as in memory:", picks, "\n")
-            core, agree, pool_mib = coreset(args, npy, clients[2])
-            _table(["CoreSet batch 100", "rows", "seconds", "memory"], core)
-            print(f"(pool {pool_mib} MiB; dask picks == numpy picks: {agree})\n")
-            t_serial, t_cluster, same = compare_runs(args, clients[2])
-            print(
-                f"compare 4 x {args.repeats}: serial {t_serial:.1f} s, 2 workers "
-                f"{t_cluster:.1f} s, speed-up {t_serial / t_cluster:.2f}, same "
-                f"curves: {same}\n"
-            )
-            rss = rss_by_block(args, npy, X_lab, y_lab, clients[2])
-            _table(
-                ["block rows", "block MiB", "seconds", "peak RSS per worker MiB"], rss
-            )
+        _run_sections(args, result, npy, zarr_path, X_lab, y_lab, clients)
     finally:
         for cluster, client in clusters.values():
             client.close()
             cluster.close()
         if args.data is None:
             shutil.rmtree(folder, ignore_errors=True)
-    result = {
-        "args": vars(args),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "throughput": tput,
-        "rss_by_block": rss,
-        "same_picks": picks,
-        "coreset": core,
-        "coreset_dask_equals_numpy": agree,
-        "compare": {"serial_s": t_serial, "cluster_s": t_cluster, "same": same},
-    }
+    result["load_average_at_end"] = os.getloadavg()
     if args.out:
         os.makedirs(args.out, exist_ok=True)
-        with open(os.path.join(args.out, "bench_scale.json"), "w") as f:
+        with open(os.path.join(args.out, f"{args.name}.json"), "w") as f:
             json.dump(result, f, indent=1, default=float)
     return result
+
+
+SECTIONS = ("throughput", "picks", "coreset", "compare", "rss")
+
+
+def _run_sections(args, result, npy, zarr_path, X_lab, y_lab, clients):
+    """Run the chosen sections in order; print each table; fill ``result``."""
+    seconds = result.setdefault("section_seconds", {})
+    if "throughput" in args.sections:
+        clock = time.perf_counter()
+        result["throughput"] = throughput(args, npy, zarr_path, X_lab, y_lab, clients)
+        header = ["strategy", "pool", "workers", "rows", "seconds", "rows/s"]
+        _table(header + ["peak MiB (traced, or RSS per worker)"], result["throughput"])
+        seconds["throughput"] = round(time.perf_counter() - clock, 1)
+    if "picks" in args.sections:
+        clock = time.perf_counter()
+        result["same_picks"] = same_picks(
+            args, npy, X_lab, y_lab, clients[max(clients)]
+        )
+        print("same picks as in memory:", result["same_picks"], "\n")
+        seconds["picks"] = round(time.perf_counter() - clock, 1)
+    if "coreset" in args.sections:
+        clock = time.perf_counter()
+        core, agree, pool_mib = coreset(args, npy, clients[max(clients)])
+        result["coreset"], result["coreset_dask_equals_numpy"] = core, agree
+        _table(["CoreSet batch 100", "rows", "seconds", "memory"], core)
+        print(f"(pool {pool_mib} MiB; dask picks == numpy picks: {agree})\n")
+        seconds["coreset"] = round(time.perf_counter() - clock, 1)
+    if "compare" in args.sections:
+        clock = time.perf_counter()
+        t_serial, t_cluster, same, n_tasks, spent = compare_runs(
+            args, clients[max(clients)]
+        )
+        result["compare"] = {
+            "serial_s": t_serial,
+            "cluster_s": t_cluster,
+            "speed_up": t_serial / t_cluster,
+            "same": same,
+            "tasks": n_tasks,
+            "worker_seconds": spent,
+        }
+        print(
+            f"compare 4 x {args.repeats}: serial {t_serial:.1f} s, "
+            f"{max(clients)} workers {t_cluster:.1f} s, speed-up "
+            f"{t_serial / t_cluster:.2f}, same curves: {same}; {n_tasks} tasks, "
+            f"seconds {spent}\n"
+        )
+        seconds["compare"] = round(time.perf_counter() - clock, 1)
+    if "rss" in args.sections:
+        clock = time.perf_counter()
+        result["rss_by_block"] = rss_by_block(
+            args, npy, X_lab, y_lab, clients[max(clients)]
+        )
+        header = ["block rows", "block MiB", "seconds", "peak RSS per worker MiB"]
+        _table(header, result["rss_by_block"])
+        seconds["rss"] = round(time.perf_counter() - clock, 1)
 
 
 if __name__ == "__main__":

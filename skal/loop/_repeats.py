@@ -138,7 +138,11 @@ def _scoring_name(learner, scoring):
 
 def _run_repeat(
     learner,
-    data,
+    X_train,
+    y_train,
+    positions,
+    X_test,
+    y_test,
     *,
     budget,
     batch_size,
@@ -150,7 +154,6 @@ def _run_repeat(
     X_full,
     fixed=None,
 ):
-    X_train, y_train, positions, X_test, y_test = data
     learner = clone(learner)
     params = learner.get_params(deep=False)
     updates = {"random_state": seed, "budget": None, "batch_size": batch_size}
@@ -243,9 +246,11 @@ def _run(
     )
     tasks = [(name, seed) for name in learners for seed in seeds]
     jobs = (
+        # The arrays go separately, not in a tuple: joblib's dask backend then
+        # scatters each once to the cluster instead of pickling it per run.
         delayed(_run_repeat)(
             learners[name],
-            data,
+            *data,
             budget=budget,
             batch_size=batch_size,
             n_initial=n_initial,

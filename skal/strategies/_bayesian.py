@@ -13,8 +13,9 @@ they give the same scores as ``QueryByCommittee`` with the measure
 ``"mean_std"``: both call the same functions.
 """
 
-from ._base import _MAX_CANDIDATES, ScoreStrategy
+from ._base import _MAX_CANDIDATES
 from ._committee import disagreement_scores
+from ._row_scores import RowScoreStrategy
 
 _FIX = (
     "Wrap a skorch net whose module has dropout in skal.BayesianLearner, "
@@ -22,7 +23,7 @@ _FIX = (
 )
 
 
-class _SampleScoreStrategy(ScoreStrategy):
+class _SampleScoreStrategy(RowScoreStrategy):
     """Score each sample with a measure of the stack of stochastic passes.
 
     Parameters

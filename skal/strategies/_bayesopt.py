@@ -14,7 +14,8 @@ from scipy.special import ndtr
 from scipy.stats import norm
 from sklearn.utils._param_validation import Interval
 
-from ._base import _MAX_CANDIDATES, ScoreStrategy
+from ._base import _MAX_CANDIDATES
+from ._row_scores import RowScoreStrategy
 
 
 def _improvement(mean, std, y_max, xi):
@@ -144,7 +145,7 @@ _FIX = (
 )
 
 
-class _Acquisition(ScoreStrategy):
+class _Acquisition(RowScoreStrategy):
     """Score candidates by an acquisition function of the predictive mean and std."""
 
     task = "regression"

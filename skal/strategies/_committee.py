@@ -3,8 +3,9 @@
 import numpy as np
 from sklearn.utils._param_validation import StrOptions
 
-from ._base import _MAX_CANDIDATES, ScoreStrategy
+from ._base import _MAX_CANDIDATES
 from ._disagreement import DISAGREEMENTS
+from ._row_scores import RowScoreStrategy
 
 
 def _agreement(votes):
@@ -111,7 +112,7 @@ def disagreement_scores(strategy, context, measure, fix=COMMITTEE_FIX):
     return context.map("proba_samples", DISAGREEMENTS[measure], fix=fix)
 
 
-class QueryByCommittee(ScoreStrategy):
+class QueryByCommittee(RowScoreStrategy):
     """Query the samples on which the committee disagrees most.
 
     The context's ``proba_samples`` gives the members' (or Monte Carlo

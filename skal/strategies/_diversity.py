@@ -22,8 +22,17 @@ from ._kernels import (
 )
 from ._seeding import kmeans_closest
 from ._seeding_blocks import kmeans_closest_blocks
+from ._typiclust_blocks import typiclust_blocks
 
 _POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
+
+
+def _dask_features(context):
+    """The candidates as a dask array when they are the embedding, else None."""
+    if not (is_dask_array(context.pool) and context.embeds_features):
+        return None
+    rows = context.rows_index
+    return context.pool if rows is None else context.pool[rows]
 
 
 def _embed_candidates_and_labeled(context):
@@ -167,10 +176,11 @@ class KMeansSampling(BaseStrategy):
         self.max_candidates = max_candidates
 
     def _select(self, context, batch_size):
-        if is_dask_array(context.pool) and context.embeds_features:
+        pool = _dask_features(context)
+        if pool is not None:
             # two stages on the workers: k-means on a sample, one exact pass
             return kmeans_closest_blocks(
-                context.pool, batch_size, context.random_state, n_init=self.n_init
+                pool, batch_size, context.random_state, n_init=self.n_init
             )
         Z = context.embedding()
         return kmeans_closest(Z, batch_size, context.random_state, n_init=self.n_init)
@@ -278,6 +288,19 @@ class TypiClust(BaseStrategy):
         return model.fit_predict(Z)
 
     def _select(self, context, batch_size):
+        pool = _dask_features(context)
+        if pool is not None:
+            # two stages on the workers: clusters from a sample, then the
+            # typicality of each cluster's central rows over every block
+            return typiclust_blocks(
+                pool,
+                batch_size,
+                context.random_state,
+                X_labeled=context.labeled_embedding(),
+                n_neighbors=self.n_neighbors,
+                max_clusters=self.max_clusters,
+                min_cluster_size=self.min_cluster_size,
+            )
         n_neighbors, min_size = self.n_neighbors, self.min_cluster_size
         Z = context.embedding()
         n = Z.shape[0]

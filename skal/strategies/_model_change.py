@@ -19,7 +19,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from threadpoolctl import threadpool_limits
 
 from ..utils import concat_rows, take_rows
-from ._base import _MAX_CANDIDATES, BaseStrategy, ScoreStrategy
+from ._base import _MAX_CANDIDATES, BaseStrategy
+from ._row_scores import RowScoreStrategy
 from ._selection import select_top_k
 from ._uncertainty import entropy
 
@@ -121,7 +122,7 @@ def expected_gradient_length(proba, feature_norms):
     return dist.sum(axis=1) * norms
 
 
-class ExpectedGradientLength(ScoreStrategy):
+class ExpectedGradientLength(RowScoreStrategy):
     """Query the samples whose label would change the model the most.
 
     Expected gradient length (EGL; Settles, Craven & Ray 2008) scores a

@@ -5,11 +5,12 @@ from sklearn.metrics import pairwise_distances_argmin_min, pairwise_distances_ch
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.extmath import row_norms, safe_sparse_dot
 
-from ._base import _MAX_CANDIDATES, BaseStrategy, ScoreStrategy
+from ._base import _MAX_CANDIDATES, BaseStrategy
+from ._row_scores import RowScoreStrategy
 from ._selection import select_top_k
 
 
-class StdSampling(ScoreStrategy):
+class StdSampling(RowScoreStrategy):
     """Query the samples whose prediction is most uncertain: largest std.
 
     The standard deviation is the context's ``predict_std`` signal: a

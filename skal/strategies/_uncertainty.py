@@ -9,7 +9,8 @@ the highest score.
 import numpy as np
 from sklearn.utils._param_validation import StrOptions
 
-from ._base import _MAX_CANDIDATES, ScoreStrategy
+from ._base import _MAX_CANDIDATES
+from ._row_scores import RowScoreStrategy
 
 _TINY = np.finfo(np.float64).tiny
 
@@ -234,7 +235,7 @@ def _decision_margin(decision):
     return -(first - second)
 
 
-class UncertaintySampling(ScoreStrategy):
+class UncertaintySampling(RowScoreStrategy):
     """Query the samples the model is least sure about.
 
     Scores every pool sample with an uncertainty ``measure`` of its class
