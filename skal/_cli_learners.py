@@ -193,9 +193,13 @@ def _bayesian_net(n_features, n_classes, strategy=None):
 
         from .torch import MLP, LossPredictionNet, PredictionHistory
     except ImportError:
+        who = (
+            "--learner bayesian trains an MC-dropout network"
+            if strategy is None
+            else f"strategy {strategy!r} trains a network"
+        )
         raise UsageError(
-            f"{'--learner bayesian' if strategy is None else strategy} trains a "
-            "network with PyTorch and skorch, which are not installed: pip "
+            f"{who} with PyTorch and skorch, which are not installed: pip "
             "install skal[torch]"
         ) from None
     params = {
