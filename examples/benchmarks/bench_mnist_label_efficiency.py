@@ -290,7 +290,8 @@ def main(argv=None):
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
-        payload = {"params": vars(args), "table": table, "curves": results}
+        params = {k: v for k, v in vars(args).items() if k != "validation"}
+        payload = {"params": params, "table": table, "curves": results}
         (out / "bench_mnist_label_efficiency.json").write_text(json.dumps(payload))
 
 
