@@ -243,14 +243,13 @@ def run_acquisition(
 def _apply(learner, answers, open_):
     """Teach a round's answers; return (labeled set changed, net labels)."""
     retracted = _positions(answers.retracted)
+    retracted = retracted[learner.labeled_mask_[retracted]]
     positions = _positions(answers.positions)
-    open_[_positions(answers.skipped)] = False
-    n_back = 0
-    if retracted.shape[0]:
-        retracted = retracted[learner.labeled_mask_[retracted]]
-        n_back = retracted.shape[0]
+    n_back = retracted.shape[0]
+    if n_back:
         learner._forget(retracted)
-        open_[retracted] = True
+        open_[retracted] = True  # back in the pool ...
+    open_[_positions(answers.skipped)] = False  # ... unless skipped after the undo
     if positions.shape[0]:
         labels = check_answers(
             answers.labels, positions.shape[0], getattr(learner, "_n_labels", None)

@@ -97,3 +97,19 @@ def test_an_oracle_of_several_annotators_is_refused_clearly():
             random_state=0,
             progress=False,
         )
+
+
+def test_a_label_taken_back_then_skipped_is_not_asked_again():
+    learner = _fitted([0, 50, 100])
+    calls = []
+
+    def label(rows):
+        calls.append(rows.tolist())
+        if len(calls) == 1:  # take row 50's label back, asked again: skipped
+            return Answers([], [], retracted=[50], skipped=[50, *rows])
+        return Answers(rows, Y[rows])
+
+    run_acquisition(learner, label, budget=6, batch_size=3)
+    asked_later = [i for call in calls[1:] for i in call]
+    assert 50 not in asked_later and not learner.labeled_mask_[50]
+    assert int(learner.labeled_mask_.sum()) == 2 + 6 + 1  # budget net of the undo
