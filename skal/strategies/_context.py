@@ -225,6 +225,37 @@ class QueryContext(SignalReader, ModelView):
         if not root._verified:
             root.rows()  # checks the rows as it takes them
 
+    def over(self, rows):
+        """Return a context over other ``rows``, with this query's model and labels.
+
+        The new context has the same signal providers, labeled set, classes
+        and finiteness rule, every row of ``rows`` a candidate, no cached
+        signal and a fresh random state. Block-wise scoring uses it: a
+        worker builds one per block of a dask pool.
+
+        Parameters
+        ----------
+        rows : array-like
+            The rows to score (already in memory).
+
+        Returns
+        -------
+        context : QueryContext
+            The context over ``rows``.
+        """
+        return QueryContext(
+            rows,
+            signals=self._signals,
+            X_labeled=self.X_labeled,
+            y_labeled=self.y_labeled,
+            labeled_positions=self.labeled_positions,
+            classes=self.classes,
+            model=self.model,
+            estimator=self.estimator,
+            model_name=self.model_name,
+            verify_finite=self._verify,
+        )
+
     # -------------------------------------------------------------- rows
     def rows(self):
         """The candidate rows themselves, in the pool's container type."""

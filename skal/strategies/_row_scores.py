@@ -18,7 +18,6 @@ import numpy as np
 
 from ..utils import is_dask_array, row_blocks, score_in_chunks
 from ._base import ScoreStrategy
-from ._context import QueryContext
 from ._selection import _NAN_SCORES, _rank
 
 
@@ -50,21 +49,11 @@ class BlockScorer:
 
     def __init__(self, strategy, context):
         self.strategy = strategy
-        self.fields = {
-            "signals": context._signals,
-            "X_labeled": context.X_labeled,
-            "y_labeled": context.y_labeled,
-            "labeled_positions": context.labeled_positions,
-            "classes": context.classes,
-            "model": context.model,
-            "estimator": context.estimator,
-            "model_name": context.model_name,
-            # NaN/inf are checked chunk by chunk on the worker, as in process
-            "verify_finite": context._verify,
-        }
+        # a context over no rows: what every block's context keeps, no pool
+        self.template = context.over(np.empty((0, 0)))
 
     def __call__(self, rows):
-        return self.strategy.score(QueryContext(np.asarray(rows), **self.fields))
+        return self.strategy.score(self.template.over(np.asarray(rows)))
 
 
 class RowScoreStrategy(ScoreStrategy):
