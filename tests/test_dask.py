@@ -199,3 +199,32 @@ def test_top_k_of_blocks_equals_select_top_k_with_ties():
         np.testing.assert_array_equal(top, s[idx])
     with pytest.raises(ValueError, match="scores contain NaN"):
         top_k_of_blocks(lambda rows: rows[:, 0], da.from_array([[0.0], [np.nan]]), 1, 0)
+
+
+def test_a_user_row_score_strategy_is_reduced_block_by_block(digits, monkeypatch):
+    # the contributor guide's example: a user subclass of RowScoreStrategy
+    # scores each block where it is and picks what margin picks in memory
+    from skal.strategies import RowScoreStrategy, UncertaintySampling, _row_scores
+
+    class TopClassGap(RowScoreStrategy):
+        requires_model = True
+        _parameter_constraints = {}
+
+        def _score(self, context):
+            p = np.sort(context.proba(), axis=1)
+            return 1.0 - (p[:, -1] - p[:, -2])
+
+    X, y = digits
+    pool = X[60:]
+    calls = []
+    real = _row_scores.top_k_of_blocks
+    monkeypatch.setattr(
+        _row_scores,
+        "top_k_of_blocks",
+        lambda *args: calls.append(args[2]) or real(*args),
+    )
+    expected = _learner(UncertaintySampling("margin"), X, y).query(pool, 12)
+    got = _learner(TopClassGap(), X, y).query(da.from_array(pool, chunks=(300, 64)), 12)
+    np.testing.assert_array_equal(got, expected)
+    assert calls == [12]  # the block-wise path ran, once
+    assert _learner(TopClassGap(), X, y).query(pool, 12).tolist() == expected.tolist()

@@ -84,6 +84,7 @@ from ._quire import QUIRE, quire_objective
 from ._registry import available_strategies, resolve_strategy
 from ._regression import GreedySampling, StdSampling
 from ._regression_tree import RegressionTreeBasedAL
+from ._row_scores import RowScoreStrategy
 from ._selection import select_top_k, select_top_k_blocks
 from ._training_dynamics import (
     LabelDispersion,
@@ -180,6 +181,7 @@ __all__ = [
     "FunctionStrategy",
     "QueryContext",
     "RandomSampling",
+    "RowScoreStrategy",
     "ScoreStrategy",
     "UncertaintySampling",
     "available_strategies",

@@ -4,9 +4,9 @@ A :class:`RowScoreStrategy` promises that a candidate's score depends only on
 its own row, the model and the labeled set (every strategy that scores
 through ``context.map`` already does, since ``map`` scores chunk by chunk).
 On a dask pool its query then never gathers the ``n`` scores on the client:
-each block's task builds a context over its block and scores it, the scores
-stay on each block sends only its ``k`` best (positions and scores) and how many
-rows equal its ``k``-th; the top-k is then the one
+each block's task builds a context over its block and scores it, and sends
+only its ``k`` best (positions and scores) and how many rows equal its
+``k``-th; the top-k is then the one
 :func:`~skal.strategies.select_top_k` would take, ties included (the
 reduction of :func:`~skal.strategies.select_top_k_blocks`, in one pass
 and with nothing left on the workers).
