@@ -94,6 +94,8 @@ class ActiveLearner(BaseLearner):
     25
     """
 
+    _multilabel = True
+
     def __init__(
         self,
         estimator,

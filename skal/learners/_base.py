@@ -53,6 +53,8 @@ class BaseLearner(
     _parameter_constraints = dict(LEARNER_CONSTRAINTS)
     #: Constraints of a subclass's own parameters, merged with the shared ones.
     _extra_constraints: dict = {}
+    #: Whether the learner takes a multi-label (2-d indicator) ``y``.
+    _multilabel = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -152,6 +154,14 @@ class BaseLearner(
         X = self._check_X(X, reset=True)
         y = self._check_y(y, num_rows(X))
         if y.ndim == 2:  # multi-label: a 0/1 indicator (see _multilabel.py)
+            if not self._multilabel:
+                raise ValueError(
+                    f"{type(self).__name__} takes 1-d class labels, but y is a "
+                    f"multi-label indicator of shape {y.shape}. Use "
+                    "skal.ActiveLearner with a multi-label estimator "
+                    "(OneVsRestClassifier, MultiOutputClassifier, k-NN, random "
+                    "forest) for multi-label y."
+                )
             if getattr(self, "semi_supervised", False):
                 raise ValueError("semi_supervised=True needs 1-d class labels.")
             self._n_labels = int(y.shape[1])

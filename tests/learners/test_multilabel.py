@@ -11,7 +11,7 @@ from sklearn.multioutput import MultiOutputClassifier
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.svm import LinearSVC
 
-from skal import ActiveLearner
+from skal import ActiveLearner, ActiveSelfTrainingClassifier, BayesianLearner, Committee
 from skal.strategies import MULTILABEL_STRATEGIES
 
 
@@ -271,3 +271,32 @@ def test_all_labeled_entries_equal_is_a_constant_model(data):
         learner.fit(X, Y_pool)
     assert (learner.predict(X) == 0).all()
     assert learner.query().shape == (2,)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Committee(
+            [("a", KNeighborsClassifier()), ("b", KNeighborsClassifier(1))],
+            query_strategy="binary_minimum",
+        ),
+        lambda: BayesianLearner(
+            RandomForestClassifier(n_estimators=3, random_state=0),
+            query_strategy="binary_minimum",
+        ),
+        lambda: ActiveSelfTrainingClassifier(
+            KNeighborsClassifier(), query_strategy="binary_minimum"
+        ),
+    ],
+    ids=["Committee", "BayesianLearner", "ActiveSelfTrainingClassifier"],
+)
+def test_learners_without_multilabel_support_refuse_it_at_fit(data, make):
+    # these learners used to crash inside NumPy / LabelEncoder on a 2-d y
+    X, _, Y_pool = data
+    learner = make()
+    name = type(learner).__name__
+    with pytest.raises(ValueError, match=rf"{name} takes 1-d class labels, but y is a "
+                       r"multi-label indicator of shape \(150, 4\)\. Use "
+                       r"skal\.ActiveLearner"):
+        learner.fit(X, Y_pool)
+    assert not hasattr(learner, "labeled_mask_")
