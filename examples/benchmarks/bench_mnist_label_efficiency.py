@@ -89,8 +89,42 @@ def strategies(args):
     }
 
 
+class KirschCNN(torch.nn.Module):
+    """The MNIST net of Kirsch et al. (2019): two blocks of 5x5 convolution
+    (32, then 64 filters), channel dropout (p=0.5), 2x2 max-pooling and ReLU,
+    then dense 128, ReLU, dropout (p=0.5) and the 10-way layer
+    (``--model kirsch``).
+    Dropout sits in all three places, so MC dropout samples every layer."""
+
+    def __init__(self, image_side=28):
+        super().__init__()
+        side = ((image_side - 4) // 2 - 4) // 2
+        if side < 1:
+            raise ValueError("--model kirsch needs 28x28 images (--downsample 1).")
+        self.features = torch.nn.Sequential(
+            torch.nn.Conv2d(1, 32, 5),
+            torch.nn.Dropout2d(0.5),
+            torch.nn.MaxPool2d(2),
+            torch.nn.ReLU(),
+            torch.nn.Conv2d(32, 64, 5),
+            torch.nn.Dropout2d(0.5),
+            torch.nn.MaxPool2d(2),
+            torch.nn.ReLU(),
+            torch.nn.Flatten(),
+            torch.nn.Linear(64 * side * side, 128),
+            torch.nn.ReLU(),
+            torch.nn.Dropout(0.5),
+        )
+        self.head = torch.nn.Linear(128, 10)
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
 def make_net(args, image_side):
-    if args.model == "mlp":
+    if args.model == "kirsch":
+        module = {"module": KirschCNN, "module__image_side": image_side}
+    elif args.model == "mlp":
         module = {
             "module": MLP,
             "module__n_features": image_side**2,
@@ -231,7 +265,12 @@ def main(argv=None):
     parser.add_argument("--weight-decay", type=float, default=0.0)
     parser.add_argument("--downsample", type=int, default=1, choices=[1, 2])
     parser.add_argument("--strategies", nargs="+", default=None)
-    parser.add_argument("--model", choices=["cnn", "mlp"], default="cnn")
+    parser.add_argument(
+        "--model",
+        choices=["cnn", "mlp", "kirsch"],
+        default="cnn",
+        help="cnn: Gal et al.'s net (GalCNN); kirsch: Kirsch et al.'s",
+    )
     parser.add_argument("--targets", type=float, nargs="+", default=[0.90, 0.95])
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
     parser.add_argument("--protocol", choices=["fixed", "kirsch"], default="fixed")
