@@ -1,9 +1,11 @@
 """Adaptive: follow a strategy, explore at random, and learn how much.
 
 Two policies. The default, ``"explore"``, follows one strategy (margin
-sampling by default) and lets random sampling choose a share of the rounds;
-the share moves when a one-sided test says random labels change the model
-more, or less, than the followed strategy's (exploration with a
+sampling by default) alone until its labels stop changing the model
+(stabilizing predictions, Bloodgood & Vijay-Shanker, CoNLL 2009), then lets
+random sampling choose a share of the rounds until a random label moves the
+model; the share moves when a one-sided test says random labels change the
+model more, or less, than the followed strategy's (exploration with a
 hypothesis-change signal, after Osugi, Kun & Scott, ICDM 2005).
 ``"albl"`` is Active Learning by Learning (Hsu & Lin, AAAI 2015): EXP4.P
 over the strategies, rewarded by an importance-weighted accuracy. Random
