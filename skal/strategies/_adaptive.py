@@ -1,9 +1,11 @@
 """Adaptive: follow a strategy, explore at random, and learn how much.
 
 Two policies. The default, ``"explore"``, follows one strategy (margin
-sampling by default) and lets random sampling choose a share of the rounds;
-the share moves when a one-sided test says random labels change the model
-more, or less, than the followed strategy's (exploration with a
+sampling by default) alone until its labels stop changing the model
+(stabilizing predictions, Bloodgood & Vijay-Shanker, CoNLL 2009), then lets
+random sampling choose a share of the rounds until a random label moves the
+model; the share moves when a one-sided test says random labels change the
+model more, or less, than the followed strategy's (exploration with a
 hypothesis-change signal, after Osugi, Kun & Scott, ICDM 2005).
 ``"albl"`` is Active Learning by Learning (Hsu & Lin, AAAI 2015): EXP4.P
 over the strategies, rewarded by an importance-weighted accuracy. Random
@@ -54,20 +56,29 @@ class Adaptive(BaseStrategy):
     one arm chooses the whole batch.
 
     ``policy="explore"`` (the default) follows the first strategy that is
-    not random (margin sampling by default) and draws random sampling with
-    probability ``explore_``, starting at ``explore``. Each round it predicts
-    a fixed probe of ``n_probe`` pool rows (drawn at the first round) and
-    records the share of the probe whose prediction the last round's labels
-    changed, by the arm that chose them. When the followed strategy is
-    uncertainty sampling on a small own pool, the predictions are read off
-    the signal it scores the candidates with (the probe rows labeled since
-    drop out), so the probe costs no model call. When the changes after random
-    rounds are larger than after the followed strategy's (one-sided
-    Mann-Whitney test, p < ``alpha``), random labels are teaching the model
-    what the followed strategy misses, and ``explore_`` doubles (at most
+    not random (margin sampling by default), alone, until the model is
+    stable, then lets random sampling choose a share of the rounds. Each
+    round it predicts a fixed probe of ``n_probe`` pool rows (drawn at the
+    first round) and records the share of the probe whose prediction the
+    last round's labels changed, by the arm that chose them. When the
+    followed strategy's rounds holding the last ``stable_labels`` labels
+    each changed at most ``stable_change`` of the probe (stabilizing
+    predictions, Bloodgood & Vijay-Shanker, CoNLL 2009), its labels are no
+    longer teaching the model anything, and random sampling chooses each
+    round with probability ``explore_``, starting at ``explore``: a label
+    where the stable model is confidently wrong is what random sampling can
+    find and the followed strategy cannot (sampling bias, Dasgupta & Hsu,
+    ICML 2008). When a random round changes the model by more than
+    ``stable_change`` (``resume``), it has found such a place: the
+    followed strategy takes over again, alone, until the model is stable
+    again. In the exploring phase, when the changes after random rounds are
+    larger than after the followed strategy's (one-sided Mann-Whitney
+    test, p < ``alpha``), ``explore_`` doubles (at most
     ``explore_bounds[1]``); when they are smaller it halves (at least
-    ``explore_bounds[0]``). After each move the test starts again from new
-    rounds.
+    ``explore_bounds[0]``). When the followed strategy is uncertainty
+    sampling on a small own pool, the probe's predictions are read off the
+    signal it scores the candidates with (the probe rows labeled since drop
+    out), so the probe costs no model call.
 
     ``policy="albl"`` is Active Learning by Learning (Hsu & Lin, AAAI 2015):
     EXP4.P over all the strategies, each arm rewarded at the next round by
@@ -84,9 +95,10 @@ class Adaptive(BaseStrategy):
     policy : {"explore", "albl"}, default="explore"
         Exploration around one strategy, or the ALBL bandit over several.
     explore : float, default=0.2
-        First probability of a random round (``policy="explore"``).
+        Probability of a random round when exploration starts
+        (``policy="explore"``).
     explore_bounds : tuple of two floats, default=(0.05, 0.5)
-        Smallest and largest probability of a random round.
+        Smallest and largest probability of a random round once exploring.
     alpha : float, default=0.05
         Significance level of each one-sided test that moves ``explore_``.
     n_probe : int, default=256
@@ -94,6 +106,19 @@ class Adaptive(BaseStrategy):
         model. When they are predicted apart from the followed strategy's
         signal, at most half the candidates of the first round, so that
         predicting them costs at most half of scoring the candidates.
+    stable_labels : int or None, default=20
+        ``policy="explore"``: labels of the followed strategy's last rounds
+        that must each have changed at most ``stable_change`` of the probe
+        before random sampling may choose. ``None``: explore from the first
+        round, with probability ``explore``.
+    stable_change : float, default=0.01
+        Largest change of the probe (share of its rows for a classifier;
+        mean absolute change over the spread of the predictions for a
+        regressor) of a round that leaves the model stable.
+    resume : bool, default=True
+        Whether a random round that changes the model by more than
+        ``stable_change`` hands the rounds back to the followed strategy
+        until the model is stable again.
     p_min : float, default=None
         ``policy="albl"``: smallest probability of each arm; ``None`` uses
         EXP4.P's ``sqrt(ln K / (K T))``. At most ``1 / K``.
@@ -117,7 +142,12 @@ class Adaptive(BaseStrategy):
     arm_names_ : list of str
         Their names, as recorded in ``history_``.
     explore_ : float
-        ``policy="explore"``: the current probability of a random round.
+        ``policy="explore"``: the current probability of a random round
+        (0 while the followed strategy chooses alone).
+    stable_at_ : int or None
+        ``policy="explore"``: the number of labels at which the current
+        exploring phase began; None while the followed strategy chooses
+        alone (0 with ``stable_labels=None``).
     log_weights_ : ndarray of shape (n_arms,)
         ``policy="albl"``: EXP4.P's log-weights.
     history_ : list of dict
@@ -153,6 +183,9 @@ class Adaptive(BaseStrategy):
         "explore_bounds": [tuple, list],
         "alpha": [Interval(Real, 0, 1, closed="neither")],
         "n_probe": [Interval(Integral, 1, None, closed="left")],
+        "stable_labels": [Interval(Integral, 1, None, closed="left"), None],
+        "stable_change": [Interval(Real, 0, None, closed="left")],
+        "resume": ["boolean"],
         "p_min": [Interval(Real, 0, 1, closed="both"), None],
         "delta": [Interval(Real, 0, None, closed="neither")],
         "horizon": [Interval(Integral, 1, None, closed="left"), None],
@@ -169,6 +202,9 @@ class Adaptive(BaseStrategy):
         explore_bounds=(0.05, 0.5),
         alpha=0.05,
         n_probe=256,
+        stable_labels=20,
+        stable_change=0.01,
+        resume=True,
         p_min=None,
         delta=0.1,
         horizon=None,
@@ -181,6 +217,9 @@ class Adaptive(BaseStrategy):
         self.explore_bounds = explore_bounds
         self.alpha = alpha
         self.n_probe = n_probe
+        self.stable_labels = stable_labels
+        self.stable_change = stable_change
+        self.resume = resume
         self.p_min = p_min
         self.delta = delta
         self.horizon = horizon
@@ -220,8 +259,9 @@ class Adaptive(BaseStrategy):
         if self.policy == "explore":
             self._check_explore()
         self._probe = None  # rows whose predictions measure a round's change
-        self._last = None  # (arm, probe predictions) of the last round
+        self._last = None  # (arm, probe predictions, batch) of the last round
         self._changes = ([], [])  # after random rounds, after exploit rounds
+        self._unchanged = 0  # labels of the last exploit rounds that changed nothing
 
     def _check_explore(self):
         others = [i for i in range(len(self.arms_)) if i != self.random_arm_]
@@ -232,13 +272,14 @@ class Adaptive(BaseStrategy):
                 "or use policy='albl' to choose among several."
             )
         self.exploit_arm_ = others[0] if others else self.random_arm_
+        self.stable_at_ = None if self.stable_labels else 0
         bounds = tuple(self.explore_bounds)
         if len(bounds) != 2 or not 0 <= bounds[0] <= self.explore <= bounds[1] <= 1:
             raise ValueError(
                 f"explore_bounds={self.explore_bounds!r} must be (low, high) with "
                 f"0 <= low <= explore={self.explore} <= high <= 1."
             )
-        self.explore_ = float(self.explore)
+        self.explore_ = float(self.explore) if self.stable_at_ == 0 else 0.0
 
     def _p_min(self):
         k = len(self.arms_)
@@ -311,11 +352,24 @@ class Adaptive(BaseStrategy):
         last, self._last = self._last, None
         if last is None or not context.fitted:
             return None
-        arm, before = last
+        arm, before, n_batch = last
         now = self._probe_predictions(context)
         change = self._probe.change(before, now, is_classifier=context.is_classifier)
         self.history_[-1]["change"] = change
         if change is None:
+            return now
+        still = change <= self.stable_change
+        if self.stable_at_ is None:  # exploration waits for a stable model
+            if arm == self.exploit_arm_:
+                self._unchanged = self._unchanged + n_batch if still else 0
+                if self._unchanged >= self.stable_labels:
+                    self.stable_at_ = context.n_labeled
+                    self.explore_ = float(self.explore)
+                    self._changes = ([], [])
+            return now
+        if self.resume and self.stable_labels and arm == self.random_arm_ and not still:
+            # random labels moved a stable model: follow the strategy again
+            self.stable_at_, self.explore_, self._unchanged = None, 0.0, 0
             return now
         self._changes[arm != self.random_arm_].append(change)
         step = exploration_step(*self._changes, alpha=self.alpha)
@@ -331,10 +385,11 @@ class Adaptive(BaseStrategy):
             probe = self._probe_predictions(context)
         explore = context.random_state.random_sample() < self.explore_
         arm = self.random_arm_ if explore else self.exploit_arm_
-        self._last = (arm, probe)
+        idx, scores = self.arms_[arm].select(context, batch_size)
+        self._last = (arm, probe, len(idx))
         entry.update(strategy=self.arm_names_[arm], explore=self.explore_, change=None)
         self.history_.append(entry)
-        return self.arms_[arm].select(context, batch_size)
+        return idx, scores
 
     # -------------------------------------------------------------- albl
     def _albl_update(self, context):

@@ -198,6 +198,7 @@ def test_grid_search_over_its_parameters(iris):
         ({"strategies": []}, ValueError, "at least one strategy"),
         ({"strategies": ["nope"]}, ValueError, r"Unknown strategies\[0\] 'nope'"),
         ({"cold_start_labels": -2}, InvalidParameterError, "cold_start_labels"),
+        ({"stable_labels": 0}, InvalidParameterError, "'stable_labels' parameter"),
     ],
 )
 def test_bad_parameters(iris, params, error, message):
@@ -206,7 +207,8 @@ def test_bad_parameters(iris, params, error, message):
 
 
 def test_explore_history_and_rate(iris):
-    learner = _run(*iris, Adaptive(), budget=60)
+    # stable_labels=None: explore from the first round
+    learner = _run(*iris, Adaptive(stable_labels=None), budget=60)
     strategy = learner.query_strategy_
     assert strategy.exploit_arm_ == strategy.arm_names_.index("margin")
     history = strategy.history_
@@ -232,22 +234,85 @@ def test_explore_history_and_rate(iris):
 
 def test_explore_moves_with_the_test(iris):
     X, y = iris
-    strategy = Adaptive(explore=0.2, explore_bounds=(0.05, 0.5), n_probe=50)
+    strategy = Adaptive(explore=0.2, explore_bounds=(0.05, 0.5), n_probe=50,
+                        stable_labels=None)
     ctx = _run(X, y, "random", budget=20).query_context()
     strategy.select(ctx, 1)
     assert len(strategy._probe) == 50
     # random rounds changed the model more, significantly: the rate doubles
     strategy._changes = ([0.3, 0.2, 0.4], [0.0, 0.0, 0.01])
-    strategy._last = (strategy.exploit_arm_, strategy._probe_predictions(ctx))
+    strategy._last = (strategy.exploit_arm_, strategy._probe_predictions(ctx), 1)
     strategy.select(ctx, 1)
     assert strategy.explore_ == 0.4
     assert strategy._changes == ([], [])  # the test starts again
     assert strategy.history_[-2]["change"] == 0.0  # same model: no change
     # the followed strategy's changed it more: the rate halves
     strategy._changes = ([0.0, 0.0, 0.0, 0.01], [0.3, 0.2, 0.4])
-    strategy._last = (strategy.random_arm_, strategy._probe_predictions(ctx))
+    strategy._last = (strategy.random_arm_, strategy._probe_predictions(ctx), 1)
     strategy.select(ctx, 1)
     assert strategy.explore_ == 0.2
+
+
+def test_explore_waits_for_a_stable_model(iris):
+    X, y = iris
+    learner = _run(X, y, Adaptive(), budget=60)
+    strategy = learner.query_strategy_
+    history = strategy.history_
+    # the probe changed by more than 1 % (2 of its 131 rows left) last after
+    # the round at 18 labels; the 20 margin rounds from 19 to 38 labels
+    # changed at most one row each: exploration starts at 39
+    changes = [h["change"] for h in history]
+    assert changes[8] == pytest.approx(2 / 131)
+    assert all(c <= 0.01 for c in changes[9:29]) and changes[10] > 0.0
+    assert strategy.stable_at_ == 39
+    before = history[:29]
+    assert {h["strategy"] for h in before} == {"margin"}
+    assert {h["explore"] for h in before} == {0.0}
+    assert {h["explore"] for h in history[29:]} == {0.2}
+    assert strategy.explore_ == 0.2
+    assert [h["strategy"] for h in history[29:]].count("random") == 6
+    # until then it is margin sampling, pick for pick
+    margin = _run(X, y, skal.strategies.UncertaintySampling("margin"), budget=39)
+    picks = [list(h["indices"]) for h in learner.history_[1:30]]
+    assert picks == [list(h["indices"]) for h in margin.history_[1:]]
+
+
+def test_stable_labels_count_labels_not_rounds(iris):
+    learner = _run(*iris, Adaptive(), budget=100, batch_size=5)
+    strategy = learner.query_strategy_
+    changes = [h["change"] for h in strategy.history_]
+    # rounds at 25, 30, 35 and 40 labels changed at most 1 %: 20 labels
+    assert changes[2] > 0.01 and all(c <= 0.01 for c in changes[3:7])
+    assert changes[3] > 0.0
+    assert strategy.stable_at_ == 45
+    assert [h["explore"] for h in strategy.history_[6:8]] == [0.0, 0.2]
+
+
+@pytest.mark.parametrize("resume", [True, False])
+def test_a_random_round_that_moves_the_model_resumes(iris, resume):
+    X, y = iris
+    strategy = Adaptive(n_probe=50, resume=resume)
+    ctx = _run(X, y, "random", budget=20).query_context()
+    strategy.select(ctx, 1)
+    assert strategy.stable_at_ is None and strategy.explore_ == 0.0
+    strategy.stable_at_, strategy.explore_ = 12, 0.2  # as if stable at 12 labels
+    now = strategy._probe_predictions(ctx)
+    # a random round that changed 1 of the 50 rows (2 %): more than 1 %
+    before = now.copy()
+    before[0] = (before[0] + 1) % 3
+    strategy._last = (strategy.random_arm_, before, 1)
+    strategy.select(ctx, 1)
+    assert strategy.history_[-2]["change"] == pytest.approx(0.02)
+    if resume:  # margin alone again, until the model is stable again
+        assert strategy.stable_at_ is None and strategy.explore_ == 0.0
+        assert strategy.history_[-1]["strategy"] == "margin"
+    else:
+        assert strategy.stable_at_ == 12 and strategy.explore_ == 0.2
+    # a random round that changed nothing keeps the exploring phase
+    strategy.stable_at_, strategy.explore_ = 12, 0.2
+    strategy._last = (strategy.random_arm_, now, 1)
+    strategy.select(ctx, 1)
+    assert strategy.stable_at_ == 12 and strategy.explore_ == 0.2
 
 
 def test_explore_with_batches(iris):
