@@ -3,11 +3,9 @@
 Adaptive: follow margin sampling, explore at random, learn how much
 ===================================================================
 
-:class:`~skal.strategies.Adaptive` (``"auto"``) follows margin sampling
-alone until margin's labels stop changing the model's predictions, then
-lets random sampling choose a share of the rounds, and hands the rounds back
-to margin when a random label moves the model; the share doubles or halves
-when a one-sided test says that random labels change the model's
+:class:`~skal.strategies.Adaptive` (``"auto"``) follows margin sampling and
+lets random sampling choose a share of the rounds; the share doubles or
+halves when a one-sided test says that random labels change the model's
 predictions more, or less, than margin's. Its ``policy="albl"`` is Active
 Learning by Learning (Hsu & Lin 2015), a bandit over the strategies. Here
 both run beside random and margin sampling on the digits, 10 labels a
@@ -83,6 +81,6 @@ plt.show()
 # Each entry of ``history_`` is one round: the labels so far, the strategy
 # that chose, the probability of a random round, and the share of a fixed
 # probe of pool rows whose prediction the round's labels changed (filled in
-# at the next round; this is what the stability rule and the test read).
+# at the next round; this is what the test compares).
 for entry in rounds[:4]:
     print(entry["n_labeled"], entry["strategy"], entry["explore"], entry["change"])

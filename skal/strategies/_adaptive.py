@@ -1,12 +1,13 @@
 """Adaptive: follow a strategy, explore at random, and learn how much.
 
 Two policies. The default, ``"explore"``, follows one strategy (margin
-sampling by default) alone until its labels stop changing the model
-(stabilizing predictions, Bloodgood & Vijay-Shanker, CoNLL 2009), then lets
-random sampling choose a share of the rounds until a random label moves the
-model; the share moves when a one-sided test says random labels change the
-model more, or less, than the followed strategy's (exploration with a
-hypothesis-change signal, after Osugi, Kun & Scott, ICDM 2005).
+sampling by default) and lets random sampling choose a share of the rounds;
+the share moves when a one-sided test says random labels change the model
+more, or less, than the followed strategy's (exploration with a
+hypothesis-change signal, after Osugi, Kun & Scott, ICDM 2005). With
+``stable_labels`` set, the followed strategy chooses alone until its labels
+stop changing the model (stabilizing predictions, Bloodgood &
+Vijay-Shanker, CoNLL 2009), and again after a random label moves it.
 ``"albl"`` is Active Learning by Learning (Hsu & Lin, AAAI 2015): EXP4.P
 over the strategies, rewarded by an importance-weighted accuracy. Random
 sampling is always an arm of either.
@@ -56,29 +57,32 @@ class Adaptive(BaseStrategy):
     one arm chooses the whole batch.
 
     ``policy="explore"`` (the default) follows the first strategy that is
-    not random (margin sampling by default), alone, until the model is
-    stable, then lets random sampling choose a share of the rounds. Each
+    not random (margin sampling by default) and lets random sampling choose
+    each round with probability ``explore_``, starting at ``explore``. Each
     round it predicts a fixed probe of ``n_probe`` pool rows (drawn at the
     first round) and records the share of the probe whose prediction the
     last round's labels changed, by the arm that chose them. When the
-    followed strategy's rounds holding the last ``stable_labels`` labels
-    each changed at most ``stable_change`` of the probe (stabilizing
-    predictions, Bloodgood & Vijay-Shanker, CoNLL 2009), its labels are no
-    longer teaching the model anything, and random sampling chooses each
-    round with probability ``explore_``, starting at ``explore``: a label
-    where the stable model is confidently wrong is what random sampling can
-    find and the followed strategy cannot (sampling bias, Dasgupta & Hsu,
-    ICML 2008). When a random round changes the model by more than
-    ``stable_change`` (``resume``), it has found such a place: the
-    followed strategy takes over again, alone, until the model is stable
-    again. In the exploring phase, when the changes after random rounds are
-    larger than after the followed strategy's (one-sided Mann-Whitney
-    test, p < ``alpha``), ``explore_`` doubles (at most
-    ``explore_bounds[1]``); when they are smaller it halves (at least
-    ``explore_bounds[0]``). When the followed strategy is uncertainty
-    sampling on a small own pool, the probe's predictions are read off the
-    signal it scores the candidates with (the probe rows labeled since drop
-    out), so the probe costs no model call.
+    changes after random rounds are larger than after the followed
+    strategy's (one-sided Mann-Whitney test, p < ``alpha``), random labels
+    teach the model what the followed strategy misses, and ``explore_``
+    doubles (at most ``explore_bounds[1]``); when they are smaller it halves
+    (at least ``explore_bounds[0]``). When the followed strategy is
+    uncertainty sampling on a small own pool, the probe's predictions are
+    read off the signal it scores the candidates with (the probe rows
+    labeled since drop out), so the probe costs no model call.
+
+    With ``stable_labels`` set (e.g. 20), the followed strategy first
+    chooses alone, until its rounds holding the last ``stable_labels``
+    labels each changed at most ``stable_change`` of the probe (stabilizing
+    predictions, Bloodgood & Vijay-Shanker, CoNLL 2009): its labels are no
+    longer teaching the model anything, and only then may random sampling
+    choose: a label where the stable model is confidently wrong is what
+    random sampling can find and the followed strategy cannot (sampling
+    bias, Dasgupta & Hsu, ICML 2008). When a random round changes the model by
+    more than ``stable_change`` (``resume``), the followed strategy takes
+    over again, alone, until the model is stable again. This matches the
+    followed strategy more closely where it does well, and protects less
+    where it loses early (see the user guide).
 
     ``policy="albl"`` is Active Learning by Learning (Hsu & Lin, AAAI 2015):
     EXP4.P over all the strategies, each arm rewarded at the next round by
@@ -106,11 +110,11 @@ class Adaptive(BaseStrategy):
         model. When they are predicted apart from the followed strategy's
         signal, at most half the candidates of the first round, so that
         predicting them costs at most half of scoring the candidates.
-    stable_labels : int or None, default=20
+    stable_labels : int or None, default=None
         ``policy="explore"``: labels of the followed strategy's last rounds
         that must each have changed at most ``stable_change`` of the probe
-        before random sampling may choose. ``None``: explore from the first
-        round, with probability ``explore``.
+        before random sampling may choose (e.g. 20). ``None`` (the default):
+        explore from the first round, with probability ``explore``.
     stable_change : float, default=0.01
         Largest change of the probe (share of its rows for a classifier;
         mean absolute change over the spread of the predictions for a
@@ -202,7 +206,7 @@ class Adaptive(BaseStrategy):
         explore_bounds=(0.05, 0.5),
         alpha=0.05,
         n_probe=256,
-        stable_labels=20,
+        stable_labels=None,
         stable_change=0.01,
         resume=True,
         p_min=None,

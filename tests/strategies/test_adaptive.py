@@ -255,7 +255,7 @@ def test_explore_moves_with_the_test(iris):
 
 def test_explore_waits_for_a_stable_model(iris):
     X, y = iris
-    learner = _run(X, y, Adaptive(), budget=60)
+    learner = _run(X, y, Adaptive(stable_labels=20), budget=60)
     strategy = learner.query_strategy_
     history = strategy.history_
     # the probe changed by more than 1 % (2 of its 131 rows left) last after
@@ -278,7 +278,7 @@ def test_explore_waits_for_a_stable_model(iris):
 
 
 def test_stable_labels_count_labels_not_rounds(iris):
-    learner = _run(*iris, Adaptive(), budget=100, batch_size=5)
+    learner = _run(*iris, Adaptive(stable_labels=20), budget=100, batch_size=5)
     strategy = learner.query_strategy_
     changes = [h["change"] for h in strategy.history_]
     # rounds at 25, 30, 35 and 40 labels changed at most 1 %: 20 labels
@@ -291,7 +291,7 @@ def test_stable_labels_count_labels_not_rounds(iris):
 @pytest.mark.parametrize("resume", [True, False])
 def test_a_random_round_that_moves_the_model_resumes(iris, resume):
     X, y = iris
-    strategy = Adaptive(n_probe=50, resume=resume)
+    strategy = Adaptive(n_probe=50, resume=resume, stable_labels=20)
     ctx = _run(X, y, "random", budget=20).query_context()
     strategy.select(ctx, 1)
     assert strategy.stable_at_ is None and strategy.explore_ == 0.0
