@@ -19,6 +19,14 @@ def _initial_labels(n, y, missing):
         kind = kind if isinstance(missing, (int, float)) else object
         y = np.full(n, missing, dtype=kind)
     y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(
+            f"label_loop takes 1-d labels (one class per sample), got y of shape "
+            f"{y.shape}. A labeling session with multi-label answers is not "
+            "supported; simulate a multi-label run with skal.loop.simulate."
+        )
     if y.shape[0] != n:
         raise ValueError(f"X has {n} rows but y has {y.shape[0]} labels.")
     return y.copy()
