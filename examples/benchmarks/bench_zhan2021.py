@@ -619,7 +619,7 @@ def format_rst(summary):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
-                        help="two small sets, 2 repeats, digits to 100 labels")
+                        help="two small sets and digits, 2 repeats, to 60 labels")
     parser.add_argument("--out", default=None, help="directory for the JSON")
     parser.add_argument("--data-dir", default=os.environ.get(
         "SKAL_DATA", str(REPO.parent / "shared" / "data")))
@@ -662,7 +662,7 @@ def parse_args(argv=None):
     if args.quick:
         args.sets = args.sets or ["appendicitis", "sonar", "digits"]
         args.repeats = min(args.repeats, 2)
-        args.budget = args.budget or 100
+        args.budget = args.budget or 60
     if args.sets is None:
         args.sets = BINARY + MULTICLASS + ["digits"]
     return args
