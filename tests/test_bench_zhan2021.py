@@ -65,3 +65,63 @@ def test_quick_run_on_digits_is_paired(bench, tmp_path):
     # batch 10 from 20 to 40 labels: the initial model and two queries
     assert all(len(r["results"]["random"]["curve"]) == 3 for r in runs)
     assert len((tmp_path / "records.jsonl").read_text().splitlines()) == 2
+
+
+def test_qbc_row_scores_the_task_model_on_the_same_labels(bench, tmp_path):
+    summary = bench.main(
+        ["--quick", "--sets", "digits", "--repeats", "2", "--budget", "40",
+         "--strategies", "random", "qbc", "--out", str(tmp_path)]
+    )
+    (row,) = summary
+    assert row["strategies"]["qbc"]["vs_random"]["n"] == 2
+    runs = json.loads((tmp_path / "bench_zhan2021.json").read_text())["repeats"]
+    for run in runs:
+        random, qbc = run["results"]["random"], run["results"]["qbc"]
+        # the committee only picks the queries: before the first one, the
+        # curve is the task model's on the same 20 labels
+        assert qbc["curve"][0] == random["curve"][0]
+        assert len(qbc["curve"]) == len(random["curve"]) == 3
+        assert 0.0 <= qbc["all_agree_share"] <= 1.0
+        assert "all_agree_share" not in random
+
+
+def test_lu_split_follows_their_code(bench):
+    X = np.arange(20.0).reshape(10, 2)
+    y = np.array([0, 1] * 5)
+    X_pool, y_pool, X_test, y_test, capped, y_initial = bench.split_lu(
+        X, y, seed=0, pool_cap=None, n_initial=2)
+    # default_rng(0) shuffles the rows to 7 2 5 3 4 6 | 9 0 8 1 (train |
+    # test); a second default_rng(0) shuffles the train part to 7 2 5 3 4 6
+    assert y_test.tolist() == y[[9, 0, 8, 1]].tolist()
+    assert y_pool.tolist() == y[[7, 2, 5, 3, 4, 6]].tolist()
+    np.testing.assert_allclose(X_pool[:, 0], (X[[7, 2, 5, 3, 4, 6], 0] - 9.0)
+                               / np.std(X[[7, 2, 5, 3, 4, 6], 0]))
+    assert not capped
+    assert y_initial.tolist() == [1, 0, -1, -1, -1, -1]
+    # seed 3's first two train rows are both of class 0: the repeat is dropped
+    assert bench.split_lu(X, y, 3, None, 2)[-1] is None
+    # a capped pool keeps the first rows of the shuffled train part
+    _, y_cap, _, _, capped, _ = bench.split_lu(X, y, 0, pool_cap=4, n_initial=2)
+    assert capped and y_cap.tolist() == y[[7, 2, 5, 3]].tolist()
+
+
+def test_lu_split_drops_and_records_repeats(bench, tmp_path):
+    folder = tmp_path / "zhan2021"
+    folder.mkdir()
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    y = np.where(np.arange(60) < 12, 1.0, -1.0)
+    np.savez(folder / "heart.npz", X=X, y=y)
+    summary = bench.main(
+        ["--data-dir", str(tmp_path), "--sets", "heart", "--repeats", "4",
+         "--split", "lu", "--n-initial", "4", "--budget", "6",
+         "--strategies", "random", "margin", "--out", str(tmp_path / "out")]
+    )
+    lines = (tmp_path / "out" / "records.jsonl").read_text().splitlines()
+    records = {r["repeat"]: r for r in map(json.loads, lines)}
+    assert all(r["split"] == "lu" for r in records.values())
+    # the first 4 train rows of seeds 0 and 3 are all negatives
+    assert [bool(records[k].get("dropped")) for k in range(4)] == [
+        True, False, False, True]
+    (row,) = summary
+    assert (row["split"], row["dropped"]) == ("lu", 2)
+    assert row["strategies"]["margin"]["vs_random"]["n"] == 2

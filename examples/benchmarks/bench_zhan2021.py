@@ -26,6 +26,21 @@ rows) are subsampled, stratified, to that many rows per repeat (the test part
 is kept whole); their figures are therefore not the published protocol and
 are flagged ``capped``.
 
+``--split lu`` replaces the split and the initial labels by those of Lu et
+al.'s code (see :func:`split_lu`): not stratified, the same rows for a seed
+as in their runs, and the repeats whose 20 labels miss a class dropped, as
+they were there.
+
+Rows: ``random``, ``margin`` (``UncertaintySampling("margin")``), ``auto``
+and ``albl`` (``Adaptive``), ``coreset`` (``CoreSet``), ``density``
+(``DensityWeighted("margin", similarity="rbf")``) and ``qbc``: query by
+committee, ``QueryByCommittee("vote_entropy")`` on a ``skal.Committee`` of
+``QBC_MEMBERS`` bagged clones of the task model (each fitted on a bootstrap
+sample of the labels); the committee only picks the queries, the curve is
+the task model refitted on the same labels, as for every other row. Its
+records hold the share of rounds in which every member voted alike (the
+committee then picks at random among ties).
+
 A second part runs batches of 10 with ``LogisticRegression`` on the
 multi-class sets and on scikit-learn's ``load_digits``, same splits,
 until the pool is empty (also capped).
@@ -63,9 +78,14 @@ from sklearn.svm import SVC
 from threadpoolctl import threadpool_limits
 
 import skal
-from skal import ActiveLearner
+from skal import ActiveLearner, Committee
 from skal.datasets import make_pool
-from skal.strategies import CoreSet, DensityWeighted, UncertaintySampling
+from skal.strategies import (
+    CoreSet,
+    DensityWeighted,
+    QueryByCommittee,
+    UncertaintySampling,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -87,7 +107,11 @@ PUBLISHED = {
 }
 BINARY = list(PUBLISHED)
 #: Order of the strategy rows and columns in the tables.
-ROW_ORDER = ["random", "margin", "auto", "albl", "coreset", "density"]
+ROW_ORDER = ["random", "margin", "auto", "albl", "coreset", "qbc", "density"]
+#: Members of the bagged committee of the ``qbc`` row.
+QBC_MEMBERS = 5
+#: How skal's committee warns that its members agree on every candidate.
+_ALL_AGREE = "agrees on every candidate"
 MULTICLASS = ["iris", "wine", "seeds", "glass", "thyroid", "r15", "vehicle", "d31"]
 
 
@@ -115,6 +139,7 @@ def make_strategy(name):
         "auto": _adaptive,
         "albl": _albl,
         "coreset": CoreSet,
+        "qbc": lambda: QueryByCommittee("vote_entropy"),
         "density": lambda: DensityWeighted("margin", similarity="rbf"),
     }
     if name not in factories:
@@ -154,6 +179,36 @@ def split(X, y, seed, pool_cap):
     return X_pool, y_pool, X_test, y_test, capped
 
 
+def split_lu(X, y, seed, pool_cap, n_initial):
+    """The split and initial labels of Lu et al.'s code (``--split lu``).
+
+    ``numpy.random.default_rng(seed)`` shuffles the row indices, the first
+    ``int(0.6 n)`` are the train part (not stratified), the rest the test
+    part; a second ``default_rng(seed)`` shuffles the train part and its
+    first ``n_initial`` rows are the initial labels (no class is forced:
+    ``y_initial`` is None when they miss one, and the published runs drop
+    that repeat). A capped pool keeps the first ``pool_cap`` rows of the
+    shuffled train part. Returns the pool (initial labels first), the test
+    part, whether the pool was capped, and the initial labels.
+    """
+    idx = np.arange(len(y))
+    np.random.default_rng(seed).shuffle(idx)
+    n_train = int(len(y) * 0.6)
+    train, test = idx[:n_train], idx[n_train:]
+    np.random.default_rng(seed).shuffle(train)
+    capped = pool_cap is not None and n_train > pool_cap
+    if capped:
+        train = train[:pool_cap]
+    scaler = StandardScaler().fit(X[idx[:n_train]])
+    X_pool, X_test = scaler.transform(X[train]), scaler.transform(X[test])
+    y_pool, y_test = y[train], y[test]
+    y_initial = np.full(len(train), -1, dtype=y.dtype)
+    y_initial[:n_initial] = y_pool[:n_initial]
+    if np.unique(y_pool[:n_initial]).size < np.unique(y).size:
+        y_initial = None
+    return X_pool, y_pool, X_test, y_test, capped, y_initial
+
+
 # ------------------------------------------------------------------- runner
 def _model(part, seed):
     if part == "svc":
@@ -175,24 +230,54 @@ def aubc_lu(curve):
     return float(np.sum((after[1:] + after[:-1]) / 2.0) / after.size)
 
 
+def _learner(strategy, part, batch_size, seed):
+    """The learner of a row; for query by committee, a bagged committee.
+
+    The committee (``QBC_MEMBERS`` clones of the task model, each fitted on a
+    bootstrap sample of the labeled rows) only chooses the queries: the
+    curve is the accuracy of the task model refitted on the same labels, as
+    for every other row.
+    """
+    if isinstance(strategy, QueryByCommittee):
+        return Committee(estimator=_model(part, seed), n_members=QBC_MEMBERS,
+                         query_strategy=strategy, batch_size=batch_size,
+                         random_state=seed)
+    return ActiveLearner(_model(part, seed), query_strategy=strategy,
+                         batch_size=batch_size, random_state=seed)
+
+
 def run_curve(strategy, part, data, y_initial, batch_size, budget, seed):
     """Query until the pool is empty (or ``budget``); return the curve and costs."""
     X_pool, y_pool, X_test, y_test = data
-    learner = ActiveLearner(
-        _model(part, seed),
-        query_strategy=strategy,
-        batch_size=batch_size,
-        random_state=seed,
-    ).fit(X_pool, y_initial)
-    curve = [learner.score(X_test, y_test)]
+    learner = _learner(strategy, part, batch_size, seed).fit(X_pool, y_initial)
+    if isinstance(learner, Committee):
+        labels = y_initial.copy()
+
+        def score():
+            known = labels != -1
+            task = _model(part, seed).fit(X_pool[known], labels[known])
+            return task.score(X_test, y_test)
+    else:
+        labels = None
+
+        def score():
+            return learner.score(X_test, y_test)
+    curve = [score()]
     query_seconds = []
+    ties = 0
     limit = len(y_pool) if budget is None else min(budget, len(y_pool))
     while (n := int(learner.labeled_mask_.sum())) < limit:
         start = time.perf_counter()
-        idx = learner.query(batch_size=min(batch_size, limit - n))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            idx = learner.query(batch_size=min(batch_size, limit - n))
         query_seconds.append(time.perf_counter() - start)
+        # a committee whose members all agree picks at random among ties
+        ties += any(_ALL_AGREE in str(w.message) for w in caught)
         learner.teach(X_pool[idx], y_pool[idx], pool_indices=idx)
-        curve.append(learner.score(X_test, y_test))
+        if labels is not None:
+            labels[idx] = y_pool[idx]
+        curve.append(score())
     out = {
         "aubc": float(np.mean(curve)),
         "aubc_lu": aubc_lu(curve),
@@ -201,6 +286,8 @@ def run_curve(strategy, part, data, y_initial, batch_size, budget, seed):
         "n_rounds": len(query_seconds),
         "query_seconds_per_round": float(np.mean(query_seconds or [0.0])),
     }
+    if labels is not None:
+        out["all_agree_share"] = ties / max(len(query_seconds), 1)
     arms = getattr(learner.query_strategy_, "history_", None)
     if arms:
         names = [entry["strategy"] for entry in arms]
@@ -212,8 +299,17 @@ def run_repeat(set_name, part, repeat, args):
     """One repeat of one set: every strategy from the same split and labels."""
     X, y = load_set(set_name, args.data_dir)
     seed = repeat
-    X_pool, y_pool, X_test, y_test, capped = split(X, y, seed, args.pool_cap)
-    y_initial = make_pool(y_pool, args.n_initial, random_state=seed)
+    record = {"set": set_name, "part": part, "repeat": repeat}
+    if args.split == "lu":
+        X_pool, y_pool, X_test, y_test, capped, y_initial = split_lu(
+            X, y, seed, args.pool_cap, args.n_initial)
+        record["split"] = "lu"
+        if y_initial is None:  # the initial labels miss a class: dropped
+            return {**record, "capped": capped, "n_pool": int(len(y_pool)),
+                    "dropped": True, "results": {}}
+    else:
+        X_pool, y_pool, X_test, y_test, capped = split(X, y, seed, args.pool_cap)
+        y_initial = make_pool(y_pool, args.n_initial, random_state=seed)
     batch_size = 1 if part == "svc" else 10
     AUTO_PARAMS.clear()  # a worker process starts with the module's own
     AUTO_PARAMS.update(json.loads(args.auto_params))
@@ -230,8 +326,8 @@ def run_repeat(set_name, part, repeat, args):
                 batch_size, args.budget, seed,
             )
             rows[name]["seconds"] = time.perf_counter() - start
-    return {"set": set_name, "part": part, "repeat": repeat, "capped": capped,
-            "n_pool": int(len(y_pool)), "results": rows}
+    return {**record, "capped": capped, "n_pool": int(len(y_pool)),
+            "results": rows}
 
 
 def measure_cost(n_rounds=20, n_labeled=100, batch_size=10, seed=0, n_pool=20000):
@@ -304,12 +400,16 @@ def paired_stats(values, baseline):
 
 
 def summarise(records):
-    """Group repeats by (part, set) into per-strategy summaries."""
-    groups = {}
+    """Group repeats by (part, set, split) into per-strategy summaries."""
+    groups, dropped = {}, {}
     for rec in records:
-        groups.setdefault((rec["part"], rec["set"]), []).append(rec)
+        key = (rec["part"], rec["set"], rec.get("split", "stratified"))
+        if rec.get("dropped"):
+            dropped[key] = dropped.get(key, 0) + 1
+        else:
+            groups.setdefault(key, []).append(rec)
     summary = []
-    for (part, name), recs in groups.items():
+    for (part, name, split_name), recs in groups.items():
         # paired: only the strategies every repeat of the set has run
         names = sorted((s for s in recs[0]["results"]
                         if all(s in r["results"] for r in recs)),
@@ -317,6 +417,9 @@ def summarise(records):
         aubc = {s: [r["results"][s]["aubc"] for r in recs] for s in names}
         row = {"part": part, "set": name, "n_pool": recs[0]["n_pool"],
                "capped": recs[0]["capped"], "strategies": {}}
+        if split_name != "stratified":
+            row["split"] = split_name
+            row["dropped"] = dropped.get((part, name, split_name), 0)
         if part == "svc" and name in PUBLISHED:
             row["published_uniform"], row["published_us_c"] = PUBLISHED[name]
         for s in names:
@@ -334,6 +437,9 @@ def summarise(records):
                 entry["vs_random"] = paired_stats(aubc[s], aubc["random"])
             if s != "margin" and "margin" in aubc:
                 entry["vs_margin"] = paired_stats(aubc[s], aubc["margin"])
+            agree = [r["results"][s].get("all_agree_share") for r in recs]
+            if None not in agree:
+                entry["all_agree_share"] = float(np.mean(agree))
             shares = [r["results"][s].get("arm_share") for r in recs]
             if all(shares):
                 arms = sorted({a for sh in shares for a in sh})
@@ -416,7 +522,8 @@ def format_table(summary):
             below = f"{vs['below']}/{vs['n']}" if vs else ""
             delta = f"{vs['delta']:+.4f}" if vs else ""
             published = f"{pub[s]:.4f}" if pub.get(s) else ""
-            set_name = row["set"] + ("*" if row["capped"] else "")
+            set_name = row["set"] + ("*" if row["capped"] else "") + (
+                f"/{row['split']}" if "split" in row else "")
             lines.append(
                 f"{row['part']:4} {set_name:13} {s:8} "
                 f"{e['mean']:.4f} ± {e['sd']:.4f} {delta:>9} "
@@ -426,6 +533,10 @@ def format_table(summary):
                 f"{e['query_seconds_per_round']:8.4f}"
             )
     lines.append("* pool capped (not the published protocol)")
+    for row in summary:
+        if row.get("dropped"):
+            lines.append(f"{row['set']}/{row['split']}: {row['dropped']} repeats "
+                         "dropped (their initial labels miss a class)")
     return "\n".join(lines)
 
 
@@ -441,7 +552,8 @@ def _rst_part(rows, published):
     names = list(dict.fromkeys(s for row in rows for s in row["strategies"]))
     means, deltas = [], []
     for row in rows:
-        label = f"{row['set']} ({row['n_pool']}{', capped' if row['capped'] else ''})"
+        label = f"{row['set']} ({row['n_pool']}{', capped' if row['capped'] else ''}"
+        label += f", {row['split']} split)" if "split" in row else ")"
         ent = row["strategies"]
         cells = [label]
         if published:  # not beside capped pools: another protocol
@@ -507,7 +619,7 @@ def format_rst(summary):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
-                        help="two small sets, 2 repeats, digits to 100 labels")
+                        help="two small sets and digits, 2 repeats, to 60 labels")
     parser.add_argument("--out", default=None, help="directory for the JSON")
     parser.add_argument("--data-dir", default=os.environ.get(
         "SKAL_DATA", str(REPO.parent / "shared" / "data")))
@@ -519,8 +631,14 @@ def parse_args(argv=None):
                         help="run repeats first-repeat .. repeats - 1 only (to split "
                         "a run over processes)")
     parser.add_argument("--strategies", nargs="+",
-                        default=["random", "margin", "auto", "coreset", "density"])
+                        default=["random", "margin", "auto", "coreset", "qbc",
+                                 "density"])
     parser.add_argument("--pool-cap", type=int, default=1000)
+    parser.add_argument("--split", choices=["stratified", "lu"], default="stratified",
+                        help="stratified: a stratified split and initial labels with "
+                        "every class (make_pool) per seed; lu: the split and initial "
+                        "labels of Lu et al.'s code (numpy default_rng(seed), not "
+                        "stratified; a repeat whose labels miss a class is dropped)")
     parser.add_argument("--n-initial", type=int, default=20)
     parser.add_argument("--budget", type=int, default=None,
                         help="stop at this many labels (default: the whole pool)")
@@ -544,7 +662,7 @@ def parse_args(argv=None):
     if args.quick:
         args.sets = args.sets or ["appendicitis", "sonar", "digits"]
         args.repeats = min(args.repeats, 2)
-        args.budget = args.budget or 100
+        args.budget = args.budget or 60
     if args.sets is None:
         args.sets = BINARY + MULTICLASS + ["digits"]
     return args
@@ -556,7 +674,8 @@ def merge_records(paths):
     for path in paths:
         for line in Path(path).read_text().splitlines():
             rec = json.loads(line)
-            key = (rec["part"], rec["set"], rec["repeat"])
+            key = (rec["part"], rec["set"], rec["repeat"],
+                   rec.get("split", "stratified"))
             if key in merged:
                 merged[key]["results"].update(rec["results"])
             else:
@@ -568,7 +687,8 @@ def run_all(args):
     """Run every (set, repeat), appending each record to ``records.jsonl``."""
     earlier = [p for p in args.skip_done if Path(p).is_file()]
     done = {(r["part"], r["set"], r["repeat"]) for r in merge_records(earlier)
-            if set(args.strategies) <= set(r["results"])}
+            if r.get("split", "stratified") == args.split
+            and (r.get("dropped") or set(args.strategies) <= set(r["results"]))}
     tasks = [(s, "svc" if s in BINARY else "lr", r)
              for s in args.sets for r in range(args.first_repeat, args.repeats)]
     tasks = [t for t in tasks if (t[1], t[0], t[2]) not in done]
@@ -607,7 +727,8 @@ def main(argv=None):
     else:
         records = run_all(args)
     order = BINARY + MULTICLASS + ["digits"]
-    records.sort(key=lambda r: (order.index(r["set"]), r["repeat"]))
+    records.sort(key=lambda r: (order.index(r["set"]), r.get("split", ""),
+                                r["repeat"]))
     summary = summarise(records)
     print(format_table(summary))
     goals = goal_check(summary)
