@@ -268,12 +268,15 @@ def run_curve(strategy, part, data, y_initial, batch_size, budget, seed):
     limit = len(y_pool) if budget is None else min(budget, len(y_pool))
     while (n := int(learner.labeled_mask_.sum())) < limit:
         start = time.perf_counter()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", UserWarning)
+        # only a committee's queries are watched: its members all agreeing
+        # (it then picks at random among ties) is counted; other rows keep
+        # their warnings
+        with warnings.catch_warnings(record=labels is not None) as caught:
+            if labels is not None:
+                warnings.simplefilter("always", UserWarning)
             idx = learner.query(batch_size=min(batch_size, limit - n))
         query_seconds.append(time.perf_counter() - start)
-        # a committee whose members all agree picks at random among ties
-        ties += any(_ALL_AGREE in str(w.message) for w in caught)
+        ties += any(_ALL_AGREE in str(w.message) for w in caught or ())
         learner.teach(X_pool[idx], y_pool[idx], pool_indices=idx)
         if labels is not None:
             labels[idx] = y_pool[idx]
