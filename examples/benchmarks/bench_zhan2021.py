@@ -84,6 +84,7 @@ from skal.strategies import (
     CoreSet,
     DensityWeighted,
     QueryByCommittee,
+    ScoreStrategy,
     UncertaintySampling,
 )
 
@@ -107,7 +108,8 @@ PUBLISHED = {
 }
 BINARY = list(PUBLISHED)
 #: Order of the strategy rows and columns in the tables.
-ROW_ORDER = ["random", "margin", "auto", "albl", "coreset", "qbc", "density"]
+ROW_ORDER = ["random", "uniform", "margin", "auto", "albl", "coreset", "qbc",
+             "density"]
 #: Members of the bagged committee of the ``qbc`` row.
 QBC_MEMBERS = 5
 #: How skal's committee warns that its members agree on every candidate.
@@ -131,10 +133,29 @@ def _albl():
     return Adaptive(policy="albl")
 
 
+class InOrder(ScoreStrategy):
+    """The ``uniform`` row: the unlabeled pool rows in the pool's own order.
+
+    This is the uniform sampling of Lu et al.'s code (the ``UniformSampling``
+    of Google's active-learning package): it takes the first unlabeled rows
+    of a train part that the seed has already shuffled. With ``--split lu``
+    the pool is that shuffled train part, so the row queries their very rows
+    and reproduces their "Uniform" figure seed by seed; under either split it
+    is uniform random sampling, its randomness drawn by the split's shuffle
+    rather than by the learner's ``random_state``.
+    """
+
+    _parameter_constraints = {}
+
+    def _score(self, context):
+        return -np.asarray(context.candidates, dtype=float)
+
+
 def make_strategy(name):
     """Return a fresh strategy object for a row name (None: not available)."""
     factories = {
         "random": lambda: "random",
+        "uniform": InOrder,
         "margin": lambda: UncertaintySampling("margin"),
         "auto": _adaptive,
         "albl": _albl,
@@ -457,13 +478,20 @@ def summarise(records):
 def goal_check(summary, name="auto", alpha=0.05, tol=0.005):
     """Per set: ``name`` against random and margin, and the issue's goals.
 
-    ``below_random``: significantly below random (paired t, p < ``alpha``);
-    ``at_least_margin``: mean at or above margin's; ``within_margin``: mean
-    at most ``tol`` below margin's (the issue's tolerance for reproducing a
-    published mean); ``not_below_margin``: not significantly below margin
-    (paired t); ``cost_ratio``: its mean seconds per query over margin's (only
+    ``below_random``: significantly below random (mean below it and the
+    paired t-test or the Wilcoxon test at p < ``alpha``); ``at_least_margin``:
+    mean at or above margin's; ``within_margin``: mean at most ``tol`` below
+    margin's (the issue's tolerance for reproducing a published mean);
+    ``not_below_margin``: not significantly below margin (the same two
+    tests), the reading of "matches margin" used on the page;
+    ``cost_ratio``: its mean seconds per query over margin's (only
     meaningful when both ran in the same process, on the same load).
     """
+
+    def below(delta, test):
+        p = min(test["t_p"] or 1.0, test.get("wilcoxon_p") or 1.0)
+        return delta < 0 and p < alpha
+
     rows = []
     for row in summary:
         ent = row["strategies"]
@@ -478,10 +506,11 @@ def goal_check(summary, name="auto", alpha=0.05, tol=0.005):
             "margin_vs_random": ent["margin"]["vs_random"]["delta"],
             "vs_random": vr["delta"], "vs_random_p": vr["t_p"],
             "vs_margin": vm["delta"], "vs_margin_p": vm["t_p"],
-            "below_random": vr["delta"] < 0 and (vr["t_p"] or 1.0) < alpha,
+            "vs_margin_wilcoxon_p": vm.get("wilcoxon_p"),
+            "below_random": below(vr["delta"], vr),
             "at_least_margin": vm["delta"] >= 0,
             "within_margin": vm["delta"] >= -tol,
-            "not_below_margin": not (vm["delta"] < 0 and (vm["t_p"] or 1.0) < alpha),
+            "not_below_margin": not below(vm["delta"], vm),
             "cost_ratio": ent[name]["query_seconds_per_round"]
             / max(ent["margin"]["query_seconds_per_round"], 1e-12),
         })
@@ -503,7 +532,8 @@ def format_goals(rows, name="auto"):
         f" of {n}; mean >= margin's on {sum(r['at_least_margin'] for r in rows)} of "
         f"{n}; within 0.005 of it on {sum(r['within_margin'] for r in rows)} of "
         f"{n}; not significantly below margin on "
-        f"{sum(r['not_below_margin'] for r in rows)} of {n}")
+        f"{sum(r['not_below_margin'] for r in rows)} of {n} (significant: paired t "
+        "or Wilcoxon, p < 0.05)")
     return "\n".join(lines)
 
 
