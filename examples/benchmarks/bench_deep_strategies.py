@@ -1,11 +1,19 @@
-"""Labels to a target accuracy on 8x8 digits and cost per round of deep strategies.
+"""Labels to a target accuracy and cost per round of deep strategies (digits, MNIST).
 
 Loss prediction, VAAL, MAL and label dispersion beside random, entropy and
-BALD, in one run on one protocol (a reduced one: the 8x8 digits of
-scikit-learn, not MNIST):
+BALD, in one run on one protocol. Two data sets (``--data``):
 
-- the 1,797 digits as (n, 8, 8) images, split into a pool of 1,297 and a
-  stratified test set of 500; 20 initial labels covering every class (the
+- ``digits`` (the default): the 1,797 8x8 digits of scikit-learn as
+  (n, 8, 8) images, split into a pool of 1,297 and a stratified test set of
+  500;
+- ``mnist``: ``mnist.npz`` of the shared data (``--data-dir``, else
+  ``$SKAL_DATA``, else ``../shared/data``), average-pooled to 14x14 as in
+  the reduced protocol of ``bench_mnist_label_efficiency.py``; a pool of
+  ``--pool`` training images (default 10,000, stratified, seed 0) and a
+  fixed random subset of ``--n-test`` test images (default 2,000, seed 0,
+  as there);
+
+and on both: 20 initial labels covering every class (the
   same for every strategy of a seed), 20 labels a round, up to ``--budget``
   labels; ``--seeds`` seeds (initial set, nets, strategies);
 - the task net: :class:`skal.torch.MLP` (64 hidden units, dropout 0.5) under
@@ -35,6 +43,7 @@ Usage::
 import argparse
 import json
 import math
+import os
 import time
 from pathlib import Path
 
@@ -68,6 +77,43 @@ NET = {
 }
 
 
+def load_data(args):
+    """The pool and test images and labels of ``--data``, and a description."""
+    if args.data == "digits":
+        X, y = load_digits(return_X_y=True)
+        images = (X / 16.0).reshape(-1, 8, 8).astype(np.float32)
+        X_pool, X_test, y_pool, y_test = train_test_split(
+            images, y, test_size=500, stratify=y, random_state=0
+        )
+        return (X_pool, y_pool, X_test, y_test), "8x8 digits as (n, 8, 8) images"
+    root = Path(
+        args.data_dir
+        or os.environ.get("SKAL_DATA")
+        or Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    )
+    data = np.load(root / "mnist.npz")
+
+    def pooled(images):  # 28x28 -> 14x14, the reduced protocol's images
+        X = images.astype(np.float32) / 255.0
+        return X.reshape(len(X), 14, 2, 14, 2).mean(axis=(2, 4))
+
+    keep, _ = train_test_split(
+        np.arange(len(data["y_train"])),
+        train_size=args.pool,
+        stratify=data["y_train"],
+        random_state=0,
+    )
+    test = np.random.RandomState(0).choice(
+        len(data["y_test"]), args.n_test, replace=False
+    )
+    X_pool, y_pool = pooled(data["X_train"][keep]), data["y_train"][keep]
+    X_test, y_test = pooled(data["X_test"][test]), data["y_test"][test]
+    return (X_pool, y_pool.astype(np.int64), X_test, y_test.astype(np.int64)), (
+        f"MNIST 14x14 (average-pooled), a stratified pool of {args.pool} training "
+        f"images, {args.n_test} test images"
+    )
+
+
 def epochs_of(n_labeled, name):
     """Epochs the task net trains for with ``n_labeled`` labels."""
     if name == "predicted_loss":
@@ -76,10 +122,11 @@ def epochs_of(n_labeled, name):
     return max(10, math.ceil(MIN_STEPS / steps))  # skorch's 10, raised to 200 steps
 
 
-def make_learner(name, adversarial_steps):
+def make_learner(name, adversarial_steps, n_features):
+    params = {**NET, "module__n_features": n_features}
     if name == "predicted_loss":
         net = LossPredictionNet(
-            MLP, head_units=32, max_epochs=LP_EPOCHS, **NET, random_state=0
+            MLP, head_units=32, max_epochs=LP_EPOCHS, **params, random_state=0
         )
         return ActiveLearner(net, query_strategy="predicted_loss")
     callbacks = [PredictionHistory()] if name == "label_dispersion" else None
@@ -88,7 +135,7 @@ def make_learner(name, adversarial_steps):
         criterion=torch.nn.CrossEntropyLoss,
         train_split=None,
         callbacks=callbacks,
-        **NET,
+        **params,
     )
     adversarial = {
         "latent_dim": 16,
@@ -103,7 +150,7 @@ def make_learner(name, adversarial_steps):
 def run(name, data, initial, seed, budget, adversarial_steps):
     X_pool, y_pool, X_test, y_test = data
     curve = simulate(
-        make_learner(name, adversarial_steps),
+        make_learner(name, adversarial_steps, int(np.prod(X_pool.shape[1:]))),
         X_pool,
         y_pool,
         X_test=X_test,
@@ -146,6 +193,10 @@ def main(argv=None):
     parser.add_argument("--target", type=float, default=0.85)
     parser.add_argument("--adversarial-steps", type=int, default=300)
     parser.add_argument("--strategies", nargs="+", default=list(STRATEGIES))
+    parser.add_argument("--data", choices=["digits", "mnist"], default="digits")
+    parser.add_argument("--data-dir", default=None, help="folder of mnist.npz")
+    parser.add_argument("--pool", type=int, default=10000, help="MNIST pool size")
+    parser.add_argument("--n-test", type=int, default=2000, help="MNIST test images")
     parser.add_argument("--quick", action="store_true", help="40 labels, 1 seed")
     parser.add_argument("--out", default=None, help="folder for results JSON")
     args = parser.parse_args(argv)
@@ -157,12 +208,8 @@ def main(argv=None):
         parser.error(f"unknown strategies {sorted(unknown)}; known: {STRATEGIES}")
     names = ["random"] + [s for s in args.strategies if s != "random"]
 
-    X, y = load_digits(return_X_y=True)
-    images = (X / 16.0).reshape(-1, 8, 8).astype(np.float32)
-    X_pool, X_test, y_pool, y_test = train_test_split(
-        images, y, test_size=500, stratify=y, random_state=0
-    )
-    data = (X_pool, y_pool, X_test, y_test)
+    data, described = load_data(args)
+    y_pool = data[1]
     start = time.perf_counter()
     repeats = {name: [] for name in names}
     for seed in range(args.first_seed, args.first_seed + args.seeds):
@@ -187,7 +234,8 @@ def main(argv=None):
     seconds = time.perf_counter() - start
 
     print(
-        f"8x8 digits, pool 1297 / test 500, 20 initial + 20 a round to "
+        f"{described}: pool {len(y_pool)} / test {len(data[3])}, 20 initial + 20 "
+        "a round to "
         f"{args.budget} labels, {args.seeds} seed(s); mean test accuracy; "
         f"labels to {args.target:.2f}; cost per round in task-net epochs "
         "(median)"
@@ -208,9 +256,9 @@ def main(argv=None):
         out.mkdir(parents=True, exist_ok=True)
         result = {
             "protocol": {
-                "data": "sklearn load_digits as (n, 8, 8) images",
-                "pool": 1297,
-                "test": 500,
+                "data": described,
+                "pool": int(len(y_pool)),
+                "test": int(len(data[3])),
                 "initial": 20,
                 "batch_size": 20,
                 "budget": args.budget,
