@@ -125,3 +125,44 @@ def test_lu_split_drops_and_records_repeats(bench, tmp_path):
     (row,) = summary
     assert (row["split"], row["dropped"]) == ("lu", 2)
     assert row["strategies"]["margin"]["vs_random"]["n"] == 2
+
+
+def test_uniform_row_takes_the_pool_in_order(bench):
+    # Lu et al.'s uniform sampling: the first unlabeled rows of the (shuffled) pool
+    from sklearn.linear_model import LogisticRegression
+
+    from skal import ActiveLearner
+
+    X = np.arange(20, dtype=float).reshape(-1, 1)
+    y = np.full(20, -1)
+    y[[0, 3, 10, 19]] = [0, 0, 1, 1]
+    learner = ActiveLearner(
+        LogisticRegression(), query_strategy=bench.make_strategy("uniform"),
+        batch_size=3,
+    ).fit(X, y)
+    assert learner.query().tolist() == [1, 2, 4]
+    learner.teach(X[[1, 2, 4]], [0, 0, 0], pool_indices=[1, 2, 4])
+    assert learner.query().tolist() == [5, 6, 7]
+
+
+def test_goals_count_a_wilcoxon_only_gap_below_margin(bench):
+    # 20 repeats 0.001 below margin with one large gain: the t-test cannot
+    # tell, the Wilcoxon test can; either makes it "significantly below"
+    margin = np.linspace(0.80, 0.90, 20)
+    random = margin - np.random.RandomState(0).uniform(0.005, 0.02, 20)
+    auto = margin - 0.001
+    auto[0] += 0.015
+    records = [
+        {"part": "svc", "set": "heart", "repeat": r, "n_pool": 100, "capped": False,
+         "results": {name: {"aubc": float(v[r]), "query_seconds_per_round": 0.01,
+                            "seconds": 1.0}
+                     for name, v in (("random", random), ("margin", margin),
+                                     ("auto", auto))}}
+        for r in range(20)
+    ]
+    (goal,) = bench.goal_check(bench.summarise(records))
+    assert stats.ttest_rel(auto, margin).pvalue > 0.05
+    assert stats.wilcoxon(auto, margin).pvalue < 0.05
+    assert goal["vs_margin"] == pytest.approx(-0.00025)
+    assert not goal["not_below_margin"]
+    assert not goal["below_random"]
