@@ -45,7 +45,6 @@ Usage::
 import argparse
 import json
 import math
-import os
 import time
 from pathlib import Path
 
@@ -88,29 +87,16 @@ def load_data(args):
             images, y, test_size=500, stratify=y, random_state=0
         )
         return (X_pool, y_pool, X_test, y_test), "8x8 digits as (n, 8, 8) images"
-    root = Path(
-        args.data_dir
-        or os.environ.get("SKAL_DATA")
-        or Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    # the reduced protocol's own loader: 14x14 images, its fixed test subset
+    from bench_mnist_label_efficiency import load
+
+    X, y, X_test, y_test = load(
+        argparse.Namespace(data_dir=args.data_dir, downsample=2, n_test=args.n_test)
     )
-    data = np.load(root / "mnist.npz")
-
-    def pooled(images):  # 28x28 -> 14x14, the reduced protocol's images
-        X = images.astype(np.float32) / 255.0
-        return X.reshape(len(X), 14, 2, 14, 2).mean(axis=(2, 4))
-
     keep, _ = train_test_split(
-        np.arange(len(data["y_train"])),
-        train_size=args.pool,
-        stratify=data["y_train"],
-        random_state=0,
+        np.arange(len(y)), train_size=args.pool, stratify=y, random_state=0
     )
-    test = np.random.RandomState(0).choice(
-        len(data["y_test"]), args.n_test, replace=False
-    )
-    X_pool, y_pool = pooled(data["X_train"][keep]), data["y_train"][keep]
-    X_test, y_test = pooled(data["X_test"][test]), data["y_test"][test]
-    return (X_pool, y_pool.astype(np.int64), X_test, y_test.astype(np.int64)), (
+    return (X[keep], y[keep].astype(np.int64), X_test, y_test.astype(np.int64)), (
         f"MNIST 14x14 (average-pooled), a stratified pool of {args.pool} training "
         f"images, {args.n_test} test images"
     )
@@ -127,13 +113,12 @@ def epochs_of(n_labeled, name):
 def make_learner(name, adversarial_steps, image_shape):
     """The learner of a strategy: an MLP on 8x8 digits, a CNN on 14x14 MNIST."""
     params = dict(NET)
-    if image_shape == (8, 8):
+    if len(image_shape) == 2:  # the 8x8 digits
         module, history = MLP, PredictionHistory()
-        params["module__n_features"] = 64
-    else:
+    else:  # MNIST, (1, 14, 14) with its channel axis
         module, history = GalCNN, PredictionHistory(every=10, unit="step")
         del params["module__n_features"], params["module__hidden_units"]
-        params.update(module__image_shape=(1, *image_shape), module__kernel_size=3)
+        params.update(module__image_shape=tuple(image_shape), module__kernel_size=3)
     if name == "predicted_loss":
         net = LossPredictionNet(
             module, head_units=32, max_epochs=LP_EPOCHS, **params, random_state=0
