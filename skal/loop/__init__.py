@@ -7,6 +7,7 @@ from ._answers import ClassChecker
 from ._comparison import Comparison
 from ._curve import LearningCurve
 from ._export import export_labels
+from ._images import render_image
 from ._journal import JournalError, LabelJournal
 from ._oracles import (
     SKIP,
@@ -16,8 +17,6 @@ from ._oracles import (
     NoisyOracle,
     Oracle,
     SimulatedOracle,
-    TerminalOracle,
-    render_image,
 )
 from ._session import label_loop, resume_labels
 from ._simulate import compare, simulate
@@ -31,6 +30,7 @@ from ._stopping import (
     check_stopping,
     kappa,
 )
+from ._terminal import TerminalOracle
 
 __all__ = [
     "SKIP",
