@@ -145,6 +145,18 @@ def test_uniform_row_takes_the_pool_in_order(bench):
     assert learner.query().tolist() == [5, 6, 7]
 
 
+def _records(random, margin, auto):
+    """Per-repeat records of one set, as the benchmark writes them."""
+    return [
+        {"part": "svc", "set": "heart", "repeat": r, "n_pool": 100, "capped": False,
+         "results": {name: {"aubc": float(v[r]), "query_seconds_per_round": 0.01,
+                            "seconds": 1.0}
+                     for name, v in (("random", random), ("margin", margin),
+                                     ("auto", auto))}}
+        for r in range(len(margin))
+    ]
+
+
 def test_goals_count_a_wilcoxon_only_gap_below_margin(bench):
     # 20 repeats 0.001 below margin with one large gain: the t-test cannot
     # tell, the Wilcoxon test can; either makes it "significantly below"
@@ -152,17 +164,33 @@ def test_goals_count_a_wilcoxon_only_gap_below_margin(bench):
     random = margin - np.random.RandomState(0).uniform(0.005, 0.02, 20)
     auto = margin - 0.001
     auto[0] += 0.015
-    records = [
-        {"part": "svc", "set": "heart", "repeat": r, "n_pool": 100, "capped": False,
-         "results": {name: {"aubc": float(v[r]), "query_seconds_per_round": 0.01,
-                            "seconds": 1.0}
-                     for name, v in (("random", random), ("margin", margin),
-                                     ("auto", auto))}}
-        for r in range(20)
-    ]
-    (goal,) = bench.goal_check(bench.summarise(records))
+    (goal,) = bench.goal_check(bench.summarise(_records(random, margin, auto)))
     assert stats.ttest_rel(auto, margin).pvalue > 0.05
     assert stats.wilcoxon(auto, margin).pvalue < 0.05
     assert goal["vs_margin"] == pytest.approx(-0.00025)
     assert not goal["not_below_margin"]
     assert not goal["below_random"]
+
+
+def test_goals_count_a_shown_match_and_not_an_unshown_one(bench):
+    # 0.001 below margin with little spread: shown within 0.005 (a match);
+    # 0.001 below with a spread of 0.02: the repeats cannot show it
+    rng = np.random.RandomState(1)
+    margin = np.linspace(0.80, 0.90, 20)
+    random = margin - 0.01
+    close = margin - 0.001 + rng.normal(0, 0.001, 20)
+    noisy = margin - 0.001 + rng.normal(0, 0.02, 20)
+
+    def goal(auto):
+        (row,) = bench.goal_check(bench.summarise(_records(random, margin, auto)))
+        return row
+
+    shown, unshown = goal(close), goal(noisy)
+    d = close - margin
+    t = (d.mean() + 0.005) / (d.std(ddof=1) / np.sqrt(20))
+    assert shown["vs_margin_non_inferiority_p"] == pytest.approx(stats.t.sf(t, 19))
+    assert shown["non_inferior"] and shown["matches_or_beats"]
+    assert not shown["at_least_margin"]
+    assert unshown["vs_margin"] < 0 and unshown["vs_margin_non_inferiority_p"] > 0.05
+    assert not unshown["matches_or_beats"]
+    assert unshown["not_below_margin"]  # the two-sided tests cannot tell either

@@ -85,6 +85,20 @@ def _p_wilcoxon(diff):
     return float(p)
 
 
+def _paired_diff(values, baseline, caller):
+    """Paired differences ``values - baseline``, float noise set to 0."""
+    values = np.asarray(values, dtype=float)
+    baseline = np.asarray(baseline, dtype=float)
+    if values.shape != baseline.shape or values.ndim != 1 or values.size == 0:
+        raise ValueError(
+            f"{caller} needs two 1-d arrays of equal, non-zero length; "
+            f"got shapes {values.shape} and {baseline.shape}."
+        )
+    diff = values - baseline
+    diff[np.abs(diff) <= _TIE] = 0.0
+    return diff
+
+
 def paired_difference(values, baseline, confidence=0.95):
     """Compare paired per-repeat values against a baseline's.
 
@@ -119,15 +133,7 @@ def paired_difference(values, baseline, confidence=0.95):
     >>> round(r["diff"], 4), r["below"], r["ties"], round(r["p_ttest"], 3)
     (0.0333, 0, 1, 0.184)
     """
-    values = np.asarray(values, dtype=float)
-    baseline = np.asarray(baseline, dtype=float)
-    if values.shape != baseline.shape or values.ndim != 1 or values.size == 0:
-        raise ValueError(
-            "paired_difference needs two 1-d arrays of equal, non-zero length; "
-            f"got shapes {values.shape} and {baseline.shape}."
-        )
-    diff = values - baseline
-    diff[np.abs(diff) <= _TIE] = 0.0
+    diff = _paired_diff(values, baseline, "paired_difference")
     mean, low, high = t_interval(diff, confidence)
     enough = diff.size >= 2
     return {
@@ -140,6 +146,56 @@ def paired_difference(values, baseline, confidence=0.95):
         "below": int(np.sum(diff < 0)),
         "ties": int(np.sum(diff == 0)),
     }
+
+
+def non_inferiority_p(values, baseline, margin):
+    """Return the p-value that ``values`` are no worse than ``baseline`` by ``margin``.
+
+    A non-inferiority test (the one-sided half of an equivalence test,
+    TOST): with paired differences :math:`d_i = x_i - b_i`, the null
+    hypothesis is that the learner is worse than the baseline by at least
+    ``margin``, :math:`\\mu_d \\le -\\delta`, against
+    :math:`\\mu_d > -\\delta`; the one-sided paired t statistic is
+    :math:`t = (\\bar d + \\delta) / (s_d / \\sqrt n)` on :math:`n - 1`
+    degrees of freedom (:func:`scipy.stats.ttest_1samp` with
+    ``alternative="greater"``). A small p-value says the learner *matches or
+    beats* the baseline to within ``margin``; a large one says the repeats
+    cannot show it, which a two-sided test that finds no difference does not
+    say.
+
+    Parameters
+    ----------
+    values, baseline : array-like of shape (n,)
+        Paired per-repeat values of a learner and of the baseline.
+    margin : float
+        The loss :math:`\\delta \\ge 0` that still counts as a match.
+
+    Returns
+    -------
+    p : float or None
+        The one-sided p-value; None when ``n < 2``. With every difference
+        equal (no spread), 0.0 when it is above ``-margin`` and 1.0 when not.
+
+    Examples
+    --------
+    >>> from skal.loop._stats import non_inferiority_p
+    >>> a = [0.851, 0.849, 0.8505, 0.8495, 0.850]
+    >>> b = [0.850, 0.850, 0.8500, 0.8500, 0.850]
+    >>> non_inferiority_p(a, b, margin=0.005) < 0.001  # within 0.005: shown
+    True
+    >>> round(non_inferiority_p(a, b, margin=0.0), 2)  # at or above: cannot tell
+    0.5
+    """
+    diff = _paired_diff(values, baseline, "non_inferiority_p")
+    if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not (
+        0 <= margin < math.inf
+    ):
+        raise ValueError(f"margin must be a finite float >= 0, got {margin!r}.")
+    if diff.size < 2:
+        return None
+    if np.ptp(diff) <= _TIE:
+        return 0.0 if diff[0] > -margin else 1.0
+    return float(stats.ttest_1samp(diff, -margin, alternative="greater").pvalue)
 
 
 def min_wilcoxon_p(n):

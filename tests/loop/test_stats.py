@@ -15,7 +15,12 @@ from sklearn.preprocessing import StandardScaler
 
 from skal import ActiveLearner, compare
 from skal.loop import Comparison, LearningCurve
-from skal.loop._stats import min_wilcoxon_p, paired_difference, t_interval
+from skal.loop._stats import (
+    min_wilcoxon_p,
+    non_inferiority_p,
+    paired_difference,
+    t_interval,
+)
 
 matplotlib.use("Agg")
 
@@ -389,3 +394,31 @@ def test_compare_gives_every_strategy_the_same_split_and_initial_set():
     # the initial rows are rows of X with their own labels: one per class at least
     assert set(y[margin[0]["initial_indices"]]) == {0, 1, 2}
     assert result.summary()[0]["n_paired"] == 3
+
+
+def test_non_inferiority_p_is_the_one_sided_shifted_t_test():
+    rng = np.random.RandomState(0)
+    base = rng.uniform(0.8, 0.9, 20)
+    values = base - 0.002 + rng.normal(0, 0.003, 20)
+    d = values - base
+    # by hand: t = (mean + delta) / (s / sqrt n), upper tail on n - 1 dof
+    t = (d.mean() + 0.005) / (d.std(ddof=1) / math.sqrt(20))
+    assert non_inferiority_p(values, base, margin=0.005) == pytest.approx(
+        stats.t.sf(t, 19))
+    assert non_inferiority_p(values, base, margin=0.005) < 0.05
+    # 0.002 below on average: not shown to match at a margin of 0
+    assert non_inferiority_p(values, base, margin=0.0) > 0.5
+    # a larger margin is easier to meet
+    assert non_inferiority_p(values, base, margin=0.01) < non_inferiority_p(
+        values, base, margin=0.005)
+
+
+def test_non_inferiority_p_edge_cases():
+    assert non_inferiority_p([0.8], [0.8], margin=0.005) is None
+    # identical curves match; a constant loss beyond the margin does not
+    assert non_inferiority_p([0.8, 0.9], [0.8, 0.9], margin=0.005) == 0.0
+    assert non_inferiority_p([0.79, 0.89], [0.8, 0.9], margin=0.005) == 1.0
+    with pytest.raises(ValueError, match="equal, non-zero length"):
+        non_inferiority_p([0.8, 0.9], [0.8], margin=0.005)
+    with pytest.raises(ValueError, match="margin must be a finite float"):
+        non_inferiority_p([0.8, 0.9], [0.8, 0.9], margin=-0.1)
