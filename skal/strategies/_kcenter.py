@@ -194,8 +194,7 @@ def _one_sq_dist(Zc, zc, row, row_sq):
 def _from_labeled(pool, La, l_sq, k, step=8):
     """Start from the labeled rows; pick outright when bounds prove it suffices.
 
-    The argument of :func:`~skal.strategies._kernels.greedy_k_center_from`:
-    distances to every ``step``-th labeled row bound the distances to all of
+    Distances to every ``step``-th labeled row bound the distances to all of
     them from above; the greedy on the rows of largest bound, with exact
     distances, is the global greedy while each pick is at least the largest
     bound left out. Returns ``(picks, dists), None`` then, else ``None`` and

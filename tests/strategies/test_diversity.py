@@ -22,10 +22,10 @@ from skal.strategies import (
     resolve_strategy,
     typicality,
 )
+from skal.strategies._kcenter import k_center_greedy
 from skal.strategies._kernels import (
     augment,
     greedy_k_center,
-    greedy_k_center_from,
     mean_rbf_similarity,
     min_sq_distances,
 )
@@ -95,16 +95,13 @@ def test_k_center_equals_brute_force(n_candidates):
     np.testing.assert_allclose(dists, expected, rtol=1e-4)
 
 
-@pytest.mark.parametrize("subset_step", [4, 40])
-def test_pruned_k_center_equals_brute_force(subset_step):
-    # Bounds from a subset of the labeled set: exact distances for a few
-    # points only (step 4), or growing sets and the full fallback (step 40).
+@pytest.mark.parametrize("n_labeled", [40, 160])
+def test_pruned_k_center_equals_brute_force(n_labeled):
+    # Bounds from every 8th labeled row: exact distances for a few points
+    # only, then the greedy on them, proven global or grown.
     rng = np.random.RandomState(3)
-    X, L = rng.normal(size=(20000, 3)), rng.normal(size=(160, 3))
-    centre = X.mean(axis=0)
-    Za, z_sq = augment(X, centre)
-    La, l_sq = augment(L, centre)
-    idx, dists = greedy_k_center_from(Za, z_sq, La, l_sq, 6, subset_step=subset_step)
+    X, L = rng.normal(size=(20000, 3)), rng.normal(size=(n_labeled, 3))
+    idx, dists = k_center_greedy(X, 6, X_labeled=L)
     assert idx.tolist() == brute_k_center(X, L, 6)
     np.testing.assert_allclose(
         dists[0], np.sqrt(cdist(X[[idx[0]]], L, "sqeuclidean").min()), rtol=1e-4
@@ -112,22 +109,19 @@ def test_pruned_k_center_equals_brute_force(subset_step):
 
 
 def test_pruned_k_center_with_misleading_bounds_falls_back():
-    # The bounding subset sits in one corner and a hole in the labeled set
-    # lies next to it: the farthest points have small bounds, so the first
-    # candidate sets fail the check and the exact fallback must be used.
+    # The bounding rows (every 8th) sit in one corner and a hole in the
+    # labeled set lies next to it: the farthest points have small bounds, so
+    # the first candidate sets fail the check and the exact fallback is used.
     rng = np.random.RandomState(0)
     X = rng.uniform(size=(20000, 2))
-    spread = rng.uniform(size=(400, 2))
-    spread = spread[np.linalg.norm(spread - 0.2, axis=1) > 0.15][:156]
+    spread = rng.uniform(size=(600, 2))
+    spread = spread[np.linalg.norm(spread - 0.2, axis=1) > 0.25][:140]
     L = np.empty((160, 2))
-    L[::40] = 0.0
-    L[np.arange(160) % 40 != 0] = spread
-    centre = X.mean(axis=0)
-    Za, z_sq = augment(X, centre)
-    La, l_sq = augment(L, centre)
-    idx, _ = greedy_k_center_from(Za, z_sq, La, l_sq, 6, subset_step=40)
+    L[::8] = 0.0
+    L[np.arange(160) % 8 != 0] = spread
+    idx, _ = k_center_greedy(X, 6, X_labeled=L)
     assert idx.tolist() == brute_k_center(X, L, 6)
-    assert np.linalg.norm(X[idx[0]] - 0.2) < 0.15  # the hole
+    assert np.linalg.norm(X[idx[0]] - 0.2) < 0.25  # the hole
 
 
 def test_coreset_select_equals_brute_force_on_labeled_set(blobs):
