@@ -194,3 +194,23 @@ def test_goals_count_a_shown_match_and_not_an_unshown_one(bench):
     assert unshown["vs_margin"] < 0 and unshown["vs_margin_non_inferiority_p"] > 0.05
     assert not unshown["matches_or_beats"]
     assert unshown["not_below_margin"]  # the two-sided tests cannot tell either
+
+
+def test_heldout_bench_summary_pairs_against_random_and_margin():
+    spec = importlib.util.spec_from_file_location(
+        "bench_adaptive_heldout", BENCH / "bench_adaptive_heldout.py"
+    )
+    heldout = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(heldout)
+    margin = np.array([0.90, 0.92, 0.91, 0.93])
+    aulc = {"random": margin - 0.02, "margin": margin,
+            "auto": margin - np.array([0.001, 0.002, 0.0, 0.001])}
+    rows = heldout.summarise(aulc)
+    assert rows["auto"]["vs_margin"] == pytest.approx(-0.001)
+    assert rows["auto"]["vs_random"] == pytest.approx(0.019)
+    assert rows["auto"]["non_inferiority_p"] == pytest.approx(
+        stats.ttest_1samp(aulc["auto"] - margin, -0.005,
+                          alternative="greater").pvalue)
+    assert "vs_random" not in rows["random"] and "vs_margin" not in rows["margin"]
+    # a constant shift has no spread to test: no p-value, not a crash
+    assert rows["margin"]["vs_random_p"] is None
