@@ -194,6 +194,10 @@ def test_goals_count_a_shown_match_and_not_an_unshown_one(bench):
     assert unshown["vs_margin"] < 0 and unshown["vs_margin_non_inferiority_p"] > 0.05
     assert not unshown["matches_or_beats"]
     assert unshown["not_below_margin"]  # the two-sided tests cannot tell either
+    # a constant gap of 0.001 has no spread: p 0.0, shown (not read as missing)
+    steady = goal(margin - 0.001)
+    assert steady["vs_margin_non_inferiority_p"] == 0.0
+    assert steady["non_inferior"] and steady["matches_or_beats"]
 
 
 def test_heldout_bench_summary_pairs_against_random_and_margin():

@@ -509,6 +509,7 @@ def goal_check(summary, name="auto", alpha=0.05, tol=MATCH_MARGIN):
         if name not in ent or "margin" not in ent or "random" not in ent:
             continue
         vr, vm = ent[name]["vs_random"], ent[name]["vs_margin"]
+        ni = vm.get("non_inferiority_p")  # 0.0 for a constant gap within tol
         rows.append({
             "part": row["part"], "set": row["set"], "capped": row["capped"],
             "n": vr["n"],
@@ -522,10 +523,9 @@ def goal_check(summary, name="auto", alpha=0.05, tol=MATCH_MARGIN):
             "at_least_margin": vm["delta"] >= 0,
             "within_margin": vm["delta"] >= -tol,
             "not_below_margin": not below(vm["delta"], vm),
-            "vs_margin_non_inferiority_p": vm.get("non_inferiority_p"),
-            "non_inferior": (vm.get("non_inferiority_p") or 1.0) < alpha,
-            "matches_or_beats": vm["delta"] >= 0
-            or (vm.get("non_inferiority_p") or 1.0) < alpha,
+            "vs_margin_non_inferiority_p": ni,
+            "non_inferior": ni is not None and ni < alpha,
+            "matches_or_beats": vm["delta"] >= 0 or (ni is not None and ni < alpha),
             "cost_ratio": ent[name]["query_seconds_per_round"]
             / max(ent["margin"]["query_seconds_per_round"], 1e-12),
         })
