@@ -415,16 +415,18 @@ def measure_cost(n_rounds=20, n_labeled=100, batch_size=10, seed=0, n_pool=20000
 
 
 # ---------------------------------------------------------------- statistics
-def paired_stats(values, baseline, margin=MATCH_MARGIN):
+def paired_stats(values, baseline, margin=None):
     """Mean difference, paired t and Wilcoxon p, and "below in k of n".
 
-    ``non_inferiority_p``: the one-sided test that ``values`` are at most
-    ``margin`` below ``baseline`` (:func:`skal.loop._stats.non_inferiority_p`).
+    With ``margin``, also ``non_inferiority_p``: the one-sided test that
+    ``values`` are at most ``margin`` below ``baseline``
+    (:func:`skal.loop._stats.non_inferiority_p`).
     """
     diff = np.asarray(values) - np.asarray(baseline)
     out = {"delta": float(diff.mean()), "below": int((diff < 0).sum()),
-           "n": int(diff.size), "t_p": None, "wilcoxon_p": None,
-           "non_inferiority_p": non_inferiority_p(values, baseline, margin)}
+           "n": int(diff.size), "t_p": None, "wilcoxon_p": None}
+    if margin is not None:
+        out["non_inferiority_p"] = non_inferiority_p(values, baseline, margin)
     if diff.size >= 2 and np.any(diff != 0):
         out["t_p"] = float(stats.ttest_rel(values, baseline).pvalue)
         out["wilcoxon_p"] = float(stats.wilcoxon(values, baseline).pvalue)
@@ -468,7 +470,8 @@ def summarise(records):
             if s != "random" and "random" in aubc:
                 entry["vs_random"] = paired_stats(aubc[s], aubc["random"])
             if s != "margin" and "margin" in aubc:
-                entry["vs_margin"] = paired_stats(aubc[s], aubc["margin"])
+                entry["vs_margin"] = paired_stats(aubc[s], aubc["margin"],
+                                                  margin=MATCH_MARGIN)
             agree = [r["results"][s].get("all_agree_share") for r in recs]
             if None not in agree:
                 entry["all_agree_share"] = float(np.mean(agree))
