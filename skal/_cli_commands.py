@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from ._cli_inputs import UsageError, load_data, make_estimator
+from ._cli_inputs import UsageError, check_missing_values, load_data, make_estimator
 
 
 def _split_names(text):
@@ -62,7 +62,9 @@ def _preflight(learners, X, y, n_initial):
 
 def _compare_data(args):
     """Load the data and decide the task: ``(data, task, notes)``."""
-    from ._cli_learners import detect_task
+    from sklearn.utils import get_tags
+
+    from ._cli_learners import _members, detect_task
 
     data = load_data(args.data, args.target)
     first = args.estimator.split(",")[0].strip()
@@ -71,6 +73,22 @@ def _compare_data(args):
     task, note = detect_task(
         data.y, estimator, args.task, target_name=target, name=first
     )
+    if args.learner == "bayesian":
+        models = [("--learner bayesian's MLP", False)]
+    else:
+        default = "ridge" if task == "regression" else "logreg"
+        spec = default if first in ("auto", "") else args.estimator
+        models = [
+            (name, get_tags(model).input_tags.allow_nan)
+            for name, model in zip(*_members(spec))
+        ]
+    check_missing_values(data, models, args.data)
+    notes = [note] if note else []
+    if data.n_unlabeled:
+        notes.append(
+            f"{data.n_unlabeled} rows with an empty {target} are left out (a "
+            "simulation needs every row's label)"
+        )
     if task == "regression":
         data.y = np.asarray(data.y, dtype=float)
         if data.y_test is not None:
@@ -88,7 +106,7 @@ def _compare_data(args):
             data.y_test = encoder.transform(data.y_test)
             data.X_test = scaler.transform(data.X_test).astype(np.float32)
         data.n_classes = len(encoder.classes_)
-    return data, task, [note] if note else []
+    return data, task, notes
 
 
 def run_compare(args):
@@ -286,6 +304,8 @@ def run_label(args):
         0 on success, 1 when the journal cannot be written during the
         session; a bad argument raises :class:`UsageError`.
     """
+    from sklearn.utils import get_tags
+
     from .learners import ActiveLearner
     from .loop import JournalError, LabelJournal, TerminalOracle, label_loop
     from .strategies import available_strategies
@@ -299,6 +319,8 @@ def run_label(args):
         raise UsageError(f"--export must name a .csv or .npz file, got {args.export!r}")
     estimator = make_estimator(args.estimator)
     data = load_data(args.data, args.target, need_labels=False)
+    allow_nan = get_tags(estimator).input_tags.allow_nan
+    check_missing_values(data, [(args.estimator, allow_nan)], args.data)
     X, y, names = data.X, data.y, data.feature_names
     if args.data == "digits":
         y = None  # label them yourself

@@ -117,7 +117,12 @@ class CalibratedLinearSVC(ClassifierMixin, BaseEstimator):
 
 
 def _registry():
-    from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+    from sklearn.ensemble import (
+        HistGradientBoostingClassifier,
+        HistGradientBoostingRegressor,
+        RandomForestClassifier,
+        RandomForestRegressor,
+    )
     from sklearn.gaussian_process import GaussianProcessRegressor
     from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
     from sklearn.linear_model import BayesianRidge, LogisticRegression, Ridge
@@ -144,17 +149,19 @@ def _registry():
             StandardScaler(),
             MLPClassifier(hidden_layer_sizes=(64,), max_iter=300, random_state=0),
         ),
+        "hgb": lambda: HistGradientBoostingClassifier(random_state=0),
         "ridge": lambda: make_pipeline(StandardScaler(), Ridge()),
         "bayes-ridge": lambda: make_pipeline(StandardScaler(), BayesianRidge()),
         "gp": gp,
         "rf-reg": lambda: RandomForestRegressor(n_estimators=100, random_state=0),
+        "hgb-reg": lambda: HistGradientBoostingRegressor(random_state=0),
     }
 
 
 #: The classifiers known by name.
-ESTIMATORS = ("logreg", "rf", "svm", "knn", "mlp")
+ESTIMATORS = ("logreg", "rf", "svm", "knn", "mlp", "hgb")
 #: The regressors known by name (``skal compare`` on a numeric target).
-REGRESSORS = ("ridge", "bayes-ridge", "gp", "rf-reg")
+REGRESSORS = ("ridge", "bayes-ridge", "gp", "rf-reg", "hgb-reg")
 
 
 def make_estimator(spec):
@@ -164,10 +171,11 @@ def make_estimator(spec):
     ----------
     spec : str
         A classifier: ``logreg``, ``rf``, ``svm`` (calibrated linear SVM),
-        ``knn``, ``mlp``; a regressor: ``ridge``, ``bayes-ridge``, ``gp``
-        (Gaussian process), ``rf-reg`` (random forest); or an import path
-        such as ``sklearn.naive_bayes:GaussianNB`` (the class is built with
-        its default parameters).
+        ``knn``, ``mlp``, ``hgb`` (histogram gradient boosting, which takes
+        missing values); a regressor: ``ridge``, ``bayes-ridge``, ``gp``
+        (Gaussian process), ``rf-reg`` (random forest), ``hgb-reg``; or an
+        import path such as ``sklearn.naive_bayes:GaussianNB`` (the class is
+        built with its default parameters).
 
     Returns
     -------
@@ -250,7 +258,13 @@ def load_data(path, target=None, *, need_labels=True):
     from types import SimpleNamespace
 
     data = SimpleNamespace(
-        X=None, y=None, feature_names=None, X_test=None, y_test=None, image_shape=None
+        X=None,
+        y=None,
+        feature_names=None,
+        X_test=None,
+        y_test=None,
+        image_shape=None,
+        n_unlabeled=0,
     )
     if path is None or path == "digits":
         from sklearn.datasets import load_digits
@@ -285,7 +299,7 @@ def load_data(path, target=None, *, need_labels=True):
         raise UsageError(f"{path}: expected a .csv or .npz file")
     import pandas as pd
 
-    frame = pd.read_csv(path)
+    frame = _read_csv(path)
     if target is None and need_labels:
         raise UsageError(f"--target COLUMN is needed with a CSV file ({path})")
     if target is not None and target not in frame.columns:
@@ -298,6 +312,7 @@ def load_data(path, target=None, *, need_labels=True):
             keep = labels.notna().to_numpy()
             frame, labels = frame[keep], labels[keep]
             data.y = labels.to_numpy()
+            data.n_unlabeled = int((~keep).sum())
         else:
             filled = labels.astype(object).where(labels.notna(), None).to_numpy()
             data.y = _as_int_labels(filled)
@@ -305,6 +320,59 @@ def load_data(path, target=None, *, need_labels=True):
     data.X = dummies.to_numpy(dtype=float)
     data.feature_names = list(dummies.columns)
     return data
+
+
+def _read_csv(path):
+    """Read a CSV file; a file separated by ``;`` or tabs is read as such."""
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(path)
+        if frame.shape[1] == 1:
+            header = str(frame.columns[0])
+            sep = next((c for c in (";", "\t", "|") if c in header), None)
+            if sep is not None:
+                frame = pd.read_csv(path, sep=sep)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path} as a CSV file: {exc}") from None
+    return frame
+
+
+def check_missing_values(data, estimators, source):
+    """Refuse empty or infinite feature cells unless every estimator takes NaN.
+
+    Parameters
+    ----------
+    data : types.SimpleNamespace
+        What :func:`load_data` returned.
+    estimators : list of (str, bool)
+        The models by name, with whether each accepts missing values.
+    source : str
+        The data's name in the message.
+
+    Raises
+    ------
+    UsageError
+        Naming the columns with such cells and what to do.
+    """
+    parts = [data.X] + ([] if data.X_test is None else [data.X_test])
+    bad = np.vstack([~np.isfinite(np.asarray(p, dtype=float)) for p in parts])
+    if not bad.any():
+        return
+    refusing = [name for name, allow_nan in estimators if not allow_nan]
+    if not refusing:
+        return
+    names = data.feature_names or [f"column {j}" for j in range(bad.shape[1])]
+    counts = bad.sum(axis=0)
+    worst = [f"{names[j]!r}: {counts[j]}" for j in np.flatnonzero(counts)[:5]]
+    more = ", ..." if np.count_nonzero(counts) > 5 else ""
+    raise UsageError(
+        f"{source} has empty or infinite feature values in "
+        f"{int(bad.any(axis=1).sum())} rows ({', '.join(worst)}{more}), and "
+        f"{refusing[0]} does not accept missing values: fill them in first, or "
+        "pass --estimator hgb (hgb-reg for regression), gradient boosting, "
+        "which learns from empty cells"
+    )
 
 
 def _as_int_labels(values):

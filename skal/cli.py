@@ -53,7 +53,8 @@ def _compare_help():
     return {
         "estimator": (
             f"model: a classifier ({', '.join(ESTIMATORS)}; svm = calibrated "
-            f"linear SVM), a regressor ({', '.join(REGRESSORS)}; gp = Gaussian "
+            "linear SVM, hgb = gradient boosting, which takes empty cells), a "
+            f"regressor ({', '.join(REGRESSORS)}; gp = Gaussian "
             "process), an import path module:Class, or several comma-separated "
             "names (the members of a committee). Default: logreg, or ridge when "
             "the target is numeric with many values (regression)"
@@ -91,8 +92,9 @@ def _parser():
     sub = parser.add_subparsers(dest="command", metavar="{compare,label,serve}")
     sub.required = True
     est_help = (
-        f"model: {', '.join(ESTIMATORS)} (svm = calibrated linear SVM) or an "
-        "import path module:Class (default: %(default)s)"
+        f"model: {', '.join(ESTIMATORS)} (svm = calibrated linear SVM, hgb = "
+        "gradient boosting, which takes empty cells) or an import path "
+        "module:Class (default: %(default)s)"
     )
 
     c = sub.add_parser(

@@ -167,7 +167,7 @@ def test_regression_target_is_detected_and_scored_with_r2(tiny, tmp_path, capsys
             ["--estimator", "logreg"],
             "column 'progression' is numeric with 65 distinct values, which looks "
             "like regression, but logreg is a classifier; use a regressor "
-            "(--estimator ridge, bayes-ridge, gp, rf-reg)",
+            "(--estimator ridge, bayes-ridge, gp, rf-reg, hgb-reg)",
         ),
         (
             ["--strategies", "margin"],
@@ -247,7 +247,7 @@ def test_a_regressor_on_class_labels(tiny, tmp_path, capsys):
     assert capsys.readouterr().err == (
         "skal compare: error: column 'y' holds text labels ('setosa', ...), and "
         "regression needs numbers; use a classifier (--estimator logreg, rf, svm, "
-        "knn, mlp)\n"
+        "knn, mlp, hgb)\n"
     )
     argv = ["compare", "--data", str(tiny / "iris.npz"), *TINY, "--quiet"]
     argv += ["--estimator", "ridge", "--out", str(tmp_path)]

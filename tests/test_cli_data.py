@@ -1,0 +1,97 @@
+"""The CLI's data files as users have them: empty cells, empty targets, other separators."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_iris
+from threadpoolctl import threadpool_limits
+
+from skal.cli import load_data, main, make_estimator
+
+TINY = ["--budget", "12", "--batch-size", "4", "--initial", "4", "--repeats", "1"]
+
+
+@pytest.fixture(autouse=True)
+def _one_blas_thread():
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+@pytest.fixture
+def iris_frame():
+    X, y = load_iris(return_X_y=True)
+    frame = pd.DataFrame(X, columns=["sl", "sw", "pl", "pw"])
+    frame["species"] = np.array(["setosa", "versicolor", "virginica"])[y]
+    return frame
+
+
+def test_empty_feature_cells_get_one_line_naming_the_columns(
+    iris_frame, tmp_path, capsys
+):
+    iris_frame.loc[::10, "sw"] = np.nan  # 15 empty cells
+    iris_frame.loc[3, "pl"] = np.inf
+    path = tmp_path / "holes.csv"
+    iris_frame.to_csv(path, index=False)
+    for command in (["compare"], ["label"]):
+        argv = command + ["--data", str(path), "--target", "species"]
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Traceback" not in err
+        assert (
+            "has empty or infinite feature values in 16 rows ('sw': 15, 'pl': 1), "
+            "and logreg does not accept missing values" in err
+        )
+        assert "--estimator hgb" in err
+    # a committee names the first member that refuses them
+    argv = ["compare", "--data", str(path), "--target", "species"]
+    assert main(argv + ["--estimator", "rf,knn", "--learner", "committee"]) == 2
+    assert "and knn does not accept" in capsys.readouterr().err
+
+
+def test_gradient_boosting_learns_from_empty_cells(iris_frame, tmp_path, capsys):
+    iris_frame.loc[::10, "sw"] = np.nan
+    path = tmp_path / "holes.csv"
+    iris_frame.to_csv(path, index=False)
+    argv = ["compare", "--data", str(path), "--target", "species", "--quiet"]
+    argv += ["--estimator", "hgb", "--strategies", "random,margin"]
+    assert main(argv + TINY + ["--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "holes.csv: 150 rows, hgb, budget 12" in out
+    assert type(make_estimator("hgb")).__name__ == "HistGradientBoostingClassifier"
+    assert type(make_estimator("hgb-reg")).__name__ == "HistGradientBoostingRegressor"
+
+
+def test_rows_with_an_empty_target_are_counted_in_a_note(iris_frame, tmp_path, capsys):
+    iris_frame.loc[::25, "species"] = None  # 6 rows
+    path = tmp_path / "partial.csv"
+    iris_frame.to_csv(path, index=False)
+    argv = ["compare", "--data", str(path), "--target", "species", "--quiet"]
+    assert main(argv + TINY + ["--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "note: 6 rows with an empty column 'species' are left out (a simulation "
+        "needs every row's label)" in out
+    )
+    assert "partial.csv: 144 rows" in out
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_csv_with_another_separator_is_read_by_its_header(iris_frame, tmp_path, sep):
+    path = tmp_path / "other.csv"
+    iris_frame.to_csv(path, index=False, sep=sep)
+    data = load_data(str(path), "species")
+    assert data.X.shape == (150, 4) and data.feature_names == ["sl", "sw", "pl", "pw"]
+    np.testing.assert_array_equal(data.y, iris_frame["species"].to_numpy())
+
+
+def test_unreadable_csv_gets_one_line(tmp_path, capsys):
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "latin.csv").write_bytes(b"a,b\n1,\xe9\xff\xfe\n")
+    for name, message in [
+        ("empty.csv", "cannot read"),
+        ("latin.csv", "cannot read"),
+    ]:
+        argv = ["compare", "--data", str(tmp_path / name), "--target", "a"]
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err and "Traceback" not in err
