@@ -28,23 +28,25 @@ def _preflight(learners, X, y, n_initial):
     from sklearn.base import clone
 
     from ._cli_learners import SAMPLE_STRATEGIES
-    from .datasets import make_pool
+    from .datasets import initial_indices
+    from .learners._acquisition import fit_labeled, free_marker
 
     rows = np.random.RandomState(0).permutation(X.shape[0])[:300]
+    first = initial_indices(
+        y[rows],
+        min(n_initial, len(rows) - 1),
+        stratify=y.dtype.kind != "f",
+        random_state=0,
+    )
+    labeled = np.zeros(len(rows), dtype=bool)
+    labeled[first] = True
     seconds = {}
     for name, learner in learners.items():
-        missing = learner.get_params().get("missing_label", -1)
-        y_pool = make_pool(
-            y[rows],
-            min(n_initial, len(rows) - 1),
-            missing_label=missing,
-            stratify=y.dtype.kind != "f",
-            random_state=0,
-        )
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                fitted = clone(learner).fit(X[rows], y_pool)
+                fitted = free_marker(clone(learner), y)
+                fit_labeled(fitted, X[rows], y[rows], labeled)
                 start = time.perf_counter()
                 fitted.query(batch_size=1)
                 seconds[name] = time.perf_counter() - start

@@ -1,4 +1,4 @@
-"""The CLI's data files as users have them: empty cells, empty targets, other separators."""
+"""The CLI on data files as users have them: empty cells, other separators, -1."""
 
 import numpy as np
 import pandas as pd
@@ -95,3 +95,15 @@ def test_unreadable_csv_gets_one_line(tmp_path, capsys):
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_minus_one_plus_one_labels_are_two_classes(tmp_path, capsys):
+    X, y = load_iris(return_X_y=True)
+    np.savez(tmp_path / "pm.npz", X=X[:100], y=np.where(y[:100] == 0, -1.0, 1.0))
+    argv = ["compare", "--data", str(tmp_path / "pm.npz"), "--quiet"]
+    assert main(argv + TINY + ["--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "pm.npz: 100 rows, logreg, budget 12" in out and "error" not in out
+    # the test quarter holds both classes, and one is -1: a perfect separation
+    # scores 1.0 on all of it, not on the +1 rows alone
+    assert "  1.000 " in out

@@ -17,7 +17,12 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
 from ..datasets import initial_indices as draw_initial
-from ..learners._acquisition import Answers, check_answers, run_acquisition
+from ..learners._acquisition import (
+    Answers,
+    check_answers,
+    free_marker,
+    run_acquisition,
+)
 from ..utils import num_rows, take_rows
 from ._curve import LearningCurve
 from ._progress import progress_bar
@@ -158,6 +163,7 @@ def _run_repeat(
     params = learner.get_params(deep=False)
     updates = {"random_state": seed, "budget": None, "batch_size": batch_size}
     learner.set_params(**{k: v for k, v in updates.items() if k in params})
+    free_marker(learner, y_train, y_test)
     oracle = copy.deepcopy(oracle)
     scorer = check_scoring(learner, scoring=scoring)
     if fixed is None:

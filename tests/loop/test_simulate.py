@@ -224,3 +224,33 @@ def test_string_labels_keep_their_missing_marker():
     )
     assert a.repeats[0]["n_labeled"] == [10, 20, 30]
     np.testing.assert_allclose(a.repeats[0]["score"], b.repeats[0]["score"])
+
+
+def test_minus_one_is_a_class_in_a_simulation():
+    # the {-1, +1} encoding of the Zhan et al. sets: skal knows every label of
+    # a simulation, so -1 is never read as 'unlabeled', in teach or in score
+    X2, y01 = X[Y < 2], Y[Y < 2]
+    runs = {}
+    for name, y in [("pm", 2 * y01 - 1), ("01", y01)]:
+        for n_initial in (1, 6):  # one initial label: a draw of only 1s
+            runs[name, n_initial] = simulate(
+                _lr(),
+                X2,
+                y,
+                budget=26,
+                batch_size=5,
+                n_initial=n_initial,
+                n_repeats=3,
+                random_state=0,
+                progress=False,
+            )
+    for n_initial in (1, 6):
+        pm, zo = runs["pm", n_initial], runs["01", n_initial]
+        for a, b in zip(pm.repeats, zo.repeats, strict=True):
+            assert a["initial_indices"] == b["initial_indices"]
+            assert a["n_labeled"] == b["n_labeled"]
+            np.testing.assert_allclose(a["score"], b["score"])
+    # one label of class 1: the model predicts 1, right on the test rows of
+    # class 1 only, not on 'all the rows left after dropping -1'
+    first = runs["pm", 1].repeats[0]["score"][0]
+    assert 0.3 < first < 0.7
