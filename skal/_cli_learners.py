@@ -69,6 +69,9 @@ DEFAULT_STRATEGIES = {
 #: The ``--learner`` choices.
 LEARNERS = ("auto", "active", "committee", "bayesian")
 _MANY_VALUES = 20
+# whole numbers that each label at least this many rows read as class codes
+# (31 clusters of 100 rows, the 100 classes of CIFAR-100), not as a count
+_CLASS_ROWS = 20
 
 
 def _estimator_type(estimator):
@@ -141,13 +144,18 @@ def detect_task(y, estimator, task="auto", *, target_name="the target", name=Non
     'regression'
     >>> detect_task(np.array([0, 1, 2] * 10), None)
     ('classification', None)
+    >>> task, note = detect_task(np.repeat(np.arange(31.0), 100), None)
+    >>> task, note.split(":")[0]
+    ('classification', 'the target holds 31 whole numbers, each in at least 100 rows')
     """
     kind = None if estimator is None else _estimator_type(estimator)
     y = np.asarray(y)
     numeric = y.dtype.kind in "iuf"
-    n_values = np.unique(y).shape[0] if numeric else 0
+    counts = np.unique(y, return_counts=True)[1] if numeric else np.zeros(0)
+    n_values = counts.shape[0]
     fractional = y.dtype.kind == "f" and not np.all(np.mod(y, 1) == 0)
-    looks_continuous = numeric and (fractional or n_values > _MANY_VALUES)
+    codes = n_values > _MANY_VALUES and not fractional and counts.min() >= _CLASS_ROWS
+    looks_continuous = numeric and (fractional or n_values > _MANY_VALUES) and not codes
     if task == "regression" or (task == "auto" and kind == "regressor"):
         if not numeric:
             raise UsageError(
@@ -161,7 +169,15 @@ def detect_task(y, estimator, task="auto", *, target_name="the target", name=Non
             f"{name or type(estimator).__name__} is a regressor, so {target_name} "
             f"({n_values} distinct values) is treated as regression (score r2)"
         )
-    if task == "classification" or not looks_continuous:
+    if task == "classification":
+        return "classification", None
+    if codes:
+        return "classification", (
+            f"{target_name} holds {n_values} whole numbers, each in at least "
+            f"{counts.min()} rows: treated as classes; pass --task regression "
+            "to treat them as numbers"
+        )
+    if not looks_continuous:
         return "classification", None
     what = f"{target_name} is numeric with {n_values} distinct values"
     if kind == "classifier":

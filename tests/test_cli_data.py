@@ -107,3 +107,24 @@ def test_minus_one_plus_one_labels_are_two_classes(tmp_path, capsys):
     # the test quarter holds both classes, and one is -1: a perfect separation
     # scores 1.0 on all of it, not on the +1 rows alone
     assert "  1.000 " in out
+
+
+def test_many_whole_numbers_in_large_groups_are_classes(tmp_path, capsys):
+    # 25 clusters of 24 points (as in the R15 / D31 sets): class codes
+    rng = np.random.RandomState(0)
+    y = np.repeat(np.arange(1.0, 26.0), 24)
+    X = np.column_stack([np.cos(y), np.sin(y)]) * 10 + rng.normal(size=(600, 2))
+    np.savez(tmp_path / "clusters.npz", X=X, y=y)
+    argv = ["compare", "--data", str(tmp_path / "clusters.npz"), "--quiet"]
+    assert main(argv + TINY + ["--out", str(tmp_path / "a")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "note: y holds 25 whole numbers, each in at least 24 rows: treated as "
+        "classes; pass --task regression to treat them as numbers\n"
+    )
+    assert "(test accuracy)" in out
+    # a count target whose rare values label a row or two stays regression
+    np.savez(tmp_path / "counts.npz", X=X, y=np.r_[y[:-2], 40.0, 41.0])
+    argv = ["compare", "--data", str(tmp_path / "counts.npz"), "--quiet"]
+    assert main(argv + TINY + ["--out", str(tmp_path / "b")]) == 0
+    assert "treated as regression" in capsys.readouterr().out
