@@ -142,6 +142,10 @@ def run_compare(args):
                 f"available: {', '.join(known)}"
             )
     data, task, notes = _compare_data(args)
+    try:
+        os.makedirs(args.out, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write to --out {args.out}: {exc}") from None
     if args.strategies is None:
         strategies = _split_names(DEFAULT_STRATEGIES[task])
     X, y = data.X, data.y

@@ -7,6 +7,7 @@ are importable from :mod:`skal.cli`.
 
 import importlib
 import os
+import zipfile
 from numbers import Real
 
 import numpy as np
@@ -276,30 +277,71 @@ def load_data(path, target=None, *, need_labels=True):
         raise UsageError(f"no such file: {path}")
     suffix = os.path.splitext(path)[1].lower()
     if suffix == ".npz":
-        with np.load(path, allow_pickle=False) as arrays:
-            keys = set(arrays.files)
-            prefix = "" if "X" in keys else "_train" if "X_train" in keys else None
-            if prefix is None or (need_labels and f"y{prefix}" not in keys):
-                raise UsageError(
-                    f"{path} must hold arrays named X and y (or X_train and "
-                    f"y_train); it has {', '.join(sorted(keys)) or 'none'}"
-                )
-            X = np.asarray(arrays[f"X{prefix}"], dtype=float)
-            if f"y{prefix}" in keys:
-                data.y = np.asarray(arrays[f"y{prefix}"])
-            if prefix and {"X_test", "y_test"} <= keys:
-                X_test = np.asarray(arrays["X_test"], dtype=float)
-                data.X_test = X_test.reshape(X_test.shape[0], -1)
-                data.y_test = np.asarray(arrays["y_test"])
-        if X.ndim in (3, 4):
-            data.image_shape = X.shape[1:]
-        data.X = X.reshape(X.shape[0], -1)
+        try:
+            _load_npz(path, data, need_labels)
+        except (OSError, ValueError, zipfile.BadZipFile) as exc:
+            raise UsageError(f"cannot read {path}: {exc}") from None
+        _check_lengths(path, data)
         return data
     if suffix != ".csv":
         raise UsageError(f"{path}: expected a .csv or .npz file")
+    frame = _read_csv(path)
+    _read_frame(path, frame, target, need_labels, data)
+    return data
+
+
+def _check_lengths(path, data):
+    for X, y, what in ((data.X, data.y, ""), (data.X_test, data.y_test, "_test")):
+        if X is not None and y is not None and X.shape[0] != len(y):
+            raise UsageError(
+                f"{path}: X{what} has {X.shape[0]} rows but y{what} has {len(y)} labels"
+            )
+
+
+def _check_feature_columns(path, frame):
+    """Refuse a column of numbers with a few text cells (a typo, not a category)."""
     import pandas as pd
 
-    frame = _read_csv(path)
+    for column in frame.columns:
+        if pd.api.types.is_numeric_dtype(frame[column]):
+            continue
+        values = frame[column].dropna()
+        numbers = pd.to_numeric(values, errors="coerce")
+        if values.size and numbers.notna().mean() >= 0.5:
+            bad = values[numbers.isna()]
+            raise UsageError(
+                f"{path}: column {column!r} holds numbers but also non-numeric "
+                f"values ({', '.join(repr(v) for v in bad.unique()[:3])}, e.g. in "
+                f"row {bad.index[0]}); fix or remove them"
+            )
+
+
+def _load_npz(path, data, need_labels):
+    """Read ``X``, ``y`` (and a test set) from an ``.npz`` file into ``data``."""
+    with np.load(path, allow_pickle=False) as arrays:
+        keys = set(arrays.files)
+        prefix = "" if "X" in keys else "_train" if "X_train" in keys else None
+        if prefix is None or (need_labels and f"y{prefix}" not in keys):
+            raise UsageError(
+                f"{path} must hold arrays named X and y (or X_train and "
+                f"y_train); it has {', '.join(sorted(keys)) or 'none'}"
+            )
+        X = np.asarray(arrays[f"X{prefix}"], dtype=float)
+        if f"y{prefix}" in keys:
+            data.y = np.asarray(arrays[f"y{prefix}"])
+        if prefix and {"X_test", "y_test"} <= keys:
+            X_test = np.asarray(arrays["X_test"], dtype=float)
+            data.X_test = X_test.reshape(X_test.shape[0], -1)
+            data.y_test = np.asarray(arrays["y_test"])
+    if X.ndim in (3, 4):
+        data.image_shape = X.shape[1:]
+    data.X = X.reshape(X.shape[0], -1)
+
+
+def _read_frame(path, frame, target, need_labels, data):
+    """Split a CSV's frame into features and the ``target`` column, into ``data``."""
+    import pandas as pd
+
     if target is None and need_labels:
         raise UsageError(f"--target COLUMN is needed with a CSV file ({path})")
     if target is not None and target not in frame.columns:
@@ -316,10 +358,12 @@ def load_data(path, target=None, *, need_labels=True):
         else:
             filled = labels.astype(object).where(labels.notna(), None).to_numpy()
             data.y = _as_int_labels(filled)
+    if frame.shape[1] == 0:
+        raise UsageError(f"{path} has no feature column besides the target")
+    _check_feature_columns(path, frame)
     dummies = pd.get_dummies(frame, dtype=float)
     data.X = dummies.to_numpy(dtype=float)
     data.feature_names = list(dummies.columns)
-    return data
 
 
 def _read_csv(path):
@@ -333,7 +377,7 @@ def _read_csv(path):
             sep = next((c for c in (";", "\t", "|") if c in header), None)
             if sep is not None:
                 frame = pd.read_csv(path, sep=sep)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # ParserError, EmptyDataError, decoding
         raise UsageError(f"cannot read {path} as a CSV file: {exc}") from None
     return frame
 

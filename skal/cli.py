@@ -42,6 +42,13 @@ def _check_positive(text):
     return value
 
 
+def _check_n_jobs(text):
+    value = int(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be a positive count or -1, got 0")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -166,7 +173,7 @@ def _parser():
     )
     c.add_argument(
         "--n-jobs",
-        type=int,
+        type=_check_n_jobs,
         default=1,
         help="parallel runs (default: 1; -1 for all cores)",
     )

@@ -9,6 +9,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._validation import MISSING_LABEL_CONSTRAINT
 from ._labels import check_annotator_labels, encode_labels, vote_counts
 
 
@@ -31,7 +32,7 @@ def _decode(codes, classes, missing_label):
         "Y": ["array-like"],
         "weights": ["array-like", None],
         "classes": ["array-like", None],
-        "missing_label": "no_validation",
+        "missing_label": MISSING_LABEL_CONSTRAINT,
         "random_state": ["random_state"],
     },
     prefer_skip_nested_validation=True,
@@ -154,7 +155,7 @@ class DawidSkene(BaseEstimator):
 
     _parameter_constraints = {
         "classes": ["array-like", None],
-        "missing_label": "no_validation",
+        "missing_label": MISSING_LABEL_CONSTRAINT,
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "smoothing": [Interval(Real, 0, None, closed="left")],

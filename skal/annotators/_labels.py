@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..utils import missing_mask
+from ..utils._validation import check_label_types
 
 
 def check_annotator_labels(Y, missing_label=-1, *, name="Y"):
@@ -36,6 +37,7 @@ def check_annotator_labels(Y, missing_label=-1, *, name="Y"):
     if Y.dtype.kind == "f" and np.isinf(Y).any():
         raise ValueError(f"{name} contains inf; labels must be finite classes.")
     missing = missing_mask(Y.ravel(), missing_label).reshape(Y.shape)
+    check_label_types(Y[~missing], name=name)
     return Y, ~missing
 
 

@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..learners import ActiveLearner
 from ..utils import missing_mask, num_rows
+from ..utils._validation import MISSING_LABEL_CONSTRAINT, check_label_types
 from ._aggregation import DawidSkene, majority_vote
 from ._labels import check_annotator_labels, check_taught_pairs
 from ._selection import BestAnnotators, IEThresh, RandomAnnotators, interval_estimation
@@ -127,7 +128,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         "batch_size": [_POSITIVE],
         "alpha": [Interval(Real, 0, 1, closed="neither")],
         "initial_strategy": [str, callable, HasMethods(["select"])],
-        "missing_label": "no_validation",
+        "missing_label": MISSING_LABEL_CONSTRAINT,
         "random_state": ["random_state"],
     }
 
@@ -361,6 +362,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         idx, annotator, label = check_taught_pairs(
             idx, annotator, label, self.Y_.shape, self.missing_label
         )
+        check_label_types(label, name="label", known=self.Y_[self._labeled])
         if label.dtype.kind in "USO" and self.Y_.dtype.kind not in "USO":
             self.Y_ = self.Y_.astype(object)  # text labels, numeric marker
         elif label.dtype.kind == "f" and self.Y_.dtype.kind in "iub":
@@ -401,7 +403,8 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         -------
         y : ndarray of shape (n_samples,)
         """
-        codes = np.asarray(self._model().predict(X)).astype(np.intp)
+        self._model()
+        codes = np.asarray(self.learner_.predict(X)).astype(np.intp)
         return self._all_classes[codes]
 
     def predict_proba(self, X):
@@ -416,4 +419,5 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``.
         """
-        return self._model().predict_proba(X)
+        self._model()
+        return self.learner_.predict_proba(X)

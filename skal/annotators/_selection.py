@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, validate_params
 
 from ..utils import missing_mask
+from ..utils._validation import MISSING_LABEL_CONSTRAINT
 from ._aggregation import majority_vote
 from ._labels import check_annotator_labels
 
@@ -17,7 +18,7 @@ from ._labels import check_annotator_labels
         "Y": ["array-like"],
         "y_ref": ["array-like", None],
         "alpha": [Interval(Real, 0, 1, closed="neither")],
-        "missing_label": "no_validation",
+        "missing_label": MISSING_LABEL_CONSTRAINT,
     },
     prefer_skip_nested_validation=True,
 )

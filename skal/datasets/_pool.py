@@ -6,16 +6,10 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
+from ..utils import missing_mask
+from ..utils._validation import MISSING_LABEL_CONSTRAINT, check_label_types
 
-@validate_params(
-    {
-        "y": ["array-like"],
-        "n_labeled": [Interval(Integral, 1, None, closed="left")],
-        "stratify": ["boolean"],
-        "random_state": ["random_state"],
-    },
-    prefer_skip_nested_validation=True,
-)
+
 def _positive_per_label(y, rng):
     """One random row for each label that no row chosen so far carries."""
     keep = []
@@ -27,6 +21,38 @@ def _positive_per_label(y, rng):
     return keep
 
 
+def _check_labels(y, missing_label=None):
+    """Return ``y`` as a 1-d or 2-d array of labels with no missing entry."""
+    y = np.asarray(y)
+    if y.ndim not in (1, 2):
+        raise ValueError(
+            f"y must be 1-d labels or a 2-d multi-label indicator, got shape "
+            f"{y.shape}."
+        )
+    check_label_types(y.ravel())
+    marker = [None] if missing_label is None else [None, missing_label]
+    missing = np.zeros(y.size, dtype=bool)
+    for m in marker:
+        missing |= missing_mask(y.ravel(), m)
+    if missing.any():
+        raise ValueError(
+            f"y must be fully labeled, but {int(missing.sum())} entries are "
+            f"missing or equal missing_label={missing_label!r} (e.g. at position "
+            f"{int(np.flatnonzero(missing)[0])}); they could not be told apart "
+            "from the hidden labels. Use a missing_label that is not a label."
+        )
+    return y
+
+
+@validate_params(
+    {
+        "y": ["array-like"],
+        "n_labeled": [Interval(Integral, 1, None, closed="left")],
+        "stratify": ["boolean"],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def initial_indices(y, n_labeled=10, *, stratify=True, random_state=None):
     """Return the positions of ``n_labeled`` rows to label first, at random.
 
@@ -56,7 +82,7 @@ def initial_indices(y, n_labeled=10, *, stratify=True, random_state=None):
     >>> len(set(idx.tolist())), sorted(set((np.repeat([0, 1, 2], 10)[idx]).tolist()))
     (4, [0, 1, 2])
     """
-    y = np.asarray(y)
+    y = _check_labels(y)
     rng = check_random_state(random_state)
     n = y.shape[0]
     if n_labeled > n:
@@ -81,7 +107,7 @@ def initial_indices(y, n_labeled=10, *, stratify=True, random_state=None):
         "y": ["array-like"],
         "n_labeled": [Interval(Integral, 1, None, closed="left")],
         "stratify": ["boolean"],
-        "missing_label": "no_validation",
+        "missing_label": MISSING_LABEL_CONSTRAINT,
         "random_state": ["random_state"],
     },
     prefer_skip_nested_validation=True,
@@ -118,7 +144,7 @@ def make_pool(y, n_labeled=10, *, stratify=True, missing_label=-1, random_state=
     >>> int((y_pool != -1).sum()), sorted(set(y_pool[y_pool != -1].tolist()))
     (6, [0, 1, 2])
     """
-    y = np.asarray(y)
+    y = _check_labels(y, missing_label)
     keep = initial_indices(
         y, n_labeled, stratify=stratify, random_state=random_state
     )

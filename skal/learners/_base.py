@@ -27,6 +27,7 @@ from ._checks import (
     LEARNER_CONSTRAINTS,
     check_pool,
     check_semi_supervised,
+    check_stopping_items,
     check_strategy_fits,
     check_target,
     labeled_rows,
@@ -147,6 +148,7 @@ class BaseLearner(
         ``_start_fit``, not in ``fit``.
         """
         self._validate_params()
+        check_stopping_items(getattr(self, "stopping", None))
         self._start_fit()
         for attr in ("X_", "y_", "labeled_mask_", "estimator_", "classes_"):
             self.__dict__.pop(attr, None)
@@ -323,6 +325,10 @@ class BaseLearner(
         samples (``TypiClust``) for the first labels, then margin sampling.
         """
         check_is_fitted(self, "labeled_mask_")
+        if not isinstance(return_scores, (bool, np.bool_)):
+            raise TypeError(
+                f"return_scores must be True or False, got {return_scores!r}."
+            )
         batch_size = self.batch_size if batch_size is None else batch_size
         start = time.perf_counter()
         if X_pool is None:

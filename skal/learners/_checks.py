@@ -12,7 +12,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ..utils import check_finite, missing_mask
-from ..utils._validation import _is_nan
+from ..utils._validation import (
+    MISSING_LABEL_CONSTRAINT,
+    N_JOBS_CONSTRAINT,
+    _is_nan,
+    check_label_types,
+)
 from . import _multilabel
 
 _STRATEGY = [str, callable, HasMethods(["select"])]
@@ -27,11 +32,11 @@ LEARNER_CONSTRAINTS = {
     "budget": [_POSITIVE, None],
     "n_initial": [_POSITIVE],
     "initial_strategy": _STRATEGY,
-    "missing_label": "no_validation",
+    "missing_label": MISSING_LABEL_CONSTRAINT,
     "warm_start": ["boolean"],
     "semi_supervised": ["boolean"],
     "stopping": [list, HasMethods(["update"]), None],
-    "n_jobs": [Integral, None],
+    "n_jobs": N_JOBS_CONSTRAINT,
     "random_state": ["random_state"],
 }
 
@@ -44,10 +49,38 @@ _REGRESSION_HINT = (
 
 def check_pool(learner, X, *, reset, finite=True):
     """Check feature count/names (and, if ``finite``, NaN/inf) of rows given."""
+    shape = getattr(X, "shape", None)
+    if shape is not None and len(shape) >= 2 and shape[1] == 0:
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={tuple(shape)}) while a minimum "
+            "of 1 is required."
+        )
+    fitted = getattr(learner, "X_", None) if not reset else None
+    if (
+        isinstance(X, np.ndarray)
+        and isinstance(fitted, np.ndarray)
+        and X.ndim != fitted.ndim
+    ):
+        raise ValueError(
+            f"X has {X.ndim} dimensions (shape {X.shape}), but "
+            f"{type(learner).__name__} was fitted on {fitted.ndim}-d X of rows "
+            f"shaped {fitted.shape[1:]}."
+        )
     validate_data(learner, X, reset=reset, skip_check_array=True)
     if finite:
         check_finite(X, allow_nan=get_tags(learner).input_tags.allow_nan)
     return X
+
+
+def check_stopping_items(stopping):
+    """Reject a ``stopping`` list holding something that is not a criterion."""
+    for item in stopping if isinstance(stopping, list) else []:
+        if not hasattr(item, "update"):
+            raise TypeError(
+                "stopping must be a stopping criterion of skal.loop (e.g. "
+                "StabilizingPredictions()) or a list of them; the list holds "
+                f"{item!r}."
+            )
 
 
 def check_strategy_fits(learner):
@@ -176,6 +209,7 @@ def labeled_rows(learner, y):
             "marker."
         )
     labeled = ~missing
+    check_label_types(y[labeled])
     if is_classifier(learner):
         if labeled.any():
             check_classification_targets(y[labeled])
@@ -218,6 +252,7 @@ def check_taught_labels(learner, y):
                 f"teach got labels of type {y.dtype} but the learner was fitted on "
                 f"{learner.y_.dtype} labels."
             )
+    check_label_types(y, name="teach's y", known=learner.y_[learner.labeled_mask_])
     if not is_classifier(learner):
         return
     check_classification_targets(y)

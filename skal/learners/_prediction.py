@@ -25,6 +25,11 @@ def _estimator_has(attr):
 
 def _as_rows(X):
     """Make lists and tuples arrays; keep arrays, sparse matrices and frames."""
+    if X is None or isinstance(X, (dict, set, str, bytes, int, float, complex)):
+        raise TypeError(
+            "X must be array-like (an ndarray, a list of rows, a sparse matrix or "
+            f"a DataFrame), got {type(X).__name__}."
+        )
     if isinstance(X, (list, tuple)) or (
         hasattr(X, "__array__")
         and not isinstance(X, np.ndarray)
@@ -199,7 +204,15 @@ class PredictionMixin:
             labeled = ~missing_mask(y, self.missing_label)
         if not labeled.any():
             raise ValueError("score needs labeled rows; every entry of y is missing.")
-        sw = None if sample_weight is None else np.asarray(sample_weight)[labeled]
+        sw = None
+        if sample_weight is not None:
+            sw = np.asarray(sample_weight)
+            if sw.shape != (y.shape[0],):
+                raise ValueError(
+                    f"sample_weight has shape {sw.shape}; score needs one weight "
+                    f"per row of X, shape ({y.shape[0]},)."
+                )
+            sw = sw[labeled]
         if labeled.all():
             return self._score_rows(X, y, sw)
         return self._score_rows(take_rows(X, labeled), y[labeled], sw)

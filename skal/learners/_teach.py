@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils import concat_rows, num_rows, take_rows
 from ._checks import check_taught_labels
-from ._rows import locate_rows
+from ._rows import locate_rows, row_hashes
 
 
 class TeachMixin:
@@ -35,9 +35,39 @@ class TeachMixin:
                 raise ValueError("pool_indices fall outside the fitted X.")
             if np.unique(pos).shape[0] != n_new:
                 raise ValueError("pool_indices name the same row twice.")
-            return pos.astype(np.intp)
+            pos = pos.astype(np.intp)
+            self._check_rows_at(pos, X)
+            return pos
         last = self._last_query[0] if self._last_query else None
-        return locate_rows(self.X_, X, first=last, prefer=~self.labeled_mask_)
+        pos = locate_rows(self.X_, X, first=last, prefer=~self.labeled_mask_)
+        new = np.flatnonzero(pos < 0)
+        if new.size:
+            again = new[locate_rows(self.X_, take_rows(X, new)) >= 0]
+            if again.size:
+                raise ValueError(
+                    f"teach got rows {again[:10].tolist()} of X more often than X_ "
+                    "holds them (the same sample twice in one call), so their "
+                    "labels would be counted twice. Teach each sample once."
+                )
+        return pos
+
+    def _check_rows_at(self, pos, X):
+        """Raise unless the rows of ``X_`` at ``pos`` are the rows ``X``."""
+        pool = self.X_
+        same_kind = (
+            (isinstance(pool, np.ndarray) and isinstance(X, np.ndarray))
+            or (hasattr(pool, "iloc") and hasattr(X, "iloc"))
+            or (hasattr(pool, "tocsr") and hasattr(X, "tocsr"))
+        )
+        if not same_kind or pos.size == 0:
+            return
+        differs = np.flatnonzero(row_hashes(take_rows(pool, pos)) != row_hashes(X))
+        if differs.size:
+            raise ValueError(
+                f"pool_indices {pos[differs][:10].tolist()} name rows of X_ that "
+                f"differ from the taught rows {differs[:10].tolist()} of X; the "
+                "labels would go to the wrong samples."
+            )
 
     def teach(self, X, y, *, pool_indices=None, relabel="raise"):
         """Add labeled samples and refit; the labeled set changes only on success.

@@ -6,7 +6,8 @@ The person at the terminal is :class:`TerminalOracle`, in ``_terminal``.
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ..utils import take_rows
+from ..utils import num_rows, take_rows
+from ..utils._validation import check_positions
 
 
 class _Signal:
@@ -91,7 +92,8 @@ class SimulatedOracle(Oracle):
         self.y = y
 
     def label(self, indices, X=None):
-        return np.asarray(self.y)[np.asarray(indices, dtype=np.intp)]
+        y = np.asarray(self.y)
+        return y[check_positions(indices, y.shape[0] if y.ndim else 0)]
 
 
 class NoisyOracle(Oracle):
@@ -200,7 +202,7 @@ class NoisyOracle(Oracle):
             self.cost_spent_ = 0.0
         if getattr(self, "n_answers_", np.zeros(0)).shape != rates.shape:
             self.n_answers_ = np.zeros(rates.size, dtype=int)
-        indices = np.asarray(indices, dtype=np.intp)
+        indices = check_positions(indices, np.shape(self.y)[0])
         if annotators is None and rates.size > 1:
             rows = np.repeat(indices, rates.size)
             who = np.tile(np.arange(rates.size), indices.size)
@@ -257,12 +259,19 @@ class CallbackOracle(Oracle):
         self.fn = fn
 
     def label(self, indices, X=None):
-        indices = np.asarray(indices, dtype=np.intp)
+        if not callable(self.fn):
+            raise TypeError(
+                f"CallbackOracle needs a function fn(X_rows, indices) -> labels, "
+                f"got {self.fn!r}."
+            )
+        n_rows = np.inf if X is None else num_rows(X)
+        indices = check_positions(indices, n_rows)
         rows = None if X is None else _rows(X, indices)
         labels = np.asarray(self.fn(rows, indices))
-        if labels.shape[0] != indices.shape[0]:
+        if labels.ndim == 0 or labels.shape[0] != indices.shape[0]:
+            got = labels.shape[0] if labels.ndim else "no"
             raise ValueError(
-                f"The oracle's function returned {labels.shape[0]} labels for "
+                f"The oracle's function returned {got} labels for "
                 f"{indices.shape[0]} samples."
             )
         return labels

@@ -23,7 +23,8 @@ from ..learners._acquisition import (
     free_marker,
     run_acquisition,
 )
-from ..utils import num_rows, take_rows
+from ..utils import missing_mask, num_rows, take_rows
+from ..utils._validation import check_label_types
 from ._curve import LearningCurve
 from ._progress import progress_bar
 from ._stopping import check_stopping
@@ -72,6 +73,39 @@ def check_initial_indices(initial, n_rows, n_initial, budget):
     return idx.astype(np.intp), int(idx.shape[0])
 
 
+def check_oracle_labels(learner, labels, y):
+    """Reject an oracle's answers that are missing or not of the kind of ``y``."""
+    labels = np.asarray(labels)
+    if labels.ndim == 0:
+        return  # check_answers names the shape
+    marker = learner.get_params().get("missing_label", -1)
+    missing = missing_mask(labels.reshape(labels.shape[0], -1)[:, 0], marker)
+    if missing.any():
+        raise ValueError(
+            f"The oracle answered {int(missing.sum())} of {labels.shape[0]} rows "
+            f"with a missing label (NaN, None or missing_label={marker!r}); an "
+            "oracle must answer every row it is asked."
+        )
+    check_label_types(labels, name="The oracle's answers", known=y)
+
+
+def check_oracle_target(learner, y):
+    """Reject a ``y`` used as the oracle that has unlabeled rows."""
+    if y.ndim != 1:
+        return
+    marker = learner.get_params().get("missing_label", -1)
+    if not is_classifier(learner) and marker == -1:
+        marker = None  # -1 may be a real target value; NaN never is
+    missing = missing_mask(y, marker)
+    if missing.any():
+        raise ValueError(
+            f"y is the oracle of the simulation, so every row needs its label, but "
+            f"{int(missing.sum())} rows are missing (NaN, None or "
+            f"missing_label={marker!r}). Simulate on the labeled rows only, or "
+            "pass an oracle."
+        )
+
+
 def _split(learner, X, y, X_test, y_test, seed, keep=None):
     """Return train rows, their positions in X, and the test set.
 
@@ -79,8 +113,11 @@ def _split(learner, X, y, X_test, y_test, seed, keep=None):
     """
     y = np.asarray(y)
     n = num_rows(X)
-    if y.shape[0] != n:
-        raise ValueError(f"X has {n} rows but y has {y.shape[0]} labels.")
+    if y.ndim == 0 or y.shape[0] != n:
+        got = y.shape[0] if y.ndim else "no"
+        raise ValueError(f"X has {n} rows but y has {got} labels.")
+    if n == 0:
+        raise ValueError("X has no rows: simulation needs a pool to label.")
     if (X_test is None) != (y_test is None):
         raise ValueError("Pass both X_test and y_test, or neither.")
     if X_test is not None:
@@ -113,8 +150,13 @@ def _prepare(
     n_repeats,
     random_state,
     initial=None,
+    oracle=None,
 ):
     fixed, n_initial = check_initial_indices(initial, num_rows(X), n_initial, budget)
+    y_arr = np.asarray(y)
+    if oracle is None:
+        check_oracle_target(learner, y_arr)
+    check_label_types(y_arr.ravel()[~missing_mask(y_arr.ravel())])
     if n_initial > budget:
         what = "n_initial" if fixed is None else "len(initial_indices)"
         raise ValueError(f"{what}={n_initial} is larger than budget={budget}.")
@@ -181,6 +223,7 @@ def _run_repeat(
         first = check_answers(
             oracle.label(positions[initial], X_full), len(initial), n_labels
         )
+        check_oracle_labels(learner, first, y_train)
         y_known = y_known.astype(np.result_type(y_known.dtype, first.dtype))
         y_known[initial] = first
 
@@ -249,6 +292,7 @@ def _run(
         n_repeats,
         random_state,
         initial,
+        oracle,
     )
     tasks = [(name, seed) for name in learners for seed in seeds]
     jobs = (

@@ -2,8 +2,10 @@
 
 from numbers import Integral
 
+from sklearn.base import is_classifier
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 
+from ..utils._validation import N_JOBS_CONSTRAINT
 from ._comparison import Comparison
 from ._repeats import _learner_name, _run
 
@@ -21,7 +23,7 @@ _COMMON = {
     "stopping": "no_validation",
     "oracle": [HasMethods(["label"]), None],
     "random_state": ["random_state"],
-    "n_jobs": [Integral, None],
+    "n_jobs": N_JOBS_CONSTRAINT,
     "progress": ["boolean"],
 }
 
@@ -231,6 +233,20 @@ scoring, stopping, oracle, random_state, n_jobs, progress
         raise TypeError(
             "compare expects a non-empty dict of {name: learner}, got "
             f"{type(learners).__name__}."
+        )
+    for name, learner in learners.items():
+        if not isinstance(name, str):
+            raise TypeError(f"compare's learners are named by str, got {name!r}.")
+        if not all(hasattr(learner, m) for m in ("fit", "query", "teach")):
+            raise TypeError(
+                f"compare's learner {name!r} must be a skal learner (with fit, "
+                f"query and teach), got {type(learner).__name__}."
+            )
+    kinds = {is_classifier(learner) for learner in learners.values()}
+    if len(kinds) > 1:
+        raise ValueError(
+            "compare got classifiers and regressors together; their scores "
+            "(accuracy vs R^2) cannot be compared. Compare one kind at a time."
         )
     curves = _run(
         learners,

@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from threadpoolctl import threadpool_limits
 
 from ..utils import concat_rows, take_rows
+from ..utils._validation import N_JOBS_CONSTRAINT
 from ._base import _MAX_CANDIDATES, BaseStrategy
 from ._row_scores import RowScoreStrategy
 from ._selection import select_top_k
@@ -348,7 +349,7 @@ class ExpectedErrorReduction(BaseStrategy):
         "n_eval": [Interval(Integral, 1, None, closed="left"), None],
         "max_candidates": _MAX_CANDIDATES,
         "warm_start": ["boolean"],
-        "n_jobs": [Integral, None],
+        "n_jobs": N_JOBS_CONSTRAINT,
     }
 
     def __init__(

@@ -8,11 +8,10 @@ probabilities); the value of information of a label is how much the total
 risk is expected to drop once the model is refit with it.
 """
 
-from numbers import Integral
-
 import numpy as np
 
 from ..utils import take_rows
+from ..utils._validation import N_JOBS_CONSTRAINT
 from ._base import _MAX_CANDIDATES, BaseStrategy
 from ._model_change import refit_risks
 from ._selection import select_top_k
@@ -141,7 +140,7 @@ class ValueOfInformationEER(BaseStrategy):
         "normalize": ["boolean"],
         "max_candidates": _MAX_CANDIDATES,
         "warm_start": ["boolean"],
-        "n_jobs": [Integral, None],
+        "n_jobs": N_JOBS_CONSTRAINT,
     }
 
     def __init__(

@@ -62,6 +62,10 @@ def prequential_evaluation(learner, X, y, *, n_initial=0):
         raise ValueError(
             f"X must be 2-D with one row per label; got X {X.shape}, y {y.shape}."
         )
+    if n_initial > X.shape[0]:
+        raise ValueError(
+            f"n_initial={n_initial} is larger than the {X.shape[0]} samples of X."
+        )
     learner.fit(X[:n_initial], y[:n_initial])
     n = X.shape[0] - n_initial
     correct = np.zeros(n, dtype=bool)

@@ -10,8 +10,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ..utils import missing_mask
+from ..utils._validation import MISSING_LABEL_CONSTRAINT, check_label_types
 from ._baselines import PeriodicSampling, StreamRandomSampling, StreamUncertainty
 from ._budget import BUDGET_MANAGERS
 from ._density import StreamDensityBasedAL
@@ -126,7 +129,7 @@ default=None
         ],
         "classes": ["array-like", None],
         "max_labeled": [Interval(Integral, 1, None, closed="left"), None],
-        "missing_label": "no_validation",
+        "missing_label": MISSING_LABEL_CONSTRAINT,
         "random_state": ["random_state"],
     }
 
@@ -175,7 +178,22 @@ default=None
         labeled = self._labeled(y)
         classes = self.classes if classes is None else classes
         if classes is not None:
-            self.classes_ = np.unique(np.asarray(classes))
+            classes = np.asarray(classes)
+            check_label_types(classes, name="classes")
+            if (~self._labeled(classes)).any():
+                raise ValueError(
+                    f"classes {classes.tolist()} hold the missing marker (NaN, None "
+                    f"or missing_label={self.missing_label!r}), which marks "
+                    "unlabeled samples and cannot be a class."
+                )
+            unknown = np.setdiff1d(y[labeled], classes)
+            if unknown.size:
+                raise ValueError(
+                    f"Labels {unknown.tolist()} are not among the classes "
+                    f"{np.unique(classes).tolist()}: pass classes=[...] with all "
+                    "of them."
+                )
+            self.classes_ = np.unique(classes)
         elif labeled.any():
             self.classes_ = np.unique(y[labeled])
         else:
@@ -311,6 +329,8 @@ default=None
                     f"utilities has {utilities.shape[0]} values for "
                     f"{X.shape[0]} samples."
                 )
+            if not np.isfinite(utilities).all():
+                raise ValueError("utilities must be finite (what query returns).")
         self._run(X, queried, utilities, commit=True)
         return self
 
@@ -423,11 +443,11 @@ default=None
         return clone(manager)
 
     def _labeled(self, y):
-        if self.missing_label is None or (
-            isinstance(self.missing_label, float) and np.isnan(self.missing_label)
-        ):
-            return np.array([v is not None and v == v for v in y], dtype=bool)
-        return y != self.missing_label
+        labeled = ~missing_mask(y, self.missing_label)
+        check_label_types(y[labeled])
+        if labeled.any():
+            check_classification_targets(y[labeled])
+        return labeled
 
     def _check_X(self, X, one_sample=False):
         # query, update and teach take one sample as a 1-D array

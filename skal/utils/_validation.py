@@ -1,10 +1,11 @@
 """Validation and row bookkeeping for arrays, sparse matrices, DataFrames and lists."""
 
-from numbers import Integral
+from numbers import Integral, Number, Real
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _num_samples
 
 
@@ -199,3 +200,152 @@ def check_batch_size(batch_size, n_pool, *, name="batch_size"):
         )
         return int(n_pool)
     return int(batch_size)
+
+
+#: ``n_jobs`` as joblib reads it: a positive count, -1 (all cores), -2 (all
+#: but one), ... or None; 0 means nothing to joblib.
+N_JOBS_CONSTRAINT = [
+    Interval(Integral, None, -1, closed="right"),
+    Interval(Integral, 1, None, closed="left"),
+    None,
+]
+#: ``missing_label``: one scalar marker (a number, NaN, a string or None).
+MISSING_LABEL_CONSTRAINT = [Real, str, None]
+
+
+def _label_kind(value):
+    if isinstance(value, (bool, np.bool_)):
+        return "boolean"
+    if isinstance(value, (str, bytes, np.str_, np.bytes_)):
+        return "string"
+    if isinstance(value, (Number, np.number)):
+        return "numeric"
+    return type(value).__name__
+
+
+def label_kinds(labels):
+    """Return the set of kinds (numeric, string, boolean...) among ``labels``.
+
+    Parameters
+    ----------
+    labels : array-like
+        Label values, markers of missing labels excluded.
+
+    Returns
+    -------
+    kinds : set of str
+        E.g. ``{"numeric"}``; two kinds mean mixed labels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.utils._validation import label_kinds
+    >>> sorted(label_kinds(np.array([1, "a"], dtype=object)))
+    ['numeric', 'string']
+    """
+    labels = np.asarray(labels)
+    kind = labels.dtype.kind
+    if labels.size == 0:
+        return set()
+    if kind in "iuf":
+        return {"numeric"}
+    if kind in "US":
+        return {"string"}
+    if kind == "b":
+        return {"boolean"}
+    return {_label_kind(v) for v in labels.ravel()}
+
+
+def check_label_types(labels, *, name="y", known=None):
+    """Raise a clear error if ``labels`` mix kinds, or differ from ``known``.
+
+    Sorting labels of different kinds (``1`` and ``"a"``) fails deep inside
+    NumPy, and a ``True`` among integer classes would silently become ``1``.
+
+    Parameters
+    ----------
+    labels : array-like
+        The labels given (missing-label markers excluded).
+    name : str, default="y"
+        Name used in the message.
+    known : array-like, default=None
+        Labels seen before (e.g. at ``fit``); the new ones must be of the
+        same kind.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.utils._validation import check_label_types
+    >>> check_label_types(np.array([0, 1, 2]))
+    >>> check_label_types(np.array([0, "a"], dtype=object))
+    Traceback (most recent call last):
+    ...
+    ValueError: y mixes numeric and string labels ...
+    """
+    kinds = label_kinds(labels)
+    if len(kinds) > 1:
+        raise ValueError(
+            f"{name} mixes {' and '.join(sorted(kinds))} labels (e.g. "
+            f"{_examples(labels, kinds)}); every label must be of one type."
+        )
+    if known is None or not kinds:
+        return
+    before = label_kinds(known)
+    if before and before != kinds:
+        raise ValueError(
+            f"Got {' and '.join(sorted(kinds))} labels in {name}, but the labels "
+            f"seen so far are {' and '.join(sorted(before))}; a label must not "
+            "change type (e.g. 1 vs '1' vs True)."
+        )
+
+
+def _examples(labels, kinds):
+    seen = {}
+    for v in np.asarray(labels).ravel():
+        seen.setdefault(_label_kind(v), v)
+        if len(seen) == len(kinds):
+            break
+    return " and ".join(repr(v) for v in seen.values())
+
+
+def check_positions(indices, n_rows, *, name="indices"):
+    """Return ``indices`` as 1-d integer positions in ``range(n_rows)``.
+
+    Floats, booleans (a mask is not a list of positions) and negative or
+    too large values raise a ``ValueError`` instead of being cast, wrapped
+    around or failing deep inside NumPy.
+
+    Parameters
+    ----------
+    indices : array-like of int
+        Positions.
+    n_rows : int
+        Number of rows they index.
+    name : str, default="indices"
+        Name used in messages.
+
+    Returns
+    -------
+    indices : ndarray of intp of shape (n,)
+        The positions.
+
+    Examples
+    --------
+    >>> from skal.utils._validation import check_positions
+    >>> check_positions([2, 0], 3).tolist()
+    [2, 0]
+    """
+    idx = np.asarray(indices)
+    if idx.ndim == 0:
+        idx = idx.reshape(1)
+    if idx.ndim != 1 or (idx.size and idx.dtype.kind not in "iu"):
+        raise ValueError(
+            f"{name} must be a 1-d array of integer positions, got {idx.dtype} "
+            f"values of shape {idx.shape}."
+        )
+    if idx.size and (idx.min() < 0 or idx.max() >= n_rows):
+        raise ValueError(
+            f"{name} must be positions between 0 and {n_rows - 1}; got values "
+            f"from {idx.min()} to {idx.max()}."
+        )
+    return idx.astype(np.intp)
