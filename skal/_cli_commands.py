@@ -11,7 +11,8 @@ import warnings
 
 import numpy as np
 
-from ._cli_inputs import UsageError, check_missing_values, load_data, make_estimator
+from ._cli_data import check_missing_values, detect_task, free_marker, load_data
+from ._cli_inputs import UsageError, make_estimator
 
 
 def _split_names(text):
@@ -29,7 +30,7 @@ def _preflight(learners, X, y, n_initial):
 
     from ._cli_learners import SAMPLE_STRATEGIES
     from .datasets import initial_indices
-    from .learners._acquisition import fit_labeled, free_marker
+    from .learners._acquisition import fit_labeled
 
     rows = np.random.RandomState(0).permutation(X.shape[0])[:300]
     first = initial_indices(
@@ -45,7 +46,7 @@ def _preflight(learners, X, y, n_initial):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                fitted = free_marker(clone(learner), y)
+                fitted = clone(learner)
                 fit_labeled(fitted, X[rows], y[rows], labeled)
                 start = time.perf_counter()
                 fitted.query(batch_size=1)
@@ -66,7 +67,7 @@ def _compare_data(args):
     """Load the data and decide the task: ``(data, task, notes)``."""
     from sklearn.utils import get_tags
 
-    from ._cli_learners import _members, detect_task
+    from ._cli_learners import _members
 
     data = load_data(args.data, args.target)
     first = args.estimator.split(",")[0].strip()
@@ -172,6 +173,8 @@ def run_compare(args):
         n_classes=getattr(data, "n_classes", None)
         or (np.unique(y).shape[0] if task == "classification" else None),
     )
+    for learner in learners.values():  # every label of the file is known
+        free_marker(learner, y, data.y_test)
     for note in notes + more_notes:
         print(f"note: {note}")
     slow = [s for s in strategies if s in SLOW_STRATEGIES]

@@ -7,7 +7,13 @@ them: :func:`build_learners` picks it when ``--learner auto`` and says so.
 
 import numpy as np
 
-from ._cli_inputs import ESTIMATORS, REGRESSORS, UsageError, make_estimator
+from ._cli_inputs import (
+    ESTIMATORS,
+    REGRESSORS,
+    UsageError,
+    _estimator_type,
+    make_estimator,
+)
 
 
 def _names_needing(signal):
@@ -68,20 +74,6 @@ DEFAULT_STRATEGIES = {
 }
 #: The ``--learner`` choices.
 LEARNERS = ("auto", "active", "committee", "bayesian")
-_MANY_VALUES = 20
-# whole numbers that each label at least this many rows read as class codes
-# (31 clusters of 100 rows, the 100 classes of CIFAR-100), not as a count
-_CLASS_ROWS = 20
-
-
-def _estimator_type(estimator):
-    """Return "classifier", "regressor" or None, without failing on odd objects."""
-    from sklearn.utils import get_tags
-
-    try:
-        return get_tags(estimator).estimator_type
-    except (AttributeError, TypeError):
-        return None
 
 
 def strategies_for(task):
@@ -111,86 +103,6 @@ def strategies_for(task):
         keep = set(available_strategies()) - REGRESSION_STRATEGIES
         keep -= set(MULTILABEL_STRATEGIES)
     return [s for s in available_strategies() if s in keep]
-
-
-def detect_task(y, estimator, task="auto", *, target_name="the target", name=None):
-    """Decide between classification and regression; say why when it matters.
-
-    Parameters
-    ----------
-    y : ndarray of shape (n_samples,)
-        The labels.
-    estimator : estimator object or None
-        The model the user named, or None for the default one.
-    task : {"auto", "classification", "regression"}, default="auto"
-        The user's ``--task``.
-    target_name : str, default="the target"
-        How messages call ``y``.
-    name : str, default=None
-        How messages call the estimator (its class name when None).
-
-    Returns
-    -------
-    task : {"classification", "regression"}
-        The task.
-    note : str or None
-        A line to show the user when the task was guessed as regression.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skal._cli_learners import detect_task
-    >>> detect_task(np.arange(100.0), None)[0]
-    'regression'
-    >>> detect_task(np.array([0, 1, 2] * 10), None)
-    ('classification', None)
-    >>> task, note = detect_task(np.repeat(np.arange(31.0), 100), None)
-    >>> task, note.split(":")[0]
-    ('classification', 'the target holds 31 whole numbers, each in at least 100 rows')
-    """
-    kind = None if estimator is None else _estimator_type(estimator)
-    y = np.asarray(y)
-    numeric = y.dtype.kind in "iuf"
-    counts = np.unique(y, return_counts=True)[1] if numeric else np.zeros(0)
-    n_values = counts.shape[0]
-    fractional = y.dtype.kind == "f" and not np.all(np.mod(y, 1) == 0)
-    codes = n_values > _MANY_VALUES and not fractional and counts.min() >= _CLASS_ROWS
-    looks_continuous = numeric and (fractional or n_values > _MANY_VALUES) and not codes
-    if task == "regression" or (task == "auto" and kind == "regressor"):
-        if not numeric:
-            raise UsageError(
-                f"{target_name} holds text labels ({y[0]!r}, ...), and regression "
-                "needs numbers; use a classifier (--estimator "
-                f"{', '.join(ESTIMATORS)})"
-            )
-        if task == "regression" or looks_continuous:
-            return "regression", None
-        return "regression", (
-            f"{name or type(estimator).__name__} is a regressor, so {target_name} "
-            f"({n_values} distinct values) is treated as regression (score r2)"
-        )
-    if task == "classification":
-        return "classification", None
-    if codes:
-        return "classification", (
-            f"{target_name} holds {n_values} whole numbers, each in at least "
-            f"{counts.min()} rows: treated as classes; pass --task regression "
-            "to treat them as numbers"
-        )
-    if not looks_continuous:
-        return "classification", None
-    what = f"{target_name} is numeric with {n_values} distinct values"
-    if kind == "classifier":
-        raise UsageError(
-            f"{what}, which looks like regression, but "
-            f"{name or type(estimator).__name__} is a classifier; use a regressor "
-            f"(--estimator {', '.join(REGRESSORS)}) or pass --task classification "
-            "to treat the values as classes"
-        )
-    return "regression", (
-        f"{what}: treated as regression (score r2); pass --task classification "
-        "to treat the values as classes"
-    )
 
 
 def _members(spec):

@@ -9,12 +9,12 @@ import sys
 
 from . import _cli_learners
 from ._cli_commands import run_compare, run_label
+from ._cli_data import load_data
 from ._cli_inputs import (
     ESTIMATORS,
     REGRESSORS,
     CalibratedLinearSVC,
     UsageError,
-    load_data,
     make_estimator,
 )
 from ._cli_learners import LEARNERS, SAMPLE_STRATEGIES, SLOW_STRATEGIES, strategies_for

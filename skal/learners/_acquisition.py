@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
-from ..utils import missing_mask, num_rows
+from ..utils import num_rows
 
 _EMPTY = np.empty(0, dtype=np.intp)
 
@@ -97,40 +97,6 @@ def fit_labeled(learner, X, y, labeled):
     """
     X, y = learner._prepare_fit(X, y)
     return learner._fit_labeled(X, y, np.asarray(labeled, dtype=bool).copy())
-
-
-def free_marker(learner, *targets):
-    """Give ``learner`` a ``missing_label`` that no label of ``targets`` equals.
-
-    skal's own loops know every label they hold (the labeled set is a
-    mask), so a class equal to the learner's marker, such as the -1 of
-    ``{-1, +1}`` data, is still a class there: the learner (a clone) marks
-    with NaN (or None for text labels) instead, and neither ``teach`` nor
-    ``score`` on a test set reads that class as missing.
-
-    Parameters
-    ----------
-    learner : BaseLearner
-        A clone owned by the loop; changed in place.
-    *targets : array-like or None
-        Every label the loop will show the learner (train and test).
-
-    Returns
-    -------
-    learner : BaseLearner
-        The same learner.
-    """
-    marker = learner.get_params(deep=False).get("missing_label")
-    if marker is None or (isinstance(marker, float) and np.isnan(marker)):
-        return learner
-    for y in targets:
-        if y is None:
-            continue
-        y = np.asarray(y).reshape(-1)
-        if (missing_mask(y, marker) & ~missing_mask(y, None)).any():
-            numeric = y.dtype.kind in "iufb"
-            return learner.set_params(missing_label=np.nan if numeric else None)
-    return learner
 
 
 def run_acquisition(

@@ -17,12 +17,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
 from ..datasets import initial_indices as draw_initial
-from ..learners._acquisition import (
-    Answers,
-    check_answers,
-    free_marker,
-    run_acquisition,
-)
+from ..learners._acquisition import Answers, check_answers, run_acquisition
 from ..utils import missing_mask, num_rows, take_rows
 from ..utils._validation import check_label_types
 from ._curve import LearningCurve
@@ -89,21 +84,34 @@ def check_oracle_labels(learner, labels, y):
     check_label_types(labels, name="The oracle's answers", known=y)
 
 
-def check_oracle_target(learner, y):
-    """Reject a ``y`` used as the oracle that has unlabeled rows."""
+def check_oracle_target(learner, y, name="y"):
+    """Reject a ``y`` (the oracle) or ``y_test`` that has unlabeled rows."""
     if y.ndim != 1:
         return
     marker = learner.get_params().get("missing_label", -1)
     if not is_classifier(learner) and marker == -1:
         marker = None  # -1 may be a real target value; NaN never is
     missing = missing_mask(y, marker)
-    if missing.any():
-        raise ValueError(
-            f"y is the oracle of the simulation, so every row needs its label, but "
-            f"{int(missing.sum())} rows are missing (NaN, None or "
-            f"missing_label={marker!r}). Simulate on the labeled rows only, or "
-            "pass an oracle."
+    if not missing.any():
+        return
+    what = (
+        "is the oracle of the simulation, so every row needs its label"
+        if name == "y"
+        else "scores the learner, and its score skips unlabeled rows"
+    )
+    fix = "Simulate on the labeled rows only, or pass an oracle."
+    if name != "y":
+        fix = "Score on the labeled rows only."
+    marked = missing & ~missing_mask(y, None)
+    if marked.any():  # equal to the marker itself, not NaN/None
+        fix += (
+            f" If {marker!r} is a class (labels in {{-1, +1}}, say), set the "
+            "learner's missing_label=np.nan (None for text labels)."
         )
+    raise ValueError(
+        f"{name} {what}, but {int(missing.sum())} rows are missing (NaN, None "
+        f"or missing_label={marker!r}). {fix}"
+    )
 
 
 def _split(learner, X, y, X_test, y_test, seed, keep=None):
@@ -156,6 +164,8 @@ def _prepare(
     y_arr = np.asarray(y)
     if oracle is None:
         check_oracle_target(learner, y_arr)
+    if y_test is not None:
+        check_oracle_target(learner, np.asarray(y_test), "y_test")
     check_label_types(y_arr.ravel()[~missing_mask(y_arr.ravel())])
     if n_initial > budget:
         what = "n_initial" if fixed is None else "len(initial_indices)"
@@ -205,7 +215,6 @@ def _run_repeat(
     params = learner.get_params(deep=False)
     updates = {"random_state": seed, "budget": None, "batch_size": batch_size}
     learner.set_params(**{k: v for k, v in updates.items() if k in params})
-    free_marker(learner, y_train, y_test)
     oracle = copy.deepcopy(oracle)
     scorer = check_scoring(learner, scoring=scoring)
     if fixed is None:

@@ -226,31 +226,26 @@ def test_string_labels_keep_their_missing_marker():
     np.testing.assert_allclose(a.repeats[0]["score"], b.repeats[0]["score"])
 
 
-def test_minus_one_is_a_class_in_a_simulation():
-    # the {-1, +1} encoding of the Zhan et al. sets: skal knows every label of
-    # a simulation, so -1 is never read as 'unlabeled', in teach or in score
+def test_minus_one_as_a_class_needs_another_marker():
+    # the {-1, +1} encoding of the Zhan et al. sets: with the default
+    # missing_label=-1 a -1 label is ambiguous, so simulate refuses it (in y
+    # and in y_test, whose score would skip those rows), and with
+    # missing_label=np.nan the run equals the {0, 1} one
     X2, y01 = X[Y < 2], Y[Y < 2]
-    runs = {}
-    for name, y in [("pm", 2 * y01 - 1), ("01", y01)]:
-        for n_initial in (1, 6):  # one initial label: a draw of only 1s
-            runs[name, n_initial] = simulate(
-                _lr(),
-                X2,
-                y,
-                budget=26,
-                batch_size=5,
-                n_initial=n_initial,
-                n_repeats=3,
-                random_state=0,
-                progress=False,
-            )
-    for n_initial in (1, 6):
-        pm, zo = runs["pm", n_initial], runs["01", n_initial]
+    ypm = 2 * y01 - 1
+    kwargs = {"budget": 26, "batch_size": 5, "n_repeats": 3, "random_state": 0}
+    kwargs["progress"] = False
+    with pytest.raises(ValueError, match=r"y is the oracle .* but 59 rows are missing"):
+        simulate(_lr(), X2, ypm, n_initial=6, **kwargs)
+    with pytest.raises(
+        ValueError, match=r"y_test scores the learner.*set the learner's missing_label"
+    ):
+        simulate(_lr(), X2, y01, X_test=X2, y_test=ypm, n_initial=6, **kwargs)
+    for n_initial in (1, 6):  # one initial label: a draw of only 1s
+        nan_marker = _lr().set_params(missing_label=np.nan)
+        pm = simulate(nan_marker, X2, ypm, n_initial=n_initial, **kwargs)
+        zo = simulate(_lr(), X2, y01, n_initial=n_initial, **kwargs)
         for a, b in zip(pm.repeats, zo.repeats, strict=True):
             assert a["initial_indices"] == b["initial_indices"]
             assert a["n_labeled"] == b["n_labeled"]
             np.testing.assert_allclose(a["score"], b["score"])
-    # one label of class 1: the model predicts 1, right on the test rows of
-    # class 1 only, not on 'all the rows left after dropping -1'
-    first = runs["pm", 1].repeats[0]["score"][0]
-    assert 0.3 < first < 0.7
