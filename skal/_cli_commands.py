@@ -89,8 +89,13 @@ def _compare_data(args):
     notes = [note] if note else []
     if data.n_unlabeled:
         notes.append(
-            f"{data.n_unlabeled} rows with an empty {target} are left out (a "
-            "simulation needs every row's label)"
+            f"{data.n_unlabeled} rows without a label in {target} (empty or NaN) "
+            "are left out (a simulation needs every row's label)"
+        )
+    if task == "classification" and np.unique(data.y).shape[0] < 2:
+        raise UsageError(
+            f"{target} holds a single class ({data.y[:1].tolist()[0]!r}): there is "
+            "nothing to tell apart; a comparison needs at least two classes"
         )
     if task == "regression":
         data.y = np.asarray(data.y, dtype=float)

@@ -72,6 +72,8 @@ def load_data(path, target=None, *, need_labels=True):
         except (OSError, ValueError, zipfile.BadZipFile) as exc:
             raise UsageError(f"cannot read {path}: {exc}") from None
         _check_lengths(path, data)
+        if need_labels:
+            _check_npz_targets(path, data)
         return data
     if suffix != ".csv":
         raise UsageError(f"{path}: expected a .csv or .npz file")
@@ -190,6 +192,33 @@ def _check_feature_columns(path, frame):
                 f"values ({', '.join(repr(v) for v in bad.unique()[:3])}, e.g. in "
                 f"row {bad.index[0]}); fix or remove them"
             )
+
+
+def _check_npz_targets(path, data):
+    """One label per row; rows of ``y`` with NaN are left out (as empty cells)."""
+    for y, name in ((data.y, "y"), (data.y_test, "y_test")):
+        if y is None:
+            continue
+        if y.ndim != 1:
+            raise UsageError(
+                f"{path}: {name} has shape {y.shape}; skal compare reads one "
+                "label per row (a 1-d array)"
+            )
+        if y.dtype.kind in "fc" and np.isinf(y).any():
+            raise UsageError(
+                f"{path}: {name} holds {int(np.isinf(y).sum())} infinite values; "
+                "every label must be a class or a finite number"
+            )
+    if data.y_test is not None and data.y_test.dtype.kind == "f":
+        if np.isnan(data.y_test).any():
+            raise UsageError(
+                f"{path}: y_test has {int(np.isnan(data.y_test).sum())} missing "
+                "labels (NaN); a test set needs every label"
+            )
+    if data.y.dtype.kind == "f" and np.isnan(data.y).any():
+        keep = ~np.isnan(data.y)
+        data.n_unlabeled = int((~keep).sum())
+        data.X, data.y = data.X[keep], data.y[keep]
 
 
 def _load_npz(path, data, need_labels):

@@ -12,7 +12,13 @@ from skal import ActiveLearner, CallbackOracle, SimulatedOracle, compare, simula
 from skal.annotators import MultiAnnotatorLearner, majority_vote
 from skal.cli import main
 from skal.datasets import initial_indices, make_pool
-from skal.loop import NoisyOracle
+from skal.loop import (
+    NoisyOracle,
+    PlateauStopping,
+    StabilizingPredictions,
+    TargetScoreStopping,
+    kappa,
+)
 from skal.stream import StreamActiveLearner, prequential_evaluation
 from skal.utils._validation import check_label_types, check_positions
 
@@ -309,3 +315,28 @@ def test_cli_unwritable_out(tmp_path, capsys):
     ]
     assert main(argv) == 2
     assert "cannot write to --out" in capsys.readouterr().err
+
+
+def test_loop_helpers_name_the_parameter_at_fault():
+    X, y = load_iris(return_X_y=True)
+    kw = {"budget": 20, "batch_size": 5, "n_initial": 5, "progress": False}
+    learner = ActiveLearner(LogisticRegression(max_iter=300))
+    for stop, message in [
+        (TargetScoreStopping(0.9, X_val=X[:10]), "needs both X_val and y_val"),
+        (PlateauStopping(y_val=y[:10]), "needs both X_val and y_val"),
+        (StabilizingPredictions(X_stop=X[:10, :2]), "X_stop has 2 features, but"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            simulate(learner, X, y, stopping=stop, **kw)
+    for a, b in [([], []), ([1, 2], [1])]:
+        with pytest.raises(ValueError, match="two equal-length vectors"):
+            kappa(a, b)
+
+    class ModalStyle:  # fit, query and teach, but not a skal learner
+        def fit(self, X, y):
+            return self
+
+        query = teach = fit
+
+    with pytest.raises(TypeError, match=r"run skal learners .* wrap the estimator"):
+        simulate(ModalStyle(), X, y, **kw)

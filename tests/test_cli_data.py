@@ -69,8 +69,8 @@ def test_rows_with_an_empty_target_are_counted_in_a_note(iris_frame, tmp_path, c
     assert main(argv + TINY + ["--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert (
-        "note: 6 rows with an empty column 'species' are left out (a simulation "
-        "needs every row's label)" in out
+        "note: 6 rows without a label in column 'species' (empty or NaN) are left "
+        "out (a simulation needs every row's label)" in out
     )
     assert "partial.csv: 144 rows" in out
 
@@ -128,3 +128,30 @@ def test_many_whole_numbers_in_large_groups_are_classes(tmp_path, capsys):
     argv = ["compare", "--data", str(tmp_path / "counts.npz"), "--quiet"]
     assert main(argv + TINY + ["--out", str(tmp_path / "b")]) == 0
     assert "treated as regression" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "y, message",
+    [
+        (np.c_[np.arange(150) % 3, np.arange(150) % 2], "y has shape (150, 2); skal"),
+        (np.where(np.arange(150) % 3 == 2, np.inf, 0.0), "y holds 50 infinite values"),
+        (np.ones(150), "y holds a single class (1.0): there is nothing to tell"),
+    ],
+)
+def test_npz_targets_that_cannot_be_compared_get_one_line(y, message, tmp_path, capsys):
+    X = load_iris(return_X_y=True)[0]
+    np.savez(tmp_path / "bad.npz", X=X, y=y)
+    assert main(["compare", "--data", str(tmp_path / "bad.npz")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_npz_rows_with_a_nan_label_are_left_out(tmp_path, capsys):
+    X, y = load_iris(return_X_y=True)
+    y = np.where(np.arange(150) % 10 == 0, np.nan, y)
+    np.savez(tmp_path / "part.npz", X=X, y=y)
+    argv = ["compare", "--data", str(tmp_path / "part.npz"), "--quiet", *TINY]
+    assert main(argv + ["--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "note: 15 rows without a label in y (empty or NaN) are left out" in out
+    assert "part.npz: 135 rows" in out

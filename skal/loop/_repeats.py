@@ -288,6 +288,16 @@ def _run(
     progress,
     initial=None,
 ):
+    from ..learners import BaseLearner
+
+    for name, learner in learners.items():
+        if not isinstance(learner, BaseLearner):
+            raise TypeError(
+                f"{name!r} is a {type(learner).__module__}.{type(learner).__name__}; "
+                "simulate and compare run skal learners (skal.ActiveLearner, "
+                "skal.Committee, ...): wrap the estimator, e.g. "
+                "ActiveLearner(estimator, query_strategy='margin')."
+            )
     first = next(iter(learners.values()))
     data, budget, batch_size, n_initial, seeds, fixed = _prepare(
         first,

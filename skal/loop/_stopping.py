@@ -90,6 +90,9 @@ def check_stopping(stopping):
 
 
 def _validation_score(criterion, learner, info):
+    if (criterion.X_val is None) != (criterion.y_val is None):
+        name = type(criterion).__name__
+        raise ValueError(f"{name} needs both X_val and y_val, or neither; got one.")
     if criterion.X_val is None:
         if info.get("score") is None:
             raise ValueError(
@@ -216,6 +219,12 @@ class PlateauStopping(StoppingCriterion):
 def _stop_rows(criterion, learner):
     """Return the stop set: ``X_stop`` or the pool of the learner's first fit."""
     if criterion.X_stop is not None:
+        n_stop = np.shape(criterion.X_stop)[-1]
+        if n_stop != getattr(learner, "n_features_in_", n_stop):
+            raise ValueError(
+                f"{type(criterion).__name__}'s X_stop has {n_stop} features, but "
+                f"the learner was fitted on {learner.n_features_in_}."
+            )
         return criterion.X_stop
     if not hasattr(criterion, "stop_set_"):
         if not hasattr(learner, "labeled_mask_"):
@@ -248,6 +257,9 @@ def kappa(a, b):
     0.5
     """
     a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape or a.size == 0:
+        shapes = f"{a.shape} and {b.shape}"
+        raise ValueError(f"kappa needs two equal-length vectors; got {shapes}.")
     if np.array_equal(a, b):
         return 1.0
     return float(cohen_kappa_score(a, b))
@@ -319,9 +331,10 @@ class StabilizingPredictions(StoppingCriterion):
         """
         if not hasattr(self, "kappas_"):  # used on its own, not via check_stopping
             self._validate_params()
-        predictions = np.asarray(predictions)
-        if not hasattr(self, "kappas_"):
             self.kappas_ = []
+        predictions = np.asarray(predictions)
+        if predictions.size == 0:
+            raise ValueError(f"{type(self).__name__}'s stop set is empty: pass X_stop.")
         previous = getattr(self, "previous_", None)
         if previous is not None:
             self.kappas_.append(kappa(previous, predictions))
