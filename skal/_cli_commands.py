@@ -86,7 +86,7 @@ def _compare_data(args):
             for name, model in zip(*_members(spec))
         ]
     check_missing_values(data, models, args.data)
-    notes = [note] if note else []
+    notes = data.notes + ([note] if note else [])
     if data.n_unlabeled:
         notes.append(
             f"{data.n_unlabeled} rows without a label in {target} (empty or NaN) "

@@ -56,6 +56,7 @@ def load_data(path, target=None, *, need_labels=True):
         y_test=None,
         image_shape=None,
         n_unlabeled=0,
+        notes=[],
     )
     if path is None or path == "digits":
         from sklearn.datasets import load_digits
@@ -266,6 +267,14 @@ def _read_frame(path, frame, target, need_labels, data):
     if frame.shape[1] == 0:
         raise UsageError(f"{path} has no feature column besides the target")
     _check_feature_columns(path, frame)
+    for column in frame.select_dtypes(exclude="number").columns:
+        n_texts = frame[column].nunique()
+        if n_texts > 50 and n_texts > 0.5 * frame.shape[0]:
+            data.notes.append(
+                f"column {column!r} holds {n_texts} distinct texts in "
+                f"{frame.shape[0]} rows, one-hot encoded into as many columns; drop "
+                "it first if it is an id or free text"
+            )
     dummies = pd.get_dummies(frame, dtype=float)
     data.X = dummies.to_numpy(dtype=float)
     data.feature_names = list(dummies.columns)

@@ -155,3 +155,17 @@ def test_npz_rows_with_a_nan_label_are_left_out(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "note: 15 rows without a label in y (empty or NaN) are left out" in out
     assert "part.npz: 135 rows" in out
+
+
+def test_an_id_column_of_texts_gets_a_note(iris_frame, tmp_path, capsys):
+    iris_frame.insert(0, "name", [f"plant-{i}" for i in range(150)])
+    iris_frame.to_csv(tmp_path / "ids.csv", index=False)
+    data = load_data(str(tmp_path / "ids.csv"), "species")
+    assert data.X.shape == (150, 154)  # 4 numbers + 150 one-hot columns
+    assert data.notes == [
+        "column 'name' holds 150 distinct texts in 150 rows, one-hot encoded into "
+        "as many columns; drop it first if it is an id or free text"
+    ]
+    iris_frame["name"] = np.where(np.arange(150) % 2, "tall", "short")
+    iris_frame.to_csv(tmp_path / "two.csv", index=False)
+    assert load_data(str(tmp_path / "two.csv"), "species").notes == []
