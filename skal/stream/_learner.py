@@ -1,53 +1,34 @@
 """The stream-based active learner."""
 
 import copy
-from collections import deque
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from ..utils import missing_mask
-from ..utils._validation import MISSING_LABEL_CONSTRAINT, check_label_types
-from ._baselines import PeriodicSampling, StreamRandomSampling, StreamUncertainty
+from ..utils._validation import MISSING_LABEL_CONSTRAINT
 from ._budget import BUDGET_MANAGERS
-from ._density import StreamDensityBasedAL
 from ._draws import RandomDraws
-from ._uncertainty import (
-    FixedUncertainty,
-    RandomizedVariableUncertainty,
-    Split,
-    VariableUncertainty,
+from ._inputs import (
+    check_known,
+    check_stream_X,
+    check_stream_Xy,
+    labeled_mask,
+    stream_classes,
+)
+from ._registry import (
+    _STRATEGY_API,
+    STREAM_STRATEGIES,
+    copy_state,
+    resolve_manager,
+    resolve_strategy,
 )
 
 __all__ = ["STREAM_STRATEGIES", "StreamActiveLearner"]
-
-
-def _copy(state):
-    """Copy a state dict: numbers are immutable, windows (deques) are copied."""
-    return {
-        k: deque(v, maxlen=v.maxlen) if isinstance(v, deque) else v
-        for k, v in state.items()
-    }
-
-
-STREAM_STRATEGIES = {
-    "fixed_uncertainty": FixedUncertainty,
-    "variable_uncertainty": VariableUncertainty,
-    "randomized_variable_uncertainty": RandomizedVariableUncertainty,
-    "split": Split,
-    "periodic": PeriodicSampling,
-    "random": StreamRandomSampling,
-    "density": StreamDensityBasedAL,
-    "uncertainty": StreamUncertainty,
-}
-_STRATEGY_API = ["init_state", "utilities", "observe", "propose", "commit"]
 
 
 class StreamActiveLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -177,42 +158,14 @@ default=None
         X, y = self._check_Xy(X, y, reset=True)
         labeled = self._labeled(y)
         classes = self.classes if classes is None else classes
-        if classes is not None:
-            classes = np.asarray(classes)
-            check_label_types(classes, name="classes")
-            if (~self._labeled(classes)).any():
-                raise ValueError(
-                    f"classes {classes.tolist()} hold the missing marker (NaN, None "
-                    f"or missing_label={self.missing_label!r}), which marks "
-                    "unlabeled samples and cannot be a class."
-                )
-            unknown = np.setdiff1d(y[labeled], classes)
-            if unknown.size:
-                raise ValueError(
-                    f"Labels {unknown.tolist()} are not among the classes "
-                    f"{np.unique(classes).tolist()}: pass classes=[...] with all "
-                    "of them."
-                )
-            self.classes_ = np.unique(classes)
-        elif labeled.any():
-            self.classes_ = np.unique(y[labeled])
-        else:
-            raise ValueError(
-                "fit saw no labeled sample, so the classes are unknown: pass "
-                "classes=[...] to StreamActiveLearner for a cold start."
-            )
-        if self.classes_.size < 2:
-            raise ValueError(
-                f"Need at least two classes, got one class {self.classes_.tolist()}:"
-                " pass classes=[...] with every class the stream can bring."
-            )
+        self.classes_ = stream_classes(classes, y[labeled], self.missing_label)
         rs = self.random_state
         self.random_state_ = check_random_state(
             copy.deepcopy(rs) if isinstance(rs, np.random.RandomState) else rs
         )
         self._draws = RandomDraws(self.random_state_)
-        self.strategy_ = self._resolve_strategy()
-        self.budget_manager_ = self._resolve_manager()
+        self.strategy_ = resolve_strategy(self.query_strategy)
+        self.budget_manager_ = resolve_manager(self.budget_manager, self.strategy_)
         self.budget_state_ = self.budget_manager_.init_state(self.budget)
         self.strategy_state_ = self.strategy_.init_state(
             self.budget_state_["budget"], self.classes_.size
@@ -245,12 +198,7 @@ default=None
             return self._fit(X, y, classes)
         X, y = self._check_Xy(X, y)
         labeled = self._labeled(y)
-        unknown = np.setdiff1d(y[labeled], self.classes_)
-        if unknown.size:
-            raise ValueError(
-                f"Labels {unknown.tolist()} are not among the classes "
-                f"{self.classes_.tolist()}: pass classes=[...] with all of them."
-            )
+        check_known(y[labeled], self.classes_)
         return self._learn(X[labeled], y[labeled])
 
     teach = partial_fit
@@ -343,8 +291,8 @@ default=None
             result = self._loop(X, forced, utilities, state, budget, self._draws)
             self._draws.trim()
             return result
-        draws = self._draws.fork()
-        return self._loop(X, forced, utilities, _copy(state), _copy(budget), draws)
+        state, budget = copy_state(state), copy_state(budget)
+        return self._loop(X, forced, utilities, state, budget, self._draws.fork())
 
     def _loop(self, X, forced, utilities, state, budget, rng):
         strategy, manager = self.strategy_, self.budget_manager_
@@ -429,42 +377,11 @@ default=None
         return self.budget_state_["queried"] / max(self.budget_state_["seen"], 1)
 
     # ------------------------------------------------------------ helpers
-    def _resolve_strategy(self):
-        if isinstance(self.query_strategy, str):
-            return STREAM_STRATEGIES[self.query_strategy]()
-        return clone(self.query_strategy)
-
-    def _resolve_manager(self):
-        manager = self.budget_manager
-        if manager is None:
-            manager = self.strategy_.default_budget_manager
-        if isinstance(manager, str):
-            return BUDGET_MANAGERS[manager]()
-        return clone(manager)
-
     def _labeled(self, y):
-        labeled = ~missing_mask(y, self.missing_label)
-        check_label_types(y[labeled])
-        if labeled.any():
-            check_classification_targets(y[labeled])
-        return labeled
+        return labeled_mask(y, self.missing_label)
 
     def _check_X(self, X, one_sample=False):
-        # query, update and teach take one sample as a 1-D array
-        if one_sample and not sp.issparse(X) and np.ndim(X) == 1:
-            X = np.reshape(X, (1, -1))
-        return validate_data(self, X, reset=False, dtype=float)
+        return check_stream_X(self, X, one_sample=one_sample)
 
     def _check_Xy(self, X, y, reset=False):
-        if y is None:
-            raise ValueError(
-                "StreamActiveLearner requires y to be passed, but the target y "
-                "is None: pass the labels, missing_label for unlabeled rows."
-            )
-        if not reset and not sp.issparse(X) and np.ndim(X) == 1:
-            X = np.reshape(X, (1, -1))
-        X = validate_data(self, X, reset=reset, dtype=float, ensure_min_samples=0)
-        y = column_or_1d(y, warn=True)
-        if X.shape[0] != y.shape[0]:
-            raise ValueError(f"X has {X.shape[0]} samples but y has {y.shape[0]}.")
-        return X, y
+        return check_stream_Xy(self, X, y, reset=reset)
