@@ -19,50 +19,6 @@ def _split_names(text):
     return [s.strip() for s in text.split(",") if s.strip()]
 
 
-def _preflight(learners, X, y, n_initial):
-    """Fit and query each learner once on a few rows: a strategy that needs a
-    signal the model lacks (e.g. a committee's votes) fails here, in one line.
-
-    Returns the seconds of each learner's query."""
-    import time
-
-    from sklearn.base import clone
-
-    from ._cli_learners import SAMPLE_STRATEGIES
-    from .datasets import initial_indices
-    from .learners._acquisition import fit_labeled
-
-    rows = np.random.RandomState(0).permutation(X.shape[0])[:300]
-    first = initial_indices(
-        y[rows],
-        min(n_initial, len(rows) - 1),
-        stratify=y.dtype.kind != "f",
-        random_state=0,
-    )
-    labeled = np.zeros(len(rows), dtype=bool)
-    labeled[first] = True
-    seconds = {}
-    for name, learner in learners.items():
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                fitted = clone(learner)
-                fit_labeled(fitted, X[rows], y[rows], labeled)
-                start = time.perf_counter()
-                fitted.query(batch_size=1)
-                seconds[name] = time.perf_counter() - start
-        except TypeError as exc:
-            hint = ""
-            if name in SAMPLE_STRATEGIES:
-                hint = " (use --learner committee or --learner bayesian)"
-            elif name == "std":
-                hint = " (use --learner committee, or --estimator gp)"
-            raise UsageError(
-                f"strategy {name!r} cannot run here: {exc}{hint}"
-            ) from None
-    return seconds
-
-
 def _compare_data(args):
     """Load the data and decide the task: ``(data, task, notes)``."""
     from sklearn.utils import get_tags
@@ -133,7 +89,12 @@ def run_compare(args):
     from sklearn.exceptions import ConvergenceWarning
     from threadpoolctl import threadpool_limits
 
-    from ._cli_learners import DEFAULT_STRATEGIES, SLOW_STRATEGIES, build_learners
+    from ._cli_learners import (
+        DEFAULT_STRATEGIES,
+        SLOW_STRATEGIES,
+        build_learners,
+        preflight,
+    )
     from ._cli_report import RoundProgress, pick_target, slow_warning
     from .loop import compare
     from .strategies import available_strategies
@@ -185,7 +146,7 @@ def run_compare(args):
     slow = [s for s in strategies if s in SLOW_STRATEGIES]
     if slow:
         print(f"timing one query of {', '.join(slow)}...", flush=True)
-    query_seconds = _preflight(learners, X, y, args.initial)
+    query_seconds = preflight(learners, X, y, args.initial)
     for name in slow:
         print(
             "warning: "

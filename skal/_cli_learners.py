@@ -340,3 +340,47 @@ def build_learners(
             f"(choose with --learner committee{also})"
         )
     return learners, names[0], notes
+
+
+def preflight(learners, X, y, n_initial):
+    """Fit and query each learner once on a few rows: a strategy that needs a
+    signal the model lacks (e.g. a committee's votes) fails here, in one line.
+
+    Returns the seconds of each learner's query."""
+    import time
+    import warnings
+
+    from sklearn.base import clone
+
+    from .datasets import initial_indices
+    from .learners._acquisition import fit_labeled
+
+    rows = np.random.RandomState(0).permutation(X.shape[0])[:300]
+    first = initial_indices(
+        y[rows],
+        min(n_initial, len(rows) - 1),
+        stratify=y.dtype.kind != "f",
+        random_state=0,
+    )
+    labeled = np.zeros(len(rows), dtype=bool)
+    labeled[first] = True
+    seconds = {}
+    for name, learner in learners.items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fitted = clone(learner)
+                fit_labeled(fitted, X[rows], y[rows], labeled)
+                start = time.perf_counter()
+                fitted.query(batch_size=1)
+                seconds[name] = time.perf_counter() - start
+        except TypeError as exc:
+            hint = ""
+            if name in SAMPLE_STRATEGIES:
+                hint = " (use --learner committee or --learner bayesian)"
+            elif name == "std":
+                hint = " (use --learner committee, or --estimator gp)"
+            raise UsageError(
+                f"strategy {name!r} cannot run here: {exc}{hint}"
+            ) from None
+    return seconds
