@@ -4,7 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import logsumexp
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_is_fitted
@@ -289,3 +289,23 @@ class DawidSkene(BaseEstimator):
         best = np.argmax(self._e_step(codes)[0], axis=1)
         best[~(codes >= 0).any(axis=1)] = -1
         return _decode(best, self.classes_, self.missing_label)
+
+
+def aggregate(Y, labeled, aggregation, missing_label, rng):
+    """One label per row from the annotators' labels: ``(y, fitted aggregator)``.
+
+    ``aggregation`` is ``"majority"`` (ties broken at random by ``rng``),
+    ``"dawid_skene"`` or an aggregator object (cloned, given
+    ``missing_label``); rows nobody labeled get ``missing_label``, and the
+    aggregator is None for a majority vote or when no row is labeled.
+    """
+    if not labeled.any():
+        dtype = object if missing_label is None else None
+        return np.full(len(Y), missing_label, dtype=dtype), None
+    if isinstance(aggregation, str) and aggregation == "majority":
+        return majority_vote(Y, missing_label=missing_label, random_state=rng), None
+    template = DawidSkene() if isinstance(aggregation, str) else clone(aggregation)
+    if "missing_label" in template.get_params():
+        template = template.set_params(missing_label=missing_label)
+    aggregator = template.fit(Y)
+    return aggregator.predict(Y), aggregator

@@ -150,3 +150,18 @@ def check_taught_pairs(idx, annotator, label, shape, missing_label):
     if len(set(zip(idx.tolist(), annotator.tolist()))) != n:
         raise ValueError("teach got the same (sample, annotator) pair twice.")
     return idx, annotator, label
+
+
+def check_costs(costs, n_annotators):
+    """Return the annotators' costs (ones when None), finite and positive."""
+    if costs is None:
+        return np.ones(n_annotators)
+    costs = np.asarray(costs, dtype=float)
+    if costs.shape != (n_annotators,):
+        raise ValueError(
+            f"annotator_costs must hold one cost per annotator "
+            f"({n_annotators}), got shape {costs.shape}."
+        )
+    if not np.all(np.isfinite(costs)) or np.any(costs <= 0):
+        raise ValueError("annotator_costs must be finite and positive.")
+    return costs

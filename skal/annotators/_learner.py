@@ -5,7 +5,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -13,8 +13,8 @@ from sklearn.utils.validation import check_is_fitted
 from ..learners import ActiveLearner
 from ..utils import missing_mask, num_rows
 from ..utils._validation import MISSING_LABEL_CONSTRAINT, check_label_types
-from ._aggregation import DawidSkene, majority_vote
-from ._labels import check_annotator_labels, check_taught_pairs
+from ._aggregation import aggregate
+from ._labels import check_annotator_labels, check_costs, check_taught_pairs
 from ._selection import BestAnnotators, IEThresh, RandomAnnotators, interval_estimation
 
 _SELECTORS = {"ie_thresh": IEThresh, "random": RandomAnnotators, "best": BestAnnotators}
@@ -160,41 +160,11 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     # ------------------------------------------------------------- fitting
-    def _costs(self, n_annotators):
-        if self.annotator_costs is None:
-            return np.ones(n_annotators)
-        costs = np.asarray(self.annotator_costs, dtype=float)
-        if costs.shape != (n_annotators,):
-            raise ValueError(
-                f"annotator_costs must hold one cost per annotator "
-                f"({n_annotators}), got shape {costs.shape}."
-            )
-        if not np.all(np.isfinite(costs)) or np.any(costs <= 0):
-            raise ValueError("annotator_costs must be finite and positive.")
-        return costs
-
     def _aggregate(self):
         """Aggregate ``Y_``, refit the inner learner and the annotator bounds."""
-        has_label = self._labeled.any(axis=1)
-        self.aggregator_ = None
-        if not has_label.any():
-            marker = self.missing_label
-            y = np.full(len(self.Y_), marker, dtype=object if marker is None else None)
-        elif isinstance(self.aggregation, str) and self.aggregation == "majority":
-            y = majority_vote(
-                self.Y_, missing_label=self.missing_label, random_state=self._rng
-            )
-        else:
-            template = (
-                DawidSkene()
-                if isinstance(self.aggregation, str)
-                else clone(self.aggregation)
-            )
-            params = template.get_params()
-            if "missing_label" in params:
-                template = template.set_params(missing_label=self.missing_label)
-            self.aggregator_ = template.fit(self.Y_)
-            y = self.aggregator_.predict(self.Y_)
+        y, self.aggregator_ = aggregate(
+            self.Y_, self._labeled, self.aggregation, self.missing_label, self._rng
+        )
         self.y_aggregated_ = y
         # the inner learner sees class positions (NaN: unlabeled), so no label
         # value can be misread as the missing marker
@@ -258,7 +228,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 "per sample."
             )
         self._rng = check_random_state(self.random_state)
-        self._costs_ = self._costs(Y.shape[1])
+        self._costs_ = check_costs(self.annotator_costs, Y.shape[1])
         self.X_, self.n_annotators_ = X, Y.shape[1]
         self.Y_ = Y.astype(object) if Y.dtype.kind == "O" else Y.copy()
         self._labeled = labeled
