@@ -5,12 +5,12 @@ import time
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils import check_array, check_random_state
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from . import _mae_train
 from ._mae_module import POOLINGS, MAEEncoder, MAEModule, pool_tokens
-from ._mae_patches import as_images, patchify, unpatchify
+from ._mae_patches import check_images, patchify, unpatchify
 from ._mae_train import MAE_CONSTRAINTS, batches, seed_from
 
 
@@ -188,29 +188,11 @@ class MaskedAutoencoder(TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------ checks
     def _images(self, X, *, reset):
-        strip = self.patch_size == 1
-        X = check_array(X, dtype=np.float32, allow_nd=True, accept_sparse=False)
-        if not reset and X.ndim == 2 and X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but MaskedAutoencoder is "
-                f"expecting {self.n_features_in_} features as input (images of "
-                f"shape {self.image_shape_}, flattened)."
-            )
-        imgs = as_images(X, self.image_shape, strip=strip)
         if reset:
-            _, h, w = imgs.shape[1:]
-            if h % self.patch_size or w % self.patch_size:
-                raise ValueError(
-                    f"Images of {h}x{w} pixels cannot be cut into patches of "
-                    f"{self.patch_size}x{self.patch_size}: patch_size must divide "
-                    "the height and the width."
-                )
-        elif imgs.shape[1:] != self.image_shape_:
-            raise ValueError(
-                f"The images have shape {imgs.shape[1:]} (C, H, W) but the "
-                f"autoencoder was fitted on {self.image_shape_}."
-            )
-        return imgs
+            return check_images(X, self.image_shape, self.patch_size)
+        return check_images(
+            X, self.image_shape, self.patch_size, fitted_shape=self.image_shape_
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -75,6 +75,39 @@ def as_images(X, image_shape=None, *, strip=False):
     )
 
 
+def check_images(X, image_shape, patch_size, *, fitted_shape=None):
+    """Return ``X`` as float32 images ``(n, C, H, W)`` an autoencoder can take.
+
+    At ``fit`` (no ``fitted_shape``) ``patch_size`` must divide the height and
+    the width; afterwards the images must have the fitted ``(C, H, W)``
+    (flattened rows: its number of features).
+    """
+    X = check_array(X, dtype=np.float32, allow_nd=True, accept_sparse=False)
+    if fitted_shape is not None and X.ndim == 2:
+        n_features = math.prod(fitted_shape)
+        if X.shape[1] != n_features:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but MaskedAutoencoder is "
+                f"expecting {n_features} features as input (images of "
+                f"shape {fitted_shape}, flattened)."
+            )
+    imgs = as_images(X, image_shape, strip=patch_size == 1)
+    if fitted_shape is None:
+        _, h, w = imgs.shape[1:]
+        if h % patch_size or w % patch_size:
+            raise ValueError(
+                f"Images of {h}x{w} pixels cannot be cut into patches of "
+                f"{patch_size}x{patch_size}: patch_size must divide the height "
+                "and the width."
+            )
+    elif imgs.shape[1:] != fitted_shape:
+        raise ValueError(
+            f"The images have shape {imgs.shape[1:]} (C, H, W) but the "
+            f"autoencoder was fitted on {fitted_shape}."
+        )
+    return imgs
+
+
 def sincos_pos_embed(embed_dim, grid_h, grid_w):
     """Return fixed 2-D sine-cosine positional embeddings of a patch grid.
 
