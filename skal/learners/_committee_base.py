@@ -7,7 +7,12 @@ from joblib import Parallel, delayed
 from sklearn.base import clone, is_classifier
 from sklearn.dummy import DummyClassifier
 from sklearn.utils import check_array, get_tags
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+)
 from sklearn.utils.metaestimators import _BaseComposition
 
 from ..utils import take_rows
@@ -62,6 +67,16 @@ class _CommitteeMixin(_BaseComposition):
 
     # teach always refits every member on fresh bootstrap draws.
     warm_start = False
+
+    def _validate_params(self):
+        if hasattr(self.estimators, "fit"):  # one model where a list belongs
+            raise InvalidParameterError(
+                f"The 'estimators' parameter of {type(self).__name__} must be a "
+                f"list of (name, estimator) tuples or None. Got {self.estimators!r} "
+                f"instead; to bag copies of one model, pass {type(self).__name__}("
+                f"estimator={self.estimators!r}, n_members=5)."
+            )
+        super()._validate_params()
 
     # ----------------------------------------------------- nested parameters
     def _named_members(self):
@@ -160,7 +175,10 @@ class _CommitteeMixin(_BaseComposition):
                 for p in pairs
             ):
                 raise ValueError(
-                    "estimators must be a non-empty list of (name, estimator) tuples."
+                    "estimators must be a non-empty list of (name, estimator) "
+                    "tuples, e.g. [('lr', LogisticRegression()), ('nb', "
+                    "GaussianNB())]; for bagged copies of one model pass "
+                    "estimator=... and n_members."
                 )
             names = [name for name, _ in pairs]
             reserved = set(self._get_param_names())

@@ -5,15 +5,16 @@ import pytest
 from joblib import parallel_backend
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_iris, load_wine
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV
 from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils._param_validation import InvalidParameterError
 
-from skal import ActiveLearner, Committee
+from skal import ActiveLearner, Committee, CommitteeRegressor
 from skal.datasets import make_pool
 from skal.strategies import QueryByCommittee, vote_entropy
 
@@ -290,3 +291,16 @@ def test_a_member_with_more_outputs_than_classes_gets_a_clear_error():
     committee = Committee([("net", TenOutputs()), ("b", TenOutputs())]).fit(X, y_pool)
     with pytest.raises(ValueError, match="Member 'net' returns 10 probability"):
         committee.predict_proba(X[:3])
+
+
+def test_one_model_where_the_member_list_belongs_says_how_to_bag():
+    X, y = load_iris(return_X_y=True)
+    for Cls, model in [(Committee, GaussianNB()), (CommitteeRegressor, Ridge())]:
+        with pytest.raises(
+            InvalidParameterError,
+            match=rf"estimators' parameter of {Cls.__name__} must be a list .* to "
+            rf"bag copies of one model, pass {Cls.__name__}\(estimator=",
+        ):
+            Cls(model).fit(X, y)
+    with pytest.raises(ValueError, match=r"for bagged copies of one model pass"):
+        Committee([GaussianNB()]).fit(X, y)
