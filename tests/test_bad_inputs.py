@@ -183,8 +183,8 @@ def test_simulate_bad_inputs(change, error, match):
 @pytest.mark.parametrize(
     "learners, error, match",
     [
-        ({"a": 5}, TypeError, "must be a skal learner"),
-        ({"a": GaussianNB()}, TypeError, "must be a skal learner"),
+        ({"a": 5}, TypeError, "'a' is a builtins.int; simulate and compare run"),
+        ({"a": GaussianNB()}, TypeError, "run skal learners .* wrap the estimator"),
         ({1: None}, TypeError, "named by str"),
         (
             {"a": "clf", "b": ActiveLearner(Ridge(), query_strategy="random")},

@@ -68,6 +68,19 @@ def check_initial_indices(initial, n_rows, n_initial, budget):
     return idx.astype(np.intp), int(idx.shape[0])
 
 
+def check_learner(name, learner):
+    """Raise unless ``learner`` is a skal learner (not a bare or modAL model)."""
+    from ..learners import BaseLearner
+
+    if not isinstance(learner, BaseLearner):
+        raise TypeError(
+            f"{name!r} is a {type(learner).__module__}.{type(learner).__name__}; "
+            "simulate and compare run skal learners (skal.ActiveLearner, "
+            "skal.Committee, ...): wrap the estimator, e.g. "
+            "ActiveLearner(estimator, query_strategy='margin')."
+        )
+
+
 def check_oracle_labels(learner, labels, y):
     """Reject an oracle's answers that are missing or not of the kind of ``y``."""
     labels = np.asarray(labels)
@@ -288,16 +301,8 @@ def _run(
     progress,
     initial=None,
 ):
-    from ..learners import BaseLearner
-
     for name, learner in learners.items():
-        if not isinstance(learner, BaseLearner):
-            raise TypeError(
-                f"{name!r} is a {type(learner).__module__}.{type(learner).__name__}; "
-                "simulate and compare run skal learners (skal.ActiveLearner, "
-                "skal.Committee, ...): wrap the estimator, e.g. "
-                "ActiveLearner(estimator, query_strategy='margin')."
-            )
+        check_learner(name, learner)
     first = next(iter(learners.values()))
     data, budget, batch_size, n_initial, seeds, fixed = _prepare(
         first,

@@ -7,7 +7,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, validate_param
 
 from ..utils._validation import N_JOBS_CONSTRAINT
 from ._comparison import Comparison
-from ._repeats import _learner_name, _run
+from ._repeats import _learner_name, _run, check_learner
 
 _COMMON = {
     "X": ["array-like", "sparse matrix"],
@@ -237,11 +237,7 @@ scoring, stopping, oracle, random_state, n_jobs, progress
     for name, learner in learners.items():
         if not isinstance(name, str):
             raise TypeError(f"compare's learners are named by str, got {name!r}.")
-        if not all(hasattr(learner, m) for m in ("fit", "query", "teach")):
-            raise TypeError(
-                f"compare's learner {name!r} must be a skal learner (with fit, "
-                f"query and teach), got {type(learner).__name__}."
-            )
+        check_learner(name, learner)
     kinds = {is_classifier(learner) for learner in learners.values()}
     if len(kinds) > 1:
         raise ValueError(
