@@ -19,6 +19,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNetClassifier
 
+from ._columns import class_columns, encode_labels, sorted_classes
 from ._consistent import _dropout_layers, no_dropout_error
 from ._embed import embed, gradient_embedding_factors
 from ._history import find_history, replay_predictions
@@ -139,23 +140,6 @@ class SkorchAdapter(ClassifierMixin, BaseEstimator):
             self, X, reset=reset, dtype=np.float32, allow_nd=True, accept_sparse=False
         )
 
-    def _encode(self, y, *, extend):
-        """Map labels to output columns; new labels get free columns if ``extend``."""
-        known = np.isin(y, self.classes_)
-        if not known.all():
-            new = np.unique(y[~known])
-            if not extend:
-                raise ValueError(
-                    f"y has labels {new[:10].tolist()} that are not in "
-                    f"classes={self.classes_.tolist()} of the net."
-                )
-            free = len(self.classes_) + np.arange(new.size)
-            columns = np.concatenate([self.columns_, free])
-            labels = np.concatenate([self.classes_, new])
-            order = np.argsort(labels, kind="stable")
-            self.classes_, self.columns_ = labels[order], columns[order]
-        return self.columns_[np.searchsorted(self.classes_, y)].astype(np.int64)
-
     def _train(self, method, X, y, *, initialize=False, **kwargs):
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(self.seed_ + self.n_updates_)
@@ -211,11 +195,12 @@ class SkorchAdapter(ClassifierMixin, BaseEstimator):
         )
         check_classification_targets(y)
         fixed = getattr(self.net, "classes", None)
-        self.classes_ = np.unique(y) if fixed is None else np.asarray(fixed)
-        order = np.argsort(self.classes_, kind="stable")
-        self.columns_ = np.arange(len(self.classes_))
-        self.classes_, self.columns_ = self.classes_[order], self.columns_[order]
-        y_enc = self._encode(y, extend=False)
+        self.classes_, self.columns_ = sorted_classes(
+            np.unique(y) if fixed is None else fixed
+        )
+        self.classes_, self.columns_, y_enc = encode_labels(
+            self.classes_, self.columns_, y, extend=False
+        )
         self.seed_ = int(check_random_state(self.random_state).randint(2**31 - 1))
         self.n_updates_ = 0
         self.net_ = clone(self.net)
@@ -255,7 +240,9 @@ class SkorchAdapter(ClassifierMixin, BaseEstimator):
         X, y = self._X(X, reset=False), np.asarray(y)
         check_classification_targets(y)
         fixed = getattr(self.net, "classes", None) is not None
-        y_enc = self._encode(y, extend=not fixed)
+        self.classes_, self.columns_, y_enc = encode_labels(
+            self.classes_, self.columns_, y, extend=not fixed
+        )
         if y_enc.max() >= self.n_outputs_:
             raise ValueError(
                 f"y has {len(self.classes_)} classes but the net has only "
@@ -264,14 +251,6 @@ class SkorchAdapter(ClassifierMixin, BaseEstimator):
         return self._train("partial_fit", X, y_enc)
 
     # ---------------------------------------------------------- prediction
-    def _classes_only(self, stack):
-        if self.n_outputs_ == len(self.classes_) and np.array_equal(
-            self.columns_, np.arange(self.n_outputs_)
-        ):
-            return stack
-        stack = stack[..., self.columns_]
-        return stack / stack.sum(axis=-1, keepdims=True)
-
     def predict_proba_samples(self, X, n_samples=None):
         """Return the class probabilities of ``n_samples`` MC-dropout passes.
 
@@ -297,7 +276,7 @@ class SkorchAdapter(ClassifierMixin, BaseEstimator):
             stack = mc_dropout_proba(
                 self.net_, X, n, random_state=self.seed_, consistent=True
             )
-        return self._classes_only(np.asarray(stack))
+        return class_columns(np.asarray(stack), self.columns_, self.n_outputs_)
 
     def predict_proba(self, X):
         """Return the mean class probabilities of ``n_samples`` passes.
@@ -388,8 +367,7 @@ class SkorchAdapter(ClassifierMixin, BaseEstimator):
             Labels from ``classes_``.
         """
         X = self._X(X, reset=False)
-        columns = replay_predictions(self.net_, X, columns=self.columns_)
-        return self.classes_[columns]
+        return self.classes_[replay_predictions(self.net_, X, columns=self.columns_)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
