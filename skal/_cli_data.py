@@ -264,6 +264,13 @@ def _read_frame(path, frame, target, need_labels, data):
         else:
             filled = labels.astype(object).where(labels.notna(), None).to_numpy()
             data.y = _as_int_labels(filled)
+            given = labels.notna().to_numpy()
+            if data.y.dtype.kind == "i" and (data.y[given] == -1).any():
+                raise UsageError(
+                    f"column {target!r} of {path} holds the label -1, which skal "
+                    "label uses for unlabeled rows: recode the labels (e.g. -1 -> "
+                    "0) or write them as text; empty cells are the unlabeled rows"
+                )
     if frame.shape[1] == 0:
         raise UsageError(f"{path} has no feature column besides the target")
     _check_feature_columns(path, frame)

@@ -169,3 +169,14 @@ def test_an_id_column_of_texts_gets_a_note(iris_frame, tmp_path, capsys):
     iris_frame["name"] = np.where(np.arange(150) % 2, "tall", "short")
     iris_frame.to_csv(tmp_path / "two.csv", index=False)
     assert load_data(str(tmp_path / "two.csv"), "species").notes == []
+
+
+def test_label_refuses_a_csv_whose_labels_hold_the_marker(iris_frame, tmp_path, capsys):
+    # -1 would be read back as 'unlabeled': the labels given would be lost
+    iris_frame["species"] = np.where(np.arange(150) % 2, 1, -1).astype(object)
+    iris_frame.loc[20:, "species"] = None
+    iris_frame.to_csv(tmp_path / "pm.csv", index=False)
+    argv = ["label", "--data", str(tmp_path / "pm.csv"), "--target", "species"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "holds the label -1, which skal label" in err

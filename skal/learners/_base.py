@@ -31,6 +31,7 @@ from ._checks import (
     check_strategy_fits,
     check_target,
     labeled_rows,
+    model_labels,
 )
 from ._prediction import PredictionMixin, _as_rows
 from ._signals import SignalsMixin
@@ -109,7 +110,7 @@ class BaseLearner(
         ``LabelPropagation``, ``SelfTrainingClassifier``) read -1 as
         "unlabeled" and learn from those rows too.
         """
-        y_labeled = y[labeled]
+        y_labeled = model_labels(y[labeled])
         if np.unique(y_labeled).shape[0] < 2:
             return self._fit_estimator(take_rows(X, labeled), y_labeled)
         y_semi = np.full(y.shape[0], -1, dtype=np.result_type(y.dtype, np.int8))
@@ -124,7 +125,9 @@ class BaseLearner(
         if getattr(self, "semi_supervised", False):
             estimator = self._fit_semi_supervised(X, y, labeled)
         else:
-            estimator = self._fit_estimator(take_rows(X, labeled), y[labeled])
+            estimator = self._fit_estimator(
+                take_rows(X, labeled), model_labels(y[labeled])
+            )
         return estimator, time.perf_counter() - start
 
     def _set_fitted(self, X, y, labeled, estimator):

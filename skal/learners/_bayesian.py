@@ -20,6 +20,7 @@ from sklearn.utils.metaestimators import available_if
 from ..utils import take_rows
 from ._adapters import _has_signal, _samples_takes_n, find_adapter
 from ._base import BaseLearner
+from ._checks import model_labels
 from ._docs import fill_shared
 
 
@@ -208,7 +209,9 @@ class BayesianLearner(BaseLearner):
     def _refit(self, X, y, labeled):
         if self._can_warm_start():
             start = time.perf_counter()
-            model = self._warm_refit(None, None, take_rows(X, labeled), y[labeled])
+            model = self._warm_refit(
+                None, None, take_rows(X, labeled), model_labels(y[labeled])
+            )
             return model, time.perf_counter() - start
         return super()._refit(X, y, labeled)
 

@@ -17,6 +17,7 @@ from ..utils._validation import (
     N_JOBS_CONSTRAINT,
     _is_nan,
     check_label_types,
+    label_kinds,
 )
 from . import _multilabel
 
@@ -191,6 +192,26 @@ def _is_marker(value):
     return value is None or (isinstance(value, float) and np.isnan(value))
 
 
+def model_labels(y):
+    """Labels as a model takes them: numbers in an object array become numeric.
+
+    An object array is how integer labels carry ``None`` for unlabeled rows
+    (``missing_label=None``); scikit-learn's classifiers cannot learn
+    object-dtype numbers, so the labeled values are passed as a numeric
+    array (the learner's ``y_`` keeps the object array and its holes).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.learners._checks import model_labels
+    >>> model_labels(np.array([2, 0, 1], dtype=object)).dtype.kind
+    'i'
+    """
+    if y.dtype == object and y.size and label_kinds(y) == {"numeric"}:
+        return np.array(y.tolist())
+    return y
+
+
 def labeled_rows(learner, y):
     """Return the mask of labeled rows of ``y``; reject targets skal would misread.
 
@@ -212,7 +233,7 @@ def labeled_rows(learner, y):
     check_label_types(y[labeled])
     if is_classifier(learner):
         if labeled.any():
-            check_classification_targets(y[labeled])
+            check_classification_targets(model_labels(y[labeled]))
         if marker == -1 and y.dtype.kind in "iuf":
             values = set(np.unique(y[~_is_nan(y)]).tolist())
             if values == {-1, 1}:
@@ -255,7 +276,7 @@ def check_taught_labels(learner, y):
     check_label_types(y, name="teach's y", known=learner.y_[learner.labeled_mask_])
     if not is_classifier(learner):
         return
-    check_classification_targets(y)
+    check_classification_targets(model_labels(y))
     classes = getattr(learner, "classes_", None)
     if classes is None:
         return

@@ -9,6 +9,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils import is_dask_array, missing_mask, num_rows, score_in_chunks, take_rows
+from ._checks import model_labels
 from ._multilabel import labeled_rows as multilabel_rows
 from ._signals import _takes_return_std
 
@@ -214,5 +215,5 @@ class PredictionMixin:
                 )
             sw = sw[labeled]
         if labeled.all():
-            return self._score_rows(X, y, sw)
-        return self._score_rows(take_rows(X, labeled), y[labeled], sw)
+            return self._score_rows(X, model_labels(y), sw)
+        return self._score_rows(take_rows(X, labeled), model_labels(y[labeled]), sw)

@@ -14,6 +14,7 @@ from sklearn.pipeline import Pipeline
 
 from ..strategies import QueryContext
 from ..utils import take_rows
+from ._checks import model_labels
 from ._multilabel import multilabel_signals
 
 #: Signal name -> method of the fitted model that provides it.
@@ -116,7 +117,7 @@ class SignalsMixin:
         return signals
 
     def _refit_for_strategy(self, X, y):
-        return self._fit_estimator(X, np.asarray(y))
+        return self._fit_estimator(X, model_labels(np.asarray(y)))
 
     def _context(self, pool, candidates=None, *, own_pool=False, verify_finite=False):
         """Return the context of one query of ``candidates`` rows of ``pool``."""
@@ -125,7 +126,8 @@ class SignalsMixin:
             X_lab, y_lab, positions = None, None, None
         else:
             positions = np.flatnonzero(labeled)
-            X_lab, y_lab = take_rows(self.X_, positions), self.y_[positions]
+            X_lab = take_rows(self.X_, positions)
+            y_lab = model_labels(self.y_[positions])
         estimator = getattr(self, "estimator", None)
         return QueryContext(
             pool,

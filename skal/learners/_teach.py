@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils import concat_rows, num_rows, take_rows
-from ._checks import check_taught_labels
+from ._checks import check_taught_labels, model_labels
 from ._rows import locate_rows, row_hashes
 
 
@@ -134,7 +134,7 @@ class TeachMixin:
         start = time.perf_counter()
         if self.warm_start and self.estimator_ is not None:
             estimator = self._warm_refit(
-                X, y, take_rows(X_all, labeled), y_all[labeled]
+                X, y, take_rows(X_all, labeled), model_labels(y_all[labeled])
             )
         else:
             estimator, _ = self._refit(X_all, y_all, labeled)

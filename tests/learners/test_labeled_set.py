@@ -202,3 +202,26 @@ def test_a_nan_anywhere_in_an_outside_pool_is_rejected(iris_pool, strategy):
     with pytest.raises(ValueError, match="NaN or infinity"):
         learner.query(X_bad)
     assert learner.query(X[:40]).shape == (2,)
+
+
+def test_integer_labels_with_none_holes_are_classes():
+    # ints carry None for unlabeled rows in an object array (missing_label=None);
+    # the model learns them as numbers and classes_ stay ints, as in the same
+    # learner on an int y with -1 holes
+    X, y = load_iris(return_X_y=True)
+    y_obj = np.array([int(v) if i % 5 == 0 else None for i, v in enumerate(y)], object)
+    y_int = np.where(np.arange(150) % 5 == 0, y, -1)
+    a = ActiveLearner(LogisticRegression(max_iter=500), missing_label=None)
+    b = ActiveLearner(LogisticRegression(max_iter=500))
+    a.fit(X, y_obj), b.fit(X, y_int)
+    assert a.classes_.dtype.kind == "i" and a.classes_.tolist() == [0, 1, 2]
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    assert a.score(X, y_obj) == b.score(X, y_int)
+    # a cold start on an all-None y, then integer labels taught
+    cold = ActiveLearner(LogisticRegression(max_iter=500), missing_label=None)
+    cold.set_params(batch_size=10).fit(X, np.full(150, None, dtype=object))
+    for _ in range(2):
+        idx = cold.query()
+        cold.teach(X[idx], y[idx])
+    assert cold.labeled_mask_.sum() == 20 and cold.y_.dtype == object
+    assert cold.predict(X[:3]).dtype.kind == "i"
