@@ -309,6 +309,7 @@ def check_semi_supervised(learner, y_labeled):
             "semi_supervised=True refits on every row each round; it cannot be "
             "combined with warm_start=True."
         )
+    y_labeled = model_labels(y_labeled)
     if y_labeled.dtype.kind not in "iu" and not (
         y_labeled.dtype.kind == "f" and np.all(np.mod(y_labeled, 1) == 0)
     ):
