@@ -13,6 +13,7 @@ import numpy as np
 
 from ._cli_data import check_missing_values, detect_task, free_marker, load_data
 from ._cli_inputs import UsageError, make_estimator
+from .utils import accepts_nan
 
 
 def _split_names(text):
@@ -21,7 +22,6 @@ def _split_names(text):
 
 def _compare_data(args):
     """Load the data and decide the task: ``(data, task, notes)``."""
-    from sklearn.utils import get_tags
 
     from ._cli_learners import _members
 
@@ -38,7 +38,7 @@ def _compare_data(args):
         default = "ridge" if task == "regression" else "logreg"
         spec = default if first in ("auto", "") else args.estimator
         models = [
-            (name, get_tags(model).input_tags.allow_nan)
+            (name, accepts_nan(model))
             for name, model in zip(*_members(spec))
         ]
     check_missing_values(data, models, args.data)
@@ -279,7 +279,6 @@ def run_label(args):
         0 on success, 1 when the journal cannot be written during the
         session; a bad argument raises :class:`UsageError`.
     """
-    from sklearn.utils import get_tags
 
     from .learners import ActiveLearner
     from .loop import JournalError, LabelJournal, TerminalOracle, label_loop
@@ -294,8 +293,7 @@ def run_label(args):
         raise UsageError(f"--export must name a .csv or .npz file, got {args.export!r}")
     estimator = make_estimator(args.estimator)
     data = load_data(args.data, args.target, need_labels=False)
-    allow_nan = get_tags(estimator).input_tags.allow_nan
-    check_missing_values(data, [(args.estimator, allow_nan)], args.data)
+    check_missing_values(data, [(args.estimator, accepts_nan(estimator))], args.data)
     X, y, names = data.X, data.y, data.feature_names
     if args.data == "digits":
         y = None  # label them yourself

@@ -356,6 +356,8 @@ def preflight(learners, X, y, n_initial):
     from .learners._acquisition import fit_labeled
 
     rows = np.random.RandomState(0).permutation(X.shape[0])[:300]
+    holes = np.flatnonzero(~np.isfinite(X).all(axis=1))[:20]  # models taking NaN
+    rows = np.r_[holes, np.setdiff1d(rows, holes)][:300]
     first = initial_indices(
         y[rows],
         min(n_initial, len(rows) - 1),
@@ -374,7 +376,7 @@ def preflight(learners, X, y, n_initial):
                 start = time.perf_counter()
                 fitted.query(batch_size=1)
                 seconds[name] = time.perf_counter() - start
-        except TypeError as exc:
+        except (TypeError, ValueError) as exc:
             hint = ""
             if name in SAMPLE_STRATEGIES:
                 hint = " (use --learner committee or --learner bayesian)"

@@ -180,3 +180,14 @@ def test_label_refuses_a_csv_whose_labels_hold_the_marker(iris_frame, tmp_path, 
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "holds the label -1, which skal label" in err
+
+
+def test_distances_on_empty_cells_get_one_line(iris_frame, tmp_path, capsys):
+    iris_frame.loc[::10, "sw"] = np.nan
+    iris_frame.to_csv(tmp_path / "holes.csv", index=False)
+    argv = ["compare", "--data", str(tmp_path / "holes.csv"), "--target", "species"]
+    argv += ["--estimator", "hgb", "--strategies", "random,coreset", *TINY]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "strategy 'coreset' cannot run here: This " in err
+    assert "hold NaN or infinity (the model accepts them, distances cannot)" in err

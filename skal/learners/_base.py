@@ -21,7 +21,7 @@ from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from ..strategies import RandomSampling, resolve_strategy
-from ..utils import check_batch_size, num_rows, take_rows
+from ..utils import accepts_nan, check_batch_size, num_rows, take_rows
 from ._acquisition import SimulationMixin
 from ._checks import (
     LEARNER_CONSTRAINTS,
@@ -358,5 +358,6 @@ class BaseLearner(
         tags.classifier_tags = copy.copy(inner.classifier_tags)
         tags.regressor_tags = copy.copy(inner.regressor_tags)
         tags.input_tags = copy.copy(inner.input_tags)
+        tags.input_tags.allow_nan = accepts_nan(self.estimator)  # pipelines too
         tags.target_tags.required = True
         return tags

@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.metaestimators import _BaseComposition
 
-from ..utils import take_rows
+from ..utils import accepts_nan, take_rows
 from ._base import BaseLearner
 from ._committee_data import (
     grow_member_masks,
@@ -253,8 +253,8 @@ class _CommitteeMixin(_BaseComposition):
         tags = super(BaseLearner, self).__sklearn_tags__()  # not the single inner one
         inner = self._member_tags()
         tags.input_tags.sparse = bool(inner) and all(t.input_tags.sparse for t in inner)
-        tags.input_tags.allow_nan = bool(inner) and all(
-            t.input_tags.allow_nan for t in inner
-        )
+        members = [est for _, est in self._named_members()] + [self.estimator]
+        members = [e for e in members if hasattr(e, "__sklearn_tags__")]
+        tags.input_tags.allow_nan = bool(members) and all(map(accepts_nan, members))
         tags.target_tags.required = True
         return tags

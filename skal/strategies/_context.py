@@ -13,7 +13,7 @@ import numpy as np
 from sklearn import config_context
 from sklearn.utils import check_random_state
 
-from ..utils import check_finite, num_rows, score_in_chunks, take_rows
+from ..utils import accepts_nan, check_finite, num_rows, score_in_chunks, take_rows
 from ._context_model import _ROWS_ON_AXIS_1, ModelView
 from ._context_signals import SignalReader
 
@@ -194,6 +194,11 @@ class QueryContext(SignalReader, ModelView):
             yield self
         finally:
             self._asker = previous
+
+    @property
+    def _raw_nan(self):
+        """Whether the raw features may hold NaN/inf (the estimator takes them)."""
+        return accepts_nan(self.estimator)
 
     def _chunked(self, func):
         """``func`` over the candidate rows, chunk by chunk.

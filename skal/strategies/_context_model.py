@@ -56,6 +56,21 @@ SIGNAL_NAMES = {
 _ROWS_ON_AXIS_1 = frozenset({"proba_samples", "member_votes", "prediction_history"})
 
 
+def _finite_features(Z):
+    """Raw features for distances: refuse NaN/inf a model that takes them let in."""
+    Z = _dense(Z)
+    bad = ~np.isfinite(Z).all(axis=1)
+    if bad.any():
+        raise ValueError(
+            f"This strategy measures distances between samples, and {int(bad.sum())} "
+            "of the rows hold NaN or infinity (the model accepts them, distances "
+            "cannot): impute them in a Pipeline step before the model (e.g. "
+            "SimpleImputer), whose output the strategy then uses, or pick a "
+            "strategy that reads only the model (margin, entropy, ...)."
+        )
+    return Z
+
+
 def _dense(Z):
     if hasattr(Z, "to_numpy"):
         Z = Z.to_numpy()
@@ -157,7 +172,7 @@ class ModelView:
             Dense float embedding.
         """
         if "embed" not in self._signals:
-            return _dense(X)
+            return _finite_features(X) if self._raw_nan else _dense(X)
         return _dense(self._apply("embed", X))
 
     def refit(self, X, y):

@@ -15,7 +15,13 @@ passes, so BALD plus entropy in one hybrid costs one set of passes).
 
 import numpy as np
 
-from ._context_model import _ROWS_ON_AXIS_1, SIGNAL_NAMES, SIGNAL_PROVIDERS, _dense
+from ._context_model import (
+    _ROWS_ON_AXIS_1,
+    SIGNAL_NAMES,
+    SIGNAL_PROVIDERS,
+    _dense,
+    _finite_features,
+)
 
 
 class SignalReader:
@@ -97,7 +103,8 @@ class SignalReader:
         if derive is not None and "proba_samples" in self._cache:
             value = derive(self._cache["proba_samples"])
         elif name == "embed" and "embed" not in self._signals:
-            value = _dense(self.rows())
+            rows = self.rows()
+            value = _finite_features(rows) if self._raw_nan else _dense(rows)
         elif name == "gradient_factors" and name not in self._signals:
             from ._hybrid import gradient_embedding_factors
 

@@ -1,6 +1,6 @@
 """Helpers shared by the learners and the strategies."""
 
-from ._chunks import check_finite, chunk_slices, score_in_chunks
+from ._chunks import accepts_nan, check_finite, chunk_slices, score_in_chunks
 from ._dask import from_npy, is_dask_array, row_blocks, score_blocks
 from ._validation import (
     check_batch_size,
@@ -11,6 +11,7 @@ from ._validation import (
 )
 
 __all__ = [
+    "accepts_nan",
     "check_batch_size",
     "check_finite",
     "chunk_slices",

@@ -56,6 +56,89 @@ def _assert_finite(X):
     )
 
 
+def _parts(transformer):
+    """The transformers of a ``ColumnTransformer``, its remainder included."""
+    parts = [t for _, t, _ in transformer.transformers if t != "drop"]
+    return parts + ([transformer.remainder] if transformer.remainder != "drop" else [])
+
+
+def _removes_nan(estimator):
+    """Whether the output of ``estimator`` holds no NaN, whatever its input."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    if isinstance(estimator, Pipeline):
+        for _, step in estimator.steps:
+            if step in (None, "passthrough"):
+                continue
+            if _removes_nan(step):
+                return True
+            if not accepts_nan(step):
+                return False
+        return False
+    if isinstance(estimator, ColumnTransformer):
+        parts = _parts(estimator)
+        return bool(parts) and all(
+            t != "passthrough" and _removes_nan(t) for t in parts
+        )
+    # an imputer fills the holes; a one-hot encoder makes NaN a category
+    imputer = type(estimator).__module__.startswith("sklearn.impute")
+    return imputer or isinstance(estimator, OneHotEncoder)
+
+
+def accepts_nan(estimator):
+    """Whether ``estimator`` takes NaN in ``X``, looking into pipelines.
+
+    scikit-learn's ``Pipeline`` does not pass an ``allow_nan`` tag on, so
+    ``make_pipeline(SimpleImputer(), LogisticRegression())`` reads as
+    refusing NaN. Here a pipeline takes NaN when every step up to one that
+    removes it (an imputer, a one-hot encoder) takes it, or when every step
+    does; a ``ColumnTransformer`` when each of its transformers does.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        Any estimator.
+
+    Returns
+    -------
+    bool
+        True when NaN in ``X`` reaches only steps that handle it.
+
+    Examples
+    --------
+    >>> from sklearn.impute import SimpleImputer
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skal.utils import accepts_nan
+    >>> accepts_nan(make_pipeline(SimpleImputer(), LogisticRegression()))
+    True
+    >>> accepts_nan(make_pipeline(StandardScaler(), LogisticRegression()))
+    False
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+    from sklearn.utils import get_tags
+
+    if isinstance(estimator, Pipeline):
+        for _, step in estimator.steps:
+            if step in (None, "passthrough"):
+                continue
+            if not accepts_nan(step):
+                return False
+            if _removes_nan(step):
+                return True
+        return True
+    if isinstance(estimator, ColumnTransformer):
+        return all(t == "passthrough" or accepts_nan(t) for t in _parts(estimator))
+    try:
+        return bool(get_tags(estimator).input_tags.allow_nan)
+    except (AttributeError, TypeError, ValueError):
+        return False
+
+
 def check_finite(X, *, allow_nan=False):
     """Raise a clear error if a float ``X`` has NaN or inf the estimator rejects.
 
