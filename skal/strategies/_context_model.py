@@ -171,9 +171,8 @@ class ModelView:
         Z : ndarray of shape (n_rows, n_dims)
             Dense float embedding.
         """
-        if "embed" not in self._signals:
-            return _finite_features(X) if self._raw_nan else _dense(X)
-        return _dense(self._apply("embed", X))
+        Z = X if "embed" not in self._signals else self._apply("embed", X)
+        return _finite_features(Z) if self._raw_nan else _dense(Z)
 
     def refit(self, X, y):
         """Return a model fitted on ``(X, y)`` as the learner would fit it.

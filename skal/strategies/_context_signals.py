@@ -122,8 +122,8 @@ class SignalReader:
         else:
             provider = self.require(name, fix=fix)
             value = self._chunked(lambda X: np.asarray(provider(X)))
-            if name == "embed":
-                value = _dense(value)
+            if name == "embed":  # e.g. a pipeline's transform, which may keep NaN
+                value = _finite_features(value) if self._raw_nan else _dense(value)
         self._cache[name] = value
         return value
 

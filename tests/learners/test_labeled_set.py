@@ -9,6 +9,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skal import ActiveLearner
@@ -244,15 +245,16 @@ def test_an_imputing_pipeline_takes_nan_and_distances_use_its_output(strategy):
     assert idx.shape == (3,) and (y_pool[idx] == -1).all()
     learner.teach(X[idx], y[idx])
     assert learner.labeled_mask_.sum() == 28
-    # a model that takes NaN itself: distances on the raw rows cannot
+    # a model that takes NaN itself, alone or after a scaler that keeps NaN:
+    # distances on those rows cannot
     hgb = HistGradientBoostingClassifier(max_iter=5)
-    raw = ActiveLearner(hgb, query_strategy=strategy)
-    raw.fit(X, y_pool)
-    if strategy == "margin":
-        assert raw.query().shape == (1,)
-    else:
-        with pytest.raises(ValueError, match=r"measures distances .* hold NaN"):
-            raw.query()
+    for model in (hgb, make_pipeline(StandardScaler(), hgb)):
+        raw = ActiveLearner(model, query_strategy=strategy).fit(X, y_pool)
+        if strategy == "margin":
+            assert raw.query().shape == (1,)
+        else:
+            with pytest.raises(ValueError, match=r"measures distances .* hold NaN"):
+                raw.query()
 
 
 def test_which_pipelines_take_nan():
