@@ -36,8 +36,10 @@ def load_data(path, target=None, *, need_labels=True):
     data : types.SimpleNamespace
         ``X`` (2-D float array), ``y`` (labels or None; unlabeled entries
         are -1, or None for text labels), ``feature_names`` (CSV columns or
-        None), ``X_test`` and ``y_test`` (or None), and ``image_shape``
-        (the shape of one image when the rows are images, else None).
+        None), ``X_test`` and ``y_test`` (or None), ``image_shape`` (the
+        shape of one image when the rows are images, else None),
+        ``n_unlabeled`` (rows left out for an empty target, when labels are
+        needed) and ``notes`` (lines to show the user).
 
     Examples
     --------
@@ -110,7 +112,8 @@ def detect_task(y, estimator, task="auto", *, target_name="the target", name=Non
     task : {"classification", "regression"}
         The task.
     note : str or None
-        A line to show the user when the task was guessed as regression.
+        A line to show the user when the task was a guess: regression on
+        numbers, or classes read from many whole numbers.
 
     Examples
     --------
@@ -288,7 +291,7 @@ def _read_frame(path, frame, target, need_labels, data):
 
 
 def _read_csv(path):
-    """Read a CSV file; a file separated by ``;`` or tabs is read as such."""
+    """Read a CSV file; one separated by ``;``, tabs or ``|`` is read by its header."""
     import pandas as pd
 
     try:
