@@ -207,7 +207,9 @@ def model_labels(y):
     >>> model_labels(np.array([2, 0, 1], dtype=object)).dtype.kind
     'i'
     """
-    if y.dtype == object and y.size and label_kinds(y) == {"numeric"}:
+    # labels were checked to be of one kind on the way in: the first one says
+    # which, so a query or refit does not walk every label
+    if y.dtype == object and y.size and label_kinds(y.ravel()[:1]) == {"numeric"}:
         return np.array(y.tolist())
     return y
 

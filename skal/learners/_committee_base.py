@@ -224,7 +224,9 @@ class _CommitteeMixin(_BaseComposition):
             bootstrap
             and isinstance(X, np.ndarray)
             and X.dtype == object
-            and not any(t.input_tags.string for t in self._member_tags())
+            and not any(
+                get_tags(e).input_tags.string for e in self._members_with_tags()
+            )
         ):
             # Each member sees only its bootstrap rows: check every row once, so
             # a bad value is reported whichever rows were drawn.
@@ -245,16 +247,16 @@ class _CommitteeMixin(_BaseComposition):
         )
         return names, fitted
 
-    def _member_tags(self):
+    def _members_with_tags(self):
         members = [est for _, est in self._named_members()] + [self.estimator]
-        return [get_tags(e) for e in members if hasattr(e, "__sklearn_tags__")]
+        return [e for e in members if hasattr(e, "__sklearn_tags__")]
 
     def __sklearn_tags__(self):
         tags = super(BaseLearner, self).__sklearn_tags__()  # not the single inner one
-        inner = self._member_tags()
-        tags.input_tags.sparse = bool(inner) and all(t.input_tags.sparse for t in inner)
-        members = [est for _, est in self._named_members()] + [self.estimator]
-        members = [e for e in members if hasattr(e, "__sklearn_tags__")]
+        members = self._members_with_tags()
+        tags.input_tags.sparse = bool(members) and all(
+            get_tags(e).input_tags.sparse for e in members
+        )
         tags.input_tags.allow_nan = bool(members) and all(map(accepts_nan, members))
         tags.target_tags.required = True
         return tags

@@ -94,7 +94,8 @@ def check_oracle_labels(learner, labels, y):
             f"with a missing label (NaN, None or missing_label={marker!r}); an "
             "oracle must answer every row it is asked."
         )
-    check_label_types(labels, name="The oracle's answers", known=y)
+    known = y[~missing_mask(y.reshape(y.shape[0], -1)[:, 0], marker)]
+    check_label_types(labels, name="The oracle's answers", known=known)
 
 
 def check_oracle_target(learner, y, name="y"):
@@ -145,7 +146,9 @@ def _split(learner, X, y, X_test, y_test, seed, keep=None):
         return X, y, np.arange(n), X_test, np.asarray(y_test)
     rows = np.arange(n) if keep is None else np.setdiff1d(np.arange(n), keep)
     stratify = None
-    if is_classifier(learner) and y.ndim == 1:  # label sets are not stratified
+    # label sets are not stratified, nor a y whose holes an oracle fills
+    marker = learner.get_params().get("missing_label", -1)
+    if is_classifier(learner) and y.ndim == 1 and not missing_mask(y, marker).any():
         _, counts = np.unique(y[rows], return_counts=True)
         stratify = y[rows] if counts.min() >= 2 else None
     train, test = train_test_split(
@@ -228,12 +231,18 @@ def _run_repeat(
     params = learner.get_params(deep=False)
     updates = {"random_state": seed, "budget": None, "batch_size": batch_size}
     learner.set_params(**{k: v for k, v in updates.items() if k in params})
+    marker = params.get("missing_label", -1)
     oracle = copy.deepcopy(oracle)
     scorer = check_scoring(learner, scoring=scoring)
-    if fixed is None:
-        initial = draw_initial(y_train, n_initial, random_state=seed)
-    else:
+    if fixed is not None:
         initial = fixed
+    elif missing_mask(y_train.reshape(len(y_train), -1)[:, 0], marker).any():
+        # holes the oracle fills: nothing to stratify on, a uniform draw
+        initial = np.sort(
+            check_random_state(seed).choice(len(y_train), n_initial, replace=False)
+        )
+    else:
+        initial = draw_initial(y_train, n_initial, random_state=seed)
     y_known = np.array(y_train, copy=True)
     if oracle is None:
 

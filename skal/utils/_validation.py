@@ -214,13 +214,17 @@ MISSING_LABEL_CONSTRAINT = [Real, str, None]
 
 
 def _label_kind(value):
-    if isinstance(value, (bool, np.bool_)):
+    return _type_kind(type(value))
+
+
+def _type_kind(t):
+    if issubclass(t, (bool, np.bool_)):
         return "boolean"
-    if isinstance(value, (str, bytes, np.str_, np.bytes_)):
+    if issubclass(t, (str, bytes, np.str_, np.bytes_)):
         return "string"
-    if isinstance(value, (Number, np.number)):
+    if issubclass(t, (Number, np.number)):
         return "numeric"
-    return type(value).__name__
+    return t.__name__
 
 
 def label_kinds(labels):
@@ -253,7 +257,7 @@ def label_kinds(labels):
         return {"string"}
     if kind == "b":
         return {"boolean"}
-    return {_label_kind(v) for v in labels.ravel()}
+    return {_type_kind(t) for t in set(map(type, labels.ravel()))}  # per type
 
 
 def check_label_types(labels, *, name="y", known=None):
@@ -269,8 +273,8 @@ def check_label_types(labels, *, name="y", known=None):
     name : str, default="y"
         Name used in the message.
     known : array-like, default=None
-        Labels seen before (e.g. at ``fit``); the new ones must be of the
-        same kind.
+        Labels seen before (e.g. at ``fit``), already checked to be of one
+        kind, so only the first is read; the new ones must be of that kind.
 
     Examples
     --------
@@ -290,7 +294,7 @@ def check_label_types(labels, *, name="y", known=None):
         )
     if known is None or not kinds:
         return
-    before = label_kinds(known)
+    before = label_kinds(np.asarray(known).ravel()[:1])
     if before and before != kinds:
         raise ValueError(
             f"Got {' and '.join(sorted(kinds))} labels in {name}, but the labels "

@@ -2,7 +2,7 @@ import io
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits
+from sklearn.datasets import load_digits, load_iris
 
 from skal.loop import (
     SKIP,
@@ -137,3 +137,25 @@ def test_terminal_oracle_shows_images_in_terminal_and_files(tmp_path):
         TerminalOracle(
             image_shape=(8, 8), image_mode="sixel", output=io.StringIO()
         ).show(0, X[0])
+
+
+def test_an_oracle_fills_the_holes_of_a_partly_labeled_text_y():
+    # y with None holes and an oracle that knows them: no stratified split or
+    # draw (nothing to stratify on), and the oracle's text labels match y's kind
+    from sklearn.linear_model import LogisticRegression
+
+    from skal import ActiveLearner, simulate
+    from skal.loop import CallbackOracle
+
+    X, y = load_iris(return_X_y=True)
+    names = np.array(["setosa", "versicolor", "virginica"], dtype=object)[y]
+    holes = names.copy()
+    holes[::2] = None
+    oracle = CallbackOracle(lambda rows, idx: names[idx])
+    learner = ActiveLearner(LogisticRegression(max_iter=300), missing_label=None)
+    curve = simulate(
+        learner, X, holes, oracle=oracle, budget=20, batch_size=5, n_initial=5,
+        random_state=0, progress=False,
+    )  # fmt: skip
+    assert curve.repeats[0]["n_labeled"] == [5, 10, 15, 20]
+    assert curve.final_score() > 0.5
