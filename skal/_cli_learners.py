@@ -141,7 +141,7 @@ def _bayesian_net(n_features, n_classes, strategy=None):
         "verbose": 0,
     }
     if strategy in _LOSS_STRATEGIES:
-        return LossPredictionNet(MLP, head_units=32, **params)
+        return LossPredictionNet(MLP, head_units=32, random_state=0, **params)
     history = [PredictionHistory()] if strategy in _HISTORY_STRATEGIES else None
     return NeuralNetClassifier(
         MLP,

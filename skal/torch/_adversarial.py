@@ -12,13 +12,18 @@ from torch import nn
 
 
 def as_matrix(X):
-    """Rows as a 2-D float32 array: images are flattened, sparse made dense."""
+    """Rows as a 2-D C-ordered float32 array: images flattened, sparse made dense.
+
+    C order whatever the container (a DataFrame's values are often column
+    major): the sums of the standardisation then run in one order, so a
+    DataFrame trains the same networks as the array it holds.
+    """
     if hasattr(X, "to_numpy"):
         X = X.to_numpy()
     if sp.issparse(X):
         X = X.toarray()
     try:
-        X = np.asarray(X, dtype=np.float32)
+        X = np.ascontiguousarray(X, dtype=np.float32)
     except (TypeError, ValueError):
         raise TypeError(
             "VAAL and MAL train on the features, which must be numeric; encode "

@@ -12,7 +12,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.utils import check_random_state
+from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import (
     Interval,
     validate_parameter_constraints,
@@ -22,6 +22,12 @@ from skorch import NeuralNetClassifier
 from skorch.utils import to_numpy, to_tensor
 
 from ._loss_prediction_module import LossPredictionModule, loss_prediction_loss
+
+
+def _float32_rows(X):
+    # Dense float32 rows for the net (images keep their extra axes); sparse
+    # input, NaN and inf get scikit-learn's own clear errors, not torch's.
+    return check_array(X, dtype=np.float32, allow_nd=True)
 
 
 class LossPredictionNet(NeuralNetClassifier):
@@ -177,7 +183,7 @@ class LossPredictionNet(NeuralNetClassifier):
             torch.manual_seed(seed)
             self._in_fit = True  # skorch's fit calls partial_fit: let it through
             try:
-                super().fit(np.asarray(X, dtype=np.float32), y_enc, **fit_params)
+                super().fit(_float32_rows(X), y_enc, **fit_params)
             except IndexError as exc:
                 if "out of bounds" not in str(exc):
                     raise
@@ -228,7 +234,7 @@ class LossPredictionNet(NeuralNetClassifier):
             return self.fit(X, y, **fit_params)
         labels = self.classes_
         y_enc = self._encode(np.asarray(y), labels)
-        super().partial_fit(np.asarray(X, dtype=np.float32), y_enc, **fit_params)
+        super().partial_fit(_float32_rows(X), y_enc, **fit_params)
         self.classes_inferred_ = labels
         return self
 
@@ -245,7 +251,7 @@ class LossPredictionNet(NeuralNetClassifier):
         proba : ndarray of shape (n_rows, n_classes)
             Columns follow ``classes_``.
         """
-        proba = super().predict_proba(np.asarray(X, dtype=np.float32))
+        proba = super().predict_proba(_float32_rows(X))
         n_classes = len(self.classes_)
         if proba.shape[1] < n_classes:
             raise ValueError(
@@ -283,7 +289,7 @@ class LossPredictionNet(NeuralNetClassifier):
         loss : ndarray of shape (n_rows,)
             Predicted losses (a ranking: only their order is trained).
         """
-        X = np.asarray(X, dtype=np.float32)
+        X = _float32_rows(X)
         return np.concatenate(
             [to_numpy(out[1]) for out in self.forward_iter(X, training=False)]
         )

@@ -388,3 +388,13 @@ def test_bad_parameters_raise_clear_errors(blobs):
     narrow = QueryContext(X[:, :2], X_labeled=X[:3], y_labeled=y[:3])
     with pytest.raises(ValueError, match="same representation"):
         CoreSet().select(narrow, 2)
+
+
+def test_k_center_on_a_sparse_pool_is_the_dense_greedy():
+    X, _ = make_blobs(300, n_features=4, random_state=0)
+    S, rows = sp.csr_matrix(np.where(X > 0, X, 0)), np.arange(40, 300)
+    for L in (None, S[:40]):
+        dense_L = None if L is None else L.toarray()
+        got = k_center_greedy(S, 6, X_labeled=L, rows=rows, chunk_rows=64)[0]
+        want = k_center_greedy(S.toarray(), 6, X_labeled=dense_L, rows=rows)[0]
+        assert got.tolist() == want.tolist()

@@ -100,3 +100,17 @@ def test_with_any_learner():
     idx = learner.query()
     assert len(set(idx)) == 5 and (idx >= 40).all()
     assert isinstance(resolve_strategy("vaal"), VAAL)
+
+
+def test_a_dataframe_trains_the_same_networks_as_its_array():
+    pd = pytest.importorskip("pandas")
+    X, y = load_digits(return_X_y=True)
+    X = X[:120, ::4] / 16  # 16 features: a DataFrame of them is column major
+    frame = pd.DataFrame(X)
+    assert not frame.to_numpy().flags["C_CONTIGUOUS"]
+    scores = []
+    for pool, labeled in ((X[20:], X[:20]), (frame.iloc[20:], frame.iloc[:20])):
+        ctx = QueryContext(pool, X_labeled=labeled, y_labeled=y[:20])
+        scores.append(VAAL(**SMALL).score(ctx))
+    # the same bits: the standardisation sums run in one order
+    np.testing.assert_array_equal(scores[0], scores[1])
