@@ -32,6 +32,7 @@ from ._checks import (
     check_target,
     labeled_rows,
     model_labels,
+    warn_if_semi_supervised_off,
 )
 from ._prediction import PredictionMixin, _as_rows
 from ._signals import SignalsMixin
@@ -204,6 +205,8 @@ class BaseLearner(
         labeled = self._labeled_mask(y)
         if getattr(self, "semi_supervised", False):
             check_semi_supervised(self, y[labeled])
+        elif hasattr(self, "semi_supervised"):
+            warn_if_semi_supervised_off(self)
         if self.budget is not None:
             return self._simulate(X, y, labeled)
         return self._fit_labeled(X, y.copy(), labeled)
@@ -330,7 +333,10 @@ class BaseLearner(
         check_is_fitted(self, "labeled_mask_")
         if not isinstance(return_scores, (bool, np.bool_)):
             raise TypeError(
-                f"return_scores must be True or False, got {return_scores!r}."
+                f"return_scores must be True or False, got {return_scores!r}. "
+                "query(X_pool, batch_size, return_scores) passes no arguments to "
+                "the strategy (modAL's query(X, *args) did): bind them to your "
+                "function instead, e.g. query_strategy=functools.partial(f, K=16)."
             )
         batch_size = self.batch_size if batch_size is None else batch_size
         start = time.perf_counter()

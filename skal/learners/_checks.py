@@ -298,6 +298,26 @@ def check_taught_labels(learner, y):
         )
 
 
+def warn_if_semi_supervised_off(learner):
+    """Warn when a semi-supervised estimator would see the labeled rows only.
+
+    With ``semi_supervised=False`` the estimator is fitted on the labeled rows,
+    so ``SelfTrainingClassifier``, ``LabelSpreading`` or ``LabelPropagation``
+    (alone or ending a ``Pipeline``) would silently act as a plain classifier.
+    """
+    final = learner.estimator
+    while hasattr(final, "steps"):
+        final = final.steps[-1][1]
+    if type(final).__module__.startswith("sklearn.semi_supervised"):
+        warnings.warn(
+            f"{type(final).__name__} learns from unlabeled rows, but with "
+            "semi_supervised=False it is fitted on the labeled rows only. Pass "
+            "semi_supervised=True to give it the pool (unlabeled rows marked -1).",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
 def check_semi_supervised(learner, y_labeled):
     """Reject what ``semi_supervised=True`` cannot honour, before any fit."""
     if not is_classifier(learner):

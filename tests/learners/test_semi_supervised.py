@@ -1,10 +1,14 @@
 """ActiveLearner(semi_supervised=True): the estimator learns from the unlabeled pool."""
 
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_digits, load_iris
 from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.semi_supervised import LabelSpreading, SelfTrainingClassifier
 
 from skal import ActiveLearner
@@ -131,3 +135,24 @@ def test_regressor_is_refused(digits):
     )
     with pytest.raises(ValueError, match="needs a classifier"):
         learner.fit(X, y_pool)
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        SelfTrainingClassifier(LogisticRegression(max_iter=500)),
+        make_pipeline(StandardScaler(), _spreading()),
+    ],
+)
+def test_semi_supervised_estimator_without_the_flag_warns(digits, estimator):
+    # A user moving from scikit-activeml's include_unlabeled_samples=True who
+    # forgets semi_supervised=True got a model fitted on the 20 labels alone.
+    X, y = digits
+    y_pool = make_pool(y, n_labeled=20, random_state=0)
+    with pytest.warns(UserWarning, match="Pass semi_supervised=True"):
+        learner = ActiveLearner(estimator).fit(X, y_pool)
+    assert learner.labeled_mask_.sum() == 20
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ActiveLearner(estimator, semi_supervised=True).fit(X, y_pool)
+        ActiveLearner(LogisticRegression(max_iter=500)).fit(X, y_pool)
