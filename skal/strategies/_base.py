@@ -27,12 +27,12 @@ def _check_selection(strategy, idx, scores, batch_size, n):
     if idx.shape[0] != batch_size:
         raise ValueError(
             f"{strategy!r} returned {idx.shape[0]} indices for a batch of "
-            f"{batch_size}."
+            f"{batch_size}. If it chooses its own batch size (as modAL's query "
+            f"functions may), ask for that many: batch_size={idx.shape[0]} on the "
+            "learner or in query()."
         )
     if idx.size and (idx.min() < 0 or idx.max() >= n):
-        raise ValueError(
-            f"{strategy!r} returned positions outside the {n} candidates."
-        )
+        raise ValueError(f"{strategy!r} returned positions outside the {n} candidates.")
     if np.unique(idx).shape[0] != idx.shape[0]:
         raise ValueError(f"{strategy!r} returned the same position twice: {idx}.")
     scores = np.asarray(scores, dtype=float).reshape(-1)
@@ -314,4 +314,3 @@ class FunctionStrategy(BaseStrategy):
                 "return integer positions in X_pool (returns='scores' for a scorer)."
             )
         return idx, np.full(idx.shape[0], np.nan)
-

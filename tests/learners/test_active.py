@@ -1,5 +1,7 @@
 """ActiveLearner: the contract of fit / query / teach, and every kind of bad input."""
 
+from functools import partial
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -224,6 +226,30 @@ def test_modal_style_function_strategy(iris):
     expected = pool[np.argsort(learner.predict_proba(X[pool]).max(axis=1))[:3]]
     np.testing.assert_array_equal(learner.query(), expected)
     assert isinstance(learner.query_strategy_, FunctionStrategy)
+
+
+def test_modal_function_with_its_own_arguments(iris):
+    # modAL's cost-effective example calls query(U_x, K, N): K uncertain plus
+    # N confident rows. In skal the arguments are bound to the function and
+    # the batch is K + N; each wrong turn says what to do.
+    X, y, y_pool = iris
+
+    def uncertain_and_confident(classifier, X_pool, K=2, N=2):
+        e = entropy(classifier.predict_proba(X_pool))
+        return np.concatenate([np.argsort(e)[-K:], np.argsort(e)[:N]])
+
+    learner = ActiveLearner(_lr(), query_strategy=uncertain_and_confident)
+    learner.fit(X, y_pool)
+    with pytest.raises(TypeError, match=r"functools.partial\(f, K=16\)"):
+        learner.query(None, 3, 1)
+    learner.set_params(query_strategy=partial(uncertain_and_confident, K=3, N=1))
+    with pytest.raises(ValueError, match="ask for that many: batch_size=4"):
+        learner.query()
+    idx = learner.query(batch_size=4)
+    pool = np.flatnonzero(y_pool == -1)
+    e = entropy(learner.predict_proba(X[pool]))
+    np.testing.assert_array_equal(idx[:3], pool[np.argsort(e)[-3:]])
+    assert idx[3] == pool[np.argmin(e)]
 
 
 # ----------------------------------------------------------------- bad input
