@@ -80,8 +80,9 @@ class Committee(_CommitteeMixin, BaseLearner):
     ``estimator`` cloned ``n_members`` times, each fitted on a bootstrap
     sample of the labeled rows; Abe & Mamitsuka 1998). Members are fitted in
     parallel on label-encoded targets, and ``teach`` refits all of them on
-    fresh bootstrap draws. ``predict_proba`` is the consensus (the mean of
-    the members' probabilities); :meth:`predict_proba_samples` returns every
+    fresh bootstrap draws (``rebag()`` redraws them without new labels).
+    ``predict_proba`` is the consensus (the mean of the members'
+    probabilities); :meth:`predict_proba_samples` returns every
     member's probabilities, aligned to ``classes_`` even when a member's
     bootstrap sample missed a class (that column is zero).
 

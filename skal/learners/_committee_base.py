@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
 )
 from sklearn.utils.metaestimators import _BaseComposition
+from sklearn.utils.validation import check_is_fitted
 
 from ..utils import accepts_nan, take_rows
 from ._base import BaseLearner
@@ -147,6 +148,29 @@ class _CommitteeMixin(_BaseComposition):
             self._member_rows = None
         self._member_masks = masks
         return out
+
+    def rebag(self):
+        """Refit every member on fresh bootstrap draws of the labeled rows.
+
+        modAL's ``Committee.rebag()``: the labels stay as they are; only the
+        members' bootstrap samples are drawn again (from the committee's
+        generator, so a seeded committee rebags reproducibly). ``teach``
+        does this too, with the new labels.
+
+        Returns
+        -------
+        self : object
+            The committee, its members refitted.
+        """
+        check_is_fitted(self, "labeled_mask_")
+        if not self._member_templates()[2]:
+            raise ValueError(
+                "rebag() draws new bootstrap samples, but this committee fits its "
+                "members without bootstrap; set bootstrap=True first."
+            )
+        estimator, _ = self._refit(self.X_, self.y_, self.labeled_mask_)
+        self._set_fitted(self.X_, self.y_, self.labeled_mask_, estimator)
+        return self
 
     # ------------------------------------------------ zero-spread warning
     def _query_strategy(self):

@@ -173,6 +173,29 @@ def test_bootstrap_is_deterministic_and_teach_redraws(iris_pool):
     )
 
 
+def test_rebag_redraws_the_bootstrap_and_keeps_the_labels(iris_pool):
+    # modAL's Committee.rebag(): same labels, new bootstrap samples.
+    X, y, y_pool = iris_pool
+    make = Committee(estimator=LogisticRegression(), n_members=3, random_state=1)
+    a, b = clone(make).fit(X, y_pool), clone(make).fit(X, y_pool)
+    before = a.predict_proba_samples(X)
+    assert a.rebag() is a and b.rebag() is b
+    assert a.labeled_mask_.sum() == 15 and len(a.history_) == 1
+    after = a.predict_proba_samples(X)
+    assert not np.allclose(before, after)  # the members saw new draws
+    np.testing.assert_array_equal(after, b.predict_proba_samples(X))  # seeded
+    regressor = CommitteeRegressor(estimator=Ridge(), n_members=2, random_state=0)
+    y_reg = np.where(y_pool == -1, np.nan, y_pool.astype(float))
+    regressor = regressor.set_params(missing_label=np.nan).fit(X, y_reg)
+    coef = regressor.estimators_[0].coef_.copy()
+    assert not np.allclose(regressor.rebag().estimators_[0].coef_, coef)
+    heterogeneous = Committee(
+        [("lr", LogisticRegression()), ("nb", GaussianNB())], random_state=0
+    ).fit(X, y_pool)
+    with pytest.raises(ValueError, match="set bootstrap=True first"):
+        heterogeneous.rebag()
+
+
 def test_only_one_class_warns_and_queries_at_random():
     X, _ = load_iris(return_X_y=True)
     y = np.full(150, -1)
