@@ -59,7 +59,8 @@ def test_unlabeled_rows_make_the_difference(digits):
     y_pool = make_pool(y, n_labeled=20, random_state=0)
     unlabeled = y_pool == -1
     semi = ActiveLearner(_spreading(), semi_supervised=True).fit(X, y_pool)
-    alone = ActiveLearner(_spreading()).fit(X, y_pool)
+    with pytest.warns(UserWarning, match="Pass semi_supervised=True"):
+        alone = ActiveLearner(_spreading()).fit(X, y_pool)
     acc_semi = np.mean(semi.predict(X[unlabeled]) == y[unlabeled])
     acc_alone = np.mean(alone.predict(X[unlabeled]) == y[unlabeled])
     assert acc_semi > acc_alone + 0.05
