@@ -24,9 +24,9 @@ What a migrating user changes:
   ``ActiveLearner(GaussianProcessRegressor(...), query_strategy=...,
   missing_label=np.nan)`` and ``query()`` / ``teach``.
 - With no label, GSx starts from the sample closest to the centroid; in
-  skal that first pick is ``initial_strategy="gsx"`` (the default initial
-  strategy is random), and GSy / iGS switch on from the second label (the
-  tutorial's ``n_GSx_samples=1``).
+  skal that first pick is ``initial_strategy="gsx"`` (GSy and iGS need a
+  model, so by default their first pick would be random), and GSy / iGS
+  switch on from the second label (the tutorial's ``n_GSx_samples=1``).
 
 Result (the 8 picks, then the RMSE of the final GP against the noise-free
 function on 200 grid points): skal GSx 52, 99, 0, 84, 23, 91, 65, 40 (RMSE

@@ -20,7 +20,8 @@ What a migrating user changes:
   and ``clf.fit(X, y)`` become ``idx = learner.query()`` and
   ``learner.teach(X[idx], y_true[idx])`` (the refit is part of ``teach``).
 - The start with no label is a cold start: ``fit(X, all -1)`` gives a ready
-  learner whose first query uses ``initial_strategy`` (random), where
+  learner whose first query uses ``initial_strategy`` (random, as entropy
+  needs a model), where
   scikit-activeml's unfitted classifier predicts uniform probabilities and
   the first entropy query is a random tie-break; the query after the first
   label (one class only) is also random in skal, as a model cannot be fitted

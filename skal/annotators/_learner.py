@@ -66,8 +66,10 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Samples the strategy chooses per query.
     alpha : float, default=0.05
         Confidence level of the annotators' accuracy intervals.
-    initial_strategy : str or strategy object, default="random"
-        Chooses the first samples when nothing is labeled.
+    initial_strategy : str, strategy object or None, default=None
+        Chooses the first samples when nothing is labeled; ``None`` is the
+        query strategy when it needs no model, else random (as in
+        :class:`skal.ActiveLearner`).
     missing_label : scalar, str, None or nan, default=-1
         Marker of a missing label in ``Y``.
     random_state : int, RandomState instance or None, default=None
@@ -127,7 +129,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         "max_cost": [Interval(Real, 0, None, closed="neither"), None],
         "batch_size": [_POSITIVE],
         "alpha": [Interval(Real, 0, 1, closed="neither")],
-        "initial_strategy": [str, callable, HasMethods(["select"])],
+        "initial_strategy": [str, callable, HasMethods(["select"]), None],
         "missing_label": MISSING_LABEL_CONSTRAINT,
         "random_state": ["random_state"],
     }
@@ -143,7 +145,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         max_cost=None,
         batch_size=1,
         alpha=0.05,
-        initial_strategy="random",
+        initial_strategy=None,
         missing_label=-1,
         random_state=None,
     ):

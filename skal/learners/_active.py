@@ -104,7 +104,7 @@ class ActiveLearner(BaseLearner):
         batch_size=1,
         budget=None,
         n_initial=10,
-        initial_strategy="random",
+        initial_strategy=None,
         missing_label=-1,
         warm_start=False,
         semi_supervised=False,

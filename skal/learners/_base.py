@@ -82,6 +82,15 @@ class BaseLearner(
         """Return the strategy object for ``query_strategy`` (a hook)."""
         return resolve_strategy(self.query_strategy)
 
+    def _resolve_initial_strategy(self):
+        """The strategy of the first labels: ``None`` is the query strategy
+        itself when it needs no model, else random sampling."""
+        if self.initial_strategy is not None:
+            return resolve_strategy(self.initial_strategy, param="initial_strategy")
+        if self.query_strategy_.requires_model:
+            return RandomSampling()
+        return self.query_strategy_
+
     def _warm_refit(self, X_new, y_new, X_labeled, y_labeled):
         """Return the fitted model updated with new labels (``warm_start``)."""
         if hasattr(self.estimator_, "partial_fit"):
@@ -174,9 +183,7 @@ class BaseLearner(
         self._rng = check_random_state(self.random_state)
         self.query_strategy_ = self._resolve_query_strategy()
         self._strategy_source = self.query_strategy
-        self.initial_strategy_ = resolve_strategy(
-            self.initial_strategy, param="initial_strategy"
-        )
+        self.initial_strategy_ = self._resolve_initial_strategy()
         check_strategy_fits(self)
         self._last_query = None
         return X, y
@@ -232,6 +239,7 @@ class BaseLearner(
             # set_params(query_strategy=...) after fit: the next query uses it
             self.query_strategy_ = self._resolve_query_strategy()
             self._strategy_source = self.query_strategy
+            self.initial_strategy_ = self._resolve_initial_strategy()
             check_strategy_fits(self)
         strategy = self.query_strategy_
         if self.estimator_ is None:  # cold start: nothing labeled yet

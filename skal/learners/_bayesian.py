@@ -128,7 +128,7 @@ class BayesianLearner(BaseLearner):
         batch_size=1,
         budget=None,
         n_initial=10,
-        initial_strategy="random",
+        initial_strategy=None,
         missing_label=-1,
         warm_start=False,
         n_jobs=None,

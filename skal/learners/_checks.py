@@ -32,7 +32,7 @@ LEARNER_CONSTRAINTS = {
     "batch_size": [_POSITIVE],
     "budget": [_POSITIVE, None],
     "n_initial": [_POSITIVE],
-    "initial_strategy": _STRATEGY,
+    "initial_strategy": [*_STRATEGY, None],
     "missing_label": MISSING_LABEL_CONSTRAINT,
     "warm_start": ["boolean"],
     "semi_supervised": ["boolean"],

@@ -163,7 +163,7 @@ class Committee(_CommitteeMixin, BaseLearner):
         batch_size=1,
         budget=None,
         n_initial=10,
-        initial_strategy="random",
+        initial_strategy=None,
         missing_label=-1,
         n_jobs=None,
         random_state=None,

@@ -120,7 +120,7 @@ class CommitteeRegressor(_CommitteeMixin, BaseLearner):
         batch_size=1,
         budget=None,
         n_initial=10,
-        initial_strategy="random",
+        initial_strategy=None,
         missing_label=np.nan,
         n_jobs=None,
         random_state=None,

@@ -37,10 +37,13 @@ budget : int, default=None
 n_initial : int, default=10
     Size of the initial labeled set in simulation.""",
     "initial_strategy": """\
-initial_strategy : str, strategy object or callable, default="random"
+initial_strategy : str, strategy object, callable or None, default=None
     How the first labels are chosen, in simulation and in a cold start (a
-    ``fit`` with no labeled row). It must need no fitted model:
-    ``"random"``, ``"typiclust"``, ``"kmeans"`` or ``"coreset"``.""",
+    ``fit`` with no labeled row); it must need no fitted model
+    (``"random"``, ``"typiclust"``, ``"probcover"``, ``"kmeans"``,
+    ``"coreset"``, ...). ``None``: the query strategy itself when it needs
+    no model, so a cold-start strategy such as TypiClust picks the first
+    batch too; otherwise ``"random"``.""",
     "missing_label": """\
 missing_label : scalar, str or None, default=-1
     Marker of unlabeled rows in ``y``. ``np.nan`` and ``None`` always mark

@@ -160,8 +160,10 @@ class Adaptive(_ExplorePolicy, _AlblPolicy, BaseStrategy):
     ...                         query_strategy=Adaptive(), budget=40, n_initial=10,
     ...                         random_state=0).fit(X, y)
     >>> strategy = learner.query_strategy_
-    >>> len(strategy.history_), strategy.arm_names_
-    (30, ['random', 'margin'])
+    >>> len(strategy.history_), strategy.arm_names_  # 10 initial rows, then 30
+    (31, ['random', 'margin'])
+    >>> strategy.history_[0]["strategy"], strategy.history_[0]["n_labeled"]
+    ('random', 0)
     >>> sorted({h["strategy"] for h in strategy.history_})
     ['margin', 'random']
     """

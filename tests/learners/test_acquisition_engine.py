@@ -113,3 +113,31 @@ def test_a_label_taken_back_then_skipped_is_not_asked_again():
     asked_later = [i for call in calls[1:] for i in call]
     assert 50 not in asked_later and not learner.labeled_mask_[50]
     assert int(learner.labeled_mask_.sum()) == 2 + 6 + 1  # budget net of the undo
+
+
+def test_a_model_free_strategy_picks_the_first_labels_by_default():
+    cold = np.full(150, -1)
+
+    def learner(strategy, **kwargs):
+        kwargs.setdefault("batch_size", 5)
+        return ActiveLearner(
+            GaussianNB(), query_strategy=strategy, random_state=0, **kwargs
+        )
+
+    typiclust = learner("typiclust").fit(X, cold)
+    assert typiclust.initial_strategy_ is typiclust.query_strategy_
+    named = learner("margin", initial_strategy="typiclust").fit(X, cold)
+    first = typiclust.query()
+    assert first.tolist() == named.query().tolist()
+    # a strategy that needs a model starts at random
+    margin = learner("margin").fit(X, cold)
+    assert type(margin.initial_strategy_).__name__ == "RandomSampling"
+    drawn = np.random.RandomState(0).choice(150, 5, replace=False)
+    assert margin.query().tolist() == drawn.tolist()
+    # a strategy set after fit brings its own first labels
+    margin.set_params(query_strategy="coreset")
+    assert margin.query().tolist() == learner("coreset").fit(X, cold).query().tolist()
+    # fit(budget=...) draws its n_initial rows the same way
+    run = learner("typiclust", budget=15, n_initial=10).fit(X, Y)
+    initial = learner("typiclust", batch_size=10).fit(X, cold).query()
+    assert set(run.history_[0]["indices"]) == set(initial.tolist())

@@ -25,13 +25,15 @@ def iris():
     return load_iris(return_X_y=True)
 
 
-def _run(X, y, strategy, *, budget=40, batch_size=1, n_initial=10):
+def _run(X, y, strategy, *, budget=40, batch_size=1, n_initial=10, initial="random"):
+    # initial="random": the first n_initial rows are not the strategy's rounds
     return ActiveLearner(
         LogisticRegression(max_iter=300),
         query_strategy=strategy,
         budget=budget,
         batch_size=batch_size,
         n_initial=n_initial,
+        initial_strategy=initial,
         random_state=0,
     ).fit(X, y)
 
@@ -145,6 +147,12 @@ def test_cold_start_comes_first(iris):
     names = [h["strategy"] for h in learner.query_strategy_.history_]
     assert names[:5] == ["cold_start"] * 5
     assert "cold_start" not in names[5:]
+    # By default (initial_strategy=None) the strategy also picks the first
+    # n_initial rows, a model-free strategy needing no model: TypiClust does.
+    learner = _run(*iris, strategy, budget=25, initial=None)
+    history = learner.query_strategy_.history_
+    assert [h["n_labeled"] for h in history[:2]] == [0, 10]
+    assert [h["strategy"] for h in history[:7]] == ["cold_start"] * 6 + ["margin"]
 
 
 def test_clone_and_params():
@@ -330,7 +338,7 @@ def test_explore_with_a_regressor():
     X, y = load_diabetes(return_X_y=True)
     learner = ActiveLearner(
         Ridge(), query_strategy=Adaptive(["coreset"]), budget=40, n_initial=10,
-        random_state=0,
+        initial_strategy="random", random_state=0,
     ).fit(X[:200], y[:200])
     history = learner.query_strategy_.history_
     assert len(history) == 30
