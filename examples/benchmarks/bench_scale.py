@@ -43,310 +43,33 @@ import os
 import platform
 import shutil
 import tempfile
-import threading
 import time
-import tracemalloc
 
-import numpy as np
-from sklearn.datasets import load_digits
-from sklearn.linear_model import LogisticRegression
-
-from skal import ActiveLearner, compare
-from skal.strategies import k_center_greedy, select_top_k, select_top_k_blocks
-from skal.strategies._kernels import augment, greedy_k_center, min_sq_distances
-from skal.utils import from_npy, score_blocks
-
-N_FEATURES, N_CLASSES = 64, 10
-
-
-def _mixture(rng, n, centres):
-    labels = rng.randint(0, N_CLASSES, n)
-    X = centres[labels] + rng.standard_normal((n, N_FEATURES)).astype(np.float32)
-    return X.astype(np.float32), labels
-
-
-def make_pool(folder, n, seed=0, chunk=1_000_000, zarr=True):
-    """Write the pool as ``pool.npy`` and ``pool.zarr``; return paths and a model."""
-
-    rng = np.random.RandomState(seed)
-    centres = (rng.standard_normal((N_CLASSES, N_FEATURES)) * 0.6).astype(np.float32)
-    npy = os.path.join(folder, "pool.npy")
-    zarr_path = os.path.join(folder, "pool.zarr")
-    done = os.path.join(folder, f"complete-{n}-{seed}")
-    if not os.path.exists(done):  # files of an earlier run with these sizes are kept
-        out = np.lib.format.open_memmap(npy, "w+", np.float32, (n, N_FEATURES))
-        for start in range(0, n, chunk):
-            out[start : start + chunk] = _mixture(rng, min(chunk, n - start), centres)[
-                0
-            ]
-        out.flush()
-        del out
-        open(done, "w").close()
-    if zarr and not os.path.exists(done + "-zarr"):
-        shutil.rmtree(zarr_path, ignore_errors=True)
-        from_npy(npy, 262_144).to_zarr(zarr_path)
-        open(done + "-zarr", "w").close()
-    rng = np.random.RandomState(seed + 1)
-    X_lab, y_lab = _mixture(rng, 2000, centres)
-    return npy, zarr_path, X_lab, y_lab
-
-
-def _peer_query(strategy, X, X_lab, y_lab):
-    """scikit-activeml's query of the same pool with the same model, or None."""
-    try:
-        from skactiveml.classifier import SklearnClassifier
-        from skactiveml.pool import UncertaintySampling
-    except ImportError:
-        return None
-    method = {"entropy": "entropy", "margin": "margin_sampling"}.get(strategy)
-    if method is None or X.shape[0] == 0:
-        return None
-    clf = SklearnClassifier(
-        LogisticRegression(max_iter=500), classes=np.arange(N_CLASSES)
-    ).fit(X_lab, y_lab)
-    y = np.full(X.shape[0], np.nan)
-    qs = UncertaintySampling(method=method, random_state=0)
-    return lambda: qs.query(X, y, clf=clf, fit_clf=False, batch_size=100)
-
-
-def _learner(strategy, X_lab, y_lab):
-    model = LogisticRegression(max_iter=500)
-    return ActiveLearner(model, query_strategy=strategy, random_state=0).fit(
-        X_lab, y_lab
-    )
-
-
-def _start_sampler(dask_worker):
-    import psutil
-
-    proc = psutil.Process()
-    dask_worker.skal_peak = proc.memory_info().rss
-    dask_worker.skal_stop = threading.Event()
-
-    def sample():
-        while not dask_worker.skal_stop.wait(0.02):
-            dask_worker.skal_peak = max(dask_worker.skal_peak, proc.memory_info().rss)
-
-    threading.Thread(target=sample, daemon=True).start()
-
-
-def _stop_sampler(dask_worker):
-    dask_worker.skal_stop.set()
-    return dask_worker.skal_peak
-
-
-def _timed_on(client, func):
-    """Run ``func``; return its result, seconds and each worker's peak RSS (MiB)."""
-    client.run(_start_sampler)
-    start = time.perf_counter()
-    result = func()
-    seconds = time.perf_counter() - start
-    peaks = client.run(_stop_sampler)
-    return result, seconds, sorted(round(p / 2**20) for p in peaks.values())
-
-
-def _traced(func):
-    tracemalloc.start()
-    start = time.perf_counter()
-    result = func()
-    seconds = time.perf_counter() - start
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return result, seconds, round(peak / 2**20)
-
-
-def _cluster(n_workers):
-    from distributed import Client, LocalCluster
-
-    cluster = LocalCluster(
-        n_workers=n_workers,
-        processes=True,
-        threads_per_worker=1,
-        host="127.0.0.1",
-        dashboard_address=None,
-        memory_limit="6GiB",
-    )
-    return cluster, Client(cluster)
-
-
-class _Rows(list):
-    """A list of table rows that prints each one as it comes (long runs)."""
-
-    def append(self, row):
-        super().append(row)
-        print("  measured:", row, flush=True)
-
-
-def throughput(args, npy, zarr_path, X_lab, y_lab, clients):
-    import dask.array as da
-
-    rows = _Rows()
-    pool = np.load(npy, mmap_mode="r")
-    n = pool.shape[0]
-    n_mem = min(args.memory_rows, n)
-    in_memory = np.array(pool[:n_mem])
-    kinds = {
-        "npy": lambda: from_npy(npy, args.block_rows),
-        "zarr": lambda: da.from_zarr(zarr_path),
-    }
-    for strategy in args.strategies:
-        learner = _learner(strategy, X_lab, y_lab)
-        _, sec, mib = _traced(lambda: learner.query(in_memory, 100))
-        rows.append([strategy, "numpy in memory", 0, n_mem, sec, n_mem / sec, [mib]])
-        peer = _peer_query(strategy, in_memory[: args.peer_query_rows], X_lab, y_lab)
-        if peer is not None:
-            m = min(args.peer_query_rows, n_mem)
-            _, sec, mib = _traced(peer)
-            rows.append([strategy, "scikit-activeml, numpy", 0, m, sec, m / sec, [mib]])
-        _, sec, mib = _traced(lambda: learner.query(pool, 100))
-        rows.append([strategy, "npy memmap, in process", 0, n, sec, n / sec, [mib]])
-        for n_workers, client in clients.items():
-            for kind, open_pool in ((k, kinds[k]) for k in args.kinds):
-                with client.as_current():
-                    _, sec, peaks = _timed_on(
-                        client, lambda: learner.query(open_pool(), 100)
-                    )
-                rows.append(
-                    [strategy, f"{kind} dask", n_workers, n, sec, n / sec, peaks]
-                )
-    return rows
-
-
-def rss_by_block(args, npy, X_lab, y_lab, client):
-    learner = _learner("entropy", X_lab, y_lab)
-    rows = []
-    m = min(args.sweep_rows, args.rows)
-    for block in args.block_sizes:
-        with client.as_current():
-            _, sec, peaks = _timed_on(
-                client, lambda: learner.query(from_npy(npy, block)[:m], 100)
-            )
-        block_mib = block * N_FEATURES * 4 / 2**20
-        rows.append([block, round(block_mib, 1), sec, peaks])
-    return rows
-
-
-def same_picks(args, npy, X_lab, y_lab, client):
-    pool = np.load(npy, mmap_mode="r")
-    m = min(args.check_rows, pool.shape[0])
-    sub = np.array(pool[:m])
-    out = {}
-    with client.as_current():
-        for strategy in ["entropy", "margin"]:
-            learner = _learner(strategy, X_lab, y_lab)
-            expected = learner.query(sub, 100)
-            lazy = from_npy(npy, args.block_rows)[:m]
-            out[f"{strategy} query"] = bool(
-                np.array_equal(
-                    _learner(strategy, X_lab, y_lab).query(lazy, 100), expected
-                )
-            )
-        proba = _learner("entropy", X_lab, y_lab).predict_proba
-        scores = score_blocks(lambda Z: np.round(proba(Z).max(axis=1), 2), lazy)
-        idx, _ = select_top_k_blocks(scores, 500, 0)  # rounded: many ties
-        out["block top-k, ties"] = bool(
-            np.array_equal(idx, select_top_k(scores.compute(), 500, 0))
-        )
-    return out
-
-
-def coreset(args, npy, client):
-    pool = np.load(npy, mmap_mode="r")
-    n = min(args.coreset_rows, pool.shape[0])
-    X = np.array(pool[:n])
-    labeled = X[:: max(1, n // 100)][:100].copy()
-    rows = []
-    with client.as_current():
-        # read by the workers from the file, then held in their memory
-        lazy = from_npy(npy, args.block_rows)[:n].persist()
-        picks, sec, peaks = _timed_on(
-            client, lambda: k_center_greedy(lazy, 100, X_labeled=labeled)[0]
-        )
-    rows.append(
-        [f"k_center_greedy, dask ({len(peaks)} workers)", n, sec, f"RSS {peaks}"]
-    )
-    ref, sec, mib = _traced(lambda: k_center_greedy(X, 100, X_labeled=labeled)[0])
-    rows.append(["k_center_greedy, numpy", n, sec, f"+{mib} MiB"])
-
-    def previous():
-        Za, z_sq = augment(X[np.arange(n)])  # the candidate copy, then float32
-        La, l_sq = augment(labeled, X.mean(axis=0))
-        return greedy_k_center(Za, z_sq, 100, min_sq_distances(Za, z_sq, La, l_sq))
-
-    _, sec, mib = _traced(previous)
-    rows.append(["before: copy + augment + greedy", n, sec, f"+{mib} MiB"])
-    agree = bool(np.array_equal(np.sort(picks), np.sort(ref)))
-    try:
-        from skactiveml.pool import CoreSet as SkCoreSet
-
-        m = min(args.peer_rows, n)
-        y = np.full(m + 100, np.nan)
-        y[m:] = 0
-        Xp = np.vstack([X[:m], labeled])
-        _, sec, mib = _traced(
-            lambda: SkCoreSet(random_state=0).query(Xp, y, batch_size=100)
-        )
-        rows.append(["scikit-activeml CoreSet", m, sec, f"+{mib} MiB"])
-    except ImportError:
-        rows.append(["scikit-activeml CoreSet", 0, float("nan"), "not installed"])
-    return rows, agree, round(X.nbytes / 2**20)
-
-
-def _cpu_seconds():
-    return time.process_time()
-
-
-def _warm():
-    import skal.loop  # noqa: F401
-    import skal.strategies  # noqa: F401
-
-
-def compare_runs(args, client):
-    """Serial against the cluster: wall seconds, and CPU seconds spent."""
-    X, y = load_digits(return_X_y=True)
-    learners = {
-        s: ActiveLearner(LogisticRegression(max_iter=300), query_strategy=s)
-        for s in ["random", "entropy", "margin", "coreset"]
-    }
-    kwargs = {"budget": args.budget, "batch_size": 10, "n_initial": 20}
-    kwargs.update(n_repeats=args.repeats, random_state=0, progress=False)
-    start, cpu = time.perf_counter(), time.process_time()
-    serial = compare(learners, X, y, **kwargs)
-    t_serial = time.perf_counter() - start
-    cpu_serial = time.process_time() - cpu
-    import joblib
-    from distributed import get_task_stream
-
-    # A long-lived cluster has imported skal and scikit-learn already: warm
-    # the workers first, so that their one-time imports are not counted.
-    client.run(_warm)
-    workers = client.run(_cpu_seconds)
-    with client.as_current(), joblib.parallel_config(backend="dask"):
-        with get_task_stream(client) as stream:
-            start, cpu = time.perf_counter(), time.process_time()
-            spread = compare(learners, X, y, n_jobs=-1, **kwargs)
-            t_cluster = time.perf_counter() - start
-            cpu_client = time.process_time() - cpu  # with the scheduler's thread
-    after = client.run(_cpu_seconds)
-    same = all(
-        [r["score"] for r in serial[k].repeats]
-        == [r["score"] for r in spread[k].repeats]
-        for k in learners
-    )
-    # Where the time went: CPU seconds of the serial run against the
-    # cluster's (the workers', and the client's with the scheduler), and the
-    # seconds the workers spent moving inputs (transfer) and unpickling them.
-    spent = {"transfer": 0.0, "deserialize": 0.0}
-    for task in stream.data:
-        for part in task["startstops"]:
-            if part["action"] in spent:
-                spent[part["action"]] += part["stop"] - part["start"]
-    spent = {k: round(v, 2) for k, v in spent.items()}
-    spent["cpu_serial"] = round(cpu_serial, 1)
-    spent["cpu_workers"] = round(sum(after[w] - workers[w] for w in after), 1)
-    spent["cpu_client_and_scheduler"] = round(cpu_client, 1)
-    spent["load_average"] = round(os.getloadavg()[0], 1)
-    return t_serial, t_cluster, same, len(stream.data), spent
+# The script's helpers, beside it (``python examples/benchmarks/bench_scale.py``
+# puts this folder on ``sys.path``); every name is also reachable from here.
+from _scale_measure import (  # noqa: F401
+    N_CLASSES,
+    N_FEATURES,
+    _cluster,
+    _learner,
+    _mixture,
+    _peer_query,
+    _Rows,
+    _start_sampler,
+    _stop_sampler,
+    _timed_on,
+    _traced,
+    make_pool,
+)
+from _scale_sections import (  # noqa: F401
+    _cpu_seconds,
+    _warm,
+    compare_runs,
+    coreset,
+    rss_by_block,
+    same_picks,
+    throughput,
+)
 
 
 def _table(header, rows):
