@@ -17,7 +17,8 @@ SCRIPT = (
 )
 
 
-def test_small_run_agrees_and_writes_json(tmp_path, capsys):
+def test_small_run_agrees_and_writes_json(tmp_path, capsys, monkeypatch):
+    monkeypatch.syspath_prepend(str(SCRIPT.parent))  # it imports its helpers
     spec = importlib.util.spec_from_file_location("bench_pool_strategies", SCRIPT)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
