@@ -18,7 +18,9 @@ BENCH = Path(__file__).resolve().parents[1] / "examples" / "benchmarks"
 def _load(name):
     spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(BENCH))  # a script imports its helpers beside it
+        spec.loader.exec_module(module)
     return module
 
 
