@@ -7,7 +7,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
 from ..utils import missing_mask
-from ..utils._validation import MISSING_LABEL_CONSTRAINT, check_label_types
+from ..utils._validation import (
+    MISSING_LABEL_CONSTRAINT,
+    as_label_array,
+    check_label_types,
+)
 
 
 def _positive_per_label(y, rng):
@@ -23,13 +27,11 @@ def _positive_per_label(y, rng):
 
 def _check_labels(y, missing_label=None):
     """Return ``y`` as a 1-d or 2-d array of labels with no missing entry."""
-    y = np.asarray(y)
+    y = as_label_array(y)
     if y.ndim not in (1, 2):
         raise ValueError(
-            f"y must be 1-d labels or a 2-d multi-label indicator, got shape "
-            f"{y.shape}."
+            f"y must be 1-d labels or a 2-d multi-label indicator, got shape {y.shape}."
         )
-    check_label_types(y.ravel())
     marker = [None] if missing_label is None else [None, missing_label]
     missing = np.zeros(y.size, dtype=bool)
     for m in marker:
@@ -41,6 +43,7 @@ def _check_labels(y, missing_label=None):
             f"{int(np.flatnonzero(missing)[0])}); they could not be told apart "
             "from the hidden labels. Use a missing_label that is not a label."
         )
+    check_label_types(y.ravel())
     return y
 
 
@@ -145,9 +148,7 @@ def make_pool(y, n_labeled=10, *, stratify=True, missing_label=-1, random_state=
     (6, [0, 1, 2])
     """
     y = _check_labels(y, missing_label)
-    keep = initial_indices(
-        y, n_labeled, stratify=stratify, random_state=random_state
-    )
+    keep = initial_indices(y, n_labeled, stratify=stratify, random_state=random_state)
     if (
         isinstance(missing_label, float)
         and np.isnan(missing_label)

@@ -16,6 +16,7 @@ from ..utils._validation import (
     MISSING_LABEL_CONSTRAINT,
     N_JOBS_CONSTRAINT,
     _is_nan,
+    as_label_array,
     check_label_types,
     label_kinds,
 )
@@ -149,7 +150,7 @@ def check_target(learner, y, n_rows):
             "y marks unlabeled rows with missing_label in every column, which a "
             "sparse indicator cannot hold."
         )
-    y = np.asarray(y)
+    y = as_label_array(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = column_or_1d(y, warn=True)
     fitted = hasattr(learner, "labeled_mask_")
@@ -192,8 +193,12 @@ def _is_marker(value):
     return value is None or (isinstance(value, float) and np.isnan(value))
 
 
+#: Label kinds an object array carries that a model takes as a plain array.
+_PLAIN = {"numeric", "boolean"}
+
+
 def model_labels(y):
-    """Labels as a model takes them: numbers in an object array become numeric.
+    """Labels as a model takes them: numbers or bools in an object array unboxed.
 
     An object array is how integer labels carry ``None`` for unlabeled rows
     (``missing_label=None``); scikit-learn's classifiers cannot learn
@@ -209,7 +214,7 @@ def model_labels(y):
     """
     # labels were checked to be of one kind on the way in: the first one says
     # which, so a query or refit does not walk every label
-    if y.dtype == object and y.size and label_kinds(y.ravel()[:1]) == {"numeric"}:
+    if y.dtype == object and y.size and label_kinds(y.ravel()[:1]) <= _PLAIN:
         return np.array(y.tolist())
     return y
 

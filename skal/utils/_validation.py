@@ -92,16 +92,55 @@ def concat_rows(A, B):
     return np.concatenate([A, B], axis=0)
 
 
+#: pandas' missing values (``pd.NA``, ``pd.NaT``): neither None nor NaN.
+_PANDAS_MISSING = ("NAType", "NaTType")
+
+
+def _is_missing_value(v):
+    return (
+        v is None
+        or (isinstance(v, float) and v != v)
+        or type(v).__name__ in _PANDAS_MISSING
+    )
+
+
 def _is_nan(y):
     if y.dtype.kind == "f":
         return np.isnan(y)
+    if y.dtype.kind in "mM":
+        return np.isnat(y)
     if y.dtype.kind == "O":
-        return np.fromiter(
-            (v is None or (isinstance(v, float) and v != v) for v in y),
-            dtype=bool,
-            count=len(y),
-        )
+        return np.fromiter(map(_is_missing_value, y), dtype=bool, count=len(y))
     return np.zeros(len(y), dtype=bool)
+
+
+def as_label_array(y):
+    """Return labels ``y`` as an ndarray whose missing entries read as missing.
+
+    pandas' nullable and categorical dtypes mark a missing label with
+    ``pd.NA``, which is neither None nor NaN and fails in any comparison;
+    such labels become an object array with None there (floats keep NaN),
+    so integer classes stay integers, as with ``missing_label=None``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skal.utils._validation import as_label_array
+    >>> as_label_array(pd.array(["a", None], dtype="string")).tolist()
+    ['a', None]
+    >>> as_label_array(pd.array([1, None], dtype="Int64")).tolist()
+    [1, None]
+    """
+    dtype = getattr(y, "dtype", None)
+    if dtype is None or isinstance(dtype, np.dtype) or not hasattr(y, "to_numpy"):
+        return np.asarray(y)
+    import pandas as pd
+
+    if not np.asarray(pd.isna(y)).any():
+        return y.to_numpy()
+    if dtype.kind == "f":
+        return y.to_numpy(dtype=float, na_value=np.nan)
+    return y.to_numpy(dtype=object, na_value=None)
 
 
 def missing_mask(y, missing_label=-1):
@@ -131,7 +170,7 @@ def missing_mask(y, missing_label=-1):
     >>> missing_mask(np.array(["cat", None, "dog"], dtype=object), None).tolist()
     [False, True, False]
     """
-    y = np.asarray(y)
+    y = as_label_array(y)
     mask = _is_nan(y)
     if missing_label is None or (
         isinstance(missing_label, float) and np.isnan(missing_label)
@@ -142,8 +181,8 @@ def missing_mask(y, missing_label=-1):
             return mask
         return mask | np.fromiter(
             (
-                v is not None and not isinstance(v, str) and v == missing_label
-                for v in y
+                not m and not isinstance(v, str) and v == missing_label
+                for v, m in zip(y, mask)
             ),
             dtype=bool,
             count=len(y),

@@ -1,0 +1,69 @@
+"""Labels of every dtype a user hands over: pandas' nullable and categorical
+dtypes, bools, datetimes; missing entries read as unlabeled, classes keep
+their type."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+
+from skal import ActiveLearner
+from skal.datasets import make_pool
+
+X, Y = load_iris(return_X_y=True)
+HOLES = np.arange(150) % 15 != 0  # 10 labeled rows, every class
+NAMES = np.array(["setosa", "versicolor", "virginica"], dtype=object)
+
+
+def _with_holes(values, dtype):
+    values = np.asarray(values, dtype=object).copy()
+    values[HOLES] = None
+    return pd.Series(values).astype(dtype)
+
+
+def _learner(**kw):
+    return ActiveLearner(LogisticRegression(max_iter=500), random_state=0, **kw)
+
+
+@pytest.mark.parametrize(
+    "y_user, classes, kind",
+    [
+        (_with_holes(Y, "Int64"), [0, 1, 2], "i"),  # ints, not floats
+        (_with_holes(NAMES[Y], "string"), list(NAMES), "O"),
+        (_with_holes(NAMES[Y], "category"), list(NAMES), "O"),
+        (_with_holes(Y == 1, "boolean"), [False, True], "b"),
+        (pd.array(np.where(HOLES, None, NAMES[Y]), dtype="string"), list(NAMES), "O"),
+    ],
+)
+@pytest.mark.parametrize("marker", [-1, None])
+def test_pandas_missing_values_are_unlabeled(y_user, classes, kind, marker):
+    learner = _learner(missing_label=marker).fit(X, y_user)
+    assert learner.labeled_mask_.sum() == 10
+    assert learner.classes_.tolist() == classes
+    assert learner.classes_.dtype.kind == kind
+    idx = learner.query()
+    learner.teach(X[idx], np.asarray(classes, dtype=object)[[0]].repeat(len(idx)))
+    assert learner.labeled_mask_.sum() == 11
+    assert learner.score(X, y_user) == learner.score(X[~HOLES], y_user[~HOLES])
+
+
+def test_nat_marks_unlabeled_datetime_labels():
+    days = pd.Series(pd.to_datetime(["2020-01-01", "2020-06-01", "2021-01-01"])[Y])
+    days[HOLES] = pd.NaT
+    learner = _learner().fit(X, days)
+    assert learner.labeled_mask_.sum() == 10 and len(learner.classes_) == 3
+
+
+def test_bool_labels_with_none_holes_are_classes():
+    y_obj = np.where(HOLES, None, Y == 1).astype(object)
+    learner = _learner(missing_label=None).fit(X, y_obj)
+    assert learner.classes_.dtype == bool
+    assert learner.predict(X[:2]).dtype == bool
+
+
+def test_make_pool_of_nullable_labels_sees_their_holes():
+    with pytest.raises(ValueError, match="y must be fully labeled, but 140"):
+        make_pool(_with_holes(NAMES[Y], "string"), 5)
+    pool = make_pool(pd.Series(NAMES[Y]).astype("string"), 5, random_state=0)
+    assert (pool != -1).sum() == 5
