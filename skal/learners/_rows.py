@@ -93,6 +93,44 @@ def _rows_equal(a, b):
     return bool(np.all(a == b))
 
 
+def like_pool(pool, X):
+    """Return the rows ``X`` in the container of ``pool``, to look them up.
+
+    A learner fitted on a DataFrame may be taught the same rows as an
+    ndarray (or the reverse, or dense rows of a sparse pool); they are the
+    same samples and must label the same positions, but rows of different
+    containers never hash alike. A column is cast to the pool's dtype only
+    when no value changes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skal.learners._rows import like_pool
+    >>> pool = pd.DataFrame({"a": [1, 2], "b": [0.5, 1.5]})
+    >>> like_pool(pool, [[2, 1.5]]).dtypes.tolist() == pool.dtypes.tolist()
+    True
+    """
+    if hasattr(pool, "iloc") and not hasattr(X, "iloc") and not sp.issparse(X):
+        import pandas as pd
+
+        frame = pd.DataFrame(np.asarray(X), columns=pool.columns)
+        for column, dtype in pool.dtypes.items():
+            try:
+                cast = frame[column].astype(dtype)
+            except (TypeError, ValueError):
+                continue
+            if (cast == frame[column]).all():
+                frame[column] = cast
+        return frame
+    if isinstance(pool, np.ndarray) and hasattr(X, "iloc"):
+        return X.to_numpy()
+    if isinstance(pool, np.ndarray) and sp.issparse(X):
+        return X.toarray()
+    if sp.issparse(pool) and not sp.issparse(X) and not hasattr(X, "iloc"):
+        return sp.csr_matrix(np.asarray(X))
+    return X
+
+
 def locate_rows(pool, X_new, *, first=None, prefer=None, hashes=None):
     """Return the position in ``pool`` of each row of ``X_new`` (-1: absent).
 

@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils import concat_rows, num_rows, take_rows
 from ._checks import check_taught_labels, model_labels
-from ._rows import locate_rows, row_hashes
+from ._rows import like_pool, locate_rows, row_hashes
 
 
 class TeachMixin:
@@ -25,6 +25,7 @@ class TeachMixin:
 
     def _teach_positions(self, X, n_new, pool_indices):
         """Pool position of each taught row (-1: a new row to append)."""
+        X = like_pool(self.X_, X)
         if pool_indices is not None:
             pos = np.asarray(pool_indices)
             if pos.dtype.kind not in "iu" or pos.shape != (n_new,):

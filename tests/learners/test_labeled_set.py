@@ -1,5 +1,7 @@
 """The labeled-set model: rows are positions in the pool, whatever the container."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -30,15 +32,17 @@ def _learner(**kw):
     return ActiveLearner(LogisticRegression(max_iter=500), **kw)
 
 
+_WRAP = {
+    "ndarray": lambda A: A,
+    "frame": lambda A: pd.DataFrame(A, columns=[f"f{i}" for i in range(4)]),
+    "csr": sp.csr_matrix,
+}
+
+
 @pytest.mark.parametrize("container", ["ndarray", "frame", "csr"])
 def test_taught_query_rows_are_marked_in_any_order_and_subset(iris_pool, container):
     X, y, y_pool = iris_pool
-    wrap = {
-        "ndarray": lambda A: A,
-        "frame": lambda A: pd.DataFrame(A, columns=[f"f{i}" for i in range(4)]),
-        "csr": sp.csr_matrix,
-    }[container]
-    pool = wrap(X)
+    pool = _WRAP[container](X)
     learner = _learner().fit(pool, y_pool)
     idx = learner.query()
     order = idx[[4, 1, 3]]  # a subset, shuffled
@@ -50,6 +54,42 @@ def test_taught_query_rows_are_marked_in_any_order_and_subset(iris_pool, contain
     np.testing.assert_array_equal(learner.y_[order], y[order])
     assert set(learner.history_[-1]["indices"]) == set(order.tolist())
     assert not set(learner.query().tolist()) & set(order.tolist())
+
+
+@pytest.mark.parametrize(
+    "fitted, taught",
+    [
+        ("frame", "ndarray"),
+        ("ndarray", "frame"),
+        ("csr", "ndarray"),
+        ("ndarray", "csr"),
+    ],
+)
+def test_pool_rows_in_another_container_label_their_positions(
+    iris_pool, fitted, taught
+):
+    X, y, y_pool = iris_pool
+    learner = _learner().fit(_WRAP[fitted](X), y_pool)
+    rows = [60, 12, 90]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # feature names differ
+        learner.teach(_WRAP[taught](X[rows]), y[rows])
+        learner.teach(_WRAP[taught](X[[70]]), y[[70]], pool_indices=[70])
+        with pytest.raises(ValueError, match="labels would go to the wrong"):
+            learner.teach(_WRAP[taught](X[[80]]), y[[80]], pool_indices=[81])
+    assert learner.X_.shape[0] == 150  # nothing appended twice
+    assert learner.labeled_mask_[rows + [70]].all()
+    assert learner.labeled_mask_.sum() == 24
+
+
+def test_an_ndarray_row_finds_its_row_in_a_frame_of_mixed_dtypes(iris_pool):
+    X, y, y_pool = iris_pool
+    frame = pd.DataFrame({"n": np.arange(150), "x": X[:, 0]})
+    learner = _learner().fit(frame, y_pool)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        learner.teach(frame.to_numpy()[[50, 51]], y[[50, 51]])
+    assert learner.X_.shape[0] == 150 and learner.labeled_mask_[[50, 51]].all()
 
 
 def test_rows_from_the_pool_that_were_not_queried_are_found_too(iris_pool):
