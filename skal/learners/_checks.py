@@ -266,9 +266,10 @@ def labeled_rows(learner, y):
 
 
 def check_taught_labels(learner, y):
-    """Reject labels ``teach`` cannot take; warn about new classes."""
+    """Return the labels ``teach`` takes; reject the others, warn of new classes."""
     if getattr(learner, "_n_labels", None) is not None:
-        return _multilabel.check_taught(learner, y)
+        _multilabel.check_taught(learner, y)
+        return y
     if missing_mask(y, learner.missing_label).any():
         raise ValueError(
             f"teach got missing labels (missing_label={learner.missing_label!r}, "
@@ -281,12 +282,13 @@ def check_taught_labels(learner, y):
                 f"{learner.y_.dtype} labels."
             )
     check_label_types(y, name="teach's y", known=learner.y_[learner.labeled_mask_])
+    y = _as_integer_labels(learner, y)
     if not is_classifier(learner):
-        return
+        return y
     check_classification_targets(model_labels(y))
     classes = getattr(learner, "classes_", None)
     if classes is None:
-        return
+        return y
     new_classes = np.setdiff1d(np.unique(y), classes)
     if new_classes.size and learner.warm_start:
         raise ValueError(
@@ -301,6 +303,26 @@ def check_taught_labels(learner, y):
             UserWarning,
             stacklevel=3,
         )
+    return y
+
+
+def _as_integer_labels(learner, y):
+    """Whole-number float labels taught to integer labels, as those integers.
+
+    ``teach(X, [1.0])`` on classes ``[0, 1, 2]`` means class 1; cast as it
+    comes, it would turn every label and ``classes_`` into floats.
+    """
+    if learner.y_.dtype.kind not in "iu" or y.dtype.kind != "f":
+        return y
+    whole = np.isfinite(y) & (np.mod(y, 1) == 0)
+    if whole.all():
+        return y.astype(learner.y_.dtype)
+    if is_classifier(learner):
+        raise ValueError(
+            f"teach got labels that are not whole numbers "
+            f"({y[~whole][:5].tolist()}), but the learner's classes are integers."
+        )
+    return y
 
 
 def warn_if_semi_supervised_off(learner):

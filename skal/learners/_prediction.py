@@ -9,6 +9,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils import is_dask_array, missing_mask, num_rows, score_in_chunks, take_rows
+from ..utils._validation import check_label_types
 from ._checks import model_labels
 from ._multilabel import labeled_rows as multilabel_rows
 from ._signals import _takes_return_std
@@ -205,6 +206,10 @@ class PredictionMixin:
             labeled = ~missing_mask(y, self.missing_label)
         if not labeled.any():
             raise ValueError("score needs labeled rows; every entry of y is missing.")
+        if y.ndim == 1:  # True among integer classes would silently read as 1
+            check_label_types(
+                y[labeled], name="score's y", known=self.y_[self.labeled_mask_]
+            )
         sw = None
         if sample_weight is not None:
             sw = np.asarray(sample_weight)

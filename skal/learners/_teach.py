@@ -106,7 +106,7 @@ class TeachMixin:
             raise ValueError("teach got no samples.")
         if relabel not in ("raise", "replace"):
             raise ValueError(f"relabel must be 'raise' or 'replace', got {relabel!r}.")
-        check_taught_labels(self, y)
+        y = check_taught_labels(self, y)
         pos = self._teach_positions(X, n_new, pool_indices)
         labeled = self.labeled_mask_.copy()
         y_all = self.y_.astype(np.result_type(self.y_, y), copy=True)

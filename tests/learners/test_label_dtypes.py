@@ -67,3 +67,23 @@ def test_make_pool_of_nullable_labels_sees_their_holes():
         make_pool(_with_holes(NAMES[Y], "string"), 5)
     pool = make_pool(pd.Series(NAMES[Y]).astype("string"), 5, random_state=0)
     assert (pool != -1).sum() == 5
+
+
+def test_whole_float_labels_taught_to_integer_classes_stay_integers():
+    y_pool = np.where(HOLES, -1, Y)
+    learner = _learner().fit(X, y_pool)
+    rows = np.flatnonzero(HOLES)[:2]
+    learner.teach(X[rows], Y[rows].astype(float))
+    assert learner.y_.dtype.kind == "i" and learner.classes_.dtype.kind == "i"
+    assert learner.y_[rows].tolist() == Y[rows].tolist()
+    with pytest.raises(ValueError, match=r"not whole numbers \(\[1.5\]\)"):
+        learner.teach(X[[rows[0] + 1]], [1.5])
+    assert learner.labeled_mask_.sum() == 12
+
+
+@pytest.mark.parametrize("y_score, kind", [(Y == 1, "boolean"), (NAMES[Y], "string")])
+def test_score_refuses_labels_of_another_type(y_score, kind):
+    learner = _learner().fit(X, np.where(HOLES, -1, Y))
+    with pytest.raises(ValueError, match=f"Got {kind} labels in score's y, but"):
+        learner.score(X, y_score)
+    assert learner.score(X, Y.astype(float)) == learner.score(X, Y)
