@@ -81,7 +81,12 @@ def test_fit_rejects_mixed_label_types():
 
 @pytest.mark.parametrize(
     "params, match",
-    [({"n_jobs": 0}, "n_jobs"), ({"missing_label": [1]}, "missing_label")],
+    [
+        ({"n_jobs": 0}, "n_jobs"),
+        ({"missing_label": [1]}, "missing_label"),
+        ({"missing_label": True}, r"'missing_label' .* a number \(not a bool\)"),
+        ({"batch_size": True}, "'batch_size' parameter .* Got True"),
+    ],
 )
 def test_learner_parameter_constraints(params, match):
     with pytest.raises(ValueError, match=match):
@@ -158,6 +163,7 @@ def test_teach_labels_keep_their_type(y_fit, marker, taught):
         ({"y": Y_POOL}, ValueError, "y is the oracle"),
         ({"y": np.where(Y_POOL == -1, np.nan, Y_POOL)}, ValueError, "y is the oracle"),
         ({"n_jobs": 0}, ValueError, "n_jobs"),
+        ({"batch_size": True}, ValueError, "'batch_size' parameter of simulate"),
         (
             {"oracle": CallbackOracle(lambda r, i: np.full(len(i), np.nan))},
             ValueError,
@@ -222,6 +228,8 @@ def test_callback_oracle_checks_its_function():
         (lambda: make_pool(np.array([np.nan, 0, 1.0]), 2), ValueError, "fully"),
         (lambda: make_pool(y.reshape(-1, 1, 1), 2), ValueError, "1-d labels"),
         (lambda: make_pool(y, 5, missing_label=[1]), ValueError, "missing_label"),
+        (lambda: make_pool(y, 5, missing_label=True), ValueError, "not a bool"),
+        (lambda: make_pool(y, True), ValueError, "'n_labeled' parameter"),
         (lambda: initial_indices(None, 2), ValueError, "'y' parameter"),
         (lambda: initial_indices(y, 2.5), ValueError, "'n_labeled' parameter"),
     ],

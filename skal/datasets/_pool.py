@@ -1,14 +1,13 @@
 """Hide most labels of a data set to make an active-learning pool."""
 
-from numbers import Integral
-
 import numpy as np
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import validate_params
 
 from ..utils import missing_mask
 from ..utils._validation import (
     MISSING_LABEL_CONSTRAINT,
+    POSITIVE_INT,
     as_label_array,
     check_label_types,
 )
@@ -50,7 +49,7 @@ def _check_labels(y, missing_label=None):
 @validate_params(
     {
         "y": ["array-like"],
-        "n_labeled": [Interval(Integral, 1, None, closed="left")],
+        "n_labeled": [POSITIVE_INT],
         "stratify": ["boolean"],
         "random_state": ["random_state"],
     },
@@ -108,7 +107,7 @@ def initial_indices(y, n_labeled=10, *, stratify=True, random_state=None):
 @validate_params(
     {
         "y": ["array-like"],
-        "n_labeled": [Interval(Integral, 1, None, closed="left")],
+        "n_labeled": [POSITIVE_INT],
         "stratify": ["boolean"],
         "missing_label": MISSING_LABEL_CONSTRAINT,
         "random_state": ["random_state"],

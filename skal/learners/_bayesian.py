@@ -8,16 +8,15 @@ same way, as a classifier with ``predict_proba_samples``.
 
 import copy
 import time
-from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone
 from sklearn.dummy import DummyClassifier
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.metaestimators import available_if
 
 from ..utils import take_rows
+from ..utils._validation import POSITIVE_INT
 from ._adapters import _has_signal, _samples_takes_n, find_adapter
 from ._base import BaseLearner
 from ._checks import model_labels
@@ -117,7 +116,7 @@ class BayesianLearner(BaseLearner):
     (5,)
     """
 
-    _extra_constraints = {"n_samples": [Interval(Integral, 1, None, closed="left")]}
+    _extra_constraints = {"n_samples": [POSITIVE_INT]}
 
     def __init__(
         self,

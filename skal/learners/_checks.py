@@ -1,13 +1,12 @@
 """Checks of what a learner is given: parameters, pools, targets, taught labels."""
 
 import warnings
-from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import is_classifier, is_regressor
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d, validate_data
 
@@ -15,6 +14,7 @@ from ..utils import check_finite, missing_mask
 from ..utils._validation import (
     MISSING_LABEL_CONSTRAINT,
     N_JOBS_CONSTRAINT,
+    POSITIVE_INT,
     _is_nan,
     as_label_array,
     check_label_types,
@@ -23,16 +23,15 @@ from ..utils._validation import (
 from . import _multilabel
 
 _STRATEGY = [str, callable, HasMethods(["select"])]
-_POSITIVE = Interval(Integral, 1, None, closed="left")
 
 #: The constraints of the parameters learners share; each learner class keeps
 #: those its ``__init__`` takes (see ``BaseLearner.__init_subclass__``).
 LEARNER_CONSTRAINTS = {
     "estimator": [HasMethods(["fit"])],
     "query_strategy": _STRATEGY,
-    "batch_size": [_POSITIVE],
-    "budget": [_POSITIVE, None],
-    "n_initial": [_POSITIVE],
+    "batch_size": [POSITIVE_INT],
+    "budget": [POSITIVE_INT, None],
+    "n_initial": [POSITIVE_INT],
     "initial_strategy": [*_STRATEGY, None],
     "missing_label": MISSING_LABEL_CONSTRAINT,
     "warm_start": ["boolean"],

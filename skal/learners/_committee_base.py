@@ -1,7 +1,5 @@
 """Shared committee machinery: members, nested parameters, bootstrap, parallel fit."""
 
-from numbers import Integral
-
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone, is_classifier
@@ -9,7 +7,6 @@ from sklearn.dummy import DummyClassifier
 from sklearn.utils import check_array, get_tags
 from sklearn.utils._param_validation import (
     HasMethods,
-    Interval,
     InvalidParameterError,
     StrOptions,
 )
@@ -17,6 +14,7 @@ from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils import accepts_nan, take_rows
+from ..utils._validation import POSITIVE_INT
 from ._base import BaseLearner
 from ._committee_data import (
     grow_member_masks,
@@ -61,7 +59,7 @@ class _CommitteeMixin(_BaseComposition):
     _extra_constraints = {
         "estimators": [list, None],
         "estimator": [HasMethods(["fit"]), None],
-        "n_members": [Interval(Integral, 1, None, closed="left")],
+        "n_members": [POSITIVE_INT],
         "bootstrap": [StrOptions({"auto"}), "boolean"],
         "member_data": [StrOptions({"shared", "split"}), list],
     }

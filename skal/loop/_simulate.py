@@ -1,11 +1,9 @@
 """Simulated active learning: learning curves of one learner, or several compared."""
 
-from numbers import Integral
-
 from sklearn.base import is_classifier
-from sklearn.utils._param_validation import HasMethods, Interval, validate_params
+from sklearn.utils._param_validation import HasMethods, validate_params
 
-from ..utils._validation import N_JOBS_CONSTRAINT
+from ..utils._validation import N_JOBS_CONSTRAINT, POSITIVE_INT
 from ._comparison import Comparison
 from ._repeats import _learner_name, _run, check_learner
 
@@ -14,11 +12,11 @@ _COMMON = {
     "y": ["array-like"],
     "X_test": ["array-like", "sparse matrix", None],
     "y_test": ["array-like", None],
-    "budget": [Interval(Integral, 1, None, closed="left")],
-    "batch_size": [Interval(Integral, 1, None, closed="left")],
-    "n_initial": [Interval(Integral, 1, None, closed="left"), None],
+    "budget": [POSITIVE_INT],
+    "batch_size": [POSITIVE_INT],
+    "n_initial": [POSITIVE_INT, None],
     "initial_indices": ["array-like", None],
-    "n_repeats": [Interval(Integral, 1, None, closed="left")],
+    "n_repeats": [POSITIVE_INT],
     "scoring": [str, callable, None],
     "stopping": "no_validation",
     "oracle": [HasMethods(["label"]), None],

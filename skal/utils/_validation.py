@@ -241,15 +241,42 @@ def check_batch_size(batch_size, n_pool, *, name="batch_size"):
     return int(batch_size)
 
 
+class _NoBool(Interval):
+    """An ``Interval`` that refuses bools, which scikit-learn takes as 0 and 1."""
+
+    def is_satisfied_by(self, val):
+        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
+
+
+class IntInterval(_NoBool):
+    """An ``Interval`` of ints that refuses bools: ``True`` is not a count.
+
+    scikit-learn's ``Interval(Integral, ...)`` takes ``True`` as 1, so
+    ``batch_size=True`` would run with batches of one.
+    """
+
+    def __init__(self, left, right, *, closed):
+        super().__init__(Integral, left, right, closed=closed)
+
+
+class _NumberNotBool(_NoBool):
+    """Any number but a bool (NaN is a constraint of its own)."""
+
+    def __init__(self):
+        super().__init__(Real, None, None, closed="neither")
+
+    def __str__(self):
+        return "a number (not a bool)"
+
+
+#: A count of at least one (rows, labels, rounds, members).
+POSITIVE_INT = IntInterval(1, None, closed="left")
 #: ``n_jobs`` as joblib reads it: a positive count, -1 (all cores), -2 (all
 #: but one), ... or None; 0 means nothing to joblib.
-N_JOBS_CONSTRAINT = [
-    Interval(Integral, None, -1, closed="right"),
-    Interval(Integral, 1, None, closed="left"),
-    None,
-]
-#: ``missing_label``: one scalar marker (a number, NaN, a string or None).
-MISSING_LABEL_CONSTRAINT = [Real, str, None]
+N_JOBS_CONSTRAINT = [IntInterval(None, -1, closed="right"), POSITIVE_INT, None]
+#: ``missing_label``: one scalar marker (a number, NaN, a string or None); a
+#: bool would equal the classes 0 and 1.
+MISSING_LABEL_CONSTRAINT = [_NumberNotBool(), "nan", str, None]
 
 
 def _label_kind(value):
