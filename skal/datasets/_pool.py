@@ -104,6 +104,27 @@ def initial_indices(y, n_labeled=10, *, stratify=True, random_state=None):
     return keep.astype(np.intp)
 
 
+def _marked_like(y, missing_label):
+    """An array shaped like ``y`` full of ``missing_label``, holding it exactly.
+
+    It keeps ``y``'s dtype when that holds the marker unchanged (NaN makes
+    integer labels floats); otherwise it is an object array, so -1 never
+    becomes ``True`` among bool labels, -1.5 never -1 among ints, and -1 never
+    overflows ``uint8`` labels.
+    """
+    nan = isinstance(missing_label, float) and np.isnan(missing_label)
+    if nan and y.dtype.kind in "iu":
+        return np.full(y.shape, np.nan)
+    try:
+        y_pool = np.full_like(y, missing_label)
+        exact = y_pool.flat[0] == missing_label or (nan and y_pool.dtype.kind == "f")
+    except (TypeError, ValueError, OverflowError):
+        exact = False
+    if y.dtype.kind == "b" or not exact:  # e.g. -1 cut to "-" in a string array
+        return np.full(y.shape, missing_label, dtype=object)
+    return y_pool
+
+
 @validate_params(
     {
         "y": ["array-like"],
@@ -148,18 +169,6 @@ def make_pool(y, n_labeled=10, *, stratify=True, missing_label=-1, random_state=
     """
     y = _check_labels(y, missing_label)
     keep = initial_indices(y, n_labeled, stratify=stratify, random_state=random_state)
-    if (
-        isinstance(missing_label, float)
-        and np.isnan(missing_label)
-        and y.dtype.kind in "iub"
-    ):
-        y_pool = np.full(y.shape, np.nan)
-    else:
-        try:
-            y_pool = np.full_like(y, missing_label)
-            if y_pool.dtype.kind in "US" and y_pool[0] != missing_label:
-                raise ValueError  # -1 cut to "-" in a string array
-        except (TypeError, ValueError):
-            y_pool = np.full(y.shape, missing_label, dtype=object)
+    y_pool = _marked_like(y, missing_label)
     y_pool[keep] = y[keep]
     return y_pool
