@@ -5,6 +5,7 @@ dropped or reinterpreted."""
 import numpy as np
 import pytest
 from sklearn.datasets import load_iris
+from sklearn.exceptions import DataConversionWarning
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.naive_bayes import GaussianNB
 
@@ -184,6 +185,14 @@ def test_simulate_bad_inputs(change, error, match):
     X_run, y_run = params.pop("X", X), params.pop("y", y)
     with pytest.raises(error, match=match):
         simulate(_nb(), X_run, y_run, **params)
+
+
+def test_simulate_reads_a_column_vector_y_as_labels():
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        curve = simulate(_nb(), X, y.reshape(-1, 1), **SIM)
+    assert curve.aulc() == simulate(_nb(), X, y, **SIM).aulc()
+    with pytest.raises(ValueError, match="string labels in y_test, but the labels"):
+        simulate(_nb(), X, y, X_test=X[:5], y_test=np.array(["a"] * 5), **SIM)
 
 
 @pytest.mark.parametrize(

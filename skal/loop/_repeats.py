@@ -15,11 +15,12 @@ from sklearn.base import clone, is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
+from sklearn.utils.validation import column_or_1d
 
 from ..datasets import initial_indices as draw_initial
 from ..learners._acquisition import Answers, check_answers, run_acquisition
 from ..utils import missing_mask, num_rows, take_rows
-from ..utils._validation import check_label_types
+from ..utils._validation import as_label_array, check_label_types
 from ._curve import LearningCurve
 from ._progress import progress_bar
 from ._stopping import check_stopping
@@ -128,6 +129,14 @@ def check_oracle_target(learner, y, name="y"):
     )
 
 
+def _as_targets(y):
+    """``y`` as an array; a column vector (n, 1) is one label per row."""
+    y = as_label_array(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        return column_or_1d(y, warn=True)
+    return y
+
+
 def _split(learner, X, y, X_test, y_test, seed, keep=None):
     """Return train rows, their positions in X, and the test set.
 
@@ -177,12 +186,15 @@ def _prepare(
     oracle=None,
 ):
     fixed, n_initial = check_initial_indices(initial, num_rows(X), n_initial, budget)
-    y_arr = np.asarray(y)
+    y = _as_targets(y)
     if oracle is None:
-        check_oracle_target(learner, y_arr)
+        check_oracle_target(learner, y)
+    labels = y.ravel()[~missing_mask(y.ravel())]
+    check_label_types(labels)
     if y_test is not None:
-        check_oracle_target(learner, np.asarray(y_test), "y_test")
-    check_label_types(y_arr.ravel()[~missing_mask(y_arr.ravel())])
+        y_test = _as_targets(y_test)
+        check_oracle_target(learner, y_test, "y_test")
+        check_label_types(y_test.ravel(), name="y_test", known=labels)
     if n_initial > budget:
         what = "n_initial" if fixed is None else "len(initial_indices)"
         raise ValueError(f"{what}={n_initial} is larger than budget={budget}.")
