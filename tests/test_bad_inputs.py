@@ -2,6 +2,8 @@
 inside NumPy or a silently wrong answer; taught labels are never duplicated,
 dropped or reinterpreted."""
 
+import io
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_iris
@@ -9,7 +11,14 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.naive_bayes import GaussianNB
 
-from skal import ActiveLearner, CallbackOracle, SimulatedOracle, compare, simulate
+from skal import (
+    ActiveLearner,
+    CallbackOracle,
+    SimulatedOracle,
+    compare,
+    label_loop,
+    simulate,
+)
 from skal.annotators import MultiAnnotatorLearner, majority_vote
 from skal.cli import main
 from skal.datasets import initial_indices, make_pool
@@ -212,6 +221,23 @@ def test_compare_bad_learners(learners, error, match):
     learners = {k: _nb() if v in ("clf", None) else v for k, v in learners.items()}
     with pytest.raises(error, match=match):
         compare(learners, X, y, **SIM)
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        ({"budget": 2.5}, "'budget' parameter of label_loop"),  # looped forever
+        ({"batch_size": 0}, "'batch_size' parameter of label_loop"),  # stopped
+        ({"n_initial": -3}, "'n_initial' parameter of label_loop"),
+        ({"oracle": y}, "'oracle' parameter of label_loop"),
+        ({"ids": np.zeros(150, int)}, "0 is the id of rows 0 and 1; the journal"),
+    ],
+)
+def test_label_loop_bad_inputs(change, match):
+    params = {"oracle": SimulatedOracle(y), "budget": 20, "log": io.StringIO()}
+    params.update(change)
+    with pytest.raises(ValueError, match=match):
+        label_loop(_nb(), X, params.pop("oracle"), **params)
 
 
 @pytest.mark.parametrize("indices", [[1.5], [-1], [True, False], [500]])

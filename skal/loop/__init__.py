@@ -18,7 +18,8 @@ from ._oracles import (
     Oracle,
     SimulatedOracle,
 )
-from ._session import label_loop, resume_labels
+from ._resume import resume_labels
+from ._session import label_loop
 from ._simulate import compare, simulate
 from ._stopping import (
     BudgetStopping,
