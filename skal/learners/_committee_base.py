@@ -2,7 +2,7 @@
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import clone, is_classifier
+from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.dummy import DummyClassifier
 from sklearn.utils import check_array, get_tags
 from sklearn.utils._param_validation import (
@@ -47,6 +47,13 @@ def _seed_members(members, rng, *, overwrite):
         if seeds:
             est.set_params(**seeds)
     return members
+
+
+#: Per committee kind (a classifier?): the members it refuses, named.
+_MEMBER_KINDS = {
+    True: (is_regressor, "classifiers", "regressor", "CommitteeRegressor"),
+    False: (is_classifier, "regressors", "classifier", "Committee"),
+}
 
 
 class _CommitteeMixin(_BaseComposition):
@@ -211,11 +218,25 @@ class _CommitteeMixin(_BaseComposition):
                     f"the parameter names; got {names}."
                 )
             members = [clone(est) for _, est in pairs]
+            self._check_member_kinds(names, members)
             return names, members, self.bootstrap is True
         n = self.n_members
         names = [f"member{i}" for i in range(n)]
         members = [clone(self.estimator) for _ in names]
+        self._check_member_kinds(names[:1], members[:1])
         return names, members, self.bootstrap in ("auto", True)
+
+    def _check_member_kinds(self, names, members):
+        """Refuse regressors in a committee of classifiers, and the reverse."""
+        wrong, kind, other, fix = _MEMBER_KINDS[is_classifier(self)]
+        for name, member in zip(names, members):
+            if wrong(member):
+                what = "estimator" if self.estimators is None else f"member {name!r}"
+                raise ValueError(
+                    f"{type(self).__name__} members must be {kind}, but {what} "
+                    f"({type(member).__name__}) is a {other}; use skal.{fix} for "
+                    f"{other}s."
+                )
 
     def _draw_rows(self, subsets, n_rows, y_stratify):
         """Draw one bootstrap sample per member from the learner's generator.

@@ -269,12 +269,24 @@ def test_grid_search_over_the_disagreement_measure():
         ({"estimators": [GaussianNB()]}, "tuples"),
         ({"estimator": GaussianNB(), "n_members": 0}, "n_members"),
         ({"estimator": GaussianNB(), "bootstrap": "yes"}, "bootstrap"),
+        (
+            {"estimators": [("nb", GaussianNB()), ("r", Ridge())]},
+            r"member 'r' \(Ridge\) is a regressor; use skal.CommitteeRegressor",
+        ),
+        ({"estimator": Ridge()}, r"but estimator \(Ridge\) is a regressor"),
     ],
 )
 def test_bad_committees_raise_clear_errors(iris_pool, kwargs, match):
     X, _, y_pool = iris_pool
     with pytest.raises(ValueError, match=match):
         Committee(**kwargs).fit(X, y_pool)
+
+
+def test_a_regression_committee_refuses_classifiers(iris_pool):
+    X = iris_pool[0]
+    y_reg = np.where(np.arange(150) % 10 == 0, X[:, 0], np.nan)
+    with pytest.raises(ValueError, match=r"\(GaussianNB\) is a classifier; use skal"):
+        CommitteeRegressor([("nb", GaussianNB()), ("r", Ridge())]).fit(X, y_reg)
 
 
 def test_query_by_committee_needs_member_probabilities(iris_pool):
