@@ -37,16 +37,18 @@ def _compare_data(args):
     else:
         default = "ridge" if task == "regression" else "logreg"
         spec = default if first in ("auto", "") else args.estimator
-        models = [
-            (name, accepts_nan(model))
-            for name, model in zip(*_members(spec))
-        ]
+        models = [(name, accepts_nan(model)) for name, model in zip(*_members(spec))]
     check_missing_values(data, models, args.data)
     notes = data.notes + ([note] if note else [])
     if data.n_unlabeled:
         notes.append(
             f"{data.n_unlabeled} rows without a label in {target} (empty or NaN) "
             "are left out (a simulation needs every row's label)"
+        )
+    if data.y.shape[0] == 0:
+        raise UsageError(
+            f"{args.data} has no labeled rows (every label in {target} is "
+            "empty); a comparison needs labels"
         )
     if task == "classification" and np.unique(data.y).shape[0] < 2:
         raise UsageError(

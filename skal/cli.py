@@ -4,6 +4,7 @@ Run ``skal --help``, ``skal compare --help`` or ``skal label --help``.
 """
 
 import argparse
+import math
 import os
 import sys
 
@@ -35,15 +36,38 @@ __all__ = [
 DEFAULT_STRATEGIES = _cli_learners.DEFAULT_STRATEGIES["classification"]
 
 
+def _number(text, kind, what):
+    """``text`` read as ``kind``, or argparse's error saying what it must be."""
+    try:
+        return kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}") from None
+
+
 def _check_positive(text):
-    value = int(text)
+    value = _number(text, int, "a positive integer")
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
     return value
 
 
+def _check_seed(text):
+    what = "an integer from 0 to 4294967295"
+    value = _number(text, int, what)
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be {what}, got {text}")
+    return value
+
+
+def _check_finite(text):
+    value = _number(text, float, "a number")
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
+    return value
+
+
 def _check_n_jobs(text):
-    value = int(text)
+    value = _number(text, int, "a positive count or -1")
     if value == 0:
         raise argparse.ArgumentTypeError("must be a positive count or -1, got 0")
     return value
@@ -162,10 +186,12 @@ def _parser():
         default=3,
         help="runs per strategy (default: %(default)s)",
     )
-    c.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    c.add_argument(
+        "--seed", type=_check_seed, default=0, help="random seed (default: 0)"
+    )
     c.add_argument(
         "--target-score",
-        type=float,
+        type=_check_finite,
         default=None,
         help="score for the 'labels to' column (default: 95%% of the best final "
         "score, or 97, 98 or 99%% when every learner needs the same number of "
@@ -248,7 +274,9 @@ def _parser():
         help="when the session ends, write every row with its label (empty = "
         "unlabeled) to this .csv or .npz file; it loads back with --data",
     )
-    lab.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    lab.add_argument(
+        "--seed", type=_check_seed, default=0, help="random seed (default: 0)"
+    )
     add_serve_parser(sub, est_help, _check_positive)
     return parser
 
