@@ -30,7 +30,8 @@ from skal.loop import (
     kappa,
 )
 from skal.stream import StreamActiveLearner, prequential_evaluation
-from skal.utils._validation import check_label_types, check_positions
+from skal.utils._labels import check_label_types
+from skal.utils._validation import check_positions
 
 X, y = load_iris(return_X_y=True)
 Y_POOL = make_pool(y, n_labeled=9, random_state=0)

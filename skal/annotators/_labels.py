@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..utils import missing_mask
-from ..utils._validation import check_label_types
+from ..utils._labels import check_label_types
 
 
 def check_annotator_labels(Y, missing_label=-1, *, name="Y"):

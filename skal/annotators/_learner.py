@@ -12,7 +12,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..learners import ActiveLearner
 from ..utils import missing_mask, num_rows
-from ..utils._validation import MISSING_LABEL_CONSTRAINT, check_label_types
+from ..utils._labels import check_label_types
+from ..utils._validation import MISSING_LABEL_CONSTRAINT
 from ._aggregation import aggregate
 from ._labels import check_annotator_labels, check_costs, check_taught_pairs
 from ._selection import BestAnnotators, IEThresh, RandomAnnotators, interval_estimation

@@ -5,12 +5,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import validate_params
 
 from ..utils import missing_mask
-from ..utils._validation import (
-    MISSING_LABEL_CONSTRAINT,
-    POSITIVE_INT,
-    as_label_array,
-    check_label_types,
-)
+from ..utils._labels import as_label_array, check_label_types
+from ..utils._validation import MISSING_LABEL_CONSTRAINT, POSITIVE_INT
 
 
 def _positive_per_label(y, rng):

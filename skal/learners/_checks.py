@@ -11,14 +11,11 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ..utils import check_finite, missing_mask
+from ..utils._labels import _is_nan, as_label_array, check_label_types, label_kinds
 from ..utils._validation import (
     MISSING_LABEL_CONSTRAINT,
     N_JOBS_CONSTRAINT,
     POSITIVE_INT,
-    _is_nan,
-    as_label_array,
-    check_label_types,
-    label_kinds,
 )
 from . import _multilabel
 

@@ -20,7 +20,7 @@ from sklearn.utils.validation import column_or_1d
 from ..datasets import initial_indices as draw_initial
 from ..learners._acquisition import Answers, check_answers, run_acquisition
 from ..utils import missing_mask, num_rows, take_rows
-from ..utils._validation import as_label_array, check_label_types
+from ..utils._labels import as_label_array, check_label_types
 from ._curve import LearningCurve
 from ._progress import progress_bar
 from ._stopping import check_stopping

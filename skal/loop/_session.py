@@ -8,7 +8,8 @@ from sklearn.utils._param_validation import HasMethods, validate_params
 
 from ..learners._acquisition import Answers, run_acquisition
 from ..utils import missing_mask, num_rows, take_rows
-from ..utils._validation import POSITIVE_INT, IntInterval, as_label_array
+from ..utils._labels import as_label_array
+from ..utils._validation import POSITIVE_INT, IntInterval
 from ._answers import label_kind
 from ._oracles import SKIP, STOP, UNDO
 from ._resume import resume_labels

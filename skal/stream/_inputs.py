@@ -11,7 +11,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ..utils import missing_mask
-from ..utils._validation import check_label_types
+from ..utils._labels import check_label_types
 
 
 def labeled_mask(y, missing_label):

@@ -2,13 +2,8 @@
 
 from ._chunks import accepts_nan, check_finite, chunk_slices, score_in_chunks
 from ._dask import from_npy, is_dask_array, row_blocks, score_blocks
-from ._validation import (
-    check_batch_size,
-    concat_rows,
-    missing_mask,
-    num_rows,
-    take_rows,
-)
+from ._labels import missing_mask
+from ._validation import check_batch_size, concat_rows, num_rows, take_rows
 
 __all__ = [
     "accepts_nan",

@@ -1,0 +1,203 @@
+"""Labels as users hand them over: missing entries, pandas dtypes, label kinds."""
+
+from numbers import Number
+
+import numpy as np
+
+#: pandas' missing values (``pd.NA``, ``pd.NaT``): neither None nor NaN.
+_PANDAS_MISSING = ("NAType", "NaTType")
+
+
+def _is_missing_value(v):
+    return (
+        v is None
+        or (isinstance(v, float) and v != v)
+        or type(v).__name__ in _PANDAS_MISSING
+    )
+
+
+def _is_nan(y):
+    if y.dtype.kind == "f":
+        return np.isnan(y)
+    if y.dtype.kind in "mM":
+        return np.isnat(y)
+    if y.dtype.kind == "O":
+        return np.fromiter(map(_is_missing_value, y), dtype=bool, count=len(y))
+    return np.zeros(len(y), dtype=bool)
+
+
+def as_label_array(y):
+    """Return labels ``y`` as an ndarray whose missing entries read as missing.
+
+    pandas' nullable and categorical dtypes mark a missing label with
+    ``pd.NA``, which is neither None nor NaN and fails in any comparison;
+    such labels become an object array with None there (floats keep NaN),
+    so integer classes stay integers, as with ``missing_label=None``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skal.utils._labels import as_label_array
+    >>> as_label_array(pd.array(["a", None], dtype="string")).tolist()
+    ['a', None]
+    >>> as_label_array(pd.array([1, None], dtype="Int64")).tolist()
+    [1, None]
+    """
+    dtype = getattr(y, "dtype", None)
+    if dtype is None or isinstance(dtype, np.dtype) or not hasattr(y, "to_numpy"):
+        return np.asarray(y)
+    import pandas as pd
+
+    if not np.asarray(pd.isna(y)).any():
+        return y.to_numpy()
+    if dtype.kind == "f":
+        return y.to_numpy(dtype=float, na_value=np.nan)
+    return y.to_numpy(dtype=object, na_value=None)
+
+
+def missing_mask(y, missing_label=-1):
+    """Return a boolean mask of the unlabeled entries of ``y``.
+
+    ``missing_label`` marks unlabeled rows; ``np.nan`` and ``None`` always do
+    as well, since they can never be a real class or target.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Labels, with unlabeled entries marked.
+    missing_label : scalar, str, None or nan, default=-1
+        The marker of unlabeled entries.
+
+    Returns
+    -------
+    mask : ndarray of bool of shape (n_samples,)
+        ``True`` where ``y`` is unlabeled.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.utils import missing_mask
+    >>> missing_mask(np.array([0, -1, 2])).tolist()
+    [False, True, False]
+    >>> missing_mask(np.array(["cat", None, "dog"], dtype=object), None).tolist()
+    [False, True, False]
+    """
+    y = as_label_array(y)
+    mask = _is_nan(y)
+    if missing_label is None or (
+        isinstance(missing_label, float) and np.isnan(missing_label)
+    ):
+        return mask
+    if y.dtype.kind in "USO" and not isinstance(missing_label, str):
+        if y.dtype.kind != "O":
+            return mask
+        return mask | np.fromiter(
+            (
+                not m and not isinstance(v, str) and v == missing_label
+                for v, m in zip(y, mask)
+            ),
+            dtype=bool,
+            count=len(y),
+        )
+    if y.dtype.kind in "iufb" and isinstance(missing_label, str):
+        return mask
+    return mask | (y == missing_label)
+
+
+def _label_kind(value):
+    return _type_kind(type(value))
+
+
+def _type_kind(t):
+    if issubclass(t, (bool, np.bool_)):
+        return "boolean"
+    if issubclass(t, (str, bytes, np.str_, np.bytes_)):
+        return "string"
+    if issubclass(t, (Number, np.number)):
+        return "numeric"
+    return t.__name__
+
+
+def label_kinds(labels):
+    """Return the set of kinds (numeric, string, boolean...) among ``labels``.
+
+    Parameters
+    ----------
+    labels : array-like
+        Label values, markers of missing labels excluded.
+
+    Returns
+    -------
+    kinds : set of str
+        E.g. ``{"numeric"}``; two kinds mean mixed labels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.utils._labels import label_kinds
+    >>> sorted(label_kinds(np.array([1, "a"], dtype=object)))
+    ['numeric', 'string']
+    """
+    labels = np.asarray(labels)
+    kind = labels.dtype.kind
+    if labels.size == 0:
+        return set()
+    if kind in "iuf":
+        return {"numeric"}
+    if kind in "US":
+        return {"string"}
+    if kind == "b":
+        return {"boolean"}
+    return {_type_kind(t) for t in set(map(type, labels.ravel()))}  # per type
+
+
+def check_label_types(labels, *, name="y", known=None):
+    """Raise a clear error if ``labels`` mix kinds, or differ from ``known``.
+
+    Sorting labels of different kinds (``1`` and ``"a"``) fails deep inside
+    NumPy, and a ``True`` among integer classes would silently become ``1``.
+
+    Parameters
+    ----------
+    labels : array-like
+        The labels given (missing-label markers excluded).
+    name : str, default="y"
+        Name used in the message.
+    known : array-like, default=None
+        Labels seen before (e.g. at ``fit``), already checked to be of one
+        kind, so only the first is read; the new ones must be of that kind.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.utils._labels import check_label_types
+    >>> check_label_types(np.array([0, 1, 2]))
+    >>> check_label_types(np.array([0, "a"], dtype=object))
+    Traceback (most recent call last):
+    ...
+    ValueError: y mixes numeric and string labels ...
+    """
+    kinds = label_kinds(labels)
+    if len(kinds) > 1:
+        raise ValueError(
+            f"{name} mixes {' and '.join(sorted(kinds))} labels (e.g. "
+            f"{_examples(labels, kinds)}); every label must be of one type."
+        )
+    if known is None or not kinds:
+        return
+    before = label_kinds(np.asarray(known).ravel()[:1])
+    if before and before != kinds:
+        raise ValueError(
+            f"Got {' and '.join(sorted(kinds))} labels in {name}, but the labels "
+            f"seen so far are {' and '.join(sorted(before))}; a label must not "
+            "change type (e.g. 1 vs '1' vs True)."
+        )
+
+
+def _examples(labels, kinds):
+    seen = {}
+    for v in np.asarray(labels).ravel():
+        seen.setdefault(_label_kind(v), v)
+        if len(seen) == len(kinds):
+            break
+    return " and ".join(repr(v) for v in seen.values())
