@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..strategies import RandomSampling, resolve_strategy
 from ..utils import accepts_nan, check_batch_size, num_rows, take_rows
+from ..utils._labels import check_aligned
 from ._acquisition import SimulationMixin
 from ._checks import (
     LEARNER_CONSTRAINTS,
@@ -71,8 +72,9 @@ class BaseLearner(
     def _check_X(self, X, *, reset, finite=True):
         return check_pool(self, _as_rows(X), reset=reset, finite=finite)
 
-    def _check_y(self, y, n_rows):
-        return check_target(self, y, n_rows)
+    def _check_y(self, y, X):
+        check_aligned(X, y)
+        return check_target(self, y, num_rows(X))
 
     def _labeled_mask(self, y):
         return labeled_rows(self, y)
@@ -167,7 +169,7 @@ class BaseLearner(
             self.__dict__.pop(attr, None)
         self._n_labels = None
         X = self._check_X(X, reset=True)
-        y = self._check_y(y, num_rows(X))
+        y = self._check_y(y, X)
         if y.ndim == 2:  # multi-label: a 0/1 indicator (see _multilabel.py)
             if not self._multilabel:
                 raise ValueError(

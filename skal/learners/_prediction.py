@@ -8,7 +8,7 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils import is_dask_array, missing_mask, num_rows, score_in_chunks, take_rows
+from ..utils import is_dask_array, missing_mask, score_in_chunks, take_rows
 from ..utils._labels import check_label_types
 from ._checks import model_labels
 from ._multilabel import labeled_rows as multilabel_rows
@@ -199,7 +199,7 @@ class PredictionMixin:
         """
         self._model()
         X = _as_rows(X)
-        y = self._check_y(y, num_rows(X))
+        y = self._check_y(y, X)
         if y.ndim == 2:  # multi-label: subset accuracy on the labeled rows
             labeled = multilabel_rows(y, self.missing_label)
         else:

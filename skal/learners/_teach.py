@@ -101,7 +101,7 @@ class TeachMixin:
         check_is_fitted(self, "labeled_mask_")
         X = self._check_X(X, reset=False)
         n_new = num_rows(X)
-        y = self._check_y(y, n_new)
+        y = self._check_y(y, X)
         if n_new == 0:
             raise ValueError("teach got no samples.")
         if relabel not in ("raise", "replace"):

@@ -20,7 +20,7 @@ from sklearn.utils.validation import column_or_1d
 from ..datasets import initial_indices as draw_initial
 from ..learners._acquisition import Answers, check_answers, run_acquisition
 from ..utils import missing_mask, num_rows, take_rows
-from ..utils._labels import as_label_array, check_label_types
+from ..utils._labels import as_label_array, check_aligned, check_label_types
 from ._curve import LearningCurve
 from ._progress import progress_bar
 from ._stopping import check_stopping
@@ -186,12 +186,14 @@ def _prepare(
     oracle=None,
 ):
     fixed, n_initial = check_initial_indices(initial, num_rows(X), n_initial, budget)
+    check_aligned(X, y)
     y = _as_targets(y)
     if oracle is None:
         check_oracle_target(learner, y)
     labels = y.ravel()[~missing_mask(y.ravel())]
     check_label_types(labels)
     if y_test is not None:
+        check_aligned(X_test, y_test, name="y_test")
         y_test = _as_targets(y_test)
         check_oracle_target(learner, y_test, "y_test")
         check_label_types(y_test.ravel(), name="y_test", known=labels)

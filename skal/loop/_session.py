@@ -8,7 +8,7 @@ from sklearn.utils._param_validation import HasMethods, validate_params
 
 from ..learners._acquisition import Answers, run_acquisition
 from ..utils import missing_mask, num_rows, take_rows
-from ..utils._labels import as_label_array
+from ..utils._labels import as_label_array, check_aligned
 from ..utils._validation import POSITIVE_INT, IntInterval
 from ._answers import label_kind
 from ._oracles import SKIP, STOP, UNDO
@@ -235,6 +235,7 @@ def label_loop(
     if params.get("budget") is not None:
         learner.set_params(budget=None)  # labels come from the oracle, not y
     missing = params.get("missing_label", -1)
+    check_aligned(X, y)
     y = _initial_labels(n, y, missing)
     ids = np.arange(n) if ids is None else np.asarray(ids)
     if ids.shape[0] != n:

@@ -201,3 +201,38 @@ def _examples(labels, kinds):
         if len(seen) == len(kinds):
             break
     return " and ".join(repr(v) for v in seen.values())
+
+
+def check_aligned(X, y, *, name="y"):
+    """Refuse a pandas ``y`` whose index holds the rows of ``X`` in another order.
+
+    Labels are matched to rows by position, as in scikit-learn; a ``y``
+    whose index reorders that of ``X`` (``y.sort_index()`` beside a shuffled
+    ``X``) would give its labels to the wrong samples.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skal.utils._labels import check_aligned
+    >>> X = pd.DataFrame({"a": [1.0, 2.0]}, index=[5, 3])
+    >>> check_aligned(X, pd.Series([0, 1], index=[5, 3]))
+    >>> check_aligned(X, pd.Series([1, 0], index=[3, 5]))
+    Traceback (most recent call last):
+    ...
+    ValueError: y's index holds the rows of X in another order ...
+    """
+    if not (hasattr(X, "iloc") and hasattr(y, "iloc")) or len(X) != len(y):
+        return
+    if X.index.equals(y.index):
+        return
+    try:
+        reordered = X.index.sort_values().equals(y.index.sort_values())
+    except TypeError:  # an index of mixed types
+        return
+    if reordered:
+        raise ValueError(
+            f"{name}'s index holds the rows of X in another order (e.g. "
+            f"{y.index[0]!r} first, but X starts with {X.index[0]!r}); labels are "
+            "matched to rows by position, so they would go to the wrong samples. "
+            f"Pass {name}.loc[X.index], or {name}.to_numpy() if the order is right."
+        )

@@ -14,7 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skal import ActiveLearner
+from skal import ActiveLearner, simulate
 from skal.strategies import UncertaintySampling
 
 
@@ -319,3 +319,32 @@ def test_which_pipelines_take_nan():
     assert [accepts_nan(est) for est, _ in cases] == [want for _, want in cases]
     assert ActiveLearner(cases[0][0]).__sklearn_tags__().input_tags.allow_nan
     assert not ActiveLearner(cases[1][0]).__sklearn_tags__().input_tags.allow_nan
+
+
+def test_a_pandas_y_in_another_row_order_than_X_is_refused(iris_pool):
+    X, y, y_pool = iris_pool
+    frame = pd.DataFrame(X).sample(frac=1, random_state=0)  # shuffled rows
+    labels = pd.Series(y_pool)  # the unshuffled order: labels to wrong rows
+    match = r"y's index holds the rows of X in another order .* y.loc\[X.index\]"
+    with pytest.raises(ValueError, match=match):
+        _learner().fit(frame, labels)
+    learner = _learner().fit(frame, labels.loc[frame.index])
+    with pytest.raises(ValueError, match=match):
+        learner.score(frame, pd.Series(y))
+    rows = frame.iloc[:3]
+    with pytest.raises(ValueError, match=match):
+        learner.teach(rows, pd.Series(y).loc[rows.index[::-1]])
+    aligned = learner.score(frame, pd.Series(y).loc[frame.index])
+    assert aligned == learner.score(frame, y[frame.index.to_numpy()])
+    with pytest.raises(ValueError, match="y_test's index"):
+        simulate(
+            _learner(),
+            X,
+            y,
+            X_test=frame,
+            y_test=pd.Series(y),
+            budget=10,
+            batch_size=5,
+            n_initial=5,
+            progress=False,
+        )
