@@ -248,9 +248,10 @@ def labeled_rows(learner, y):
                     "only class labeled so far, mark them with NaN instead "
                     "(missing_label=np.nan)."
                 )
-    elif marker == -1 and y.dtype.kind in "iuf" and missing.any():
-        n_minus = int(np.sum(y == -1))
-        if n_minus:
+    else:
+        check_numeric_targets(learner, y[labeled])
+        n_minus = int(np.sum(y == -1)) if marker == -1 and y.dtype.kind in "iuf" else 0
+        if n_minus and missing.any():
             warnings.warn(
                 f"{n_minus} targets equal -1 and are read as unlabeled "
                 "(missing_label=-1). For regression, mark unlabeled rows with "
@@ -259,6 +260,18 @@ def labeled_rows(learner, y):
                 stacklevel=4,
             )
     return labeled
+
+
+def check_numeric_targets(learner, y):
+    """Refuse targets a regressor cannot learn: text, or other non-numbers."""
+    kinds = label_kinds(y) - {"numeric", "boolean"}
+    if kinds:
+        raise ValueError(
+            f"{type(learner).__name__} is a regressor, so its targets must be "
+            f"numbers, but they hold {' and '.join(sorted(kinds))} values (e.g. "
+            f"{y.ravel()[:1].tolist()[0]!r}). Convert them first, e.g. "
+            "y.astype(float), which reads 'nan' as NaN (an unlabeled row)."
+        )
 
 
 def check_taught_labels(learner, y):
@@ -280,6 +293,7 @@ def check_taught_labels(learner, y):
     check_label_types(y, name="teach's y", known=learner.y_[learner.labeled_mask_])
     y = _as_integer_labels(learner, y)
     if not is_classifier(learner):
+        check_numeric_targets(learner, y)
         return y
     check_classification_targets(model_labels(y))
     classes = getattr(learner, "classes_", None)

@@ -203,3 +203,19 @@ def test_wu_et_al_gsx_initialisation_then_igs_in_simulation():
     Z = X[:200]
     assert first[0] == np.argmin(((Z - Z.mean(axis=0)) ** 2).sum(axis=1))
     assert [h["n_labeled"] for h in learner.history_] == [5, 10, 15, 20]
+
+
+def test_text_targets_of_a_regressor_are_refused():
+    X, y = load_diabetes(return_X_y=True)
+    y_pool = np.where(np.arange(len(y)) % 10 == 0, y, NAN)
+    match = r"is a regressor, so its targets must be numbers, .* \(e.g. '151.0'\)"
+    for learner in (
+        _learner(Ridge(), "random"),
+        CommitteeRegressor(estimator=Ridge(), missing_label=NAN),
+    ):
+        with pytest.raises(ValueError, match=match):
+            learner.fit(X, y_pool.astype(str))
+    cold = _learner(Ridge(), "random").fit(X, np.full(len(y), NAN))
+    with pytest.raises(ValueError, match="targets must be numbers"):
+        cold.teach(X[:2], ["1.5", "2.0"])
+    assert _learner(Ridge(), "random").fit(X, y_pool).labeled_mask_.sum() == 45
