@@ -125,6 +125,8 @@ def test_query_return_scores_must_be_boolean():
 def test_score_sample_weight_length():
     with pytest.raises(ValueError, match="one weight per row"):
         _fitted().score(X, y, sample_weight=np.ones(3))
+    with pytest.raises(ValueError, match=r"must hold numbers, got <U1 .*\['a'\]"):
+        _fitted().score(X, y, sample_weight=["a"] * 150)  # was a NumPy TypeError
 
 
 @pytest.mark.parametrize("labels", [[0, 0], [0, 1]])

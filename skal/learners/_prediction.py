@@ -213,6 +213,11 @@ class PredictionMixin:
         sw = None
         if sample_weight is not None:
             sw = np.asarray(sample_weight)
+            if sw.dtype.kind not in "iufb":
+                raise ValueError(
+                    f"sample_weight must hold numbers, got {sw.dtype} values "
+                    f"(e.g. {sw.ravel()[:1].tolist()})."
+                )
             if sw.shape != (y.shape[0],):
                 raise ValueError(
                     f"sample_weight has shape {sw.shape}; score needs one weight "
