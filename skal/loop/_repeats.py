@@ -15,10 +15,12 @@ from sklearn.base import clone, is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from ..datasets import initial_indices as draw_initial
 from ..learners._acquisition import Answers, check_answers, run_acquisition
+from ..learners._checks import model_labels
 from ..utils import missing_mask, num_rows, take_rows
 from ..utils._labels import as_label_array, check_aligned, check_label_types
 from ._curve import LearningCurve
@@ -171,8 +173,25 @@ def _split(learner, X, y, X_test, y_test, seed, keep=None):
     return take_rows(X, train), y[train], train, take_rows(X, test), y[test]
 
 
+def _check_targets(learners, y, y_test, oracle):
+    """Check ``y`` and ``y_test`` against each learner's marker and task."""
+    for name, learner in learners.items():
+        try:
+            if oracle is None:
+                check_oracle_target(learner, y)
+            if y_test is not None:
+                check_oracle_target(learner, y_test, "y_test")
+            if is_classifier(learner) and y.ndim == 1:
+                marker = learner.get_params().get("missing_label", -1)
+                check_classification_targets(model_labels(y[~missing_mask(y, marker)]))
+        except ValueError as exc:
+            if len(learners) == 1:
+                raise
+            raise ValueError(f"Learner {name!r}: {exc}") from None
+
+
 def _prepare(
-    learner,
+    learners,
     X,
     y,
     X_test,
@@ -188,15 +207,14 @@ def _prepare(
     fixed, n_initial = check_initial_indices(initial, num_rows(X), n_initial, budget)
     check_aligned(X, y)
     y = _as_targets(y)
-    if oracle is None:
-        check_oracle_target(learner, y)
     labels = y.ravel()[~missing_mask(y.ravel())]
     check_label_types(labels)
     if y_test is not None:
         check_aligned(X_test, y_test, name="y_test")
         y_test = _as_targets(y_test)
-        check_oracle_target(learner, y_test, "y_test")
         check_label_types(y_test.ravel(), name="y_test", known=labels)
+    _check_targets(learners, y, y_test, oracle)
+    learner = next(iter(learners.values()))
     if n_initial > budget:
         what = "n_initial" if fixed is None else "len(initial_indices)"
         raise ValueError(f"{what}={n_initial} is larger than budget={budget}.")
@@ -326,9 +344,8 @@ def _run(
 ):
     for name, learner in learners.items():
         check_learner(name, learner)
-    first = next(iter(learners.values()))
     data, budget, batch_size, n_initial, seeds, fixed = _prepare(
-        first,
+        learners,
         X,
         y,
         X_test,

@@ -249,3 +249,15 @@ def test_minus_one_as_a_class_needs_another_marker():
             assert a["initial_indices"] == b["initial_indices"]
             assert a["n_labeled"] == b["n_labeled"]
             np.testing.assert_allclose(a["score"], b["score"])
+
+
+def test_every_compared_learner_is_checked_against_y():
+    # the first learner takes -1 as a class; the second reads it as a hole
+    ypm = 2 * Y[Y < 2] - 1
+    learners = {"nan": _lr().set_params(missing_label=np.nan), "minus": _lr()}
+    kw = {"budget": 20, "batch_size": 5, "n_initial": 6, "progress": False}
+    with pytest.raises(ValueError, match=r"^Learner 'minus': y is the oracle"):
+        compare(learners, X[Y < 2], ypm, **kw)  # was a teach error mid-run
+    with pytest.raises(ValueError, match="Unknown label type: continuous"):
+        # GaussianNB's own message was "Unknown label type: (array([4.8, ..."
+        simulate(ActiveLearner(GaussianNB()), X, X[:, 0], **kw)
