@@ -16,10 +16,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
 
 from ..utils import take_rows
+from ..utils._labels import model_labels
 from ..utils._validation import POSITIVE_INT
 from ._adapters import _has_signal, _samples_takes_n, find_adapter
 from ._base import BaseLearner
-from ._checks import model_labels
 from ._docs import fill_shared
 
 

@@ -11,7 +11,13 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ..utils import check_finite, missing_mask
-from ..utils._labels import _is_nan, as_label_array, check_label_types, label_kinds
+from ..utils._labels import (
+    _is_nan,
+    as_label_array,
+    check_label_types,
+    label_kinds,
+    model_labels,
+)
 from ..utils._validation import (
     MISSING_LABEL_CONSTRAINT,
     N_JOBS_CONSTRAINT,
@@ -187,32 +193,6 @@ def check_target(learner, y, n_rows):
 
 def _is_marker(value):
     return value is None or (isinstance(value, float) and np.isnan(value))
-
-
-#: Label kinds an object array carries that a model takes as a plain array.
-_PLAIN = {"numeric", "boolean"}
-
-
-def model_labels(y):
-    """Labels as a model takes them: numbers or bools in an object array unboxed.
-
-    An object array is how integer labels carry ``None`` for unlabeled rows
-    (``missing_label=None``); scikit-learn's classifiers cannot learn
-    object-dtype numbers, so the labeled values are passed as a numeric
-    array (the learner's ``y_`` keeps the object array and its holes).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skal.learners._checks import model_labels
-    >>> model_labels(np.array([2, 0, 1], dtype=object)).dtype.kind
-    'i'
-    """
-    # labels were checked to be of one kind on the way in: the first one says
-    # which, so a query or refit does not walk every label
-    if y.dtype == object and y.size and label_kinds(y.ravel()[:1]) <= _PLAIN:
-        return np.array(y.tolist())
-    return y
 
 
 def labeled_rows(learner, y):

@@ -9,8 +9,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils import is_dask_array, missing_mask, score_in_chunks, take_rows
-from ..utils._labels import check_label_types
-from ._checks import model_labels
+from ..utils._labels import check_label_types, model_labels
 from ._multilabel import labeled_rows as multilabel_rows
 from ._signals import _takes_return_std
 

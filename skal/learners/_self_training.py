@@ -9,8 +9,8 @@ from sklearn.utils._param_validation import Interval
 
 from ..strategies import entropy
 from ..utils import missing_mask, score_in_chunks, take_rows
+from ..utils._labels import model_labels
 from ._base import BaseLearner
-from ._checks import model_labels
 from ._docs import fill_shared
 
 
@@ -214,9 +214,7 @@ class ActiveSelfTrainingClassifier(BaseLearner):
             self._pending_pseudo = (np.empty(0, dtype=np.intp), y[:0])
             return None, 0.0
         start = time.perf_counter()
-        estimator = self._fit_estimator(
-            take_rows(X, labeled), model_labels(y[labeled])
-        )
+        estimator = self._fit_estimator(take_rows(X, labeled), model_labels(y[labeled]))
         threshold = max(float(self.delta - self.threshold_decay * self._round), 0.0)
         self._round += 1
         pool = np.flatnonzero(~labeled)

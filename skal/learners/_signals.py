@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline
 
 from ..strategies import QueryContext
 from ..utils import take_rows
-from ._checks import model_labels
+from ..utils._labels import model_labels
 from ._multilabel import multilabel_signals
 
 #: Signal name -> method of the fitted model that provides it.

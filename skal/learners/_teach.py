@@ -13,7 +13,8 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils import concat_rows, num_rows, take_rows
-from ._checks import check_taught_labels, model_labels
+from ..utils._labels import model_labels
+from ._checks import check_taught_labels
 from ._rows import like_pool, locate_rows, row_hashes
 
 

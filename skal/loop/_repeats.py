@@ -20,9 +20,13 @@ from sklearn.utils.validation import column_or_1d
 
 from ..datasets import initial_indices as draw_initial
 from ..learners._acquisition import Answers, check_answers, run_acquisition
-from ..learners._checks import model_labels
 from ..utils import missing_mask, num_rows, take_rows
-from ..utils._labels import as_label_array, check_aligned, check_label_types
+from ..utils._labels import (
+    as_label_array,
+    check_aligned,
+    check_label_types,
+    model_labels,
+)
 from ._curve import LearningCurve
 from ._progress import progress_bar
 from ._stopping import check_stopping

@@ -11,7 +11,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ..utils import missing_mask
-from ..utils._labels import check_label_types
+from ..utils._labels import check_label_types, model_labels
 
 
 def labeled_mask(y, missing_label):
@@ -40,7 +40,7 @@ def labeled_mask(y, missing_label):
     labeled = ~missing_mask(y, missing_label)
     check_label_types(y[labeled])
     if labeled.any():
-        check_classification_targets(y[labeled])
+        check_classification_targets(model_labels(y[labeled]))
     return labeled
 
 

@@ -10,6 +10,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._labels import model_labels
 from ..utils._validation import MISSING_LABEL_CONSTRAINT
 from ._budget import BUDGET_MANAGERS
 from ._draws import RandomDraws
@@ -158,7 +159,8 @@ default=None
         X, y = self._check_Xy(X, y, reset=True)
         labeled = self._labeled(y)
         classes = self.classes if classes is None else classes
-        self.classes_ = stream_classes(classes, y[labeled], self.missing_label)
+        y_labeled = model_labels(y[labeled])  # ints or bools beside None holes
+        self.classes_ = stream_classes(classes, y_labeled, self.missing_label)
         rs = self.random_state
         self.random_state_ = check_random_state(
             copy.deepcopy(rs) if isinstance(rs, np.random.RandomState) else rs
@@ -174,7 +176,7 @@ default=None
         self.model_fitted_ = False
         self._X_kept, self._y_kept = X[:0], y[:0]
         self.n_labeled_ = 0
-        return self._learn(X[labeled], y[labeled])
+        return self._learn(X[labeled], y_labeled)
 
     def partial_fit(self, X, y, classes=None):
         """Learn labeled samples (``fit`` first when never fitted).
@@ -199,7 +201,7 @@ default=None
         X, y = self._check_Xy(X, y)
         labeled = self._labeled(y)
         check_known(y[labeled], self.classes_)
-        return self._learn(X[labeled], y[labeled])
+        return self._learn(X[labeled], model_labels(y[labeled]))
 
     teach = partial_fit
 
@@ -212,7 +214,7 @@ default=None
             self.model_fitted_ = True
             return self
         self._X_kept = np.concatenate([self._X_kept, X])
-        self._y_kept = np.concatenate([self._y_kept, y])
+        self._y_kept = model_labels(np.concatenate([self._y_kept, y]))
         if self.max_labeled is not None:
             self._X_kept = self._X_kept[-self.max_labeled :]
             self._y_kept = self._y_kept[-self.max_labeled :]

@@ -203,6 +203,32 @@ def _examples(labels, kinds):
     return " and ".join(repr(v) for v in seen.values())
 
 
+#: Label kinds an object array carries that a model takes as a plain array.
+_PLAIN = {"numeric", "boolean"}
+
+
+def model_labels(y):
+    """Labels as a model takes them: numbers or bools in an object array unboxed.
+
+    An object array is how integer labels carry ``None`` for unlabeled rows
+    (``missing_label=None``); scikit-learn's classifiers cannot learn
+    object-dtype numbers, so the labeled values are passed as a numeric
+    array (the learner's ``y_`` keeps the object array and its holes).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.utils._labels import model_labels
+    >>> model_labels(np.array([2, 0, 1], dtype=object)).dtype.kind
+    'i'
+    """
+    # labels were checked to be of one kind on the way in: the first one says
+    # which, so a query or refit does not walk every label
+    if y.dtype == object and y.size and label_kinds(y.ravel()[:1]) <= _PLAIN:
+        return np.array(y.tolist())
+    return y
+
+
 def check_aligned(X, y, *, name="y"):
     """Refuse a pandas ``y`` whose index holds the rows of ``X`` in another order.
 

@@ -7,9 +7,11 @@ import pandas as pd
 import pytest
 from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import GaussianNB
 
 from skal import ActiveLearner
 from skal.datasets import make_pool
+from skal.stream import StreamActiveLearner
 
 X, Y = load_iris(return_X_y=True)
 HOLES = np.arange(150) % 15 != 0  # 10 labeled rows, every class
@@ -87,3 +89,16 @@ def test_score_refuses_labels_of_another_type(y_score, kind):
     with pytest.raises(ValueError, match=f"Got {kind} labels in score's y, but"):
         learner.score(X, y_score)
     assert learner.score(X, Y.astype(float)) == learner.score(X, Y)
+
+
+@pytest.mark.parametrize("estimator", [GaussianNB(), LogisticRegression()])
+@pytest.mark.parametrize("kind", ["i", "b"])
+def test_stream_learns_ints_or_bools_with_none_holes(estimator, kind):
+    labels = Y if kind == "i" else Y == 1
+    y_obj = np.where(HOLES, None, labels).astype(object)
+    stream = StreamActiveLearner(estimator, missing_label=None, random_state=0)
+    stream.fit(X, y_obj)  # was sklearn's "Unknown label type: unknown"
+    assert stream.classes_.dtype.kind == kind and stream.n_labeled_ == 10
+    assert stream.predict(X[:2]).dtype.kind == kind
+    stream.partial_fit(X[:2], np.array([labels[0], None], dtype=object))
+    assert stream.n_labeled_ == 11
