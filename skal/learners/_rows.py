@@ -97,10 +97,11 @@ def like_pool(pool, X):
     """Return the rows ``X`` in the container of ``pool``, to look them up.
 
     A learner fitted on a DataFrame may be taught the same rows as an
-    ndarray (or the reverse, or dense rows of a sparse pool); they are the
+    ndarray, or as a frame of other dtypes (ints for floats, float32), or
+    an ndarray pool a DataFrame, or a sparse pool dense rows; they are the
     same samples and must label the same positions, but rows of different
-    containers never hash alike. A column is cast to the pool's dtype only
-    when no value changes.
+    containers or dtypes never hash alike. A column is cast to the pool's
+    dtype only when no value changes.
 
     Examples
     --------
@@ -110,18 +111,25 @@ def like_pool(pool, X):
     >>> like_pool(pool, [[2, 1.5]]).dtypes.tolist() == pool.dtypes.tolist()
     True
     """
-    if hasattr(pool, "iloc") and not hasattr(X, "iloc") and not sp.issparse(X):
+    if hasattr(pool, "iloc") and not sp.issparse(X):
         import pandas as pd
 
-        frame = pd.DataFrame(np.asarray(X), columns=pool.columns)
+        if not hasattr(X, "iloc"):
+            X = pd.DataFrame(np.asarray(X), columns=pool.columns)
+        elif X.dtypes.equals(pool.dtypes):
+            return X
+        else:
+            X = X.copy()  # the caller's frame is left alone
         for column, dtype in pool.dtypes.items():
+            if column not in X or X[column].dtype == dtype:
+                continue
             try:
-                cast = frame[column].astype(dtype)
+                cast = X[column].astype(dtype)
             except (TypeError, ValueError):
                 continue
-            if (cast == frame[column]).all():
-                frame[column] = cast
-        return frame
+            if (cast == X[column]).all():
+                X[column] = cast
+        return X
     if isinstance(pool, np.ndarray) and hasattr(X, "iloc"):
         return X.to_numpy()
     if isinstance(pool, np.ndarray) and sp.issparse(X):

@@ -82,7 +82,7 @@ def test_pool_rows_in_another_container_label_their_positions(
     assert learner.labeled_mask_.sum() == 24
 
 
-def test_an_ndarray_row_finds_its_row_in_a_frame_of_mixed_dtypes(iris_pool):
+def test_rows_of_other_dtypes_find_their_row_in_a_frame(iris_pool):
     X, y, y_pool = iris_pool
     frame = pd.DataFrame({"n": np.arange(150), "x": X[:, 0]})
     learner = _learner().fit(frame, y_pool)
@@ -90,6 +90,10 @@ def test_an_ndarray_row_finds_its_row_in_a_frame_of_mixed_dtypes(iris_pool):
         warnings.simplefilter("ignore", UserWarning)
         learner.teach(frame.to_numpy()[[50, 51]], y[[50, 51]])
     assert learner.X_.shape[0] == 150 and learner.labeled_mask_[[50, 51]].all()
+    # the same rows as a frame of other dtypes: floats for the ints, float32
+    learner.teach(frame.iloc[[60]].astype(float), y[[60]])
+    learner.teach(pd.DataFrame({"n": np.float32([70]), "x": X[[70], 0]}), y[[70]])
+    assert learner.X_.shape[0] == 150 and learner.labeled_mask_[[60, 70]].all()
 
 
 def test_rows_from_the_pool_that_were_not_queried_are_found_too(iris_pool):
