@@ -102,3 +102,11 @@ def test_stream_learns_ints_or_bools_with_none_holes(estimator, kind):
     assert stream.predict(X[:2]).dtype.kind == kind
     stream.partial_fit(X[:2], np.array([labels[0], None], dtype=object))
     assert stream.n_labeled_ == 11
+
+
+def test_the_marker_as_text_among_text_labels_is_a_class_with_a_warning():
+    y_text = np.where(HOLES, -1, Y).astype(str)  # '-1' where the holes were
+    with pytest.warns(UserWarning, match="140 labels are the text '-1', which is"):
+        learner = _learner().fit(X, y_text)
+    assert learner.labeled_mask_.all() and "-1" in learner.classes_
+    assert _learner(missing_label="-1").fit(X, y_text).labeled_mask_.sum() == 10
