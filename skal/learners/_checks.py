@@ -323,7 +323,9 @@ def _as_integer_labels(learner, y):
         return y
     whole = np.isfinite(y) & (np.mod(y, 1) == 0)
     if whole.all():
-        return y.astype(learner.y_.dtype)
+        with np.errstate(invalid="ignore"):
+            cast = y.astype(learner.y_.dtype)
+        return cast if np.array_equal(cast, y) else y  # 300.0 is no uint8
     if is_classifier(learner):
         raise ValueError(
             f"teach got labels that are not whole numbers "

@@ -81,6 +81,10 @@ def test_whole_float_labels_taught_to_integer_classes_stay_integers():
     with pytest.raises(ValueError, match=r"not whole numbers \(\[1.5\]\)"):
         learner.teach(X[[rows[0] + 1]], [1.5])
     assert learner.labeled_mask_.sum() == 12
+    small = _learner(missing_label=255).fit(X, np.where(HOLES, 255, Y).astype("u1"))
+    with pytest.warns(UserWarning, match=r"new classes \[300.0\]"):
+        small.teach(X[rows], [1.0, 300.0])  # not cast to uint8 (300 -> 44)
+    assert small.y_[rows].tolist() == [1, 300]
 
 
 @pytest.mark.parametrize("y_score, kind", [(Y == 1, "boolean"), (NAMES[Y], "string")])
