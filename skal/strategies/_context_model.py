@@ -90,7 +90,6 @@ def _dense(Z):
         ) from None
 
 
-
 class ModelView:
     """The model applied to arbitrary rows, through the context's providers."""
 
@@ -171,8 +170,10 @@ class ModelView:
         Z : ndarray of shape (n_rows, n_dims)
             Dense float embedding.
         """
-        Z = X if "embed" not in self._signals else self._apply("embed", X)
-        return _finite_features(Z) if self._raw_nan else _dense(Z)
+        if "embed" in self._signals:  # not _apply: the output may be sparse
+            with config_context(assume_finite=True):
+                X = self.require("embed")(X)
+        return _finite_features(X) if self._raw_nan else _dense(X)
 
     def refit(self, X, y):
         """Return a model fitted on ``(X, y)`` as the learner would fit it.
@@ -192,4 +193,3 @@ class ModelView:
         if self._refit is None:
             raise TypeError(f"{self._asker!r} refits the model, which needs a learner.")
         return self._refit(X, y)
-

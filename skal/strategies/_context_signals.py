@@ -121,7 +121,9 @@ class SignalReader:
             )
         else:
             provider = self.require(name, fix=fix)
-            value = self._chunked(lambda X: np.asarray(provider(X)))
+            # a transform may output sparse rows (OneHotEncoder, TfidfVectorizer)
+            to_array = _dense if name == "embed" else np.asarray
+            value = self._chunked(lambda X: to_array(provider(X)))
             if name == "embed":  # e.g. a pipeline's transform, which may keep NaN
                 value = _finite_features(value) if self._raw_nan else _dense(value)
         self._cache[name] = value
