@@ -2,7 +2,8 @@
 
 :func:`load_data` turns ``--data`` / ``--target`` into arrays and
 :func:`check_missing_values` refuses empty cells a model cannot take; both
-raise :class:`~skal._cli_inputs.UsageError` on a bad file.
+raise :class:`~skal._cli_inputs.UsageError` on a bad file. CSV files are
+read by :mod:`skal._cli_csv`.
 """
 
 import os
@@ -10,6 +11,7 @@ import zipfile
 
 import numpy as np
 
+from ._cli_csv import read_csv_data
 from ._cli_inputs import ESTIMATORS, REGRESSORS, UsageError, _estimator_type
 from .utils import missing_mask
 
@@ -80,8 +82,7 @@ def load_data(path, target=None, *, need_labels=True):
         return data
     if suffix != ".csv":
         raise UsageError(f"{path}: expected a .csv or .npz file")
-    frame = _read_csv(path)
-    _read_frame(path, frame, target, need_labels, data)
+    read_csv_data(path, target, need_labels, data)
     return data
 
 
@@ -180,24 +181,6 @@ def _check_lengths(path, data):
             )
 
 
-def _check_feature_columns(path, frame):
-    """Refuse a column of numbers with a few text cells (a typo, not a category)."""
-    import pandas as pd
-
-    for column in frame.columns:
-        if pd.api.types.is_numeric_dtype(frame[column]):
-            continue
-        values = frame[column].dropna()
-        numbers = pd.to_numeric(values, errors="coerce")
-        if values.size and numbers.notna().mean() >= 0.5:
-            bad = values[numbers.isna()]
-            raise UsageError(
-                f"{path}: column {column!r} holds numbers but also non-numeric "
-                f"values ({', '.join(repr(v) for v in bad.unique()[:3])}, e.g. in "
-                f"row {bad.index[0]}); fix or remove them"
-            )
-
-
 def _check_npz_targets(path, data):
     """One label per row; rows of ``y`` with NaN are left out (as empty cells)."""
     for y, name in ((data.y, "y"), (data.y_test, "y_test")):
@@ -247,65 +230,6 @@ def _load_npz(path, data, need_labels):
     data.X = X.reshape(X.shape[0], -1)
 
 
-def _read_frame(path, frame, target, need_labels, data):
-    """Split a CSV's frame into features and the ``target`` column, into ``data``."""
-    import pandas as pd
-
-    if target is None and need_labels:
-        raise UsageError(f"--target COLUMN is needed with a CSV file ({path})")
-    if target is not None and target not in frame.columns:
-        raise UsageError(
-            f"column {target!r} is not in {path}; columns: {', '.join(frame.columns)}"
-        )
-    if target is not None:
-        labels = frame.pop(target)
-        if need_labels:
-            keep = labels.notna().to_numpy()
-            frame, labels = frame[keep], labels[keep]
-            data.y = labels.to_numpy()
-            data.n_unlabeled = int((~keep).sum())
-        else:
-            filled = labels.astype(object).where(labels.notna(), None).to_numpy()
-            data.y = _as_int_labels(filled)
-            given = labels.notna().to_numpy()
-            if data.y.dtype.kind == "i" and (data.y[given] == -1).any():
-                raise UsageError(
-                    f"column {target!r} of {path} holds the label -1, which skal "
-                    "label uses for unlabeled rows: recode the labels (e.g. -1 -> "
-                    "0) or write them as text; empty cells are the unlabeled rows"
-                )
-    if frame.shape[1] == 0:
-        raise UsageError(f"{path} has no feature column besides the target")
-    _check_feature_columns(path, frame)
-    for column in frame.select_dtypes(exclude="number").columns:
-        n_texts = frame[column].nunique()
-        if n_texts > 50 and n_texts > 0.5 * frame.shape[0]:
-            data.notes.append(
-                f"column {column!r} holds {n_texts} distinct texts in "
-                f"{frame.shape[0]} rows, one-hot encoded into as many columns; drop "
-                "it first if it is an id or free text"
-            )
-    dummies = pd.get_dummies(frame, dtype=float)
-    data.X = dummies.to_numpy(dtype=float)
-    data.feature_names = list(dummies.columns)
-
-
-def _read_csv(path):
-    """Read a CSV file; one separated by ``;``, tabs or ``|`` is read by its header."""
-    import pandas as pd
-
-    try:
-        frame = pd.read_csv(path)
-        if frame.shape[1] == 1:
-            header = str(frame.columns[0])
-            sep = next((c for c in (";", "\t", "|") if c in header), None)
-            if sep is not None:
-                frame = pd.read_csv(path, sep=sep)
-    except (OSError, ValueError) as exc:  # ParserError, EmptyDataError, decoding
-        raise UsageError(f"cannot read {path} as a CSV file: {exc}") from None
-    return frame
-
-
 def check_missing_values(data, estimators, source):
     """Refuse empty or infinite feature cells unless every estimator takes NaN.
 
@@ -341,17 +265,6 @@ def check_missing_values(data, estimators, source):
         "pass --estimator hgb (hgb-reg for regression), gradient boosting, "
         "which learns from empty cells"
     )
-
-
-def _as_int_labels(values):
-    """Turn labels with None holes into ints with -1 holes when all are whole."""
-    known = [v for v in values if v is not None]
-    try:
-        if all(float(v) == int(float(v)) for v in known):
-            return np.array([-1 if v is None else int(float(v)) for v in values])
-    except (TypeError, ValueError):
-        pass
-    return values
 
 
 def free_marker(learner, *targets):
