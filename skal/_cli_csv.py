@@ -11,7 +11,7 @@ from ._cli_inputs import UsageError
 
 def read_csv_data(path, target, need_labels, data):
     """Read the CSV file ``path`` into ``data`` (see :func:`~skal.cli.load_data`)."""
-    frame = _read_csv(path)
+    frame = _read_csv(path, data.notes)
     _read_frame(path, frame, target, need_labels, data)
 
 
@@ -76,8 +76,12 @@ def _read_frame(path, frame, target, need_labels, data):
     data.feature_names = list(dummies.columns)
 
 
-def _read_csv(path):
-    """Read a CSV file; one separated by ``;``, tabs or ``|`` is read by its header."""
+def _read_csv(path, notes):
+    """Read a CSV file; one separated by ``;``, tabs or ``|`` is read by its header.
+
+    Such a file whose text columns hold numbers like ``5,1`` is read again
+    with ``,`` as the decimal mark, and a line of ``notes`` says so.
+    """
     import pandas as pd
 
     try:
@@ -87,9 +91,29 @@ def _read_csv(path):
             sep = next((c for c in (";", "\t", "|") if c in header), None)
             if sep is not None:
                 frame = pd.read_csv(path, sep=sep)
+                example = _decimal_comma(frame)
+                if example is not None:
+                    frame = pd.read_csv(path, sep=sep, decimal=",")
+                    notes.append(
+                        f"numbers such as {example!r} are read with ',' as the "
+                        "decimal mark"
+                    )
     except (OSError, ValueError) as exc:  # ParserError, EmptyDataError, decoding
         raise UsageError(f"cannot read {path} as a CSV file: {exc}") from None
     return frame
+
+
+def _decimal_comma(frame):
+    """A number with a decimal comma from a text column of only such numbers."""
+    for column in frame.select_dtypes(include="object").columns:
+        values = frame[column].dropna()
+        if not values.map(lambda v: isinstance(v, str)).all():
+            continue
+        values = values.str.strip()
+        commas = values[values.str.contains(",", regex=False)]
+        if commas.size and values.str.fullmatch(r"[-+]?\d*,?\d+").all():
+            return commas.iloc[0]
+    return None
 
 
 def _as_int_labels(values):

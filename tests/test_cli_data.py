@@ -191,3 +191,18 @@ def test_distances_on_empty_cells_get_one_line(iris_frame, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "strategy 'coreset' cannot run here: This " in err
     assert "hold NaN or infinity (the model accepts them, distances cannot)" in err
+
+
+def test_semicolons_with_decimal_commas_are_numbers(iris_frame, tmp_path):
+    # a spreadsheet saved in a locale that writes 5,1: not 35 categories of text
+    iris_frame["n"] = np.arange(150)
+    path = tmp_path / "excel.csv"
+    iris_frame.to_csv(path, index=False, sep=";", decimal=",")
+    data = load_data(str(path), "species")
+    assert data.feature_names == ["sl", "sw", "pl", "pw", "n"]
+    np.testing.assert_array_equal(data.X, iris_frame.drop(columns="species"))
+    assert data.notes == [
+        "numbers such as '5,1' are read with ',' as the decimal mark"
+    ]
+    iris_frame.to_csv(path, index=False, sep=";")
+    assert load_data(str(path), "species").notes == []
