@@ -296,6 +296,8 @@ def run_label(args):
     estimator = make_estimator(args.estimator)
     data = load_data(args.data, args.target, need_labels=False)
     check_missing_values(data, [(args.estimator, accepts_nan(estimator))], args.data)
+    for note in data.notes:
+        print(f"note: {note}")
     X, y, names = data.X, data.y, data.feature_names
     if args.data == "digits":
         y = None  # label them yourself

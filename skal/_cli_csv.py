@@ -43,6 +43,7 @@ def _read_frame(path, frame, target, need_labels, data):
         raise UsageError(
             f"column {target!r} is not in {path}; columns: {', '.join(frame.columns)}"
         )
+    _row_ids(frame, target, data.notes)
     if target is not None:
         labels = frame.pop(target)
         if need_labels:
@@ -74,6 +75,34 @@ def _read_frame(path, frame, target, need_labels, data):
     dummies = pd.get_dummies(frame, dtype=float)
     data.X = dummies.to_numpy(dtype=float)
     data.feature_names = list(dummies.columns)
+
+
+def _row_ids(frame, target, notes):
+    """Drop a saved DataFrame index; note a feature that counts the rows.
+
+    Either, read as a feature, tells rows apart by their place in the file
+    (and by their class when the file is sorted by it).
+    """
+    import pandas as pd
+
+    n = frame.shape[0]
+    for column in list(frame.columns):
+        if column == target or not pd.api.types.is_integer_dtype(frame[column]):
+            continue
+        values = frame[column].to_numpy()
+        if str(column).startswith("Unnamed: ") and np.unique(values).size == n > 2:
+            frame.pop(column)
+            notes.append(
+                f"column {column!r} (no name in the header) holds a different "
+                "whole number in every row, a saved DataFrame index: left out of "
+                "the features"
+            )
+        elif n > 2 and values[0] in (0, 1) and (np.diff(values) == 1).all():
+            notes.append(
+                f"column {column!r} holds the row numbers ({values[0]}, "
+                f"{values[1]}, ...) and is used as a feature; drop it first if it "
+                "is an id"
+            )
 
 
 def _read_csv(path, notes):

@@ -195,7 +195,7 @@ def test_distances_on_empty_cells_get_one_line(iris_frame, tmp_path, capsys):
 
 def test_semicolons_with_decimal_commas_are_numbers(iris_frame, tmp_path):
     # a spreadsheet saved in a locale that writes 5,1: not 35 categories of text
-    iris_frame["n"] = np.arange(150)
+    iris_frame["n"] = np.arange(150) % 7
     path = tmp_path / "excel.csv"
     iris_frame.to_csv(path, index=False, sep=";", decimal=",")
     data = load_data(str(path), "species")
@@ -206,3 +206,22 @@ def test_semicolons_with_decimal_commas_are_numbers(iris_frame, tmp_path):
     ]
     iris_frame.to_csv(path, index=False, sep=";")
     assert load_data(str(path), "species").notes == []
+
+
+def test_a_saved_index_is_dropped_and_a_row_number_column_noted(iris_frame, tmp_path):
+    # iris is sorted by class: the row number alone would tell the classes apart
+    iris_frame.to_csv(tmp_path / "indexed.csv")  # pandas' default: an index column
+    data = load_data(str(tmp_path / "indexed.csv"), "species")
+    assert data.feature_names == ["sl", "sw", "pl", "pw"]
+    assert data.notes == [
+        "column 'Unnamed: 0' (no name in the header) holds a different whole "
+        "number in every row, a saved DataFrame index: left out of the features"
+    ]
+    iris_frame.index += 1
+    iris_frame.rename_axis("id").to_csv(tmp_path / "ids.csv")
+    data = load_data(str(tmp_path / "ids.csv"), "species", need_labels=False)
+    assert data.feature_names == ["id", "sl", "sw", "pl", "pw"]
+    assert data.notes == [
+        "column 'id' holds the row numbers (1, 2, ...) and is used as a feature; "
+        "drop it first if it is an id"
+    ]
