@@ -43,6 +43,7 @@ def _read_frame(path, frame, target, need_labels, data):
         raise UsageError(
             f"column {target!r} is not in {path}; columns: {', '.join(frame.columns)}"
         )
+    _strip_texts(frame, data.notes)
     _row_ids(frame, target, data.notes)
     if target is not None:
         labels = frame.pop(target)
@@ -75,6 +76,35 @@ def _read_frame(path, frame, target, need_labels, data):
     dummies = pd.get_dummies(frame, dtype=float)
     data.X = dummies.to_numpy(dtype=float)
     data.feature_names = list(dummies.columns)
+
+
+def _strip_texts(frame, notes):
+    """Drop the spaces around text cells; a cell of spaces alone is empty.
+
+    ``"yes "`` and ``"yes"`` are one class, not two; a line of ``notes``
+    shows the first texts that became one.
+    """
+    import pandas as pd
+
+    merged = None
+    for column in frame.select_dtypes(exclude=["number", "bool"]).columns:
+        values = frame[column]
+        text = values.map(lambda v: isinstance(v, str))
+        stripped = values.where(~text, values[text].str.strip())
+        stripped = stripped.where(stripped.ne(""), None)
+        pairs = pd.DataFrame({"old": values[text], "new": stripped[text]})
+        pairs = pairs.dropna().drop_duplicates()
+        pairs = pairs[
+            pairs["new"].duplicated(keep=False) & pairs["old"].ne(pairs["new"])
+        ]
+        if merged is None and pairs.shape[0]:
+            merged = (column, *pairs.iloc[0])
+        frame[column] = stripped
+    if merged is not None:
+        notes.append(
+            "texts that differ only by spaces around them are one value (column "
+            f"{merged[0]!r}: {merged[1]!r} is {merged[2]!r})"
+        )
 
 
 def _row_ids(frame, target, notes):
@@ -134,7 +164,7 @@ def _read_csv(path, notes):
 
 def _decimal_comma(frame):
     """A number with a decimal comma from a text column of only such numbers."""
-    for column in frame.select_dtypes(include="object").columns:
+    for column in frame.select_dtypes(exclude=["number", "bool"]).columns:
         values = frame[column].dropna()
         if not values.map(lambda v: isinstance(v, str)).all():
             continue

@@ -225,3 +225,19 @@ def test_a_saved_index_is_dropped_and_a_row_number_column_noted(iris_frame, tmp_
         "column 'id' holds the row numbers (1, 2, ...) and is used as a feature; "
         "drop it first if it is an id"
     ]
+
+
+def test_spaces_around_texts_do_not_make_new_classes(iris_frame, tmp_path):
+    iris_frame["species"] = iris_frame["species"].astype(object)
+    iris_frame.loc[::5, "species"] += " "  # "setosa " was a fourth class
+    iris_frame.loc[1, "species"] = "   "  # an empty cell, not a class "   "
+    iris_frame.to_csv(tmp_path / "spaces.csv", index=False)
+    data = load_data(str(tmp_path / "spaces.csv"), "species")
+    assert sorted(set(data.y)) == ["setosa", "versicolor", "virginica"]
+    assert data.n_unlabeled == 1 and data.X.shape == (149, 4)
+    assert data.notes == [
+        "texts that differ only by spaces around them are one value (column "
+        "'species': 'setosa ' is 'setosa')"
+    ]
+    data = load_data(str(tmp_path / "spaces.csv"), "species", need_labels=False)
+    assert data.y[0] == "setosa" and data.y[1] is None
