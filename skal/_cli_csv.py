@@ -176,8 +176,13 @@ def _decimal_comma(frame):
 
 
 def _as_int_labels(values):
-    """Turn labels with None holes into ints with -1 holes when all are whole."""
+    """Turn labels with None holes into ints with -1 holes when all are whole.
+
+    ``True`` / ``False`` stay the texts the file holds, not the classes 1 / 0.
+    """
     known = [v for v in values if v is not None]
+    if any(isinstance(v, (bool, np.bool_)) for v in known):
+        return np.array([None if v is None else str(v) for v in values], dtype=object)
     try:
         if all(float(v) == int(float(v)) for v in known):
             return np.array([-1 if v is None else int(float(v)) for v in values])

@@ -241,3 +241,13 @@ def test_spaces_around_texts_do_not_make_new_classes(iris_frame, tmp_path):
     ]
     data = load_data(str(tmp_path / "spaces.csv"), "species", need_labels=False)
     assert data.y[0] == "setosa" and data.y[1] is None
+
+
+def test_label_keeps_true_false_labels_as_the_file_writes_them(iris_frame, tmp_path):
+    iris_frame["species"] = (iris_frame["species"] == "setosa").astype(object)
+    iris_frame.loc[3:, "species"] = None
+    iris_frame.loc[2, "species"] = False
+    iris_frame.to_csv(tmp_path / "flags.csv", index=False)
+    data = load_data(str(tmp_path / "flags.csv"), "species", need_labels=False)
+    # they were the classes 1 and 0, and an answer "True" was refused
+    assert data.y[:4].tolist() == ["True", "True", "False", None]
