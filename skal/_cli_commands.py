@@ -246,9 +246,9 @@ def _label_export(args, data, journal, y0, classes):
         )
     frame, target = None, args.target or "label"
     if args.data.lower().endswith(".csv"):
-        import pandas as pd
+        from ._cli_csv import read_csv_frame
 
-        frame = pd.read_csv(args.data)
+        frame = read_csv_frame(args.data)
     names = data.feature_names or []
     if target in names or (frame is not None and target in frame and not args.target):
         target = "skal_label"

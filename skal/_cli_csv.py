@@ -1,7 +1,8 @@
 """The CSV files the ``skal`` command reads: a frame split into features and labels.
 
 :func:`read_csv_data` fills the namespace :func:`skal._cli_data.load_data`
-returns and raises :class:`~skal._cli_inputs.UsageError` on a bad file.
+returns and raises :class:`~skal._cli_inputs.UsageError` on a bad file;
+:func:`read_csv_frame` reads the table alone (``skal label --export``).
 """
 
 import numpy as np
@@ -13,6 +14,11 @@ def read_csv_data(path, target, need_labels, data):
     """Read the CSV file ``path`` into ``data`` (see :func:`~skal.cli.load_data`)."""
     frame = _read_csv(path, data.notes)
     _read_frame(path, frame, target, need_labels, data)
+
+
+def read_csv_frame(path):
+    """The table of a CSV file, read with its separator and decimal mark."""
+    return _read_csv(path, [])
 
 
 def _check_feature_columns(path, frame):

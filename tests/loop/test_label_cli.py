@@ -157,3 +157,20 @@ def test_a_full_disk_mid_session_is_one_line_and_status_1(
     assert "No space left on device; that answer was not recorded" in err
     monkeypatch.setattr(_journal.os, "write", real)
     assert list(LabelJournal(journal).labels()) == person.shown[:2]
+
+
+def test_a_semicolon_csv_exports_its_columns(tmp_path, monkeypatch, capsys):
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    frame["kind"] = None
+    frame.loc[:5, "kind"] = Y[:6]
+    frame.to_csv(tmp_path / "iris.csv", index=False, sep=";", decimal=",")
+    monkeypatch.setattr("builtins.input", _Person(capsys, Y))
+    export = tmp_path / "out.csv"
+    argv = ["label", "--data", str(tmp_path / "iris.csv"), "--target", "kind"]
+    argv += ["--budget", "9", "--batch-size", "3", "--export", str(export)]
+    assert main(argv) == 0
+    # it was one column "a;b;c;d;kind" of texts beside a new column "kind"
+    back = pd.read_csv(export)
+    assert list(back.columns) == ["a", "b", "c", "d", "kind"]
+    np.testing.assert_array_equal(back[["a", "b", "c", "d"]].to_numpy(), X)
+    assert back["kind"].notna().sum() == 9
