@@ -45,9 +45,20 @@ def _read_frame(path, frame, target, need_labels, data):
 
     if target is None and need_labels:
         raise UsageError(f"--target COLUMN is needed with a CSV file ({path})")
+    named = _value_named(frame)
+    row = (
+        f"the first line looks like a row of data (column {named!r} holds that "
+        "value too)"
+    )
     if target is not None and target not in frame.columns:
         raise UsageError(
             f"column {target!r} is not in {path}; columns: {', '.join(frame.columns)}"
+            + (f"; {row}: add a header line of column names" if named else "")
+        )
+    if named is not None:
+        data.notes.append(
+            f"{row}: if the file has no header line of column names, its first row "
+            "was read as one (and left out); add a header line"
         )
     _strip_texts(frame, data.notes)
     _row_ids(frame, target, data.notes)
@@ -82,6 +93,22 @@ def _read_frame(path, frame, target, need_labels, data):
     dummies = pd.get_dummies(frame, dtype=float)
     data.X = dummies.to_numpy(dtype=float)
     data.feature_names = list(dummies.columns)
+
+
+def _value_named(frame):
+    """The first column named by one of its values (a row read as the header)."""
+    import pandas as pd
+
+    for column in frame.columns:
+        name, values = str(column), frame[column]
+        if pd.api.types.is_numeric_dtype(values):
+            try:
+                name = float(name)
+            except ValueError:
+                continue
+        if values.eq(name).any():
+            return column
+    return None
 
 
 def _strip_texts(frame, notes):

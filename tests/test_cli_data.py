@@ -251,3 +251,23 @@ def test_label_keeps_true_false_labels_as_the_file_writes_them(iris_frame, tmp_p
     data = load_data(str(tmp_path / "flags.csv"), "species", need_labels=False)
     # they were the classes 1 and 0, and an answer "True" was refused
     assert data.y[:4].tolist() == ["True", "True", "False", None]
+
+
+def test_a_csv_without_a_header_line_is_named_in_the_message(
+    iris_frame, tmp_path, capsys
+):
+    iris_frame.to_csv(tmp_path / "bare.csv", index=False, header=False)
+    argv = ["compare", "--data", str(tmp_path / "bare.csv"), "--target", "species"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.endswith(
+        "columns: 5.1, 3.5, 1.4, 0.2, setosa; the first line looks like a row of "
+        "data (column '5.1' holds that value too): add a header line of column "
+        "names\n"
+    )
+    data = load_data(str(tmp_path / "bare.csv"), "setosa")  # its first row is lost
+    assert data.X.shape == (149, 4) and data.notes == [
+        "the first line looks like a row of data (column '5.1' holds that value "
+        "too): if the file has no header line of column names, its first row was "
+        "read as one (and left out); add a header line"
+    ]
