@@ -130,6 +130,8 @@ def run_compare(args):
         )
     if args.initial > args.budget:
         raise UsageError(f"--initial {args.initial} is larger than --budget")
+    for note in notes:  # before a strategy that does not fit the task is refused
+        print(f"note: {note}")
     learners, model_name, more_notes = build_learners(
         strategies,
         task=task,
@@ -143,7 +145,7 @@ def run_compare(args):
     )
     for learner in learners.values():  # every label of the file is known
         free_marker(learner, y, data.y_test)
-    for note in notes + more_notes:
+    for note in more_notes:
         print(f"note: {note}")
     slow = [s for s in strategies if s in SLOW_STRATEGIES]
     if slow:
