@@ -167,8 +167,10 @@ def run_compare(args):
     # with a slow strategy, show every round, not only finished runs
     rounds = RoundProgress(budget=args.budget) if slow and not args.quiet else None
     with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
-        # tiny labeled sets: models such as the MLP often stop before converging
+        # tiny labeled sets: models such as the MLP often stop before converging,
+        # and many classes in few labels are no hint of regression here
         warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.filterwarnings("ignore", "The number of unique classes is greater")
         result = compare(
             learners,
             X,

@@ -1,5 +1,7 @@
 """The CLI on data files as users have them: empty cells, other separators, -1."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -271,3 +273,17 @@ def test_a_csv_without_a_header_line_is_named_in_the_message(
         "too): if the file has no header line of column names, its first row was "
         "read as one (and left out); add a header line"
     ]
+
+
+def test_many_classes_in_few_labels_are_not_called_regression(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    y = np.array([f"k{i % 30}" for i in range(600)])
+    np.savez(tmp_path / "many.npz", X=rng.normal(size=(600, 3)), y=y)
+    argv = ["compare", "--data", str(tmp_path / "many.npz"), "--quiet", *TINY]
+    argv += ["--budget", "30", "--initial", "22"]  # 22 labels, most of another class
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert main(argv + ["--out", str(tmp_path / "out")]) == 0
+    # scikit-learn's "`y` could represent a regression problem", once per fit
+    assert [str(w.message) for w in caught] == []
+    assert "many.npz: 600 rows, logreg, budget 30" in capsys.readouterr().out
