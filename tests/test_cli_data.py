@@ -203,9 +203,7 @@ def test_semicolons_with_decimal_commas_are_numbers(iris_frame, tmp_path):
     data = load_data(str(path), "species")
     assert data.feature_names == ["sl", "sw", "pl", "pw", "n"]
     np.testing.assert_array_equal(data.X, iris_frame.drop(columns="species"))
-    assert data.notes == [
-        "numbers such as '5,1' are read with ',' as the decimal mark"
-    ]
+    assert data.notes == ["numbers such as '5,1' are read with ',' as the decimal mark"]
     iris_frame.to_csv(path, index=False, sep=";")
     assert load_data(str(path), "species").notes == []
 
