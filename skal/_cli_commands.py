@@ -20,6 +20,18 @@ def _split_names(text):
     return [s.strip() for s in text.split(",") if s.strip()]
 
 
+def _warning_lines():
+    """A ``warnings.showwarning`` that prints each text once, as a ``warning:`` line."""
+    seen = set()
+
+    def show(message, *args, **kwargs):
+        if str(message) not in seen:
+            seen.add(str(message))
+            print(f"warning: {message}", file=sys.stderr)
+
+    return show
+
+
 def _compare_data(args):
     """Load the data and decide the task: ``(data, task, notes)``."""
 
@@ -171,6 +183,7 @@ def run_compare(args):
         # and many classes in few labels are no hint of regression here
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.filterwarnings("ignore", "The number of unique classes is greater")
+        warnings.showwarning = _warning_lines()
         result = compare(
             learners,
             X,

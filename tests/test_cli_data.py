@@ -285,3 +285,17 @@ def test_many_classes_in_few_labels_are_not_called_regression(tmp_path, capsys):
     # scikit-learn's "`y` could represent a regression problem", once per fit
     assert [str(w.message) for w in caught] == []
     assert "many.npz: 600 rows, logreg, budget 30" in capsys.readouterr().out
+
+
+def test_warnings_of_a_run_are_one_line_each_and_once(tmp_path, capsys):
+    X, y = load_iris(return_X_y=True)
+    np.savez(tmp_path / "iris.npz", X=X, y=y)
+    argv = ["compare", "--data", str(tmp_path / "iris.npz"), "--quiet", *TINY]
+    argv += ["--initial", "1", "--repeats", "2", "--out", str(tmp_path / "out")]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    # they were printed per repeat, with the source file, line and code of skal
+    lines = err.splitlines()
+    assert all(line.startswith("warning: ") for line in lines)
+    assert len(set(lines)) == len(lines) and "skal/" not in err
+    assert err.count("warning: Only one class is labeled, so uncertainty") == 1
