@@ -79,6 +79,8 @@ def load_data(path, target=None, *, need_labels=True):
         _check_lengths(path, data)
         if need_labels:
             _check_npz_targets(path, data)
+        else:
+            _check_npz_marks(path, data)
         return data
     if suffix != ".csv":
         raise UsageError(f"{path}: expected a .csv or .npz file")
@@ -206,6 +208,30 @@ def _check_npz_targets(path, data):
         keep = ~np.isnan(data.y)
         data.n_unlabeled = int((~keep).sum())
         data.X, data.y = data.X[keep], data.y[keep]
+
+
+def _check_npz_marks(path, data):
+    """For ``skal label``: NaN in ``y`` marks unlabeled rows too; -1 as a class."""
+    y = data.y
+    if y is None or y.dtype.kind not in "iuf" or y.ndim != 1:
+        return
+    nan = np.isnan(y) if y.dtype.kind == "f" else np.zeros(y.shape, dtype=bool)
+    minus = y == -1
+    if nan.any() and minus.any():
+        raise UsageError(
+            f"{path}: y marks unlabeled rows with NaN but also holds the label -1, "
+            "which skal label reads as unlabeled too: recode the labels (e.g. "
+            "-1 -> 0)"
+        )
+    if nan.any():
+        whole = np.all(np.mod(y[~nan], 1) == 0)
+        data.y = np.where(nan, -1, y).astype(int if whole else float)
+    elif minus.any() and set(np.unique(y).tolist()) == {-1, 1}:
+        data.notes.append(
+            f"y holds only -1 and +1: its {int(minus.sum())} rows of -1 are "
+            "unlabeled (skal label's mark); if -1 is a class, recode it (e.g. "
+            "-1 -> 0) and mark the unlabeled rows with NaN"
+        )
 
 
 def _load_npz(path, data, need_labels):

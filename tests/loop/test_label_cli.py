@@ -174,3 +174,26 @@ def test_a_semicolon_csv_exports_its_columns(tmp_path, monkeypatch, capsys):
     assert list(back.columns) == ["a", "b", "c", "d", "kind"]
     np.testing.assert_array_equal(back[["a", "b", "c", "d"]].to_numpy(), X)
     assert back["kind"].notna().sum() == 9
+
+
+def test_npz_labels_with_nan_holes_and_plus_minus_one(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("builtins.input", lambda prompt="": "q")
+    y = np.where(np.arange(150) < 140, np.nan, Y)
+    np.savez(tmp_path / "nan.npz", X=X, y=y)
+    argv = ["label", "--journal", str(tmp_path / "j.jsonl")]
+    assert main([*argv, "--data", str(tmp_path / "nan.npz")]) == 0
+    # NaN rows are unlabeled: the count said 150 of 150, NaN counted as labels
+    assert "10 of 150 rows labeled" in capsys.readouterr().out
+    np.savez(tmp_path / "both.npz", X=X, y=np.r_[-1.0, y[1:]])
+    assert main([*argv, "--data", str(tmp_path / "both.npz")]) == 2
+    assert capsys.readouterr().err.endswith(
+        "y marks unlabeled rows with NaN but also holds the label -1, which skal "
+        "label reads as unlabeled too: recode the labels (e.g. -1 -> 0)\n"
+    )
+    np.savez(tmp_path / "pm.npz", X=X, y=np.where(Y == 0, -1.0, 1.0))
+    assert main([*argv, "--data", str(tmp_path / "pm.npz")]) == 0
+    assert capsys.readouterr().out.startswith(
+        "note: y holds only -1 and +1: its 50 rows of -1 are unlabeled (skal "
+        "label's mark); if -1 is a class, recode it (e.g. -1 -> 0) and mark the "
+        "unlabeled rows with NaN\n"
+    )
