@@ -12,13 +12,15 @@ from ._cli_inputs import UsageError
 
 def read_csv_data(path, target, need_labels, data):
     """Read the CSV file ``path`` into ``data`` (see :func:`~skal.cli.load_data`)."""
-    frame = _read_csv(path, data.notes)
+    frame, options = _read_csv(path, data.notes)
+    if target in frame.columns:
+        _missing_words(path, options, frame, target, data.notes)
     _read_frame(path, frame, target, need_labels, data)
 
 
 def read_csv_frame(path):
     """The table of a CSV file, read with its separator and decimal mark."""
-    return _read_csv(path, [])
+    return _read_csv(path, [])[0]
 
 
 def _check_feature_columns(path, frame):
@@ -172,27 +174,50 @@ def _read_csv(path, notes):
     """Read a CSV file; one separated by ``;``, tabs or ``|`` is read by its header.
 
     Such a file whose text columns hold numbers like ``5,1`` is read again
-    with ``,`` as the decimal mark, and a line of ``notes`` says so.
+    with ``,`` as the decimal mark, and a line of ``notes`` says so. Returns
+    the frame and the options of :func:`pandas.read_csv` that read it.
     """
     import pandas as pd
 
+    options = {}
     try:
         frame = pd.read_csv(path)
         if frame.shape[1] == 1:
             header = str(frame.columns[0])
             sep = next((c for c in (";", "\t", "|") if c in header), None)
             if sep is not None:
-                frame = pd.read_csv(path, sep=sep)
+                options = {"sep": sep}
+                frame = pd.read_csv(path, **options)
                 example = _decimal_comma(frame)
                 if example is not None:
-                    frame = pd.read_csv(path, sep=sep, decimal=",")
+                    options["decimal"] = ","
+                    frame = pd.read_csv(path, **options)
                     notes.append(
                         f"numbers such as {example!r} are read with ',' as the "
                         "decimal mark"
                     )
     except (OSError, ValueError) as exc:  # ParserError, EmptyDataError, decoding
         raise UsageError(f"cannot read {path} as a CSV file: {exc}") from None
-    return frame
+    return frame, options
+
+
+def _missing_words(path, options, frame, target, notes):
+    """Name the texts ("None", "NA") of a text target that pandas reads as empty."""
+    import pandas as pd
+
+    labels = frame[target]
+    if pd.api.types.is_numeric_dtype(labels) or labels.notna().all():
+        return
+    raw = pd.read_csv(
+        path, usecols=[target], dtype=str, keep_default_na=False, **options
+    )[target].str.strip()
+    words = raw[labels.isna().to_numpy() & raw.ne("").to_numpy()]
+    if words.size and labels.notna().any():
+        shown = ", ".join(repr(w) for w in words.unique()[:3])
+        notes.append(
+            f"column {target!r} holds {shown} in {words.size} rows, read as empty "
+            "cells (unlabeled); if it is a class, rename it (e.g. 'none')"
+        )
 
 
 def _decimal_comma(frame):

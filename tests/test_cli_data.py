@@ -299,3 +299,18 @@ def test_warnings_of_a_run_are_one_line_each_and_once(tmp_path, capsys):
     assert all(line.startswith("warning: ") for line in lines)
     assert len(set(lines)) == len(lines) and "skal/" not in err
     assert err.count("warning: Only one class is labeled, so uncertainty") == 1
+
+
+def test_a_text_class_pandas_reads_as_empty_is_named(iris_frame, tmp_path):
+    iris_frame["species"] = iris_frame["species"].astype(object)
+    iris_frame.loc[::10, "species"] = "None"  # e.g. damage: None, minor, severe
+    iris_frame.loc[1, "species"] = None
+    iris_frame.to_csv(tmp_path / "none.csv", index=False)
+    data = load_data(str(tmp_path / "none.csv"), "species")
+    assert data.n_unlabeled == 16 and data.notes == [
+        "column 'species' holds 'None' in 15 rows, read as empty cells "
+        "(unlabeled); if it is a class, rename it (e.g. 'none')"
+    ]
+    iris_frame["species"] = np.where(np.arange(150) % 10, 1.0, np.nan)
+    iris_frame.to_csv(tmp_path / "nan.csv", index=False, na_rep="NA")
+    assert load_data(str(tmp_path / "nan.csv"), "species").notes == []  # numbers
