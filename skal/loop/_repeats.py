@@ -165,7 +165,10 @@ def _split(learner, X, y, X_test, y_test, seed, keep=None):
     marker = learner.get_params().get("missing_label", -1)
     if is_classifier(learner) and y.ndim == 1 and not missing_mask(y, marker).any():
         _, counts = np.unique(y[rows], return_counts=True)
-        stratify = y[rows] if counts.min() >= 2 else None
+        n_test = int(np.ceil(0.25 * (rows.shape[0] if keep is None else n)))
+        # each side needs a row per class: a few rows are drawn at random
+        fits = min(n_test, rows.shape[0] - n_test) >= counts.shape[0]
+        stratify = y[rows] if counts.min() >= 2 and fits else None
     train, test = train_test_split(
         rows,
         test_size=0.25 if keep is None else int(np.ceil(0.25 * n)),

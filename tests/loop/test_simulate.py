@@ -261,3 +261,14 @@ def test_every_compared_learner_is_checked_against_y():
     with pytest.raises(ValueError, match="Unknown label type: continuous"):
         # GaussianNB's own message was "Unknown label type: (array([4.8, ..."
         simulate(ActiveLearner(GaussianNB()), X, X[:, 0], **kw)
+
+
+def test_a_pool_too_small_to_stratify_is_split_at_random():
+    # 3 classes of 2 rows: a test quarter of 2 rows cannot hold one of each,
+    # where train_test_split raised "test_size = 2 should be greater or equal"
+    X6, y6 = X[[0, 1, 60, 61, 130, 131]], Y[[0, 1, 60, 61, 130, 131]]
+    curve = simulate(
+        _lr("random"), X6, y6, budget=3, batch_size=1, n_initial=2, progress=False
+    )
+    assert curve.repeats[0]["n_labeled"] == [2, 3]
+    assert len(curve.repeats[0]["initial_indices"]) == 2
