@@ -38,9 +38,16 @@ def _compare_data(args):
     from ._cli_learners import _members
 
     data = load_data(args.data, args.target)
+    target = f"column {args.target!r}" if args.target else "y"
+    if len(data.y) == 0:
+        raise UsageError(
+            f"{target} has no label in its {data.n_unlabeled} rows: a comparison "
+            "needs labeled rows (skal label labels them)"
+            if data.n_unlabeled
+            else f"{args.data} has no rows of data"
+        )
     first = args.estimator.split(",")[0].strip()
     estimator = None if first in ("auto", "") else make_estimator(first)
-    target = f"column {args.target!r}" if args.target else "y"
     task, note = detect_task(
         data.y, estimator, args.task, target_name=target, name=first
     )

@@ -314,3 +314,18 @@ def test_a_text_class_pandas_reads_as_empty_is_named(iris_frame, tmp_path):
     iris_frame["species"] = np.where(np.arange(150) % 10, 1.0, np.nan)
     iris_frame.to_csv(tmp_path / "nan.csv", index=False, na_rep="NA")
     assert load_data(str(tmp_path / "nan.csv"), "species").notes == []  # numbers
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("a,b,t\n", "empty.csv has no rows of data\n"),
+        ("a,b,t\n1,2,\n3,4,\n", "column 't' has no label in its 2 rows: a comparison "),
+    ],
+)
+def test_a_csv_without_labeled_rows_gets_one_line(text, message, tmp_path, capsys):
+    (tmp_path / "empty.csv").write_text(text)
+    argv = ["compare", "--data", str(tmp_path / "empty.csv"), "--target", "t"]
+    assert main(argv) == 2  # an IndexError inside skal
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
