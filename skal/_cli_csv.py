@@ -174,7 +174,9 @@ def _read_csv(path, notes):
     """Read a CSV file; one separated by ``;``, tabs or ``|`` is read by its header.
 
     Such a file whose text columns hold numbers like ``5,1`` is read again
-    with ``,`` as the decimal mark, and a line of ``notes`` says so. Returns
+    with ``,`` as the decimal mark, a ``,``-separated one whose text columns
+    hold numbers like ``"1,234.5"`` with ``,`` between thousands, and a line
+    of ``notes`` says so. Returns
     the frame and the options of :func:`pandas.read_csv` that read it.
     """
     import pandas as pd
@@ -188,7 +190,7 @@ def _read_csv(path, notes):
             if sep is not None:
                 options = {"sep": sep}
                 frame = pd.read_csv(path, **options)
-                example = _decimal_comma(frame)
+                example = _comma_number(frame, _DECIMAL_COMMA)
                 if example is not None:
                     options["decimal"] = ","
                     frame = pd.read_csv(path, **options)
@@ -196,6 +198,12 @@ def _read_csv(path, notes):
                         f"numbers such as {example!r} are read with ',' as the "
                         "decimal mark"
                     )
+        elif (example := _comma_number(frame, _THOUSANDS)) is not None:
+            options = {"thousands": ","}
+            frame = pd.read_csv(path, **options)
+            notes.append(
+                f"numbers such as {example!r} are read with ',' between thousands"
+            )
     except (OSError, ValueError) as exc:  # ParserError, EmptyDataError, decoding
         raise UsageError(f"cannot read {path} as a CSV file: {exc}") from None
     return frame, options
@@ -220,15 +228,20 @@ def _missing_words(path, options, frame, target, notes):
         )
 
 
-def _decimal_comma(frame):
-    """A number with a decimal comma from a text column of only such numbers."""
+# numbers written with a decimal comma (5,1), or with commas between thousands
+_DECIMAL_COMMA = r"[-+]?\d*,?\d+"
+_THOUSANDS = r"[-+]?\d{1,3}(?:,\d{3})*(?:\.\d+)?"
+
+
+def _comma_number(frame, pattern):
+    """A number with a comma from a text column of only numbers like ``pattern``."""
     for column in frame.select_dtypes(exclude=["number", "bool"]).columns:
         values = frame[column].dropna()
         if not values.map(lambda v: isinstance(v, str)).all():
             continue
         values = values.str.strip()
         commas = values[values.str.contains(",", regex=False)]
-        if commas.size and values.str.fullmatch(r"[-+]?\d*,?\d+").all():
+        if commas.size and values.str.fullmatch(pattern).all():
             return commas.iloc[0]
     return None
 

@@ -329,3 +329,21 @@ def test_a_csv_without_labeled_rows_gets_one_line(text, message, tmp_path, capsy
     assert main(argv) == 2  # an IndexError inside skal
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_commas_between_thousands_are_numbers(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(80, 2))
+    price = 1000 * (300 + 50 * X[:, 0] + rng.normal(size=80)).round()
+    frame = pd.DataFrame(X, columns=["a", "b"])
+    frame["price"] = [f"{v:,.0f}" for v in price]  # "296,000": 80 text classes
+    frame.to_csv(tmp_path / "prices.csv", index=False)
+    argv = ["compare", "--data", str(tmp_path / "prices.csv"), "--target", "price"]
+    argv += ["--quiet", *TINY, "--out", str(tmp_path / "out")]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(
+        f"note: numbers such as {frame['price'][0]!r} are read with ',' between "
+        "thousands\n"
+    )
+    assert "treated as regression (score r2)" in out and "(test r2)" in out
