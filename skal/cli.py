@@ -9,7 +9,7 @@ import os
 import sys
 
 from . import _cli_learners
-from ._cli_commands import run_compare, run_label
+from ._cli_commands import run_compare
 from ._cli_data import load_data
 from ._cli_inputs import (
     ESTIMATORS,
@@ -18,6 +18,7 @@ from ._cli_inputs import (
     UsageError,
     make_estimator,
 )
+from ._cli_label import run_label
 from ._cli_learners import LEARNERS, SAMPLE_STRATEGIES, SLOW_STRATEGIES, strategies_for
 from .serve._cli import add_serve_parser, run_serve
 
