@@ -65,6 +65,36 @@ def _label_export(args, data, journal, y0, classes):
     )
 
 
+def _check_task(args, estimator, y):
+    """Refuse a strategy or labels that the one model of the session cannot serve."""
+    from ._cli_inputs import REGRESSORS, _estimator_type
+    from ._cli_learners import SAMPLE_STRATEGIES, strategies_for
+
+    if args.strategy in SAMPLE_STRATEGIES:
+        raise UsageError(
+            f"strategy {args.strategy!r} scores the votes of a committee, and skal "
+            "label trains one model: pick a strategy of one model, e.g. entropy or "
+            "margin"
+        )
+    kind = "regressor" if _estimator_type(estimator) == "regressor" else "classifier"
+    task = "regression" if kind == "regressor" else "classification"
+    names = [s for s in strategies_for(task) if s not in SAMPLE_STRATEGIES]
+    if args.strategy not in names:
+        raise UsageError(
+            f"strategy {args.strategy!r} cannot run with {args.estimator}, a {kind}; "
+            f"strategies for {task}: {', '.join(names)}"
+        )
+    known = [] if y is None else [v for v in np.asarray(y).tolist() if v != -1]
+    fraction = next((v for v in known if isinstance(v, float) and v % 1), None)
+    if kind == "classifier" and fraction is not None:
+        raise UsageError(
+            f"the labels given hold numbers with fractions ({fraction!r}, ...), "
+            f"which {args.estimator}, a classifier, cannot learn as classes: label "
+            f"with a regressor (--estimator {', '.join(REGRESSORS)}) and a "
+            "regression strategy (e.g. --strategy gsx)"
+        )
+
+
 def run_label(args):
     """Run ``skal label``: label rows at the terminal, journaling every answer.
 
@@ -99,6 +129,7 @@ def run_label(args):
     X, y, names = data.X, data.y, data.feature_names
     if args.data == "digits":
         y = None  # label them yourself
+    _check_task(args, estimator, y)
     if y is not None and y.dtype.kind in "US":  # text labels, "" = unlabeled
         y = np.where(y == "", None, y.astype(object))
     image_shape = _image_shape(args, X, data.image_shape)

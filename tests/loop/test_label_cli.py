@@ -197,3 +197,37 @@ def test_npz_labels_with_nan_holes_and_plus_minus_one(tmp_path, monkeypatch, cap
         "label's mark); if -1 is a class, recode it (e.g. -1 -> 0) and mark the "
         "unlabeled rows with NaN\n"
     )
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--strategy", "qbc"], "strategy 'qbc' scores the votes of a committee"),
+        (
+            ["--estimator", "ridge"],
+            "strategy 'entropy' cannot run with ridge, a regressor; strategies for "
+            "regression: coreset, ei, emcm,",
+        ),
+        (["--strategy", "gsy"], "strategy 'gsy' cannot run with logreg, a classifier"),
+        (
+            ["--target", "size"],
+            "the labels given hold numbers with fractions (5.1, ...), which logreg, "
+            "a classifier, cannot learn as classes: label with a regressor "
+            "(--estimator ridge, bayes-ridge, gp, rf-reg, hgb-reg)",
+        ),
+    ],
+)
+def test_a_strategy_or_labels_one_model_cannot_serve_get_one_line(
+    argv, message, tmp_path, monkeypatch, capsys
+):
+    # they failed inside scikit-learn or skal, with a traceback, mid-session
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    target = argv[1] if argv[0] == "--target" else "kind"
+    frame[target] = None
+    frame.loc[:5, target] = X[:6, 0] if target == "size" else Y[:6]
+    frame.to_csv(tmp_path / "iris.csv", index=False)
+    monkeypatch.setattr("builtins.input", lambda prompt="": pytest.fail("asked"))
+    base = ["label", "--data", str(tmp_path / "iris.csv"), "--target", "kind"]
+    assert main([*base, "--journal", str(tmp_path / "j.jsonl"), *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
