@@ -5,6 +5,8 @@ returns and raises :class:`~skal._cli_inputs.UsageError` on a bad file;
 :func:`read_csv_frame` reads the table alone (``skal label --export``).
 """
 
+import re
+
 import numpy as np
 
 from ._cli_inputs import UsageError
@@ -63,6 +65,7 @@ def _read_frame(path, frame, target, need_labels, data):
             "was read as one (and left out); add a header line"
         )
     _strip_texts(frame, data.notes)
+    _percents(frame, data.notes)
     _row_ids(frame, target, data.notes)
     if target is not None:
         labels = frame.pop(target)
@@ -142,6 +145,27 @@ def _strip_texts(frame, notes):
         )
 
 
+# "id", "customer_id", "Customer ID", "CustomerID"
+_ID_NAME = re.compile(r"(^|[^A-Za-z])[Ii][Dd]$|[a-z]ID$")
+
+
+def _percents(frame, notes):
+    """Read a text column of only percentages, ``12%``, as the numbers 12."""
+    import pandas as pd
+
+    for column in frame.select_dtypes(exclude=["number", "bool"]).columns:
+        values = frame[column].dropna()
+        if not values.size or not values.map(lambda v: isinstance(v, str)).all():
+            continue
+        values = values.str.strip()
+        if values.str.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)\s*%").all():
+            frame[column] = pd.to_numeric(frame[column].str.strip("% "))
+            notes.append(
+                f"column {column!r} holds percentages ({values.iloc[0]!r}, ...): "
+                "read as the numbers before the '%'"
+            )
+
+
 def _row_ids(frame, target, notes):
     """Drop a saved DataFrame index; note a feature that counts the rows.
 
@@ -167,6 +191,11 @@ def _row_ids(frame, target, notes):
                 f"column {column!r} holds the row numbers ({values[0]}, "
                 f"{values[1]}, ...) and is used as a feature; drop it first if it "
                 "is an id"
+            )
+        elif _ID_NAME.search(str(column)) and np.unique(values).size == n > 2:
+            notes.append(
+                f"column {column!r} holds a different whole number in every row "
+                "and is used as a feature; drop it first if it is an id"
             )
 
 
