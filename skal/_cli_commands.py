@@ -75,6 +75,11 @@ def _compare_data(args):
             f"{target} holds a single class ({data.y[:1].tolist()[0]!r}): there is "
             "nothing to tell apart; a comparison needs at least two classes"
         )
+    if task == "classification" and data.y.dtype.kind == "f":
+        both = data.y if data.y_test is None else np.r_[data.y, data.y_test]
+        if np.any(np.mod(both, 1)):  # scikit-learn refuses fractions as classes
+            data.y = data.y.astype(str)
+            data.y_test = None if data.y_test is None else data.y_test.astype(str)
     if task == "regression":
         data.y = np.asarray(data.y, dtype=float)
         if data.y_test is not None:

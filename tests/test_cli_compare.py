@@ -345,3 +345,17 @@ def test_version_and_bare_command(capsys):
     assert captured.err == ""
     assert captured.out.startswith("usage: skal [-h] [--version] {compare,label,serve}")
     assert "compare" in captured.out.split("\n", 1)[1]
+
+
+def test_task_classification_takes_fractions_as_classes(tmp_path, capsys):
+    X, y = load_iris(return_X_y=True)
+    np.savez(tmp_path / "halves.npz", X=X, y=y + 0.5)  # 0.5, 1.5, 2.5
+    argv = ["compare", "--data", str(tmp_path / "halves.npz"), *TINY, "--quiet"]
+    argv += ["--strategies", "random,margin"]
+    assert main([*argv, "--out", str(tmp_path / "a")]) == 2  # regression: no margin
+    assert "pass --task classification" in capsys.readouterr().out
+    argv += ["--task", "classification", "--out", str(tmp_path / "b")]
+    # as it advised: it failed with "strategy 'random' cannot run here: Unknown
+    # label type: continuous"
+    assert main(argv) == 0
+    assert "halves.npz: 150 rows, logreg, budget 12" in capsys.readouterr().out
