@@ -77,6 +77,11 @@ def load_data(path, target=None, *, need_labels=True):
         except (OSError, ValueError, zipfile.BadZipFile) as exc:
             raise UsageError(f"cannot read {path}: {exc}") from None
         _check_lengths(path, data)
+        if target is not None:
+            data.notes.append(
+                f"--target {target} is for a CSV file: an .npz file holds its "
+                "labels in y (or y_train), not in named columns"
+            )
         if need_labels:
             _check_npz_targets(path, data)
         else:

@@ -43,3 +43,12 @@ def test_an_id_column_of_distinct_numbers_gets_a_note(tmp_path):
     frame = frame.rename(columns={"Customer ID": "paid"})  # a name ending in "id"
     frame.to_csv(tmp_path / "paid.csv", index=False)
     assert load_data(str(tmp_path / "paid.csv"), "churn").notes == []
+
+
+def test_a_target_name_for_an_npz_file_gets_a_note(tmp_path):
+    np.savez(tmp_path / "set.npz", X=np.eye(4), y=np.arange(4) % 2)
+    data = load_data(str(tmp_path / "set.npz"), "label")  # it was ignored silently
+    assert data.notes == [
+        "--target label is for a CSV file: an .npz file holds its labels in y (or "
+        "y_train), not in named columns"
+    ]
