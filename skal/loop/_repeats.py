@@ -144,10 +144,7 @@ def _as_targets(y):
 
 
 def _split(learner, X, y, X_test, y_test, seed, keep=None):
-    """Return train rows, their positions in X, and the test set.
-
-    Rows in ``keep`` (the fixed initial set) always stay in the train rows.
-    """
+    """Train rows, their positions in X and the test set; ``keep`` stays in train."""
     y = np.asarray(y)
     n = num_rows(X)
     if y.ndim == 0 or y.shape[0] != n:
