@@ -65,11 +65,6 @@ def _compare_data(args):
             f"{data.n_unlabeled} rows without a label in {target} (empty or NaN) "
             "are left out (a simulation needs every row's label)"
         )
-    if data.y.shape[0] == 0:
-        raise UsageError(
-            f"{args.data} has no labeled rows (every label in {target} is "
-            "empty); a comparison needs labels"
-        )
     if task == "classification" and np.unique(data.y).shape[0] < 2:
         raise UsageError(
             f"{target} holds a single class ({data.y[:1].tolist()[0]!r}): there is "

@@ -322,8 +322,8 @@ def test_annotators_bad_labels():
         ('a,b\n1,2,3\n"x\n', "a", [], "cannot read"),
         ("t\n0\n1\n", "t", [], "no feature column"),
         ("a,t\n1,0\n2,1\n", "t", ["--n-jobs", "0"], "--n-jobs"),
-        ("a,t\n", "t", [], "has no labeled rows"),  # was an IndexError
-        ("a,t\n1,\n2,\n", "t", [], "every label in column 't' is empty"),
+        ("a,t\n", "t", [], "has no rows of data"),  # was an IndexError
+        ("a,t\n1,\n2,\n", "t", [], "column 't' has no label in its 2 rows"),
         ("a,t\n1,0\n2,1\n", "t", ["--seed", "-1"], "--seed: must be an integer"),
         ("a,t\n1,0\n2,1\n", "t", ["--target-score", "nan"], "a finite number"),
         ("a,t\n1,0\n2,1\n", "t", ["--budget", "2.5"], "integer, got '2.5'"),
