@@ -120,14 +120,16 @@ def run_compare(args):
     from ._cli_report import RoundProgress, pick_target, slow_warning
     from .loop import compare
     from .strategies import available_strategies
+    from .strategies._registry import did_you_mean
 
     known = available_strategies()
     if args.strategies is not None:
         strategies = _split_names(args.strategies)
         unknown = [s for s in strategies if s not in known]
         if unknown or not strategies:
+            name = unknown[0] if unknown else args.strategies
             raise UsageError(
-                f"unknown strategy {unknown[0] if unknown else args.strategies!r}; "
+                f"unknown strategy {name!r}{did_you_mean(name, known)}; "
                 f"available: {', '.join(known)}"
             )
     data, task, notes = _compare_data(args)

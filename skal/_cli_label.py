@@ -113,11 +113,12 @@ def run_label(args):
     from .learners import ActiveLearner
     from .loop import JournalError, LabelJournal, TerminalOracle, label_loop
     from .strategies import available_strategies
+    from .strategies._registry import did_you_mean
 
     if args.strategy not in available_strategies():
         raise UsageError(
-            f"unknown strategy {args.strategy!r}; available: "
-            f"{', '.join(available_strategies())}"
+            f"unknown strategy {args.strategy!r}{did_you_mean(args.strategy)}; "
+            f"available: {', '.join(available_strategies())}"
         )
     if args.export and not args.export.lower().endswith((".csv", ".npz")):
         raise UsageError(f"--export must name a .csv or .npz file, got {args.export!r}")

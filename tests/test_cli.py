@@ -153,15 +153,19 @@ def test_compare_on_csv_and_npz_with_other_estimators(iris_files, capsys):
             ["compare", "--data", "{d}/iris.csv", "--target", "kind"],
             "column 'kind' is not in",
         ),
-        (["compare", "--strategies", "random,bogus"], "unknown strategy 'bogus'"),
+        (["compare", "--strategies", "random,bogus"], "unknown strategy 'bogus'; "),
+        (
+            ["compare", "--strategies", "Margin"],
+            "unknown strategy 'Margin' (did you mean 'margin'?); available: 4ds,",
+        ),
         (["compare", "--budget", "5000"], "--budget 5000 is larger than the 1347"),
         (["compare", "--estimator", "xgb"], "unknown estimator 'xgb'"),
         (["compare", "--estimator", "nope.mod:Cls"], "cannot import estimator"),
         (["compare", "--budget", "0"], "must be a positive integer"),
         (["compare", "--data", "{d}/bad.npz"], "must hold arrays named X and y"),
         (
-            ["label", "--data", "{d}/iris.npz", "--strategy", "bogus"],
-            "unknown strategy 'bogus'",
+            ["label", "--data", "{d}/iris.npz", "--strategy", "core_set"],
+            "unknown strategy 'core_set' (did you mean 'coreset'?)",
         ),
         (
             ["label", "--data", "{d}/iris.npz", "--image-shape", "3x3"],

@@ -71,14 +71,15 @@ def run_serve(args):
     """Serve until interrupted; return the exit status."""
     from .._cli_inputs import UsageError, make_estimator
     from ..strategies import available_strategies
+    from ..strategies._registry import did_you_mean
     from ._backend import LabelStudioBackend
     from ._http import make_server
 
     make_estimator(args.estimator)  # a bad name fails now, not at the first label
     if args.strategy not in available_strategies():
         raise UsageError(
-            f"unknown strategy {args.strategy!r}; use one of "
-            f"{', '.join(available_strategies())}"
+            f"unknown strategy {args.strategy!r}{did_you_mean(args.strategy)}; use "
+            f"one of {', '.join(available_strategies())}"
         )
     backend = LabelStudioBackend(
         args.dir,

@@ -1,5 +1,6 @@
 """Resolve a strategy given by name, object or callable."""
 
+from difflib import get_close_matches
 from functools import partial
 
 from sklearn.base import clone
@@ -125,6 +126,20 @@ def _regression_registry():
     }
 
 
+def did_you_mean(name, names=None):
+    """``" (did you mean 'margin'?)"`` for a mistyped strategy name, else ``""``.
+
+    Examples
+    --------
+    >>> from skal.strategies._registry import did_you_mean
+    >>> did_you_mean("Margin"), did_you_mean("nope")
+    (" (did you mean 'margin'?)", '')
+    """
+    names = sorted(_registry()) if names is None else names
+    close = get_close_matches(str(name).lower(), names, n=3, cutoff=0.75)
+    return f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+
+
 def available_strategies():
     """Return the names accepted wherever a strategy is expected.
 
@@ -168,7 +183,7 @@ def resolve_strategy(strategy, *, param="query_strategy"):
         registry = _registry()
         if strategy not in registry:
             raise ValueError(
-                f"Unknown {param} {strategy!r}. Known names: "
+                f"Unknown {param} {strategy!r}{did_you_mean(strategy)}. Known names: "
                 f"{', '.join(sorted(registry))}; or pass a strategy object or a "
                 "function."
             )

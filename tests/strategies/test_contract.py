@@ -16,6 +16,7 @@ from skal.strategies import (
     UncertaintySampling,
     _uncertainty,
     entropy,
+    resolve_strategy,
 )
 
 
@@ -197,3 +198,10 @@ def test_a_two_argument_function_returning_scores_is_still_a_scorer():
     picked = first_feature.query(batch_size=2)
     top_two = np.sort(X[pool, 0])[::-1][:2]  # 7.7 twice: ties broken at random
     np.testing.assert_array_equal(np.sort(X[picked, 0])[::-1], top_two)
+
+
+def test_a_mistyped_name_gets_the_close_ones():
+    with pytest.raises(ValueError, match=r"'entopy' \(did you mean 'entropy'\?\)\."):
+        resolve_strategy("entopy")
+    with pytest.raises(ValueError, match=r"^Unknown query_strategy 'nope'\. Known"):
+        resolve_strategy("nope")
