@@ -89,9 +89,10 @@ class BaseLearner(
         itself when it needs no model, else random sampling."""
         if self.initial_strategy is not None:
             return resolve_strategy(self.initial_strategy, param="initial_strategy")
-        if self.query_strategy_.requires_model:
+        strategy = self.query_strategy_
+        if strategy.requires_model or getattr(strategy, "requires_labels", False):
             return RandomSampling()
-        return self.query_strategy_
+        return strategy
 
     def _warm_refit(self, X_new, y_new, X_labeled, y_labeled):
         """Return the fitted model updated with new labels (``warm_start``)."""

@@ -90,11 +90,12 @@ def check_stopping_items(stopping):
 def check_strategy_fits(learner):
     """Reject a strategy the learner cannot serve, before any model is fitted."""
     initial = learner.initial_strategy_
-    if initial.requires_model:
+    if initial.requires_model or getattr(initial, "requires_labels", False):
+        needs = "a fitted model" if initial.requires_model else "labeled rows"
         raise ValueError(
-            f"initial_strategy={learner.initial_strategy!r} needs a fitted model, "
-            "but it chooses the first labels, before any model exists. Use a "
-            "strategy that needs no model: 'random', 'typiclust', 'kmeans' or "
+            f"initial_strategy={learner.initial_strategy!r} needs {needs}, "
+            "but it chooses the first labels, before any is given. Use a "
+            "strategy that needs neither: 'random', 'typiclust', 'kmeans' or "
             "'coreset'."
         )
     for param, strategy in (

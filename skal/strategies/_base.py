@@ -59,10 +59,13 @@ class BaseStrategy(BaseEstimator):
     attribute ``requires_model`` (default True) says whether the
     strategy needs a fitted model; learners use only strategies with
     ``requires_model = False`` where no model exists yet (the first labels,
-    ``initial_strategy``).
+    ``initial_strategy``). ``requires_labels`` (default False) says that it
+    needs labeled rows even without a model (the classes they hold): such a
+    strategy cannot choose the first labels either.
     """
 
     requires_model = True
+    requires_labels = False
     #: "classification", "regression" or "any": learners refuse a strategy
     #: of the other task at fit, before any model is trained.
     task = "any"

@@ -142,6 +142,7 @@ class ProbabilisticAL(ScoreStrategy):
     """
 
     requires_model = False
+    requires_labels = True  # the classes of the labeled rows
     task = "classification"
     _parameter_constraints = {
         "prior": [Interval(Real, 0, None, closed="neither")],

@@ -109,6 +109,7 @@ class QUIRE(ScoreStrategy):
     """
 
     requires_model = False
+    requires_labels = True  # the classes of the labeled rows
     task = "classification"
     _parameter_constraints = {
         "lmbda": [Interval(Real, 0, None, closed="neither")],

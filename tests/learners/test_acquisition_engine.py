@@ -141,3 +141,16 @@ def test_a_model_free_strategy_picks_the_first_labels_by_default():
     run = learner("typiclust", budget=15, n_initial=10).fit(X, Y)
     initial = learner("typiclust", batch_size=10).fit(X, cold).query()
     assert set(run.history_[0]["indices"]) == set(initial.tolist())
+
+
+def test_a_strategy_that_needs_labels_does_not_pick_the_first_ones():
+    cold = np.full(150, -1)
+    for name in ("quire", "mcpal"):  # no model, but the labeled rows' classes
+        learner = ActiveLearner(
+            GaussianNB(), query_strategy=name, batch_size=4, random_state=0
+        ).fit(X, cold)
+        assert type(learner.initial_strategy_).__name__ == "RandomSampling"
+        drawn = np.random.RandomState(0).choice(150, 4, replace=False)
+        assert learner.query().tolist() == drawn.tolist()
+        with pytest.raises(ValueError, match=f"'{name}' needs labeled rows, but"):
+            ActiveLearner(GaussianNB(), initial_strategy=name).fit(X, cold)

@@ -11,7 +11,10 @@ compare``), on small real data, for two rounds of ``query`` and ``teach``:
   give the same picks as the NumPy array with ``-1``;
 - a sparse pool works (or, for a network, is refused with scikit-learn's
   "dense data is required"), duplicate rows and classes nobody labeled
-  yet are handled, and a batch larger than the pool takes the whole pool.
+  yet are handled, and a batch larger than the pool takes the whole pool;
+- a cold start (nothing labeled) picks a first batch, with the strategy
+  itself when it needs neither a model nor labels, and a second one after
+  ``teach``.
 """
 
 import warnings
@@ -64,7 +67,8 @@ def _two_rounds(learner, X, y, labeled, y_pool, batch_size):
     picks, labeled = [], labeled.copy()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        learner.fit(X, y_pool)
+        if y_pool is not None:  # None: fitted already
+            learner.fit(X, y_pool)
         for _ in range(2):
             n_pool = int((~labeled).sum())
             if n_pool == 0:
@@ -168,6 +172,27 @@ def test_sparse_duplicates_unseen_classes_and_a_batch_past_the_pool(name):
         for c in (0, 1, 2):
             seen[np.flatnonzero(y == c)[:2]] = True
         run(X, y, seen, 5)
+
+
+@pytest.mark.parametrize("task, name", NAMES, ids=[f"{t}-{s}" for t, s in NAMES])
+def test_a_cold_start_then_a_second_batch(task, name):
+    if task == "regression":
+        X, y = load_diabetes(return_X_y=True)
+        X, y, missing, n_classes = X[:60], y[:60], np.nan, None
+    else:
+        X, y, _ = _classification_base(name)
+        missing, n_classes = -1, np.unique(y).shape[0]
+    learner = _learner(
+        task, name, batch_size=5, n_features=X.shape[1], n_classes=n_classes
+    )
+    learner.set_params(missing_label=missing)
+    strategy = resolve_strategy(name)
+    own = not (strategy.requires_model or strategy.requires_labels)
+    assert (
+        learner.fit(X, np.full(y.shape[0], missing)).initial_strategy_
+        is (learner.query_strategy_)
+    ) == own
+    _two_rounds(learner, X, y, np.zeros(y.shape[0], dtype=bool), None, 5)
 
 
 def test_a_two_class_strategy_names_its_limit_on_three_classes():
