@@ -7,12 +7,14 @@ sees the learner.
 """
 
 import inspect
+import math
 from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 
+from ..utils._validation import POSITIVE_INT
 from ._context import QueryContext
 from ._selection import select_top_k
 
@@ -112,12 +114,9 @@ class BaseStrategy(BaseEstimator):
             raise ValueError(
                 f"batch_size={batch_size} must be between 1 and the {n} candidates."
             )
-        max_candidates = getattr(self, "max_candidates", None)
+        m = n_subsample(getattr(self, "max_candidates", None), n, batch_size)
         with context.asked_by(self):
-            if max_candidates is not None and n > max(max_candidates, batch_size):
-                # Never fewer candidates than the batch: a subsample smaller
-                # than the batch would silently shorten it.
-                m = max(max_candidates, batch_size)
+            if m is not None:
                 local = np.sort(context.random_state.choice(n, m, replace=False))
                 idx, scores = self._select(context.subset(local), batch_size)
                 idx, scores = _check_selection(self, idx, scores, batch_size, m)
@@ -171,7 +170,48 @@ class ScoreStrategy(BaseStrategy):
         return idx, scores[idx]
 
 
-_MAX_CANDIDATES = [Interval(Integral, 1, None, closed="left"), None]
+#: ``max_candidates``: a count (an int, not a bool), a share of the
+#: candidates (a float in (0, 1); an int never reads as a share, so 1 is one
+#: candidate and 1.0 is refused) or None.
+_MAX_CANDIDATES = [POSITIVE_INT, Interval(RealNotInt, 0, 1, closed="neither"), None]
+
+
+def n_subsample(max_candidates, n_candidates, batch_size):
+    """How many of the candidates a strategy's ``max_candidates`` scores.
+
+    Parameters
+    ----------
+    max_candidates : int, float or None
+        A count, or a share of the candidates (a float in (0, 1), rounded
+        up: ``ceil(max_candidates * n_candidates)``, as scikit-activeml's
+        ``SubSamplingWrapper`` does), or None for all.
+    n_candidates : int
+        The query's candidates.
+    batch_size : int
+        The batch: never fewer candidates than this, since a subsample
+        smaller than the batch would silently shorten it.
+
+    Returns
+    -------
+    n : int or None
+        The subsample's size, or None where every candidate is scored.
+
+    Examples
+    --------
+    >>> from skal.strategies._base import n_subsample
+    >>> n_subsample(0.1, 1437, 10), n_subsample(144, 1437, 10)
+    (144, 144)
+    >>> n_subsample(0.1, 50, 10), n_subsample(0.5, 10, 10)
+    (10, None)
+    """
+    if max_candidates is None:
+        return None
+    if isinstance(max_candidates, Integral):
+        m = int(max_candidates)
+    else:
+        m = math.ceil(max_candidates * n_candidates)
+    m = max(m, batch_size)
+    return m if m < n_candidates else None
 
 
 class RandomSampling(BaseStrategy):
@@ -179,8 +219,9 @@ class RandomSampling(BaseStrategy):
 
     Parameters
     ----------
-    max_candidates : int, default=None
-        Accepted for a uniform interface; random sampling is already O(batch).
+    max_candidates : int, float or None, default=None
+        A count, a share of the candidates (a float in (0, 1)) or None:
+        accepted for a uniform interface; random sampling is already O(batch).
 
     Examples
     --------
@@ -254,8 +295,10 @@ class FunctionStrategy(BaseStrategy):
     requires_model : bool, default=True
         Whether ``func`` needs a fitted model (False lets it choose the
         first labels, e.g. as ``initial_strategy``).
-    max_candidates : int, default=None
-        Pass only a random subsample of this many candidates to ``func``.
+    max_candidates : int, float or None, default=None
+        Pass only a random subsample of the candidates to ``func``: this many
+        (int) or this share of them (a float in (0, 1), rounded up), never
+        fewer than the batch.
 
     Examples
     --------

@@ -1,5 +1,6 @@
 """The strategy contract: the contributor guide's worked examples, select's checks."""
 
+import inspect
 from numbers import Real
 
 import numpy as np
@@ -7,11 +8,17 @@ import pytest
 from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    validate_parameter_constraints,
+)
 
+import skal.strategies
 from skal import ActiveLearner
 from skal.strategies import (
     BaseStrategy,
+    CoreSet,
     QueryContext,
     UncertaintySampling,
     _uncertainty,
@@ -205,3 +212,94 @@ def test_a_mistyped_name_gets_the_close_ones():
         resolve_strategy("entopy")
     with pytest.raises(ValueError, match=r"^Unknown query_strategy 'nope'\. Known"):
         resolve_strategy("nope")
+
+
+def _counting_context(n=500):
+    seen = []
+
+    def proba(X):
+        seen.append(len(X))
+        return np.column_stack([X[:, 0], 1 - X[:, 0]])
+
+    X = np.random.RandomState(0).rand(n, 1)
+    return QueryContext(X, signals={"proba": proba}, random_state=0), seen
+
+
+@pytest.mark.parametrize(
+    "fraction, batch, scored",
+    [
+        (0.1, 5, 50),  # 50 of the 500 candidates
+        (0.1001, 5, 51),  # 50.05 rounds up
+        (0.01, 8, 8),  # 5 would shorten the batch of 8
+        (0.999, 5, 500),  # 500 of 500: no subsample
+    ],
+)
+def test_a_fraction_of_the_candidates_is_that_share_rounded_up(fraction, batch, scored):
+    ctx, seen = _counting_context()
+    idx, scores = UncertaintySampling(max_candidates=fraction).select(ctx, batch)
+    assert sum(seen) == scored and len(set(idx.tolist())) == batch
+    # the same subsample, hence the same picks, as the equivalent count
+    count = None if scored == 500 else scored
+    ctx, seen = _counting_context()
+    same = UncertaintySampling(max_candidates=count).select(ctx, batch)
+    assert sum(seen) == scored
+    np.testing.assert_array_equal(idx, same[0])
+    np.testing.assert_array_equal(scores, same[1])
+
+
+def test_a_fraction_draws_the_same_rows_as_the_count_for_a_batch_strategy():
+    X = np.random.RandomState(1).rand(300, 2)
+    picks = [
+        CoreSet(max_candidates=m).select(QueryContext(X, random_state=3), 4)
+        for m in (0.25, 75)
+    ]
+    np.testing.assert_array_equal(picks[0][0], picks[1][0])
+    assert (
+        picks[0][0].tolist()
+        != CoreSet().select(QueryContext(X, random_state=3), 4)[0].tolist()
+    )
+
+
+def test_an_int_max_candidates_is_still_a_count():
+    ctx, seen = _counting_context()
+    idx, _ = UncertaintySampling(max_candidates=1).select(ctx, 1)
+    assert sum(seen) == 1 and idx.shape == (1,)  # 1 is one candidate, not all
+    ctx, seen = _counting_context()
+    UncertaintySampling(max_candidates=np.int64(30)).select(ctx, 3)
+    assert sum(seen) == 30
+
+
+@pytest.mark.parametrize("bad", [0, 0.0, 1.0, 1.5, -0.5, True, False, "0.1"])
+def test_max_candidates_outside_counts_and_shares_is_refused(bad):
+    ctx, _ = _counting_context()
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'max_candidates' parameter of UncertaintySampling must be an int "
+        r"in the range \[1, inf\), a float in the range \(0.0, 1.0\) or None",
+    ):
+        UncertaintySampling(max_candidates=bad).select(ctx, 1)
+
+
+def _with_max_candidates():
+    for name in skal.strategies.__all__:
+        obj = getattr(skal.strategies, name)
+        if (
+            inspect.isclass(obj)
+            and issubclass(obj, BaseStrategy)
+            and "max_candidates" in inspect.signature(obj).parameters
+        ):
+            yield obj
+
+
+@pytest.mark.parametrize("cls", list(_with_max_candidates()), ids=lambda c: c.__name__)
+def test_every_max_candidates_takes_a_share(cls):
+    constraints = cls._parameter_constraints
+    for ok in (0.1, 5, None):
+        validate_parameter_constraints(
+            constraints, {"max_candidates": ok}, caller_name=cls.__name__
+        )
+    for bad in (1.0, True):
+        with pytest.raises(InvalidParameterError, match="'max_candidates' parameter"):
+            validate_parameter_constraints(
+                constraints, {"max_candidates": bad}, caller_name=cls.__name__
+            )
