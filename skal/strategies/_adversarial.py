@@ -76,8 +76,10 @@ class VAAL(ScoreStrategy):
     lr : float, default=1e-3
         Adam's learning rate for both networks (the paper's 5e-4 is for its
         longer training).
-    max_candidates : int, default=None
-        Train on and score only a random subsample of the pool.
+    max_candidates : int, float or None, default=None
+        Train on and score only a random subsample of the pool: this many (int)
+        or this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
     random_state : int, RandomState instance or None, default=None
         Seeds the networks; ``None`` draws from the learner's random state.
 
@@ -199,8 +201,10 @@ class MAL(BaseStrategy):
         Rows of each set in a batch.
     lr : float, default=1e-3
         Adam's learning rate.
-    max_candidates : int, default=None
-        Train on and score only a random subsample of the pool.
+    max_candidates : int, float or None, default=None
+        Train on and score only a random subsample of the pool: this many (int)
+        or this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
     random_state : int, RandomState instance or None, default=None
         Seeds the networks; ``None`` draws from the learner's random state.
 

@@ -184,9 +184,11 @@ class BatchBALD(BaseStrategy):
     n_configurations : int, default=1024
         Exact joint entropy while ``n_classes ** |batch|`` is at most this;
         this many sampled label configurations beyond.
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool samples per query
-        (Gal et al. and Kirsch et al. scored a subsample of the pool).
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool samples per query: this many
+        (int) or this share of them (a float in (0, 1), rounded up), never
+        fewer than the batch (Gal et al. and Kirsch et al. scored a subsample
+        of the pool).
 
     See Also
     --------
@@ -256,8 +258,10 @@ class StochasticBALD(BaseStrategy):
         ``"mean_std"``, ``"vote_entropy"``, ``"max_disagreement"``,
         ``"max_kl"`` or a function of the ``(n_models, n_samples,
         n_classes)`` stack.
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool samples per query.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool samples per query: this many
+        (int) or this share of them (a float in (0, 1), rounded up), never
+        fewer than the batch.
 
     Examples
     --------

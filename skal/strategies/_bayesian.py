@@ -28,8 +28,10 @@ class _SampleScoreStrategy(RowScoreStrategy):
 
     Parameters
     ----------
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool samples per query.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool samples per query: this many
+        (int) or this share of them (a float in (0, 1), rounded up), never
+        fewer than the batch.
     """
 
     task = "classification"
@@ -57,8 +59,10 @@ class BALD(_SampleScoreStrategy):
 
     Parameters
     ----------
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool samples per query.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool samples per query: this many
+        (int) or this share of them (a float in (0, 1), rounded up), never
+        fewer than the batch.
 
     See Also
     --------
@@ -88,8 +92,10 @@ class MaxEntropy(_SampleScoreStrategy):
 
     Parameters
     ----------
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool samples per query.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool samples per query: this many
+        (int) or this share of them (a float in (0, 1), rounded up), never
+        fewer than the batch.
 
     Examples
     --------
@@ -114,8 +120,10 @@ class VariationRatios(_SampleScoreStrategy):
 
     Parameters
     ----------
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool samples per query.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool samples per query: this many
+        (int) or this share of them (a float in (0, 1), rounded up), never
+        fewer than the batch.
 
     Examples
     --------
@@ -139,8 +147,10 @@ class MeanSTD(_SampleScoreStrategy):
 
     Parameters
     ----------
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool samples per query.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool samples per query: this many
+        (int) or this share of them (a float in (0, 1), rounded up), never
+        fewer than the batch.
 
     Examples
     --------

@@ -195,8 +195,10 @@ class ProbabilityOfImprovement(_Improvement):
     ----------
     xi : float, default=0.0
         Required margin of improvement (modAL's ``tradeoff``).
-    max_candidates : int, default=None
-        Score only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------
@@ -227,8 +229,10 @@ class ExpectedImprovement(_Improvement):
     ----------
     xi : float, default=0.0
         Margin of improvement (modAL's ``tradeoff``).
-    max_candidates : int, default=None
-        Score only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------
@@ -259,8 +263,10 @@ class UpperConfidenceBound(_Acquisition):
     ----------
     beta : float, default=1.0
         Weight of the std (non-negative); larger values explore more.
-    max_candidates : int, default=None
-        Score only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------

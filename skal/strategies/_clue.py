@@ -38,8 +38,10 @@ class CLUE(BaseStrategy):
         The weighted clustering; ``n_clusters`` is set to the batch size.
         ``None`` is ``KMeans(n_init="auto")`` seeded by the query's random
         state.
-    max_candidates : int, default=None
-        Consider only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Consider only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     Examples
     --------

@@ -37,8 +37,10 @@ class Hybrid(_BaseComposition, BaseStrategy):
         One non-negative weight per strategy; ``None`` weighs them equally.
     combine : {"score", "rank"}, default="score"
         How scores are fused.
-    max_candidates : int, default=None
-        Score only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     Attributes
     ----------

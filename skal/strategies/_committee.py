@@ -133,8 +133,10 @@ class QueryByCommittee(RowScoreStrategy):
         information (Houlsby et al. 2011) or the class-averaged standard
         deviation. A callable maps a stack to scores of shape
         ``(n_samples,)``, higher meaning more disagreement.
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool samples.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool samples: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------

@@ -83,8 +83,10 @@ class ContrastiveAL(ScoreStrategy):
         embedding.
     eps : float, default=1e-7
         Probabilities are clipped to at least ``eps`` before the logarithm.
-    max_candidates : int, default=None
-        Score only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     Examples
     --------

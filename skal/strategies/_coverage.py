@@ -131,8 +131,10 @@ class ProbCover(BaseStrategy):
         Clustering for the purity test; ``None`` is scikit-learn's
         ``KMeans(n_clusters)`` seeded by the query's random state. Its own
         number of clusters is used as given.
-    max_candidates : int, default=None
-        Consider only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Consider only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     Attributes
     ----------
@@ -267,8 +269,10 @@ class MaxHerding(BaseStrategy):
         Its parameters, e.g. ``{"gamma": 0.5}``.
     normalize_samples : bool, default=True
         Scale the embeddings to unit norm first.
-    max_candidates : int, default=None
-        Consider only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Consider only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     Examples
     --------

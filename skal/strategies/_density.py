@@ -78,8 +78,10 @@ class DensityWeighted(ScoreStrategy):
         ``exp(-gamma ||x - x'||^2)``.
     gamma : float, default=None
         RBF width; ``None`` uses ``1 / (n_dims * var(Z))``.
-    max_candidates : int, default=None
-        Score only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------

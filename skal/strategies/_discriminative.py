@@ -31,8 +31,10 @@ class DiscriminativeAL(BaseStrategy):
         ``None`` is ``LogisticRegression(max_iter=1000)``.
     greedy : bool, default=False
         Fit the discriminator once and take the top of its scores.
-    max_candidates : int, default=None
-        Consider only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Consider only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     Examples
     --------

@@ -75,8 +75,10 @@ class CoreSet(BaseStrategy):
 
     Parameters
     ----------
-    max_candidates : int, default=None
-        Consider only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Consider only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------
@@ -147,8 +149,10 @@ class KMeansSampling(BaseStrategy):
     ----------
     n_init : int, default=1
         Number of k-means restarts.
-    max_candidates : int, default=None
-        Cluster only a random subsample of this many pool samples.
+    max_candidates : int, float or None, default=None
+        Cluster only a random subsample of the pool samples: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------
@@ -239,8 +243,10 @@ class TypiClust(BaseStrategy):
     min_cluster_size : int, default=5
         Clusters with at most this many samples are visited only when no
         larger cluster is left.
-    max_candidates : int, default=None
-        Consider only a random subsample of this many pool samples.
+    max_candidates : int, float or None, default=None
+        Consider only a random subsample of the pool samples: this many (int)
+        or this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------

@@ -55,8 +55,10 @@ class ExpectedModelChangeMaximization(ScoreStrategy):
         Maps candidate rows to the gradient features :math:`\\phi(x)`, e.g.
         ``PolynomialFeatures(2).fit_transform``; ``None`` uses the
         embedding.
-    max_candidates : int, default=None
-        Score only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------

@@ -56,9 +56,10 @@ class ExpectedModelOutputChange(LookAheadMixin, ScoreStrategy):
     n_eval : int, default=None
         Measure the change on a random subsample of this many of the
         query's candidates; ``None`` uses them all.
-    max_candidates : int, default=100
-        Score a random subsample of this many candidates; ``None`` scores
-        all.
+    max_candidates : int, float or None, default=100
+        Score a random subsample of the candidates: this many (int) or this
+        share of them (a float in (0, 1), rounded up), never fewer than the
+        batch; ``None`` scores all.
     closed_form : bool, default=True
         For a ``GaussianProcessRegressor`` with fixed hyperparameters
         (``optimizer=None``), ``normalize_y=False`` and a scalar ``alpha``,

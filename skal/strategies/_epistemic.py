@@ -136,8 +136,10 @@ class EpistemicUncertaintySampling(ScoreStrategy):
         Kernel of :func:`sklearn.metrics.pairwise.pairwise_kernels`.
     metric_params : dict, default=None
         Its parameters, e.g. ``{"gamma": 0.5}``.
-    max_candidates : int, default=None
-        Score only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     Examples
     --------

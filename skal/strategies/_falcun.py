@@ -37,8 +37,10 @@ class Falcun(BaseStrategy):
     ----------
     gamma : float, default=10
         Sharpness: 0 draws uniformly, large values approach the arg-max.
-    max_candidates : int, default=None
-        Consider only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Consider only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     Examples
     --------

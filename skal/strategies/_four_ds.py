@@ -62,8 +62,10 @@ class FourDs(BaseStrategy):
         the mixture's own classifier (the paper's generative classifier:
         ``p(y | x) ~ sum_j r_j(x) sum_{l: y_l = y} r_j(x_l)``, as
         scikit-activeml's ``MixtureModelClassifier``).
-    max_candidates : int, default=None
-        Consider only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Consider only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     Examples
     --------

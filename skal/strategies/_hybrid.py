@@ -49,8 +49,10 @@ class DiverseMiniBatch(BaseStrategy):
         Prefilter size as a multiple of the batch size (``>= 1``).
     n_init : int, default=1
         Number of k-means restarts.
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool samples.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool samples: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------
@@ -114,8 +116,10 @@ class RankedBatch(BaseStrategy):
     ----------
     measure : str or callable, default="least_confidence"
         Uncertainty measure, as in :class:`UncertaintySampling`.
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool samples.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool samples: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------
@@ -184,8 +188,10 @@ class SuggestiveAnnotation(BaseStrategy):
         Uncertainty measure, as in :class:`UncertaintySampling`.
     beta : float, default=2
         Candidates as a multiple of the batch size (``>= 1``).
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool samples.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool samples: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------
@@ -274,8 +280,10 @@ class BADGE(BaseStrategy):
 
     Parameters
     ----------
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool samples.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool samples: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------

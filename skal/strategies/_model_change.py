@@ -136,8 +136,10 @@ class ExpectedGradientLength(RowScoreStrategy):
 
     Parameters
     ----------
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool samples.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool samples: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------
@@ -296,9 +298,10 @@ class ExpectedErrorReduction(BaseStrategy):
     n_eval : int, default=None
         Estimate the risk on a random subsample of this many candidates;
         ``None`` uses every candidate.
-    max_candidates : int, default=100
-        Number of randomly drawn candidates that are scored (at least the
-        batch size); ``None`` scores every candidate (slow).
+    max_candidates : int, float or None, default=100
+        Score a random subsample of the candidates: this many (int) or this
+        share of them (a float in (0, 1), rounded up), never fewer than the
+        batch; ``None`` scores every candidate (slow).
     warm_start : bool, default=False
         Start each refit from the fitted model's weights (its final step
         must have a ``warm_start`` parameter, as ``LogisticRegression``

@@ -127,8 +127,10 @@ class ProbabilisticAL(ScoreStrategy):
         Its parameters, e.g. ``{"gamma": 0.5}``.
     cost_matrix : array-like of shape (n_classes, n_classes), default=None
         Misclassification costs; ``None`` is ``1 - I``.
-    max_candidates : int, default=None
-        Score only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     Examples
     --------

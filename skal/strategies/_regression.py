@@ -24,8 +24,10 @@ class StdSampling(RowScoreStrategy):
 
     Parameters
     ----------
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool samples.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool samples: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------
@@ -109,8 +111,10 @@ class GreedySampling(BaseStrategy):
     ----------
     space : {"x", "y", "xy"}, default="x"
         GSx, GSy or iGS. ``"y"`` and ``"xy"`` need a regressor.
-    max_candidates : int, default=None
-        Consider only a random subsample of this many pool samples.
+    max_candidates : int, float or None, default=None
+        Consider only a random subsample of the pool samples: this many (int)
+        or this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------

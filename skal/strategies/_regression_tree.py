@@ -124,8 +124,10 @@ class RegressionTreeBasedAL(BaseStrategy):
         leaf needs two labels for a variance).
     max_iter : int, default=5
         Rounds of the representativity refinement.
-    max_candidates : int, default=None
-        Consider only a random subsample of this many candidates.
+    max_candidates : int, float or None, default=None
+        Consider only a random subsample of the candidates: this many (int) or
+        this share of them (a float in (0, 1), rounded up), never fewer than
+        the batch.
 
     See Also
     --------

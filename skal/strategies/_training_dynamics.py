@@ -116,8 +116,10 @@ class LabelDispersion(ScoreStrategy):
 
     Parameters
     ----------
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool rows.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool rows: this many (int) or this
+        share of them (a float in (0, 1), rounded up), never fewer than the
+        batch.
 
     Attributes
     ----------
@@ -167,9 +169,10 @@ class PredictedLoss(ScoreStrategy):
 
     Parameters
     ----------
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool rows (the paper
-        scores a random subset of 10,000).
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool rows: this many (int) or this
+        share of them (a float in (0, 1), rounded up), never fewer than the
+        batch (the paper scores a random subset of 10,000).
 
     Examples
     --------

@@ -256,9 +256,10 @@ class UncertaintySampling(RowScoreStrategy):
         ``i``. When given, ``"least_confidence"`` and ``"margin"`` score the
         expected costs ``proba @ C`` (see :func:`expected_cost`); the other
         measures refuse it.
-    max_candidates : int, default=None
-        Score only a random subsample of this many pool samples (for huge
-        pools); ``None`` scores the whole pool.
+    max_candidates : int, float or None, default=None
+        Score only a random subsample of the pool samples (for huge pools):
+        this many (int) or this share of them (a float in (0, 1), rounded
+        up), never fewer than the batch; ``None`` scores the whole pool.
 
     See Also
     --------

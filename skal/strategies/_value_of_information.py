@@ -105,8 +105,10 @@ class ValueOfInformationEER(BaseStrategy):
         picks are the same.
     normalize : bool, default=False
         Divide the risks by ``|L| + |U|``.
-    max_candidates : int, default=100
-        Number of randomly drawn candidates scored (at least the batch).
+    max_candidates : int, float or None, default=100
+        Score a random subsample of the candidates: this many (int) or this
+        share of them (a float in (0, 1), rounded up), never fewer than the
+        batch.
     warm_start : bool, default=False
         Start each refit from the fitted model's weights (see
         :class:`ExpectedErrorReduction`).
