@@ -8,15 +8,17 @@ decision on a copy and ``update`` commit it. Each manager answers
 """
 
 from collections import deque
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval
 
+from ..utils._validation import POSITIVE_INT, _NoBool
+
 __all__ = ["BalancedIncrementalQuantileFilter", "EstimatedBudget", "FixedBudget"]
 
-_BUDGET = [Interval(Real, 0, 1, closed="right"), None]
+_BUDGET = [_NoBool(Real, 0, 1, closed="right"), None]
 
 
 class BaseBudgetManager(BaseEstimator):
@@ -152,7 +154,7 @@ class EstimatedBudget(BaseBudgetManager):
 
     _parameter_constraints: dict = {
         **BaseBudgetManager._parameter_constraints,
-        "w": [Interval(Integral, 1, None, closed="left")],
+        "w": [POSITIVE_INT],
     }
 
     def __init__(self, budget=None, w=100):
@@ -210,7 +212,7 @@ class BalancedIncrementalQuantileFilter(BaseBudgetManager):
 
     _parameter_constraints: dict = {
         **BaseBudgetManager._parameter_constraints,
-        "w": [Interval(Integral, 1, None, closed="left")],
+        "w": [POSITIVE_INT],
         "w_tol": [Interval(Real, 0, None, closed="neither")],
     }
 

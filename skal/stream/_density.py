@@ -7,13 +7,13 @@ Mining (BigMine), PMLR 36:133-148, 2014.
 """
 
 from collections import deque
-from numbers import Integral
 
 import numpy as np
 from sklearn.metrics import pairwise_distances
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 
 from ..strategies import margin
+from ..utils._validation import POSITIVE_INT
 from ._uncertainty import RandomizedVariableUncertainty
 
 __all__ = ["StreamDensityBasedAL"]
@@ -68,7 +68,7 @@ class StreamDensityBasedAL(RandomizedVariableUncertainty):
 
     _parameter_constraints: dict = {
         **RandomizedVariableUncertainty._parameter_constraints,
-        "window_size": [Interval(Integral, 1, None, closed="left")],
+        "window_size": [POSITIVE_INT],
         "metric": [StrOptions({"euclidean", "manhattan", "cosine", "l1", "l2"})],
     }
     default_budget_manager = "fixed"

@@ -1,10 +1,11 @@
 """Prequential (test-then-train) evaluation of a stream learner."""
 
-from numbers import Integral
-
 import numpy as np
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import HasMethods, Interval, validate_params
+from sklearn.utils._param_validation import HasMethods, validate_params
+
+from ..utils._labels import check_aligned
+from ..utils._validation import IntInterval
 
 
 @validate_params(
@@ -12,7 +13,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, validate_param
         "learner": [HasMethods(["fit", "query", "update", "teach", "predict"])],
         "X": ["array-like"],
         "y": ["array-like"],
-        "n_initial": [Interval(Integral, 0, None, closed="left")],
+        "n_initial": [IntInterval(0, None, closed="left")],
     },
     prefer_skip_nested_validation=False,
 )
@@ -56,6 +57,7 @@ def prequential_evaluation(learner, X, y, *, n_initial=0):
     >>> result.n_queried, round(result.accuracy, 3)
     (112, 0.706)
     """
+    check_aligned(X, y)
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
     if X.ndim != 2 or X.shape[0] != y.shape[0]:

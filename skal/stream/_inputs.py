@@ -11,7 +11,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ..utils import missing_mask
-from ..utils._labels import check_label_types, model_labels
+from ..utils._labels import check_aligned, check_label_types, model_labels
 
 
 def labeled_mask(y, missing_label):
@@ -118,6 +118,7 @@ def check_stream_Xy(learner, X, y, *, reset=False):
             "StreamActiveLearner requires y to be passed, but the target y is "
             "None: pass the labels, missing_label for unlabeled rows."
         )
+    check_aligned(X, y)
     if not reset:
         X = _one_row(X)
     X = validate_data(learner, X, reset=reset, dtype=float, ensure_min_samples=0)

@@ -1,17 +1,17 @@
 """The stream-based active learner."""
 
 import copy
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._labels import model_labels
-from ..utils._validation import MISSING_LABEL_CONSTRAINT
+from ..utils._labels import check_label_types, model_labels
+from ..utils._validation import MISSING_LABEL_CONSTRAINT, POSITIVE_INT, _NoBool
 from ._budget import BUDGET_MANAGERS
 from ._draws import RandomDraws
 from ._inputs import (
@@ -103,14 +103,14 @@ default=None
             StrOptions(set(STREAM_STRATEGIES)),
             HasMethods(_STRATEGY_API),
         ],
-        "budget": [Interval(Real, 0, 1, closed="right")],
+        "budget": [_NoBool(Real, 0, 1, closed="right")],
         "budget_manager": [
             StrOptions(set(BUDGET_MANAGERS)),
             HasMethods(["init_state", "allow", "record"]),
             None,
         ],
         "classes": ["array-like", None],
-        "max_labeled": [Interval(Integral, 1, None, closed="left"), None],
+        "max_labeled": [POSITIVE_INT, None],
         "missing_label": MISSING_LABEL_CONSTRAINT,
         "random_state": ["random_state"],
     }
@@ -200,6 +200,7 @@ default=None
             return self._fit(X, y, classes)
         X, y = self._check_Xy(X, y)
         labeled = self._labeled(y)
+        check_label_types(y[labeled], known=self.classes_)
         check_known(y[labeled], self.classes_)
         return self._learn(X[labeled], model_labels(y[labeled]))
 

@@ -9,6 +9,7 @@ from sklearn.naive_bayes import GaussianNB
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skal.stream import (
+    FixedBudget,
     StreamActiveLearner,
     VariableUncertainty,
     make_rotating_hyperplane,
@@ -102,6 +103,9 @@ def test_clone_and_params():
         ({"budget": 0.0}, "'budget' parameter"),
         ({"budget_manager": "lots"}, "'budget_manager' parameter"),
         ({"query_strategy": VariableUncertainty(s=2.0)}, "'s' parameter"),
+        ({"budget": True}, "'budget' parameter"),
+        ({"max_labeled": True}, "'max_labeled' parameter"),
+        ({"budget_manager": FixedBudget(budget=True)}, "'budget' parameter"),
     ],
 )
 def test_bad_parameters_are_named(params, match):
@@ -133,3 +137,26 @@ def test_partial_fit_takes_the_classes_on_the_first_call():
     assert learner.get_params()["classes"] is None
     with pytest.raises(ValueError, match="requires y to be passed"):
         StreamActiveLearner(GaussianNB()).fit([[0.0]], None)
+
+
+def test_a_bool_label_is_not_taught_as_the_class_1():
+    learner = StreamActiveLearner(GaussianNB()).fit([[0.0], [1.0]], [0, 1])
+    with pytest.raises(ValueError, match="boolean labels in y, but the labels"):
+        learner.teach([[0.5]], [True])
+    assert learner.n_labeled_ == 2
+
+
+def test_labels_indexed_in_another_order_than_X_are_refused():
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0]}, index=[3, 2, 1, 0])
+    y = pd.Series([0, 0, 1, 1], index=[0, 1, 2, 3])
+    learner = StreamActiveLearner(GaussianNB(), classes=[0, 1])
+    with pytest.raises(ValueError, match="y's index holds the rows of X in anoth"):
+        learner.fit(X, y)
+    learner.fit(X, y.loc[X.index])
+    with pytest.raises(ValueError, match="y's index holds the rows of X in anoth"):
+        learner.teach(X.iloc[:2], y.loc[[2, 3]])
+    with pytest.raises(ValueError, match="y's index holds the rows of X in anoth"):
+        prequential_evaluation(learner, X, y)
+    with pytest.raises(InvalidParameterError, match="'n_initial' parameter"):
+        prequential_evaluation(learner, X, y.loc[X.index], n_initial=True)
