@@ -1,6 +1,6 @@
 """Aggregating noisy labels: majority vote and Dawid–Skene EM."""
 
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from scipy.special import logsumexp
@@ -9,7 +9,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._validation import MISSING_LABEL_CONSTRAINT
+from ..utils._validation import MISSING_LABEL_CONSTRAINT, POSITIVE_INT
 from ._labels import check_annotator_labels, encode_labels, vote_counts
 
 
@@ -156,7 +156,7 @@ class DawidSkene(BaseEstimator):
     _parameter_constraints = {
         "classes": ["array-like", None],
         "missing_label": MISSING_LABEL_CONSTRAINT,
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [POSITIVE_INT],
         "tol": [Interval(Real, 0, None, closed="left")],
         "smoothing": [Interval(Real, 0, None, closed="left")],
         "diagonal_prior": [Interval(Real, 0, None, closed="left")],

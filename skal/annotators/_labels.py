@@ -1,12 +1,14 @@
 """The annotator label matrix: checks and encoding shared by the family."""
 
+from numbers import Real
+
 import numpy as np
 
-from ..utils import missing_mask
-from ..utils._labels import check_label_types
+from ..utils import missing_mask, num_rows
+from ..utils._labels import check_aligned, check_label_types
 
 
-def check_annotator_labels(Y, missing_label=-1, *, name="Y"):
+def check_annotator_labels(Y, missing_label=-1, *, name="Y", X=None):
     """Return ``(Y, labeled)``: the 2-D label matrix and its labeled mask.
 
     Parameters
@@ -18,13 +20,22 @@ def check_annotator_labels(Y, missing_label=-1, *, name="Y"):
         The missing marker; NaN and None are always missing.
     name : str, default="Y"
         Name used in error messages.
+    X : array-like or DataFrame, default=None
+        The samples, when ``Y`` must have one row per sample, in their order.
 
     Returns
     -------
     Y : ndarray of shape (n_samples, n_annotators)
     labeled : ndarray of bool of shape (n_samples, n_annotators)
     """
+    if X is not None:
+        check_aligned(X, Y, name=name)
     Y = np.asarray(Y)
+    if X is not None and Y.ndim and Y.shape[0] != num_rows(X):
+        raise ValueError(
+            f"X has {num_rows(X)} rows but {name} has {Y.shape[0]}; {name} needs "
+            "one row per sample."
+        )
     if Y.ndim != 2:
         raise ValueError(
             f"{name} must be a 2-D array of shape (n_samples, n_annotators), one "
@@ -156,7 +167,13 @@ def check_costs(costs, n_annotators):
     """Return the annotators' costs (ones when None), finite and positive."""
     if costs is None:
         return np.ones(n_annotators)
-    costs = np.asarray(costs, dtype=float)
+    costs = np.asarray(costs)
+    if costs.dtype.kind not in "iuf":
+        raise ValueError(
+            "annotator_costs must be numbers, one cost per annotator; got "
+            f"{costs.ravel()[:5].tolist()}."
+        )
+    costs = costs.astype(float)
     if costs.shape != (n_annotators,):
         raise ValueError(
             f"annotator_costs must hold one cost per annotator "
@@ -165,3 +182,14 @@ def check_costs(costs, n_annotators):
     if not np.all(np.isfinite(costs)) or np.any(costs <= 0):
         raise ValueError("annotator_costs must be finite and positive.")
     return costs
+
+
+def check_max_cost(max_cost):
+    """Raise unless ``max_cost`` is None or a positive, finite number (no bool)."""
+    if max_cost is not None and not (
+        isinstance(max_cost, Real)
+        and not isinstance(max_cost, (bool, np.bool_))
+        and np.isfinite(max_cost)
+        and max_cost > 0
+    ):
+        raise ValueError(f"max_cost must be a positive number, got {max_cost!r}.")

@@ -2,7 +2,7 @@
 
 import time
 import warnings
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
@@ -11,15 +11,19 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..learners import ActiveLearner
-from ..utils import missing_mask, num_rows
-from ..utils._labels import check_label_types
-from ..utils._validation import MISSING_LABEL_CONSTRAINT
+from ..utils import missing_mask
+from ..utils._labels import as_integer_labels, check_label_types
+from ..utils._validation import MISSING_LABEL_CONSTRAINT, POSITIVE_INT, _NoBool
 from ._aggregation import aggregate
-from ._labels import check_annotator_labels, check_costs, check_taught_pairs
+from ._labels import (
+    check_annotator_labels,
+    check_costs,
+    check_max_cost,
+    check_taught_pairs,
+)
 from ._selection import BestAnnotators, IEThresh, RandomAnnotators, interval_estimation
 
 _SELECTORS = {"ie_thresh": IEThresh, "random": RandomAnnotators, "best": BestAnnotators}
-_POSITIVE = Interval(Integral, 1, None, closed="left")
 
 
 def _within_budget(value, cost, budget):
@@ -127,8 +131,8 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             HasMethods(["fit", "predict"]),
         ],
         "annotator_costs": ["array-like", None],
-        "max_cost": [Interval(Real, 0, None, closed="neither"), None],
-        "batch_size": [_POSITIVE],
+        "max_cost": [_NoBool(Real, 0, None, closed="neither"), None],
+        "batch_size": [POSITIVE_INT],
         "alpha": [Interval(Real, 0, 1, closed="neither")],
         "initial_strategy": [str, callable, HasMethods(["select"]), None],
         "missing_label": MISSING_LABEL_CONSTRAINT,
@@ -224,12 +228,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self : object
         """
         self._validate_params()
-        Y, labeled = check_annotator_labels(Y, self.missing_label)
-        if Y.shape[0] != num_rows(X):
-            raise ValueError(
-                f"X has {num_rows(X)} rows but Y has {Y.shape[0]}; Y needs one row "
-                "per sample."
-            )
+        Y, labeled = check_annotator_labels(Y, self.missing_label, X=X)
         self._rng = check_random_state(self.random_state)
         self._costs_ = check_costs(self.annotator_costs, Y.shape[1])
         self.X_, self.n_annotators_ = X, Y.shape[1]
@@ -278,8 +277,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         start = time.perf_counter()
         batch_size = self.batch_size if batch_size is None else batch_size
         max_cost = self.max_cost if max_cost is None else max_cost
-        if max_cost is not None and not (np.isfinite(max_cost) and max_cost > 0):
-            raise ValueError(f"max_cost must be a positive number, got {max_cost!r}.")
+        check_max_cost(max_cost)
         if self._labeled.any(axis=1).all():
             raise ValueError(
                 "Every sample has a label from some annotator, so there is no sample "
@@ -336,6 +334,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             idx, annotator, label, self.Y_.shape, self.missing_label
         )
         check_label_types(label, name="label", known=self.Y_[self._labeled])
+        label = as_integer_labels(label, self.Y_.dtype)
         if label.dtype.kind in "USO" and self.Y_.dtype.kind not in "USO":
             self.Y_ = self.Y_.astype(object)  # text labels, numeric marker
         elif label.dtype.kind == "f" and self.Y_.dtype.kind in "iub":

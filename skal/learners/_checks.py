@@ -13,6 +13,7 @@ from sklearn.utils.validation import column_or_1d, validate_data
 from ..utils import check_finite, missing_mask
 from ..utils._labels import (
     _is_nan,
+    as_integer_labels,
     as_label_array,
     check_label_types,
     label_kinds,
@@ -289,7 +290,7 @@ def check_taught_labels(learner, y):
                 f"{learner.y_.dtype} labels."
             )
     check_label_types(y, name="teach's y", known=learner.y_[learner.labeled_mask_])
-    y = _as_integer_labels(learner, y)
+    y = as_integer_labels(y, learner.y_.dtype, classify=is_classifier(learner))
     if not is_classifier(learner):
         check_numeric_targets(learner, y)
         return y
@@ -310,27 +311,6 @@ def check_taught_labels(learner, y):
             "on all classes.",
             UserWarning,
             stacklevel=3,
-        )
-    return y
-
-
-def _as_integer_labels(learner, y):
-    """Whole-number float labels taught to integer labels, as those integers.
-
-    ``teach(X, [1.0])`` on classes ``[0, 1, 2]`` means class 1; cast as it
-    comes, it would turn every label and ``classes_`` into floats.
-    """
-    if learner.y_.dtype.kind not in "iu" or y.dtype.kind != "f":
-        return y
-    whole = np.isfinite(y) & (np.mod(y, 1) == 0)
-    if whole.all():
-        with np.errstate(invalid="ignore"):
-            cast = y.astype(learner.y_.dtype)
-        return cast if np.array_equal(cast, y) else y  # 300.0 is no uint8
-    if is_classifier(learner):
-        raise ValueError(
-            f"teach got labels that are not whole numbers "
-            f"({y[~whole][:5].tolist()}), but the learner's classes are integers."
         )
     return y
 

@@ -229,6 +229,35 @@ def model_labels(y):
     return y
 
 
+def as_integer_labels(y, dtype, *, classify=True):
+    """Whole-number float labels taught to integer labels, as those integers.
+
+    ``teach(X, [1.0])`` on classes ``[0, 1, 2]`` means class 1; cast as it
+    comes, it would turn every label and ``classes_`` into floats. A label
+    that is no whole number is refused when ``classify`` (it is no class).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.utils._labels import as_integer_labels
+    >>> as_integer_labels(np.array([1.0, 0.0]), np.dtype(int)).tolist()
+    [1, 0]
+    """
+    if dtype.kind not in "iu" or y.dtype.kind != "f":
+        return y
+    whole = np.isfinite(y) & (np.mod(y, 1) == 0)
+    if whole.all():
+        with np.errstate(invalid="ignore"):
+            cast = y.astype(dtype)
+        return cast if np.array_equal(cast, y) else y  # 300.0 is no uint8
+    if classify:
+        raise ValueError(
+            f"teach got labels that are not whole numbers "
+            f"({y[~whole][:5].tolist()}), but the learner's classes are integers."
+        )
+    return y
+
+
 def check_aligned(X, y, *, name="y"):
     """Refuse a pandas ``y`` whose index holds the rows of ``X`` in another order.
 

@@ -125,5 +125,6 @@ def test_dawid_skene_unlabeled_rows_and_errors():
         ds.predict([[0, 1, 1]])
     with pytest.raises(ValueError, match="holds no label"):
         DawidSkene().fit([[-1, -1]])
-    with pytest.raises(ValueError, match="max_iter"):
-        DawidSkene(max_iter=0).fit(Y)
+    for max_iter in (0, True):
+        with pytest.raises(ValueError, match="max_iter"):
+            DawidSkene(max_iter=max_iter).fit(Y)

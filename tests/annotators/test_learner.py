@@ -122,6 +122,12 @@ def test_fit_errors(blobs):
         _learner(annotator_costs=[1, 2, 3]).fit(X, np.full((120, 2), -1))
     with pytest.raises(ValueError, match="finite and positive"):
         _learner(annotator_costs=[1, 0]).fit(X, np.full((120, 2), -1))
+    with pytest.raises(ValueError, match=r"numbers, one cost per annotator; got \['a"):
+        _learner(annotator_costs=["a", "b"]).fit(X, np.full((120, 2), -1))
+    with pytest.raises(InvalidParameterError, match="'max_cost' parameter"):
+        _learner(max_cost=True).fit(X, np.full((120, 2), -1))
+    with pytest.raises(ValueError, match="max_cost must be a positive number"):
+        _learner().fit(X, np.full((120, 2), -1)).query(max_cost="5")
     with pytest.raises(InvalidParameterError, match="aggregation"):
         _learner(aggregation="mean").fit(X, np.full((120, 2), -1))
     with pytest.raises(ValueError, match="Nothing is labeled yet"):
@@ -203,3 +209,24 @@ def test_aggregator_parameter_is_not_fitted_in_place(blobs):
     learner = _learner(aggregation=given).fit(X, Y)
     assert not hasattr(given, "confusion_")
     assert learner.aggregator_.max_iter == 5 and hasattr(learner.aggregator_, "prior_")
+
+
+def test_whole_float_labels_stay_the_int_classes(blobs):
+    X, y = blobs
+    Y = np.full((120, 2), -1)
+    Y[:4, 0] = y[:4]
+    learner = _learner().fit(X, Y)
+    learner.teach([5], [1], [1.0])
+    assert learner.Y_.dtype.kind == "i" and learner.Y_[5, 1] == 1
+    assert learner.classes_.dtype.kind == "i"
+    with pytest.raises(ValueError, match=r"not whole numbers \(\[0.5\]\)"):
+        learner.teach([6], [1], [0.5])
+    assert learner.Y_[6, 1] == -1
+
+
+def test_Y_indexed_in_another_order_than_X_is_refused(blobs):
+    pd = pytest.importorskip("pandas")
+    X, y = blobs
+    Y = pd.DataFrame(np.full((120, 2), -1), index=range(120)[::-1])
+    with pytest.raises(ValueError, match="Y's index holds the rows of X in another"):
+        _learner().fit(pd.DataFrame(X), Y)
