@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from ._cli_commands import _split_names
+from ._cli_commands import _split_names, _warning_lines
 from ._cli_data import check_missing_values, load_data
 from ._cli_inputs import UsageError, make_estimator
 from .utils import accepts_nan
@@ -65,10 +65,19 @@ def _label_export(args, data, journal, y0, classes):
     )
 
 
+#: Strategies that train their own network (with PyTorch) at every query.
+_TORCH_TRAINED = ("vaal", "mal")
+
+
 def _check_task(args, estimator, y):
     """Refuse a strategy or labels that the one model of the session cannot serve."""
     from ._cli_inputs import REGRESSORS, _estimator_type
-    from ._cli_learners import SAMPLE_STRATEGIES, strategies_for
+    from ._cli_learners import (
+        _HISTORY_STRATEGIES,
+        _LOSS_STRATEGIES,
+        SAMPLE_STRATEGIES,
+        strategies_for,
+    )
 
     if args.strategy in SAMPLE_STRATEGIES:
         raise UsageError(
@@ -76,6 +85,23 @@ def _check_task(args, estimator, y):
             "label trains one model: pick a strategy of one model, e.g. entropy or "
             "margin"
         )
+    if args.strategy in _HISTORY_STRATEGIES or (
+        args.strategy in _LOSS_STRATEGIES and not hasattr(estimator, "predict_loss")
+    ):
+        raise UsageError(
+            f"strategy {args.strategy!r} reads what a skal.torch network records "
+            f"while it trains, which {args.estimator} does not: pick a strategy of "
+            "one model, e.g. entropy or margin, or run it from Python with a "
+            "skal.torch net"
+        )
+    if args.strategy in _TORCH_TRAINED:
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            raise UsageError(
+                f"strategy {args.strategy!r} trains a network with PyTorch, which "
+                "is not installed: pip install skal[torch]"
+            ) from None
     kind = "regressor" if _estimator_type(estimator) == "regressor" else "classifier"
     task = "regression" if kind == "regressor" else "classification"
     names = [s for s in strategies_for(task) if s not in SAMPLE_STRATEGIES]
@@ -158,9 +184,7 @@ def run_label(args):
         random_state=args.seed,
     )
     show = warnings.showwarning
-    warnings.showwarning = lambda message, *a, **k: print(
-        f"warning: {message}", file=sys.stderr
-    )
+    warnings.showwarning = _warning_lines()  # each text once, not every round
     status, labels = 0, None
     try:
         resumed = len(journal.labels())

@@ -1,6 +1,7 @@
 """``skal label`` end to end: an export that loads back, an unwritable journal."""
 
 import errno
+import sys
 
 import numpy as np
 import pandas as pd
@@ -210,6 +211,15 @@ def test_npz_labels_with_nan_holes_and_plus_minus_one(tmp_path, monkeypatch, cap
         ),
         (["--strategy", "gsy"], "strategy 'gsy' cannot run with logreg, a classifier"),
         (
+            ["--strategy", "predicted_loss"],
+            "strategy 'predicted_loss' reads what a skal.torch network records "
+            "while it trains, which logreg does not",
+        ),
+        (
+            ["--strategy", "label_dispersion"],
+            "strategy 'label_dispersion' reads what a skal.torch network records",
+        ),
+        (
             ["--target", "size"],
             "the labels given hold numbers with fractions (5.1, ...), which logreg, "
             "a classifier, cannot learn as classes: label with a regressor "
@@ -231,3 +241,29 @@ def test_a_strategy_or_labels_one_model_cannot_serve_get_one_line(
     assert main([*base, "--journal", str(tmp_path / "j.jsonl"), *argv]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("strategy", ["vaal", "mal"])
+def test_a_network_strategy_without_torch_stops_before_a_question(
+    strategy, tmp_path, monkeypatch, capsys
+):
+    np.savez(tmp_path / "iris.npz", X=X)
+    monkeypatch.setitem(sys.modules, "torch", None)  # import torch fails
+    monkeypatch.setattr("builtins.input", lambda prompt="": pytest.fail("asked"))
+    argv = ["label", "--data", str(tmp_path / "iris.npz"), "--strategy", strategy]
+    assert main([*argv, "--journal", str(tmp_path / "j.jsonl")]) == 2
+    assert capsys.readouterr().err == (
+        f"skal label: error: strategy {strategy!r} trains a network with PyTorch, "
+        "which is not installed: pip install skal[torch]\n"
+    )
+
+
+def test_a_warning_is_printed_once_not_every_round(tmp_path, monkeypatch, capsys):
+    np.savez(tmp_path / "iris.npz", X=X)
+    monkeypatch.setattr("builtins.input", lambda prompt="": "0")  # one class only
+    argv = ["label", "--data", str(tmp_path / "iris.npz"), "--budget", "10"]
+    argv += ["--batch-size", "2", "--initial", "2", "--journal", str(tmp_path / "j")]
+    assert main(argv) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == len(set(lines)) >= 1
+    assert all(line.startswith("warning: Only one class") for line in lines)
