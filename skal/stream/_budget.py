@@ -12,7 +12,6 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import Interval
 
 from ..utils._validation import POSITIVE_INT, _NoBool
 
@@ -213,7 +212,7 @@ class BalancedIncrementalQuantileFilter(BaseBudgetManager):
     _parameter_constraints: dict = {
         **BaseBudgetManager._parameter_constraints,
         "w": [POSITIVE_INT],
-        "w_tol": [Interval(Real, 0, None, closed="neither")],
+        "w_tol": [_NoBool(Real, 0, None, closed="neither")],
     }
 
     def __init__(self, budget=None, w=100, w_tol=50):

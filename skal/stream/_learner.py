@@ -274,7 +274,12 @@ default=None
                 f"query returns); got dtype {queried.dtype}, shape {queried.shape}."
             )
         if utilities is not None:
-            utilities = np.asarray(utilities, dtype=float).reshape(-1)
+            try:
+                utilities = np.asarray(utilities, dtype=float).reshape(-1)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"utilities must be numbers, what query returns; got {utilities!r}"
+                ) from None
             if utilities.shape[0] != X.shape[0]:
                 raise ValueError(
                     f"utilities has {utilities.shape[0]} values for "

@@ -9,9 +9,8 @@ Their utility is ``1 - c``.
 
 from numbers import Real
 
-from sklearn.utils._param_validation import Interval
-
 from ..strategies import least_confidence
+from ..utils._validation import _NoBool
 from ._base import BaseStreamStrategy
 
 __all__ = [
@@ -83,8 +82,8 @@ class VariableUncertainty(_Confidence):
     """
 
     _parameter_constraints: dict = {
-        "theta": [Interval(Real, 0, None, closed="neither")],
-        "s": [Interval(Real, 0, 1, closed="right")],
+        "theta": [_NoBool(Real, 0, None, closed="neither")],
+        "s": [_NoBool(Real, 0, 1, closed="right")],
     }
 
     def __init__(self, theta=1.0, s=0.01):
@@ -131,7 +130,7 @@ class RandomizedVariableUncertainty(VariableUncertainty):
 
     _parameter_constraints: dict = {
         **VariableUncertainty._parameter_constraints,
-        "delta": [Interval(Real, 0, None, closed="neither")],
+        "delta": [_NoBool(Real, 0, None, closed="neither")],
     }
 
     def __init__(self, theta=1.0, s=0.01, delta=1.0):
@@ -174,7 +173,7 @@ class Split(VariableUncertainty):
 
     _parameter_constraints: dict = {
         **VariableUncertainty._parameter_constraints,
-        "v": [Interval(Real, 0, 1, closed="neither")],
+        "v": [_NoBool(Real, 0, 1, closed="neither")],
     }
 
     def __init__(self, v=0.1, theta=1.0, s=0.01):

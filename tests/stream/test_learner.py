@@ -106,6 +106,7 @@ def test_clone_and_params():
         ({"budget": True}, "'budget' parameter"),
         ({"max_labeled": True}, "'max_labeled' parameter"),
         ({"budget_manager": FixedBudget(budget=True)}, "'budget' parameter"),
+        ({"query_strategy": VariableUncertainty(s=True)}, "'s' parameter"),
     ],
 )
 def test_bad_parameters_are_named(params, match):
@@ -124,6 +125,8 @@ def test_clear_errors():
         learner.teach([[0.5]], [7])
     with pytest.raises(TypeError, match="boolean mask of length 1"):
         learner.update([[0.5]], [1])
+    with pytest.raises(ValueError, match="utilities must be numbers, what query"):
+        learner.update([[0.5]], [True], utilities=["high"])
     with pytest.raises(
         ValueError, match="X has 2 features, but StreamActiveLearner is expecting 1"
     ):
