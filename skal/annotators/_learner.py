@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..learners import ActiveLearner
 from ..utils import missing_mask
-from ..utils._labels import as_integer_labels, check_label_types
+from ..utils._labels import as_integer_labels, check_label_types, warn_marker_as_text
 from ..utils._validation import MISSING_LABEL_CONSTRAINT, POSITIVE_INT, _NoBool
 from ._aggregation import aggregate
 from ._labels import (
@@ -229,6 +229,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """
         self._validate_params()
         Y, labeled = check_annotator_labels(Y, self.missing_label, X=X)
+        warn_marker_as_text(self.missing_label, Y.ravel(), stacklevel=3)
         self._rng = check_random_state(self.random_state)
         self._costs_ = check_costs(self.annotator_costs, Y.shape[1])
         self.X_, self.n_annotators_ = X, Y.shape[1]

@@ -18,6 +18,7 @@ from ..utils._labels import (
     check_label_types,
     label_kinds,
     model_labels,
+    warn_marker_as_text,
 )
 from ..utils._validation import (
     MISSING_LABEL_CONSTRAINT,
@@ -216,7 +217,7 @@ def labeled_rows(learner, y):
         )
     labeled = ~missing
     check_label_types(y[labeled])
-    _warn_marker_as_text(marker, y)
+    warn_marker_as_text(marker, y, stacklevel=5)
     if is_classifier(learner):
         if labeled.any():
             check_classification_targets(model_labels(y[labeled]))
@@ -243,22 +244,6 @@ def labeled_rows(learner, y):
                 stacklevel=4,
             )
     return labeled
-
-
-def _warn_marker_as_text(marker, y):
-    """Warn when text labels hold the numeric marker as text ('-1' for -1)."""
-    if _is_marker(marker) or isinstance(marker, str) or y.dtype.kind not in "UO":
-        return
-    text = str(marker)
-    n_text = int(np.sum(y == text))
-    if n_text:
-        warnings.warn(
-            f"{n_text} labels are the text {text!r}, which is not "
-            f"missing_label={marker!r} (a number), so they form a class. If they "
-            f"mark unlabeled rows, set missing_label={text!r}.",
-            UserWarning,
-            stacklevel=5,
-        )
 
 
 def check_numeric_targets(learner, y):

@@ -1,5 +1,6 @@
 """Labels as users hand them over: missing entries, pandas dtypes, label kinds."""
 
+import warnings
 from numbers import Number
 
 import numpy as np
@@ -227,6 +228,24 @@ def model_labels(y):
     if y.dtype == object and y.size and label_kinds(y.ravel()[:1]) <= _PLAIN:
         return np.array(y.tolist())
     return y
+
+
+def warn_marker_as_text(marker, y, *, stacklevel=2):
+    """Warn when text labels hold the numeric marker as text ('-1' for -1)."""
+    if marker is None or isinstance(marker, str) or y.dtype.kind not in "UO":
+        return
+    if isinstance(marker, float) and np.isnan(marker):
+        return
+    text = str(marker)
+    n_text = int(np.sum(y == text))
+    if n_text:
+        warnings.warn(
+            f"{n_text} labels are the text {text!r}, which is not "
+            f"missing_label={marker!r} (a number), so they form a class. If they "
+            f"mark unlabeled rows, set missing_label={text!r}.",
+            UserWarning,
+            stacklevel=stacklevel,
+        )
 
 
 def as_integer_labels(y, dtype, *, classify=True):

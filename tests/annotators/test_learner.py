@@ -230,3 +230,12 @@ def test_Y_indexed_in_another_order_than_X_is_refused(blobs):
     Y = pd.DataFrame(np.full((120, 2), -1), index=range(120)[::-1])
     with pytest.raises(ValueError, match="Y's index holds the rows of X in another"):
         _learner().fit(pd.DataFrame(X), Y)
+
+
+def test_text_minus_one_under_the_numeric_marker_is_a_class_and_says_so(blobs):
+    X, y = blobs
+    Y = np.full((120, 2), "-1")
+    Y[:6, 0] = np.where(y[:6] == 1, "a", "b")
+    with pytest.warns(UserWarning, match="234 labels are the text '-1', which is"):
+        learner = _learner().fit(X, Y)
+    assert learner.classes_.tolist() == ["-1", "a", "b"]
