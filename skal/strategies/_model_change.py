@@ -137,9 +137,8 @@ class ExpectedGradientLength(RowScoreStrategy):
     Parameters
     ----------
     max_candidates : int, float or None, default=None
-        Score only a random subsample of the pool samples: this many (int) or
-        this share of them (a float in (0, 1), rounded up), never fewer than
-        the batch.
+        Score only a random subsample of the candidates: this many (int) or
+        this share (a float in (0, 1), rounded up), never fewer than the batch.
 
     See Also
     --------
