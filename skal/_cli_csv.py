@@ -205,8 +205,8 @@ def _read_csv(path, notes):
     Such a file whose text columns hold numbers like ``5,1`` is read again
     with ``,`` as the decimal mark, a ``,``-separated one whose text columns
     hold numbers like ``"1,234.5"`` with ``,`` between thousands, and a line
-    of ``notes`` says so. Returns
-    the frame and the options of :func:`pandas.read_csv` that read it.
+    of ``notes`` says so. Returns the frame and the options of
+    :func:`pandas.read_csv` that read it.
     """
     import pandas as pd
 

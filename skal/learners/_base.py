@@ -85,8 +85,11 @@ class BaseLearner(
         return resolve_strategy(self.query_strategy)
 
     def _resolve_initial_strategy(self):
-        """The strategy of the first labels: ``None`` is the query strategy
-        itself when it needs no model, else random sampling."""
+        """Return the strategy of the first labels.
+
+        ``initial_strategy=None`` is the query strategy itself when it needs
+        neither a model nor labels, else random sampling.
+        """
         if self.initial_strategy is not None:
             return resolve_strategy(self.initial_strategy, param="initial_strategy")
         strategy = self.query_strategy_

@@ -157,18 +157,18 @@ def _split(learner, X, y, X_test, y_test, seed, keep=None):
     if X_test is not None:
         return X, y, np.arange(n), X_test, np.asarray(y_test)
     rows = np.arange(n) if keep is None else np.setdiff1d(np.arange(n), keep)
+    n_test = int(np.ceil(0.25 * (rows.shape[0] if keep is None else n)))
     stratify = None
     # label sets are not stratified, nor a y whose holes an oracle fills
     marker = learner.get_params().get("missing_label", -1)
     if is_classifier(learner) and y.ndim == 1 and not missing_mask(y, marker).any():
         _, counts = np.unique(y[rows], return_counts=True)
-        n_test = int(np.ceil(0.25 * (rows.shape[0] if keep is None else n)))
         # each side needs a row per class: a few rows are drawn at random
         fits = min(n_test, rows.shape[0] - n_test) >= counts.shape[0]
         stratify = y[rows] if counts.min() >= 2 and fits else None
     train, test = train_test_split(
         rows,
-        test_size=0.25 if keep is None else int(np.ceil(0.25 * n)),
+        test_size=n_test,  # a quarter of X, rounded up
         stratify=stratify,
         random_state=seed,
     )
