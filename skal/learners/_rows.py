@@ -11,16 +11,13 @@ import scipy.sparse as sp
 
 from ..utils import num_rows, take_rows
 from ..utils._chunks import chunk_slices
+from ..utils._validation import dense_array
 
 _PROJECTION_SEED = 20260101
 
 
 def _dense_rows(X):
-    if hasattr(X, "to_numpy"):
-        return X.to_numpy()
-    if sp.issparse(X):
-        return X.toarray()
-    X = np.asarray(X)
+    X = dense_array(X)
     return X.reshape(X.shape[0], -1)
 
 

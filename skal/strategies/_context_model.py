@@ -7,8 +7,9 @@ functions call ``context.predict_proba(X)``, and strategies that refit
 """
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn import config_context
+
+from ..utils._validation import dense_array
 
 SIGNAL_PROVIDERS = {
     "proba": (
@@ -72,11 +73,7 @@ def _finite_features(Z):
 
 
 def _dense(Z):
-    if hasattr(Z, "to_numpy"):
-        Z = Z.to_numpy()
-    if sp.issparse(Z):
-        Z = Z.toarray()
-    Z = np.asarray(Z)
+    Z = dense_array(Z)
     if Z.dtype.kind == "f":
         return Z
     try:

@@ -12,15 +12,10 @@ candidate-list argument as :func:`skal.strategies._kernels.greedy_k_center`.
 """
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..utils import is_dask_array, row_blocks
+from ..utils._validation import dense_array
 from ._kernels import CHUNK_ROWS, greedy_k_center, min_sq_distances
-
-
-def _as_rows(Z):
-    """A chunk as a dense array (a sparse pool is densified a chunk at a time)."""
-    return Z.toarray() if sp.issparse(Z) else np.asarray(Z)
 
 
 def _augment_rows(Z, centre):
@@ -35,7 +30,7 @@ def _chunk_min_sq(Z, centre, Ca, c_sq, chunk_rows):
     """Squared distance of each raw row of ``Z`` to its nearest centre."""
     out = np.empty(Z.shape[0], dtype=np.float32)
     for start in range(0, Z.shape[0], chunk_rows):
-        Za, z_sq = _augment_rows(_as_rows(Z[start : start + chunk_rows]), centre)
+        Za, z_sq = _augment_rows(dense_array(Z[start : start + chunk_rows]), centre)
         out[start : start + Za.shape[0]] = min_sq_distances(Za, z_sq, Ca, c_sq)
     return out
 
@@ -51,7 +46,7 @@ def _fold_block(d2, Z, centre, Ca, c_sq, picks, chunk_rows):
 
 def _block_closest(Z, centre):
     """Local position and squared norm of the row closest to ``centre``."""
-    _, z_sq = _augment_rows(_as_rows(Z), centre)
+    _, z_sq = _augment_rows(dense_array(Z), centre)
     j = int(np.argmin(z_sq))
     return j, float(z_sq[j])
 
@@ -104,7 +99,7 @@ class _NumpyPool:
     def _mean(self):
         total = np.zeros(self.X.shape[1])
         for _, Z in self._chunks():
-            total += _as_rows(Z).sum(axis=0, dtype=np.float64)
+            total += dense_array(Z).sum(axis=0, dtype=np.float64)
         return total / max(self.n, 1)
 
     def closest_to_centre(self):
@@ -117,7 +112,7 @@ class _NumpyPool:
     def take(self, idx):
         idx = np.asarray(idx, dtype=np.intp)
         Z = self.X[idx] if self.rows is None else self.X[self.rows[idx]]
-        return _augment_rows(_as_rows(Z), self.centre)
+        return _augment_rows(dense_array(Z), self.centre)
 
     def fold(self, d2, Ca, c_sq, picks):
         new = np.empty(self.n, dtype=np.float32)
@@ -287,7 +282,7 @@ def k_center_greedy(
         pool = _NumpyPool(X, rows, centre, chunk_rows)
     k = int(min(k, pool.n))
     picks, dists, d2 = [], [], None
-    X_labeled = None if X_labeled is None else _as_rows(X_labeled)
+    X_labeled = None if X_labeled is None else dense_array(X_labeled)
     if X_labeled is not None and X_labeled.shape[0]:
         La, l_sq = _augment_rows(X_labeled, pool.centre)
         done, d2 = _from_labeled(pool, La, l_sq, k)

@@ -6,9 +6,10 @@ estimator: they read only ``context.X_labeled`` and ``context.rows()``.
 """
 
 import numpy as np
-import scipy.sparse as sp
 import torch
 from torch import nn
+
+from ..utils._validation import dense_array
 
 
 def as_matrix(X):
@@ -18,12 +19,8 @@ def as_matrix(X):
     major): the sums of the standardisation then run in one order, so a
     DataFrame trains the same networks as the array it holds.
     """
-    if hasattr(X, "to_numpy"):
-        X = X.to_numpy()
-    if sp.issparse(X):
-        X = X.toarray()
     try:
-        X = np.ascontiguousarray(X, dtype=np.float32)
+        X = np.ascontiguousarray(dense_array(X), dtype=np.float32)
     except (TypeError, ValueError):
         raise TypeError(
             "VAAL and MAL train on the features, which must be numeric; encode "

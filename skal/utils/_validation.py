@@ -31,6 +31,31 @@ def num_rows(X):
     return _num_samples(X)
 
 
+def dense_array(X):
+    """Return ``X`` as a NumPy array: a DataFrame's values, a sparse matrix densified.
+
+    Parameters
+    ----------
+    X : array-like, sparse matrix or DataFrame
+        The data.
+
+    Returns
+    -------
+    array : ndarray
+        The same values, in the shape ``X`` has.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> from skal.utils._validation import dense_array
+    >>> dense_array(sp.eye(2, format="csr")).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    if hasattr(X, "to_numpy"):
+        return X.to_numpy()
+    return X.toarray() if sp.issparse(X) else np.asarray(X)
+
+
 def take_rows(X, indices):
     """Return the rows of ``X`` at ``indices``, keeping its container type.
 
