@@ -34,6 +34,7 @@ __version__ = "0.1.0"
 _submodules = [
     "annotators",
     "datasets",
+    "estimators",
     "learners",
     "loop",
     "serve",

@@ -19,6 +19,7 @@ from skal import (
     Committee,
     CommitteeRegressor,
 )
+from skal.estimators import ParzenWindowClassifier
 from skal.strategies import (
     BADGE,
     BALD,
@@ -136,7 +137,42 @@ def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
-@pytest.mark.parametrize("obj", LEARNERS + STRATEGIES, ids=repr)
+# skal's own models: plain scikit-learn estimators, every check applies
+ESTIMATORS = [
+    ParzenWindowClassifier(),
+    ParzenWindowClassifier(class_prior=0.5, metric_dict={"gamma": "mean"}),
+    ParzenWindowClassifier("laplacian", n_neighbors=3),
+]
+
+
+def _expected_failed_estimator_checks(estimator):
+    if getattr(estimator, "n_neighbors", None) is None:
+        return {}
+    reason = (
+        "with n_neighbors a weight is not a repeat: a row repeated twice fills "
+        "two of the n_neighbors slots, a row of weight 2 one"
+    )
+    return {
+        "check_sample_weight_equivalence_on_dense_data": reason,
+        "check_sample_weight_equivalence_on_sparse_data": reason,
+    }
+
+
+@parametrize_with_checks(
+    ESTIMATORS, expected_failed_checks=_expected_failed_estimator_checks
+)
+def test_estimators_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=repr)
+def test_estimator_parameters_are_validated_by_sklearn(estimator):
+    from sklearn.utils.estimator_checks import check_param_validation
+
+    check_param_validation(type(estimator).__name__, clone(estimator))
+
+
+@pytest.mark.parametrize("obj", LEARNERS + STRATEGIES + ESTIMATORS, ids=repr)
 def test_clone_and_params_round_trip(obj):
     params = obj.get_params(deep=False)
     copy = clone(obj)

@@ -1,0 +1,10 @@
+"""Estimators of active learning's literature that scikit-learn lacks.
+
+A lower layer: nothing here imports :mod:`skal.learners`,
+:mod:`skal.strategies` or :mod:`skal.loop`; the estimators are plain
+scikit-learn estimators that any learner can wrap.
+"""
+
+from ._parzen import ParzenWindowClassifier, mean_gamma
+
+__all__ = ["ParzenWindowClassifier", "mean_gamma"]

@@ -1,0 +1,382 @@
+"""The Parzen window classifier (Chapelle 2005), scikit-activeml's model.
+
+Chapelle, *Active Learning for Parzen Window Classifier*, AISTATS 2005. The
+classes' frequencies near a sample are the kernel-weighted counts of the
+training labels, ``F_c(x) = sum_{i: y_i = c} w_i k(x, x_i)``; the
+probabilities are the frequencies plus a prior, normalised.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.metrics.pairwise import KERNEL_PARAMS, pairwise_kernels
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from ..utils import chunk_slices
+
+#: Kernel entries per chunk of ``predict_freq`` (16 MiB of float64).
+_KERNEL_ENTRIES = 2**21
+
+_METRICS = set(KERNEL_PARAMS) - {"precomputed"}
+
+
+def mean_gamma(X, sample_weight=None):
+    """Return the mean criterion's RBF ``gamma`` (Chaudhuri et al. 2017).
+
+    ``gamma = (N - 1) log((N - 1) / delta^2) / (4 N sum_j var(X_j))`` with
+    ``N = max(2, n_samples)`` and ``delta = sqrt(2) 1e-6``, as
+    scikit-activeml's ``metric_dict={"gamma": "mean"}``; ``1 / n_features``
+    when every feature is constant. With weights, ``N`` is their sum and the
+    variances are weighted (a weight of 2 counts a row twice).
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        The training rows.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each row (``None``: 1).
+
+    Returns
+    -------
+    gamma : float
+        The RBF bandwidth ``gamma``.
+
+    References
+    ----------
+    A. Chaudhuri, D. Kakde, C. Sadek, L. Gonzalez and S. Kong, "The Mean and
+    Median Criteria for Kernel Bandwidth Selection for Support Vector Data
+    Description", ICDM Workshops 2017.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.estimators import mean_gamma
+    >>> round(float(mean_gamma(np.array([[0.0], [1.0], [2.0]]))), 4)
+    6.9078
+    """
+    w = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight)
+    total = w.sum()
+    if total > 0:
+        mean = np.asarray(w @ X).ravel() / total
+        if hasattr(X, "multiply"):  # sparse: E[x^2] - E[x]^2, column by column
+            square = np.asarray(w @ X.multiply(X)).ravel() / total
+        else:
+            square = w @ (X * X) / total
+        variance = np.maximum(square - mean**2, 0.0)
+    else:
+        variance = np.zeros(X.shape[1])
+    n = max(2.0, total)
+    delta = np.sqrt(2) * 1e-6
+    denominator = 2 * n * np.sum(variance)
+    if denominator <= 0:
+        return 1.0 / X.shape[1]
+    return 0.5 * (n - 1) * np.log((n - 1) / delta**2) / denominator
+
+
+class ParzenWindowClassifier(ClassifierMixin, BaseEstimator):
+    """Parzen window classifier: kernel-weighted label counts, normalised.
+
+    The frequency of class ``c`` at ``x`` is the kernel-weighted count of
+    the training labels of that class (Chapelle 2005),
+    ``F_c(x) = sum_{i: y_i = c} w_i k(x, x_i)`` (:meth:`predict_freq`), and
+    the probability is ``(F_c(x) + prior_c) / sum_j (F_j(x) + prior_j)``,
+    uniform where every term is zero (no label near ``x``). It is the model
+    of scikit-activeml's tutorials (``skactiveml.classifier.
+    ParzenWindowClassifier``), with the same parameters and numbers, and a
+    plain scikit-learn classifier: ``y`` holds labels only (an active
+    learner passes its labeled rows), and ties are broken towards the first
+    class rather than at random. Kernels are evaluated in chunks of rows, so
+    memory stays bounded on a large ``X``.
+
+    Parameters
+    ----------
+    metric : str or callable, default="rbf"
+        Kernel of :func:`sklearn.metrics.pairwise.pairwise_kernels`
+        (``"rbf"``, ``"laplacian"``, ``"cosine"``, ...) or a callable of two
+        rows.
+    metric_dict : dict, default=None
+        The kernel's parameters, e.g. ``{"gamma": 0.5}``. With ``"rbf"``,
+        ``{"gamma": "mean"}`` takes the mean criterion's bandwidth on the
+        training rows (:func:`mean_gamma`).
+    n_neighbors : int, default=None
+        Count only the ``n_neighbors`` training rows of largest kernel value
+        at each sample; ``None`` counts all of them.
+    class_prior : float or array-like of shape (n_classes,), default=0.0
+        Prior counts added to every class's frequency (a float) or to each
+        (an array in the order of ``classes_``).
+    classes : array-like of shape (n_classes,), default=None
+        Every class, including those ``y`` does not hold yet; ``None`` takes
+        the classes of ``y``.
+    cost_matrix : array-like of shape (n_classes, n_classes), default=None
+        ``cost_matrix[i, j]`` is the cost of predicting class ``j`` for a
+        sample of class ``i``, rows and columns in the order of ``classes``
+        (or of ``classes_``); :meth:`predict` minimises the expected cost.
+        ``None`` is ``1 - I`` (the most probable class).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The sorted classes.
+    class_prior_ : ndarray of shape (n_classes,)
+        The prior count of each class.
+    cost_matrix_ : ndarray of shape (n_classes, n_classes)
+        The costs, in the order of ``classes_``.
+    metric_dict_ : dict
+        The kernel's parameters (``"mean"`` replaced by its value).
+    X_ : ndarray or sparse matrix of shape (n_samples, n_features)
+        The training rows.
+    V_ : ndarray of shape (n_samples, n_classes)
+        One row per training row: its weight in its class's column.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names seen in ``fit`` (only when ``X`` has string column
+        names).
+
+    References
+    ----------
+    O. Chapelle, "Active Learning for Parzen Window Classifier", AISTATS 2005.
+
+    Examples
+    --------
+    >>> from skal.estimators import ParzenWindowClassifier
+    >>> X, y = [[0.0], [0.1], [2.0]], [0, 0, 1]
+    >>> pwc = ParzenWindowClassifier(metric_dict={"gamma": 1.0}).fit(X, y)
+    >>> pwc.predict_freq([[0.0], [2.0]]).round(3)
+    array([[1.99 , 0.018],
+           [0.045, 1.   ]])
+    >>> pwc.predict_proba([[60.0]])  # no label near: uniform
+    array([[0.5, 0.5]])
+    >>> pwc.predict([[0.0], [2.0]])
+    array([0, 1])
+    """
+
+    _parameter_constraints = {
+        "metric": [StrOptions(_METRICS), callable],
+        "metric_dict": [dict, None],
+        "n_neighbors": [Interval(Integral, 1, None, closed="left"), None],
+        "class_prior": [Interval(Real, 0, None, closed="left"), "array-like"],
+        "classes": ["array-like", None],
+        "cost_matrix": ["array-like", None],
+    }
+
+    def __init__(
+        self,
+        metric="rbf",
+        metric_dict=None,
+        *,
+        n_neighbors=None,
+        class_prior=0.0,
+        classes=None,
+        cost_matrix=None,
+    ):
+        self.metric = metric
+        self.metric_dict = metric_dict
+        self.n_neighbors = n_neighbors
+        self.class_prior = class_prior
+        self.classes = classes
+        self.cost_matrix = cost_matrix
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Store the training rows and their labels.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            The training rows.
+        y : array-like of shape (n_samples,)
+            Their labels (no missing label: pass the labeled rows only).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each label (``None``: 1).
+
+        Returns
+        -------
+        self : ParzenWindowClassifier
+            The fitted classifier.
+        """
+        _refuse_missing_labels(y)
+        X, y = validate_data(self, X, y, **self._accept())
+        check_classification_targets(y)
+        self.classes_, y_index = _encode(y, self.classes)
+        n_classes = len(self.classes_)
+        weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+        self.class_prior_ = _check_prior(self.class_prior, n_classes)
+        self.cost_matrix_ = _check_costs(self.cost_matrix, self.classes, n_classes)
+        self.metric_dict_ = dict(self.metric_dict or {})
+        allowed = (
+            KERNEL_PARAMS.get(self.metric) if isinstance(self.metric, str) else None
+        )
+        if allowed is not None and not set(self.metric_dict_) <= set(allowed):
+            raise ValueError(
+                f"metric_dict={self.metric_dict!r} does not fit the kernel "
+                f"{self.metric!r}, whose parameters are {sorted(allowed)}."
+            )
+        if isinstance(self.metric_dict_.get("gamma"), str):
+            if self.metric_dict_["gamma"] != "mean" or self.metric != "rbf":
+                raise ValueError(
+                    f"metric_dict gamma={self.metric_dict_['gamma']!r} with "
+                    f"metric={self.metric!r}: the only named gamma is 'mean', the "
+                    "RBF kernel's mean criterion; pass metric='rbf' or a number."
+                )
+            self.metric_dict_["gamma"] = mean_gamma(X, weight)
+        self.X_ = X
+        self.V_ = np.zeros((X.shape[0], n_classes))
+        self.V_[np.arange(X.shape[0]), y_index] = weight
+        return self
+
+    def predict_freq(self, X):
+        """Return the kernel frequency estimate of each class at each sample.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        F : ndarray of shape (n_samples, n_classes)
+            ``F[s, c] = sum_{i: y_i = c} w_i k(X[s], X_[i])``, columns in the
+            order of ``classes_``.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, **self._accept())
+        n_train = self.X_.shape[0]
+        F = np.empty((X.shape[0], len(self.classes_)))
+        k = self.n_neighbors
+        rows = max(1, _KERNEL_ENTRIES // n_train)
+        for part in chunk_slices(X.shape[0], rows):
+            K = self._kernel(X[part])
+            if k is None or n_train <= k:
+                F[part] = K @ self.V_
+            else:
+                near = np.argpartition(K, -k, axis=1)[:, -k:]
+                K_near = np.take_along_axis(K, near, axis=1)
+                F[part] = np.einsum("sk,skc->sc", K_near, self.V_[near])
+        return F
+
+    def _accept(self):
+        # scikit-learn's sparse manhattan distances take 32-bit indices only
+        large = self.metric != "laplacian"
+        return {
+            "accept_sparse": "csr",
+            "accept_large_sparse": large,
+            "dtype": "float64",
+        }
+
+    def _kernel(self, X):
+        return pairwise_kernels(X, self.X_, metric=self.metric, **self.metric_dict_)
+
+    def predict_proba(self, X):
+        """Return the class probabilities: frequencies plus prior, normalised.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        P : ndarray of shape (n_samples, n_classes)
+            Rows summing to 1, uniform where frequencies and prior are all 0.
+
+        Raises
+        ------
+        ValueError
+            If the kernel gives a negative frequency (``"linear"``,
+            ``"cosine"``... on features of both signs): scikit-activeml
+            returns rows that do not sum to 1 there.
+        """
+        P = self.predict_freq(X)
+        if (P < 0).any():
+            raise ValueError(
+                f"The kernel {self.metric!r} gave negative class frequencies, "
+                "which are no probabilities: use a non-negative kernel ('rbf', "
+                "'laplacian', or 'chi2' on non-negative features)."
+            )
+        P += self.class_prior_
+        total = P.sum(axis=1)
+        empty = total == 0
+        P[~empty] /= total[~empty, None]
+        P[empty] = 1.0 / P.shape[1]
+        return P
+
+    def predict(self, X):
+        """Return the class of least expected cost (the most probable one).
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Predicted classes; ties go to the first class of ``classes_``.
+        """
+        costs = self.predict_proba(X) @ self.cost_matrix_
+        return self.classes_[np.argmin(costs, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+def _refuse_missing_labels(y):
+    values = np.asarray(y)
+    if values.dtype.kind in "fc" and np.isnan(values).any():
+        raise ValueError(
+            "Input y contains NaN. ParzenWindowClassifier takes labeled rows "
+            "only (it has no missing_label, unlike scikit-activeml's): pass "
+            "X[labeled], y[labeled], or wrap it in skal.ActiveLearner, which "
+            "fits it on the labeled rows."
+        )
+
+
+def _encode(y, classes):
+    """The sorted classes and each label's position among them."""
+    if classes is None:
+        return np.unique(y, return_inverse=True)
+    classes = np.unique(np.asarray(classes))
+    unknown = np.setdiff1d(y, classes)
+    if unknown.size:
+        raise ValueError(
+            f"y holds labels {unknown.tolist()} that are not in classes="
+            f"{classes.tolist()}: add them to classes, or leave classes=None."
+        )
+    return classes, np.searchsorted(classes, y)
+
+
+def _check_prior(class_prior, n_classes):
+    prior = np.asarray(class_prior, dtype=float)
+    if prior.ndim == 0:
+        prior = np.full(n_classes, float(prior))
+    if prior.shape != (n_classes,) or not np.isfinite(prior).all() or (prior < 0).any():
+        raise ValueError(
+            "class_prior must be a non-negative float or an array of "
+            f"{n_classes} non-negative numbers (one per class), got {class_prior!r}."
+        )
+    return prior
+
+
+def _check_costs(cost_matrix, classes, n_classes):
+    if cost_matrix is None:
+        return 1.0 - np.eye(n_classes)
+    C = np.asarray(cost_matrix, dtype=float)
+    if C.shape != (n_classes, n_classes) or not np.isfinite(C).all() or (C < 0).any():
+        raise ValueError(
+            f"cost_matrix must be a ({n_classes}, {n_classes}) array of "
+            f"non-negative costs, one row and column per class; got shape {C.shape}."
+        )
+    if classes is not None:  # given in the order of classes: sort as classes_
+        order = np.argsort(np.asarray(classes), kind="stable")
+        C = C[order][:, order]
+    return C

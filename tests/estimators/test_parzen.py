@@ -1,0 +1,191 @@
+"""ParzenWindowClassifier: scikit-activeml's numbers, chunking, weights, errors."""
+
+import ast
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.datasets import load_breast_cancer, load_iris, make_blobs
+from sklearn.preprocessing import StandardScaler
+
+from skal.estimators import ParzenWindowClassifier, _parzen, mean_gamma
+
+
+def _iris():
+    X, y = load_iris(return_X_y=True)
+    return X[::4], y[::4], X
+
+
+def _cancer():
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    return X[::6], y[::6], X
+
+
+def _blobs_text():
+    X, y = make_blobs(300, centers=4, cluster_std=2.0, random_state=1)
+    names = np.array(["d", "b", "c", "a"])[y]
+    return X[::5], names[::5], X
+
+
+CASES = {
+    "iris, default rbf": (_iris, {}, {}),
+    "iris, gamma 0.5, prior 1": (_iris, {"metric_dict": {"gamma": 0.5}}, {}),
+    "cancer, laplacian, prior array": (
+        _cancer,
+        {"metric": "laplacian", "metric_dict": {"gamma": 0.05}},
+        {"class_prior": [0.3, 2.0]},
+    ),
+    "cancer, 7 neighbours": (_cancer, {"n_neighbors": 7}, {"class_prior": 1e-3}),
+    "blobs, text labels, an unseen class": (
+        _blobs_text,
+        {"metric": "laplacian"},
+        {"classes": ["d", "a", "c", "b", "e"], "class_prior": 0.1},
+        {"missing_label": ""},
+    ),
+    "blobs, cost matrix": (
+        _blobs_text,
+        {"metric_dict": {"gamma": 0.2}},
+        {
+            "classes": ["d", "b", "c", "a"],
+            "cost_matrix": [[0, 1, 1, 1], [4, 0, 1, 1], [1, 1, 0, 1], [2, 1, 1, 0]],
+        },
+        {"missing_label": ""},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_same_numbers_as_skactiveml(case):
+    classifier = pytest.importorskip("skactiveml.classifier")
+    data, kernel, others, *marker = CASES[case]
+    X_train, y_train, X = data()
+    ours = ParzenWindowClassifier(**kernel, **others).fit(X_train, y_train)
+    theirs = classifier.ParzenWindowClassifier(
+        **kernel, **others, **(marker[0] if marker else {}), random_state=0
+    )
+    theirs.fit(X_train, y_train)
+    np.testing.assert_array_equal(ours.classes_, theirs.classes_)
+    F, P = ours.predict_freq(X), ours.predict_proba(X)
+    np.testing.assert_allclose(F, theirs.predict_freq(X), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(P, theirs.predict_proba(X), rtol=1e-12, atol=1e-12)
+    # theirs breaks ties at random: compare where the best cost is unique
+    costs = np.sort(P @ ours.cost_matrix_, axis=1)
+    unique = costs[:, 1] - costs[:, 0] > 1e-9
+    assert unique.mean() > 0.5
+    np.testing.assert_array_equal(ours.predict(X)[unique], theirs.predict(X)[unique])
+    assert ours.score(X_train, y_train) > 0.5
+
+
+def test_sample_weight_as_skactiveml_and_as_repeated_rows():
+    classifier = pytest.importorskip("skactiveml.classifier")
+    X_train, y_train, X = _iris()
+    w = np.random.RandomState(0).randint(0, 4, len(y_train)).astype(float)
+    ours = ParzenWindowClassifier(metric_dict={"gamma": 0.5}).fit(X_train, y_train, w)
+    theirs = classifier.ParzenWindowClassifier(metric_dict={"gamma": 0.5})
+    theirs.fit(X_train, y_train, sample_weight=w)
+    np.testing.assert_allclose(ours.predict_freq(X), theirs.predict_freq(X), rtol=1e-12)
+    repeat = np.repeat(np.arange(len(y_train)), w.astype(int))
+    mean = {"metric_dict": {"gamma": "mean"}}  # its bandwidth too counts a weight twice
+    weighted = ParzenWindowClassifier(**mean).fit(X_train, y_train, w)
+    repeated = ParzenWindowClassifier(**mean).fit(X_train[repeat], y_train[repeat])
+    np.testing.assert_allclose(
+        weighted.predict_proba(X), repeated.predict_proba(X), rtol=1e-12
+    )
+
+
+def test_sparse_rows_give_the_dense_numbers():
+    X_train, y_train, X = _cancer()
+    X_train, X = (
+        np.where(np.abs(X_train) < 0.5, 0, X_train),
+        np.where(np.abs(X) < 0.5, 0, X),
+    )
+    for kernel in ({}, {"metric": "laplacian"}, {"metric_dict": {"gamma": "mean"}}):
+        dense = ParzenWindowClassifier(**kernel, class_prior=1).fit(X_train, y_train)
+        sparse = ParzenWindowClassifier(**kernel, class_prior=1)
+        sparse.fit(sp.csr_matrix(X_train), y_train)
+        np.testing.assert_allclose(
+            sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X), rtol=1e-10
+        )
+
+
+def test_mean_gamma_is_skactivemls_bandwidth():
+    classifier = pytest.importorskip("skactiveml.classifier")
+    X_train, _, _ = _cancer()
+    theirs = classifier.ParzenWindowClassifier._calculate_mean_gamma(
+        len(X_train), np.var(X_train, axis=0), X_train.shape[1]
+    )
+    assert mean_gamma(X_train) == pytest.approx(theirs, rel=1e-12)
+    assert mean_gamma(sp.csr_matrix(X_train)) == pytest.approx(theirs, rel=1e-12)
+    # by hand: N = 3, var = 2/3, gamma = 2 log(2 / 2e-12) / (4 * 3 * 2/3)
+    by_hand = 2 * np.log(2 / 2e-12) / 8
+    assert mean_gamma(np.array([[0.0], [1.0], [2.0]])) == pytest.approx(by_hand)
+    assert mean_gamma(np.ones((4, 2))) == 0.5  # constant features: 1 / n_features
+
+
+def test_chunks_give_the_one_pass_numbers(monkeypatch):
+    X_train, y_train, X = _cancer()
+    for k in (None, 5):
+        pwc = ParzenWindowClassifier(n_neighbors=k).fit(X_train, y_train)
+        whole = pwc.predict_freq(X)
+        monkeypatch.setattr(_parzen, "_KERNEL_ENTRIES", 7 * len(X_train) + 3)
+        np.testing.assert_allclose(pwc.predict_freq(X), whole, rtol=1e-14)
+        monkeypatch.undo()
+
+
+def test_no_label_near_is_uniform_and_ties_take_the_first_class():
+    pwc = ParzenWindowClassifier(metric_dict={"gamma": 10.0}, classes=[2, 0, 1])
+    pwc.fit([[0.0], [1.0]], [1, 2])
+    np.testing.assert_allclose(pwc.predict_proba([[50.0]]), [[1 / 3] * 3])
+    assert pwc.predict([[50.0], [0.5], [0.9]]).tolist() == [0, 1, 2]
+    np.testing.assert_allclose(pwc.predict_freq([[0.0]]), [[0, 1, np.exp(-10)]])
+
+
+def test_bad_input_gets_a_clear_error():
+    X, y = [[0.0], [1.0], [2.0]], [0, 1, 1]
+    with pytest.raises(ValueError, match="labeled rows only.*missing_label"):
+        ParzenWindowClassifier().fit(X, [0, np.nan, 1])
+    with pytest.raises(ValueError, match=r"labels \[1\] that are not in classes"):
+        ParzenWindowClassifier(classes=[0, 2]).fit(X, y)
+    with pytest.raises(ValueError, match="class_prior must be .* 2 non-negative"):
+        ParzenWindowClassifier(class_prior=[1, 2, 3]).fit(X, y)
+    with pytest.raises(ValueError, match="class_prior must be"):
+        ParzenWindowClassifier(class_prior=[1, -2]).fit(X, y)
+    with pytest.raises(ValueError, match=r"cost_matrix must be a \(2, 2\) array"):
+        ParzenWindowClassifier(cost_matrix=np.ones((3, 3))).fit(X, y)
+    with pytest.raises(ValueError, match="only named gamma is 'mean'"):
+        ParzenWindowClassifier("laplacian", {"gamma": "mean"}).fit(X, y)
+    with pytest.raises(ValueError, match="'metric' parameter of ParzenWindow"):
+        ParzenWindowClassifier("gaussian").fit(X, y)
+    with pytest.raises(ValueError, match="Unknown label type"):
+        ParzenWindowClassifier().fit(X, [0.5, 1.5, 2.5])
+    with pytest.raises(ValueError, match="sample_weight"):
+        ParzenWindowClassifier().fit(X, y, sample_weight=[1, -1, 1])
+    X_train, y_train, X_all = _blobs_text()  # features of both signs
+    pwc = ParzenWindowClassifier("cosine").fit(X_train, y_train)
+    assert (pwc.predict_freq(X_all) < 0).any()
+    with pytest.raises(ValueError, match="'cosine' gave negative class freq"):
+        pwc.predict_proba(X_all)
+    with pytest.raises(ValueError, match=r"not fit the kernel 'rbf'.*\['gamma'\]"):
+        ParzenWindowClassifier(metric_dict={"degree": 2}).fit(X, y)
+    with pytest.raises(ValueError, match="X has 2 features"):
+        ParzenWindowClassifier().fit(X, y).predict([[0.0, 1.0]])
+
+
+def test_the_estimators_import_no_higher_layer():
+    root = Path(_parzen.__file__).parent
+    imported = set()
+    for path in root.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                imported.add("." * node.level + (node.module or ""))
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+    assert "..utils" in imported  # the walk sees the relative imports
+    higher = ("learners", "strategies", "loop", "annotators", "stream", "torch")
+    for name in imported:
+        parts = name.lstrip(".").split(".")
+        relative_up = name.startswith("..")
+        assert not (relative_up and parts[0] in higher), name
+        assert not (parts[0] == "skal" and len(parts) > 1 and parts[1] in higher), name
