@@ -29,6 +29,7 @@ _MODEL_METHODS = {
     "gradient_factors": "gradient_embedding_factors",
     "prediction_history": "prediction_history",
     "predicted_loss": "predict_loss",
+    "freq": "predict_freq",
 }
 
 
@@ -53,6 +54,14 @@ def _mean_std_of(model):
         return np.column_stack([np.ravel(mean), np.ravel(std)])
 
     return mean_std
+
+
+def _final_step_of(pipeline, method):
+    final = getattr(pipeline[-1], method)
+    if len(pipeline) == 1:
+        return final
+    transform = pipeline[:-1].transform
+    return lambda X: final(transform(X))
 
 
 def _cold_embedding(template, pool):
@@ -97,6 +106,9 @@ def model_signals(model):
             signals["predict_std"] = _std_of(model)
     if "embed" not in signals and isinstance(model, Pipeline) and len(model) > 1:
         signals["embed"] = model[:-1].transform
+    if isinstance(model, Pipeline) and hasattr(model[-1], "predict_freq"):
+        # a Pipeline forwards predict_proba, not a final step's predict_freq
+        signals["freq"] = _final_step_of(model, "predict_freq")
     return signals
 
 

@@ -36,7 +36,8 @@ class QueryContext(SignalReader, ModelView):
         Maps a signal name (``"proba"``, ``"decision"``, ``"predict"``,
         ``"proba_samples"``, ``"member_votes"``, ``"predict_std"``,
         ``"mean_std"`` (the (n, 2) columns mean, std), ``"embed"``,
-        ``"gradient_factors"``) to a function of rows. Absent
+        ``"gradient_factors"``, ``"freq"`` (class frequencies,
+        ``predict_freq``)) to a function of rows. Absent
         names are signals the model does not provide.
     X_labeled : array-like, default=None
         The labeled rows (``None``: none yet).

@@ -36,6 +36,10 @@ SIGNAL_PROVIDERS = {
         "skal.torch nets with a skal.torch.PredictionHistory callback"
     ),
     "predicted_loss": "skal.torch.LossPredictionNet",
+    "freq": (
+        "class frequency estimators such as skal.estimators."
+        "ParzenWindowClassifier (alone or as a Pipeline's last step)"
+    ),
 }
 
 #: How each signal is named in errors: the model method users know.
@@ -51,6 +55,7 @@ SIGNAL_NAMES = {
     "mean_std": "predict(X, return_std=True)",
     "prediction_history": "prediction_history",
     "predicted_loss": "predict_loss",
+    "freq": "predict_freq",
 }
 
 #: The rows of these signals are on axis 1 (axis 0 is the member / pass).

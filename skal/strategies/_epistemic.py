@@ -121,6 +121,38 @@ def parzen_frequencies(context, metric="rbf", metric_params=None):
     return F
 
 
+def model_frequencies(context, strategy):
+    """The model's ``predict_freq`` at each candidate, checked.
+
+    Parameters
+    ----------
+    context : QueryContext
+        The candidates and the model's ``"freq"`` signal.
+    strategy : str
+        The strategy's name, for the errors.
+
+    Returns
+    -------
+    frequencies : ndarray of shape (n_candidates, n_classes)
+        Non-negative class frequencies, columns in the order of the classes.
+    """
+    fix = (
+        "Use a model with predict_freq (skal.estimators.ParzenWindowClassifier) "
+        "or frequencies='parzen'."
+    )
+    F = np.asarray(context.signal("freq", fix=fix), dtype=float)
+    n_classes = len(context.classes)
+    if F.ndim != 2 or F.shape[1] != n_classes or not np.isfinite(F).all() or (
+        F < 0
+    ).any():
+        raise ValueError(
+            f"{strategy} needs the model's predict_freq to return finite, "
+            f"non-negative frequencies of shape (n_samples, {n_classes}), one "
+            f"column per class; got shape {F.shape}."
+        )
+    return F
+
+
 class EpistemicUncertaintySampling(ScoreStrategy):
     """Query the samples whose binary label has the least evidence either way.
 
@@ -128,7 +160,10 @@ class EpistemicUncertaintySampling(ScoreStrategy):
     the embedding, ``F_k(x) = sum_{l: y_l = k} k(x, x_l)`` over the labeled
     samples, as scikit-activeml's ``ParzenWindowClassifier.predict_freq``;
     the score is :func:`epistemic_uncertainty` of them. Binary tasks only,
-    as in the paper.
+    as in the paper. With ``frequencies="predict_freq"`` they are the
+    model's own ``predict_freq`` (a
+    :class:`~skal.estimators.ParzenWindowClassifier`, as scikit-activeml's
+    strategy reads its classifier's).
 
     Parameters
     ----------
@@ -136,6 +171,9 @@ class EpistemicUncertaintySampling(ScoreStrategy):
         Kernel of :func:`sklearn.metrics.pairwise.pairwise_kernels`.
     metric_params : dict, default=None
         Its parameters, e.g. ``{"gamma": 0.5}``.
+    frequencies : {"parzen", "predict_freq"}, default="parzen"
+        A Parzen window of ``metric``, or the model's ``predict_freq``
+        (``metric`` and ``metric_params`` then unused).
     max_candidates : int, float or None, default=None
         Score only a random subsample of the candidates: this many (int) or
         this share of them (a float in (0, 1), rounded up), never fewer than
@@ -156,15 +194,24 @@ class EpistemicUncertaintySampling(ScoreStrategy):
     _parameter_constraints = {
         "metric": [StrOptions(_METRICS)],
         "metric_params": [dict, None],
+        "frequencies": [StrOptions({"parzen", "predict_freq"})],
         "max_candidates": _MAX_CANDIDATES,
     }
 
-    def __init__(self, metric="rbf", *, metric_params=None, max_candidates=None):
+    def __init__(
+        self,
+        metric="rbf",
+        *,
+        metric_params=None,
+        frequencies="parzen",
+        max_candidates=None,
+    ):
         self.metric = metric
         self.metric_params = metric_params
+        self.frequencies = frequencies
         self.max_candidates = max_candidates
 
-    def frequencies(self, context):
+    def label_frequencies(self, context):
         """Parzen-window class frequencies of the candidates, (n_candidates, 2).
 
         Parameters
@@ -183,7 +230,9 @@ class EpistemicUncertaintySampling(ScoreStrategy):
                 "EpistemicUncertaintySampling is defined for two classes (Nguyen "
                 f"et al. 2019), got classes {classes!r}."
             )
+        if self.frequencies == "predict_freq":
+            return model_frequencies(context, "EpistemicUncertaintySampling")
         return parzen_frequencies(context, self.metric, self.metric_params)
 
     def _score(self, context):
-        return epistemic_uncertainty(self.frequencies(context))
+        return epistemic_uncertainty(self.label_frequencies(context))

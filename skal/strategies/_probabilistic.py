@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import _MAX_CANDIDATES, ScoreStrategy
 from ._coverage import _METRICS
-from ._epistemic import parzen_frequencies
+from ._epistemic import model_frequencies, parzen_frequencies
 
 
 def _label_vectors(m, n_classes):
@@ -111,7 +111,10 @@ class ProbabilisticAL(ScoreStrategy):
     scikit-activeml with a ``ParzenWindowClassifier``), or the total
     kernel count times the model's probabilities,
     ``k(x) = sum_l k(x, x_l) p(y | x)`` (``frequencies="model"``, any
-    probabilistic classifier).
+    probabilistic classifier), or the model's own ``predict_freq``
+    (``frequencies="predict_freq"``, e.g. a
+    :class:`~skal.estimators.ParzenWindowClassifier`: scikit-activeml's
+    default, ``metric=None``).
 
     Parameters
     ----------
@@ -119,8 +122,10 @@ class ProbabilisticAL(ScoreStrategy):
         Dirichlet prior added to every class frequency.
     m_max : int, default=1
         Most hypothetical labels ``m``.
-    frequencies : {"parzen", "model"}, default="parzen"
-        Where the class frequencies come from.
+    frequencies : {"parzen", "model", "predict_freq"}, default="parzen"
+        Where the class frequencies come from; with ``"predict_freq"``,
+        ``metric`` and ``metric_params`` are unused (the model's kernel
+        counts).
     metric : str, default="rbf"
         Kernel of :func:`sklearn.metrics.pairwise.pairwise_kernels`.
     metric_params : dict, default=None
@@ -149,7 +154,7 @@ class ProbabilisticAL(ScoreStrategy):
     _parameter_constraints = {
         "prior": [Interval(Real, 0, None, closed="neither")],
         "m_max": [Interval(Integral, 1, None, closed="left")],
-        "frequencies": [StrOptions({"parzen", "model"})],
+        "frequencies": [StrOptions({"parzen", "model", "predict_freq"})],
         "metric": [StrOptions(_METRICS)],
         "metric_params": [dict, None],
         "cost_matrix": ["array-like", None],
@@ -190,6 +195,8 @@ class ProbabilisticAL(ScoreStrategy):
         """
         if context.classes is None:
             raise ValueError("ProbabilisticAL needs the classes of a classifier.")
+        if self.frequencies == "predict_freq":
+            return model_frequencies(context, "ProbabilisticAL")
         F = parzen_frequencies(context, self.metric, self.metric_params)
         if self.frequencies == "model":
             F = F.sum(axis=1, keepdims=True) * context.proba()
