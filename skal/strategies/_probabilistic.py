@@ -148,7 +148,6 @@ class ProbabilisticAL(ScoreStrategy):
     [1]
     """
 
-    requires_model = False
     requires_labels = True  # the classes of the labeled rows
     task = "classification"
     _parameter_constraints = {
@@ -179,6 +178,19 @@ class ProbabilisticAL(ScoreStrategy):
         self.metric_params = metric_params
         self.cost_matrix = cost_matrix
         self.max_candidates = max_candidates
+
+    @property
+    def requires_model(self):
+        """Tell whether a fitted model is needed: for its ``predict_freq``.
+
+        Returns
+        -------
+        requires_model : bool
+            True for ``frequencies="predict_freq"`` (then, until a second
+            class is labeled, a learner queries at random, as for any
+            strategy that needs a model).
+        """
+        return self.frequencies == "predict_freq"
 
     def label_frequencies(self, context):
         """The frequencies ``k`` of each candidate, (n_candidates, n_classes).

@@ -93,9 +93,12 @@ def test_a_pipelines_parzen_window_gives_its_frequencies():
     F = strategy.label_frequencies(learner.query_context())
     rows = X[~learner.labeled_mask_]
     np.testing.assert_allclose(F, pwc.predict_freq(scaler.transform(rows)))
-    assert learner.query()[0] == np.flatnonzero(~learner.labeled_mask_)[
-        np.argmax(strategy.score(learner.query_context()))
-    ]
+    assert (
+        learner.query()[0]
+        == np.flatnonzero(~learner.labeled_mask_)[
+            np.argmax(strategy.score(learner.query_context()))
+        ]
+    )
 
 
 def test_a_model_without_predict_freq_is_named():
@@ -107,3 +110,20 @@ def test_a_model_without_predict_freq_is_named():
     learner.fit(X, np.where(np.arange(60) % 6 == 0, y, -1))
     with pytest.raises(TypeError, match=r"predict_freq.*ParzenWindowClassifier"):
         learner.query()
+
+
+def test_one_labeled_class_queries_at_random_until_a_second():
+    assert ProbabilisticAL(frequencies="predict_freq").requires_model is True
+    assert ProbabilisticAL().requires_model is False  # its own Parzen window
+    X, y = make_blobs(40, centers=2, random_state=0)
+    learner = ActiveLearner(
+        ParzenWindowClassifier(classes=[0, 1]),
+        query_strategy=ProbabilisticAL(frequencies="predict_freq"),
+        random_state=0,
+    )
+    first = np.flatnonzero(y == y[0])[:2]
+    with pytest.warns(UserWarning, match="Only one class"):
+        learner.fit(X, np.where(np.isin(np.arange(40), first), y, -1))
+    with pytest.warns(UserWarning, match="querying at random"):
+        idx = learner.query()
+    assert not learner.labeled_mask_[idx].any()
