@@ -15,10 +15,13 @@ window classifier is refit. The original streams 5,000 samples; here 2,000
 
 What a migrating user changes:
 
-- The classifier stays: scikit-activeml's ``ParzenWindowClassifier`` (skal
-  has no Parzen window classifier) is a scikit-learn classifier, so
-  ``ActiveLearner(ParzenWindowClassifier(classes=[0, 1]), query_strategy=...)``
-  wraps it like any other; skal fits it on the window's labeled rows.
+- ``from skactiveml.classifier import ParzenWindowClassifier`` becomes
+  ``from skal.estimators import ParzenWindowClassifier``: the same model, the
+  same frequencies and probabilities, a plain scikit-learn classifier with
+  no ``missing_label`` (``ActiveLearner(ParzenWindowClassifier(classes=[0,
+  1]), query_strategy=...)`` fits it on the window's labeled rows).
+  scikit-activeml's own runs inside ``ActiveLearner`` too, with the same
+  results below.
 - ``qs.query(X=X_window_and_batch, y=..., candidates=batch_positions,
   clf=clf, batch_size=1)`` becomes ``learner.query(X_batch)``: positions in
   the batch, the labeled set being that of the last ``fit``.
@@ -27,7 +30,10 @@ What a migrating user changes:
   on the window replaces ``clf.fit``.
 - Strategy names: ``UncertaintySampling`` is ``"entropy"``,
   ``ProbabilisticAL`` is ``"mcpal"`` and ``EpistemicUncertaintySampling``
-  is ``"epistemic"``. ``CostEmbeddingAL`` is not in skal.
+  is ``"epistemic"`` (their Parzen window has the classifier's default
+  kernel here; ``frequencies="predict_freq"`` reads the classifier's own
+  ``predict_freq`` instead, as scikit-activeml does). ``CostEmbeddingAL``
+  is not in skal.
 
 Result (prequential accuracy over the 2,000 streamed samples, 200 labels
 bought each): skal random 0.761, uncertainty **0.690**, probabilistic AL
@@ -43,10 +49,10 @@ finding the clusters it has not seen.
 from collections import deque
 
 import numpy as np
-from skactiveml.classifier import ParzenWindowClassifier
 from sklearn.datasets import make_blobs
 
 from skal import ActiveLearner
+from skal.estimators import ParzenWindowClassifier
 
 init_train_length = 10  # labeled samples before the stream starts
 stream_length = 2000
