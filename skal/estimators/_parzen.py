@@ -136,7 +136,7 @@ class ParzenWindowClassifier(ClassifierMixin, BaseEstimator):
         One row per training row: its weight in its class's column.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Feature names seen in ``fit`` (only when ``X`` has string column
         names).
 
