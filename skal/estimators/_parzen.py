@@ -88,12 +88,12 @@ class ParzenWindowClassifier(ClassifierMixin, BaseEstimator):
     ``F_c(x) = sum_{i: y_i = c} w_i k(x, x_i)`` (:meth:`predict_freq`), and
     the probability is ``(F_c(x) + prior_c) / sum_j (F_j(x) + prior_j)``,
     uniform where every term is zero (no label near ``x``). It is the model
-    of scikit-activeml's tutorials (``skactiveml.classifier.
-    ParzenWindowClassifier``), with the same parameters and numbers, and a
-    plain scikit-learn classifier: ``y`` holds labels only (an active
-    learner passes its labeled rows), and ties are broken towards the first
-    class rather than at random. Kernels are evaluated in chunks of rows, so
-    memory stays bounded on a large ``X``.
+    of scikit-activeml's tutorials
+    (``skactiveml.classifier.ParzenWindowClassifier``), with the same
+    parameters and numbers, and a plain scikit-learn classifier: ``y``
+    holds labels only (an active learner passes its labeled rows), and ties
+    are broken towards the first class rather than at random. Kernels are
+    evaluated in chunks of rows, so memory stays bounded on a large ``X``.
 
     Parameters
     ----------
@@ -107,7 +107,8 @@ class ParzenWindowClassifier(ClassifierMixin, BaseEstimator):
         training rows (:func:`mean_gamma`).
     n_neighbors : int, default=None
         Count only the ``n_neighbors`` training rows of largest kernel value
-        at each sample; ``None`` counts all of them.
+        at each sample; ``None`` counts all of them. A weight is then not a
+        repeat: a row repeated twice fills two of the slots.
     class_prior : float or array-like of shape (n_classes,), default=0.0
         Prior counts added to every class's frequency (a float) or to each
         (an array in the order of ``classes_``).
