@@ -22,6 +22,7 @@ from ._clue import CLUE
 from ._committee import QueryByCommittee
 from ._context import QueryContext
 from ._contrastive import ContrastiveAL, contrastive_divergence
+from ._cost_embedding import CostEmbeddingAL, embed_cost_matrix
 from ._coverage import MaxHerding, ProbCover, impurity_radius
 from ._density import DensityWeighted
 from ._disagreement import (
@@ -118,6 +119,8 @@ __all__ = [
     "mean_max_loss",
     "mmc_loss",
     "separation_margin",
+    "CostEmbeddingAL",
+    "embed_cost_matrix",
     "FourDs",
     "ValueOfInformationEER",
     "ProbabilisticAL",

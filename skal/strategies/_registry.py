@@ -20,6 +20,7 @@ def _registry():
     )
     from ._clue import CLUE
     from ._contrastive import ContrastiveAL
+    from ._cost_embedding import CostEmbeddingAL
     from ._coverage import MaxHerding, ProbCover
     from ._density import DensityWeighted
     from ._discriminative import DiscriminativeAL
@@ -69,6 +70,7 @@ def _registry():
         "cal": ContrastiveAL,
         "dropquery": DropQuery,
         "mcpal": ProbabilisticAL,
+        "alce": CostEmbeddingAL,
         "voi": ValueOfInformationEER,
         "4ds": FourDs,
         **_committee_registry(),
