@@ -65,17 +65,15 @@ def _label_export(args, data, journal, y0, classes):
     )
 
 
-#: Strategies that train their own network (with PyTorch) at every query.
-_TORCH_TRAINED = ("vaal", "mal")
-
-
 def _check_task(args, estimator, y):
     """Refuse a strategy or labels that the one model of the session cannot serve."""
     from ._cli_inputs import REGRESSORS, _estimator_type
     from ._cli_learners import (
         _HISTORY_STRATEGIES,
         _LOSS_STRATEGIES,
+        BINARY_STRATEGIES,
         SAMPLE_STRATEGIES,
+        TORCH_STRATEGIES,
         strategies_for,
     )
 
@@ -94,7 +92,7 @@ def _check_task(args, estimator, y):
             "one model, e.g. entropy or margin, or run it from Python with a "
             "skal.torch net"
         )
-    if args.strategy in _TORCH_TRAINED:
+    if args.strategy in TORCH_STRATEGIES:
         try:
             import torch  # noqa: F401
         except ImportError:
@@ -119,6 +117,18 @@ def _check_task(args, estimator, y):
             f"with a regressor (--estimator {', '.join(REGRESSORS)}) and a "
             "regression strategy (e.g. --strategy gsx)"
         )
+    n_given = len({v for v in known if v != ""})  # "" is an unlabeled text cell
+    n_given = max(n_given, len(_split_names(args.classes) if args.classes else ()))
+    if args.strategy in BINARY_STRATEGIES and n_given > 2:
+        raise UsageError(_two_classes(args.strategy, n_given))
+
+
+def _two_classes(strategy, n_classes):
+    return (
+        f"strategy {strategy!r} is defined for two classes only, but the labels "
+        f"hold {n_classes}: pick a strategy for any number of classes, e.g. "
+        "--strategy entropy"
+    )
 
 
 def run_label(args):
@@ -133,10 +143,12 @@ def run_label(args):
     -------
     status : int
         0 on success, 1 when the journal cannot be written during the
-        session; a bad argument raises :class:`UsageError`.
+        session or the labels given outgrow a two-class strategy; a bad
+        argument raises :class:`UsageError`.
     """
 
     from .learners import ActiveLearner
+    from .learners._checks import TwoClassStrategyError
     from .loop import JournalError, LabelJournal, TerminalOracle, label_loop
     from .strategies import available_strategies
     from .strategies._registry import did_you_mean
@@ -207,6 +219,14 @@ def run_label(args):
         print(
             f"skal label: error: {exc}; that answer was not recorded, every "
             "earlier one is safe in the journal",
+            file=sys.stderr,
+        )
+        status = 1
+    except TwoClassStrategyError as exc:  # a third class was answered
+        print(
+            f"skal label: error: {_two_classes(args.strategy, exc.n_classes)}; "
+            f"every label given is saved in the journal {journal_path}: run "
+            "again with another --strategy to go on from them",
             file=sys.stderr,
         )
         status = 1

@@ -16,29 +16,30 @@ from ._cli_inputs import (
 )
 
 
-def _names_needing(signal):
+def _names_where(test):
     from .strategies import available_strategies, resolve_strategy
 
     return frozenset(
-        name
-        for name in available_strategies()
-        if signal in resolve_strategy(name).required_signals
+        name for name in available_strategies() if test(resolve_strategy(name))
     )
+
+
+def _names_needing(signal):
+    return _names_where(lambda strategy: signal in strategy.required_signals)
 
 
 #: Strategies that need a stack of opinions (committee members, MC passes),
 #: as the strategies themselves declare it.
 SAMPLE_STRATEGIES = _names_needing("proba_samples")
+#: Strategies that train their own PyTorch network at every query
+#: (``requires_torch``) and that are defined for two classes only
+#: (``binary_only``), as they declare it.
+TORCH_STRATEGIES = _names_where(lambda s: getattr(s, "requires_torch", False))
+BINARY_STRATEGIES = _names_where(lambda s: getattr(s, "binary_only", False))
 
 
 def _names_of_task(task):
-    from .strategies import available_strategies, resolve_strategy
-
-    return frozenset(
-        name
-        for name in available_strategies()
-        if getattr(resolve_strategy(name), "task", "any") == task
-    )
+    return _names_where(lambda strategy: getattr(strategy, "task", "any") == task)
 
 
 #: Strategies that need a regressor (listed, or declaring ``task =

@@ -29,6 +29,7 @@ from ._checks import (
     check_pool,
     check_semi_supervised,
     check_stopping_items,
+    check_strategy_classes,
     check_strategy_fits,
     check_target,
     labeled_rows,
@@ -155,6 +156,7 @@ class BaseLearner(
             self.classes_ = np.asarray(estimator.classes_)
         elif hasattr(self, "classes_"):
             del self.classes_
+        check_strategy_classes(self)
 
     def _start_fit(self):
         """Reset what a subclass keeps per fit (a hook; called by every fit)."""
@@ -250,6 +252,7 @@ class BaseLearner(
         strategy = self.query_strategy_
         if self.estimator_ is None:  # cold start: nothing labeled yet
             return self.initial_strategy_
+        check_strategy_classes(self)  # set_params(query_strategy=...) after fit
         if strategy.requires_model and is_classifier(self) and len(self.classes_) < 2:
             warnings.warn(
                 "Only one class is labeled, so uncertainty is undefined; querying "

@@ -121,6 +121,35 @@ def check_strategy_fits(learner):
         strategy._validate_params()
 
 
+class TwoClassStrategyError(ValueError):
+    """A strategy declared ``binary_only`` met labels of more than two classes."""
+
+
+def check_strategy_classes(learner):
+    """Refuse a ``binary_only`` query strategy once the labels hold more classes."""
+    strategy = getattr(learner, "query_strategy_", None)
+    classes = getattr(learner, "classes_", None)
+    if (
+        not getattr(strategy, "binary_only", False)
+        or classes is None
+        or getattr(learner, "_n_labels", None) is not None
+        or len(classes) <= 2
+    ):
+        return
+    name = learner.query_strategy
+    what = f"{name!r} ({type(strategy).__name__})" if isinstance(name, str) else name
+    shown = np.asarray(classes).tolist()
+    shown = shown if len(shown) <= 10 else [*shown[:10], "..."]
+    error = TwoClassStrategyError(
+        f"query_strategy={what} is defined for two classes only, but the labels "
+        f"hold {len(classes)} classes: {shown}. Use a strategy for any number of "
+        "classes, e.g. query_strategy='entropy', 'margin' or 'random', or merge "
+        "the classes into two."
+    )
+    error.n_classes = len(classes)
+    raise error
+
+
 def check_label_type(learner, param, strategy):
     """Reject a single-label strategy on multi-label ``y``, and the reverse."""
     from ..strategies import MULTILABEL_STRATEGIES

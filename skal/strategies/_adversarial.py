@@ -105,6 +105,7 @@ class VAAL(ScoreStrategy):
     """
 
     requires_model = False
+    requires_torch = True
     _parameter_constraints = {
         **ADVERSARIAL_CONSTRAINTS,
         "beta": _NON_NEGATIVE,
@@ -231,6 +232,7 @@ class MAL(BaseStrategy):
 
     task = "classification"
     requires_model = False
+    requires_torch = True
     _parameter_constraints = {
         **ADVERSARIAL_CONSTRAINTS,
         "entropy_weight": _NON_NEGATIVE,

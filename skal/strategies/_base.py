@@ -63,7 +63,10 @@ class BaseStrategy(BaseEstimator):
     ``requires_model = False`` where no model exists yet (the first labels,
     ``initial_strategy``). ``requires_labels`` (default False) says that it
     needs labeled rows even without a model (the classes they hold): such a
-    strategy cannot choose the first labels either.
+    strategy cannot choose the first labels either. ``binary_only``
+    (default False) says that it is defined for two classes only, and
+    ``requires_torch`` (default False) that it trains its own PyTorch
+    network at each query.
     """
 
     requires_model = True
@@ -79,6 +82,12 @@ class BaseStrategy(BaseEstimator):
     #: "multilabel" (a 2-d 0/1 indicator ``y``). Learners refuse a strategy
     #: that cannot handle their ``y`` at fit, naming the ones that can.
     label_types = ("single",)
+    #: Whether it is defined for two classes only: learners refuse it once
+    #: their labels hold more, naming a strategy for any number of classes.
+    binary_only = False
+    #: Whether it trains its own PyTorch network at each query (torch must be
+    #: installed, ``pip install skal[torch]``): tools check it up front.
+    requires_torch = False
     #: Whether the strategy reads the pool only through the context's chunked
     #: signals (then an unchecked pool is checked chunk by chunk, in cache).
     _reads_through_context = False

@@ -92,6 +92,16 @@ class Hybrid(_BaseComposition, BaseStrategy):
         return any(s.requires_model for _, s in self._resolved())
 
     @property
+    def binary_only(self):
+        """Whether any combined strategy is defined for two classes only."""
+        return any(getattr(s, "binary_only", False) for _, s in self._resolved())
+
+    @property
+    def requires_torch(self):
+        """Whether any combined strategy trains its own PyTorch network."""
+        return any(getattr(s, "requires_torch", False) for _, s in self._resolved())
+
+    @property
     def named_strategies(self):
         """The strategies by name, as a :class:`~sklearn.utils.Bunch`."""
         return Bunch(**dict(self.strategies))

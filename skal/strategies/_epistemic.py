@@ -191,6 +191,7 @@ class EpistemicUncertaintySampling(ScoreStrategy):
     """
 
     task = "classification"
+    binary_only = True
     _parameter_constraints = {
         "metric": [StrOptions(_METRICS)],
         "metric_params": [dict, None],

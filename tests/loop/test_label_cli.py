@@ -267,3 +267,53 @@ def test_a_warning_is_printed_once_not_every_round(tmp_path, monkeypatch, capsys
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == len(set(lines)) >= 1
     assert all(line.startswith("warning: Only one class") for line in lines)
+
+
+def test_a_two_class_strategy_stops_in_one_line_when_a_third_class_is_answered(
+    tmp_path, monkeypatch, capsys
+):
+    # it stopped after the random round with a traceback from the strategy
+    np.savez(tmp_path / "iris.npz", X=X)
+    person = _Person(capsys, Y)
+    monkeypatch.setattr("builtins.input", person)
+    journal = tmp_path / "j.jsonl"
+    argv = ["label", "--data", str(tmp_path / "iris.npz"), "--journal", str(journal)]
+    argv += ["--strategy", "epistemic", "--initial", "12", "--seed", "0"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "skal label: error: strategy 'epistemic' is defined for two classes only, "
+        "but the labels hold 3: pick a strategy for any number of classes, e.g. "
+        f"--strategy entropy; every label given is saved in the journal {journal}: "
+        "run again with another --strategy to go on from them\n"
+    )
+    labels = LabelJournal(journal).labels()
+    assert sorted(labels) == sorted(person.shown) and len(labels) == 12
+    assert {labels[i] for i in labels} == {0, 1, 2}
+    # resumed with the same strategy: refused before a question; with another,
+    # the session goes on from the journal
+    monkeypatch.setattr("builtins.input", lambda prompt="": pytest.fail("asked"))
+    assert main(argv) == 1
+    monkeypatch.setattr("builtins.input", lambda prompt="": "q")
+    assert main([*argv[:-4], "--strategy", "entropy"]) == 0
+    assert "12 of 150 rows labeled" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("given", [["--target", "kind"], ["--classes", "a,b,c"]])
+def test_a_two_class_strategy_is_refused_up_front_for_three_classes(
+    given, tmp_path, monkeypatch, capsys
+):
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    frame["kind"] = None
+    frame.loc[::30, "kind"] = Y[::30]  # 0, 0, 1, 1, 2
+    if given[0] == "--classes":
+        frame = frame.drop(columns="kind")
+    frame.to_csv(tmp_path / "iris.csv", index=False)
+    monkeypatch.setattr("builtins.input", lambda prompt="": pytest.fail("asked"))
+    argv = ["label", "--data", str(tmp_path / "iris.csv"), "--strategy", "epistemic"]
+    assert main([*argv, "--journal", str(tmp_path / "j.jsonl"), *given]) == 2
+    assert capsys.readouterr().err == (
+        "skal label: error: strategy 'epistemic' is defined for two classes only, "
+        "but the labels hold 3: pick a strategy for any number of classes, e.g. "
+        "--strategy entropy\n"
+    )

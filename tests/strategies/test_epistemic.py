@@ -84,3 +84,61 @@ def test_agrees_with_skactiveml_parzen_window():
     np.testing.assert_allclose(ours, util[0][cand], atol=1e-4)
     assert np.all(ours >= util[0][cand] - 1e-9)  # the exact supremum is larger
     assert cand[strategy.select(ctx, 1)[0][0]] == q[0]
+
+
+_TWO_CLASSES_ONLY = (
+    "query_strategy='epistemic' (EpistemicUncertaintySampling) is defined for two "
+    "classes only, but the labels hold 3 classes: [0, 1, 2]. Use a strategy for any "
+    "number of classes, e.g. query_strategy='entropy', 'margin' or 'random', or "
+    "merge the classes into two."
+)
+
+
+def test_a_learner_refuses_it_once_the_labels_hold_three_classes():
+    # it failed at the first query, inside the Parzen window's frequencies
+    from sklearn.linear_model import LogisticRegression
+
+    from skal import ActiveLearner
+    from skal.strategies import Hybrid
+
+    X, y = make_blobs(30, centers=3, random_state=0)
+    partial = np.where(np.arange(30) < 9, y, -1)
+    learner = ActiveLearner(LogisticRegression(), query_strategy="epistemic")
+    with pytest.raises(ValueError) as info:
+        learner.fit(X, partial)
+    assert str(info.value) == _TWO_CLASSES_ONLY
+    with pytest.raises(ValueError, match="hold 3 classes"):  # with a budget too
+        learner.set_params(budget=12, n_initial=6).fit(X, y)
+    # two classes at fit, a third taught: teach says so
+    two = np.where(partial == 2, -1, partial)
+    learner.set_params(budget=None).fit(X, two)
+    assert learner.query().shape == (1,)
+    third = np.flatnonzero(y == 2)[0]
+    with pytest.warns(UserWarning, match="teach added new classes"):
+        with pytest.raises(ValueError, match="defined for two classes only"):
+            learner.teach(X[[third]], [2])
+    # a learner fitted on three classes, switched to it by set_params
+    other = ActiveLearner(LogisticRegression()).fit(X, partial)
+    with pytest.raises(ValueError) as info:
+        other.set_params(query_strategy="epistemic").query()
+    assert str(info.value) == _TWO_CLASSES_ONLY
+    # a hybrid holding it is two-class only too
+    both = Hybrid([("e", "epistemic"), ("m", "margin")])
+    assert both.binary_only and not Hybrid([("m", "margin")]).binary_only
+    with pytest.raises(ValueError, match=r"query_strategy=Hybrid\(.*two classes only"):
+        ActiveLearner(LogisticRegression(), query_strategy=both).fit(X, partial)
+    # and two classes are served
+    binary = np.where(partial == 2, 1, partial)
+    learner = ActiveLearner(LogisticRegression(), query_strategy="epistemic")
+    assert learner.fit(X, binary).query().shape == (1,)
+
+
+def test_the_declarations_the_command_line_reads():
+    from skal._cli_learners import BINARY_STRATEGIES, TORCH_STRATEGIES
+    from skal.strategies import MAL, VAAL, BaseStrategy
+
+    assert EpistemicUncertaintySampling.binary_only and not BaseStrategy.binary_only
+    assert VAAL.requires_torch and MAL.requires_torch
+    assert not BaseStrategy.requires_torch
+    assert BINARY_STRATEGIES == {"epistemic"}
+    assert TORCH_STRATEGIES == {"vaal", "mal"}

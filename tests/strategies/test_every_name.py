@@ -200,6 +200,5 @@ def test_a_two_class_strategy_names_its_limit_on_three_classes():
     learner = _learner(
         "classification", "epistemic", batch_size=5, n_features=4, n_classes=3
     )
-    learner.fit(X, np.where(labeled, y, -1))
-    with pytest.raises(ValueError, match="defined for two classes"):
-        learner.query()
+    with pytest.raises(ValueError, match="defined for two classes only"):
+        learner.fit(X, np.where(labeled, y, -1))  # at fit, not at the query
