@@ -285,7 +285,12 @@ class SimulationMixin:
                 f"budget={budget} is larger than the {oracle.shape[0]} labeled rows "
                 "of y that can act as the oracle."
             )
-        n_initial = min(self.n_initial, budget)
+        n_initial = self.n_initial
+        if n_initial > budget:  # as skal.loop.simulate: budget counts them
+            raise ValueError(
+                f"n_initial={n_initial} is larger than budget={budget}: the budget "
+                "counts the initial labels. Lower n_initial or raise budget."
+            )
         stopping = getattr(self, "stopping", None)  # duck-typed: skal.loop criteria
         stopping = [] if stopping is None else stopping
         criteria = [

@@ -31,11 +31,13 @@ budget : int, default=None
     If set, ``fit`` simulates acquisition: it starts from ``n_initial``
     labels chosen by ``initial_strategy``, queries ``batch_size`` samples a
     round from the labeled rows of ``y`` (the oracle) until ``budget`` labels
-    are used, and keeps the model trained on them, so ``GridSearchCV`` ranks
+    are used, the initial ones included (as in :func:`skal.loop.simulate`),
+    and keeps the model trained on them, so ``GridSearchCV`` ranks
     strategies by their held-out score at that budget.""",
     "n_initial": """\
 n_initial : int, default=10
-    Size of the initial labeled set in simulation.""",
+    Size of the initial labeled set in simulation. It counts towards
+    ``budget``, so a larger ``n_initial`` than ``budget`` raises.""",
     "initial_strategy": """\
 initial_strategy : str, strategy object, callable or None, default=None
     How the first labels are chosen, in simulation and in a cold start (a

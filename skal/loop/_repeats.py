@@ -221,7 +221,8 @@ def _prepare(
     learner = next(iter(learners.values()))
     if n_initial > budget:
         what = "n_initial" if fixed is None else "len(initial_indices)"
-        raise ValueError(f"{what}={n_initial} is larger than budget={budget}.")
+        hint = f"the budget counts the initial labels. Lower {what} or raise budget"
+        raise ValueError(f"{what}={n_initial} is larger than budget={budget}: {hint}.")
     seeds = check_random_state(random_state).randint(
         np.iinfo(np.int32).max, size=n_repeats + 1
     )

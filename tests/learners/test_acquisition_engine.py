@@ -154,3 +154,23 @@ def test_a_strategy_that_needs_labels_does_not_pick_the_first_ones():
         assert learner.query().tolist() == drawn.tolist()
         with pytest.raises(ValueError, match=f"'{name}' needs labeled rows, but"):
             ActiveLearner(GaussianNB(), initial_strategy=name).fit(X, cold)
+
+
+def test_fit_with_a_budget_refuses_more_initial_labels_than_simulate_does():
+    # fit took min(n_initial, budget) = 3 labels where simulate raised
+    from skal.loop import simulate
+
+    message = (
+        "n_initial=5 is larger than budget=3: the budget counts the initial "
+        "labels. Lower n_initial or raise budget."
+    )
+    learner = ActiveLearner(GaussianNB(), budget=3, n_initial=5, random_state=0)
+    with pytest.raises(ValueError) as fit_error:
+        learner.fit(X, Y)
+    with pytest.raises(ValueError) as simulate_error:
+        simulate(learner, X, Y, budget=3, batch_size=1, n_initial=5, progress=False)
+    assert str(fit_error.value) == str(simulate_error.value) == message
+    # a budget of exactly the initial labels is those labels, no query
+    learner.set_params(budget=5).fit(X, Y)
+    assert learner.labeled_mask_.sum() == 5
+    assert [h["n_labeled"] for h in learner.history_] == [5]
