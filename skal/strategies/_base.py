@@ -193,7 +193,9 @@ def n_subsample(max_candidates, n_candidates, batch_size):
     max_candidates : int, float or None
         A count, or a share of the candidates (a float in (0, 1), rounded
         up: ``ceil(max_candidates * n_candidates)``, as scikit-activeml's
-        ``SubSamplingWrapper`` does), or None for all.
+        ``SubSamplingWrapper`` does, except that a share of exactly
+        ``k / n_candidates`` gives ``k``: 0.3 of 10 is 3, where the float
+        product ``3.0000000000000004`` rounds up to 4), or None for all.
     n_candidates : int
         The query's candidates.
     batch_size : int
@@ -212,13 +214,20 @@ def n_subsample(max_candidates, n_candidates, batch_size):
     (144, 144)
     >>> n_subsample(0.1, 50, 10), n_subsample(0.5, 10, 10)
     (10, None)
+    >>> n_subsample(0.3, 10, 1), n_subsample(0.31, 10, 1)
+    (3, 4)
     """
     if max_candidates is None:
         return None
     if isinstance(max_candidates, Integral):
         m = int(max_candidates)
     else:
-        m = math.ceil(max_candidates * n_candidates)
+        share = max_candidates * n_candidates
+        # the product carries the share's float error (a relative 1e-16):
+        # within it of a whole number, that number is what was meant
+        m = round(share)
+        if not math.isclose(share, m, rel_tol=1e-12, abs_tol=0.0):
+            m = math.ceil(share)
     m = max(m, batch_size)
     return m if m < n_candidates else None
 

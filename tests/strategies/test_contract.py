@@ -303,3 +303,22 @@ def test_every_max_candidates_takes_a_share(cls):
             validate_parameter_constraints(
                 constraints, {"max_candidates": bad}, caller_name=cls.__name__
             )
+
+
+def test_a_share_of_exactly_k_rows_scores_k_and_others_round_up():
+    # 0.3 * 10 is 3.0000000000000004 in floats: ceil made it 4
+    from fractions import Fraction
+
+    from skal.strategies._base import n_subsample
+
+    ctx, seen = _counting_context(10)
+    UncertaintySampling(max_candidates=0.3).select(ctx, 1)
+    assert seen == [3]
+    for n in range(2, 300):
+        assert [n_subsample(k / n, n, 1) for k in range(1, n)] == list(range(1, n))
+    # a share that is not k/n still rounds up, as the exact product does
+    rng = np.random.RandomState(0)
+    for n, share in zip(rng.randint(2, 10**6, 2000), rng.uniform(1e-4, 0.9999, 2000)):
+        exact = -(-Fraction(float(share)) * int(n) // 1)  # ceil, no float error
+        assert (n_subsample(float(share), int(n), 1) or n) == exact
+    assert n_subsample(0.31, 10, 1) == 4 and n_subsample(0.7, 10, 1) == 7
