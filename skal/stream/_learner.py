@@ -10,7 +10,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._labels import check_label_types, model_labels
+from ..utils import missing_mask
+from ..utils._labels import as_integer_labels, check_label_types, model_labels
 from ..utils._validation import MISSING_LABEL_CONSTRAINT, POSITIVE_INT, _NoBool
 from ._budget import BUDGET_MANAGERS
 from ._draws import RandomDraws
@@ -199,8 +200,12 @@ default=None
         if not hasattr(self, "classes_"):
             return self._fit(X, y, classes)
         X, y = self._check_Xy(X, y)
+        # another kind of label, or 0.5 for integer classes: the pool learners'
+        # messages (scikit-learn's was "Unknown label type: continuous")
+        taught = y[~missing_mask(y, self.missing_label)]
+        check_label_types(taught, known=self.classes_)
+        as_integer_labels(model_labels(taught), self.classes_.dtype)
         labeled = self._labeled(y)
-        check_label_types(y[labeled], known=self.classes_)
         check_known(y[labeled], self.classes_)
         return self._learn(X[labeled], model_labels(y[labeled]))
 

@@ -163,3 +163,25 @@ def test_labels_indexed_in_another_order_than_X_are_refused():
         prequential_evaluation(learner, X, y)
     with pytest.raises(InvalidParameterError, match="'n_initial' parameter"):
         prequential_evaluation(learner, X, y.loc[X.index], n_initial=True)
+
+
+@pytest.mark.parametrize("estimator", [GaussianNB(), LogisticRegression()])
+def test_a_fraction_taught_to_integer_classes_gets_the_pool_learners_message(
+    estimator,
+):
+    # it was scikit-learn's "Unknown label type: continuous"
+    learner = StreamActiveLearner(estimator, classes=[0, 1]).fit([[0.0], [1.0]], [0, 1])
+    message = (
+        r"^teach got labels that are not whole numbers \(\[0.5\]\), but the "
+        r"learner's classes are integers.$"
+    )
+    for labels in ([0.5], np.array([0.5], dtype=object), [1.0, 0.5]):
+        with pytest.raises(ValueError, match=message):
+            learner.teach([[0.3]] * len(labels), labels)
+    assert learner.n_labeled_ == 2  # nothing was learned
+    learner.teach([[0.3], [0.6]], [1.0, np.nan])  # a whole number is its class
+    assert learner.n_labeled_ == 3 and learner.classes_.tolist() == [0, 1]
+    with pytest.raises(ValueError, match="Got numeric labels in y, but the labels"):
+        StreamActiveLearner(estimator).fit([[0.0], [1.0]], ["a", "b"]).teach(
+            [[0.3]], [0.5]
+        )
