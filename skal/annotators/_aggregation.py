@@ -1,6 +1,6 @@
 """Aggregating noisy labels: majority vote and Dawid–Skene EM."""
 
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import logsumexp
@@ -19,6 +19,10 @@ def _decode(codes, classes, missing_label):
     if not missing.any():
         return classes[codes]
     dtype = np.result_type(classes.dtype, np.asarray(missing_label).dtype)
+    if classes.dtype.kind in "iu" and isinstance(missing_label, Integral):
+        limits = np.iinfo(classes.dtype)  # int8 labels stay int8 beside -1
+        if limits.min <= missing_label <= limits.max:
+            dtype = classes.dtype
     if missing_label is None or classes.dtype.kind in "USO":
         dtype = object
     out = np.empty(codes.shape, dtype=dtype)
@@ -80,7 +84,7 @@ def majority_vote(
         if not np.all(np.isfinite(weights)) or np.any(weights < 0):
             raise ValueError("weights must be finite and non-negative.")
     if len(classes) == 0:
-        return _decode(np.full(Y.shape[0], -1), np.asarray([]), missing_label)
+        return _decode(np.full(Y.shape[0], -1), classes, missing_label)  # Y's dtype
     counts = vote_counts(codes, len(classes), weights)
     rng = check_random_state(random_state)
     top = counts.max(axis=1, keepdims=True)

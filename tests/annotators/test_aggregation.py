@@ -33,6 +33,24 @@ def test_majority_vote_nan_marker():
 
 
 @pytest.mark.parametrize(
+    "dtype, marker",
+    [(np.int64, -1), (np.int8, -1), (np.uint8, 255), (np.float64, np.nan)],
+)
+def test_majority_vote_keeps_the_labels_dtype_with_no_vote_at_all(dtype, marker):
+    # all missing gave float64 [-1.0, -1.0] where one vote gave int64
+    none = np.full((2, 3), marker, dtype=dtype)
+    some = none.copy()
+    some[0, 1] = 1
+    for Y, want in ((none, [marker, marker]), (some, [1, marker])):
+        out = majority_vote(Y, missing_label=marker)
+        assert out.dtype == dtype
+        np.testing.assert_array_equal(out, np.array(want, dtype=dtype))
+    text = np.array([["", ""]])
+    assert majority_vote(text, missing_label="").tolist() == [""]
+    assert majority_vote([[-1, -1]], classes=[0, 1]).dtype == np.int64
+
+
+@pytest.mark.parametrize(
     "Y, kwargs, message",
     [
         ([0, 1, 1], {}, r"2-D array of shape \(n_samples, n_annotators\)"),
