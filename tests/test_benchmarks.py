@@ -135,3 +135,41 @@ def test_mae_semi_supervised_spreading_fills_unreached_rows(monkeypatch):
     assert bench.labels_to([(10, 0.8), (20, 0.91), (30, 0.89)], 0.9) == 20
     assert bench.median_labels([20, None, 40]) == 40
     assert bench.median_labels([None, None, 40]) is None
+
+
+def test_max_candidates_option_takes_a_count_or_a_share_as_the_strategies_do():
+    # --max-candidates 0.1 was "invalid int value: '0.1'"
+    import argparse
+
+    from skal.strategies import MaxEntropy, QueryContext
+
+    count_or_share = _load("_bench_args").count_or_share
+    assert count_or_share("2000") == 2000 and isinstance(count_or_share("1"), int)
+    assert count_or_share("0.1") == 0.1 and isinstance(count_or_share("0.5"), float)
+    for bad, shown in [
+        ("0", "0"),
+        ("1.0", "1.0"),
+        ("-3", "-3"),
+        ("nan", "nan"),
+        ("many", "'many'"),
+    ]:
+        with pytest.raises(argparse.ArgumentTypeError) as info:
+            count_or_share(bad)
+        assert str(info.value) == (
+            f"must be a count (an integer >= 1) or a share in (0, 1), got {shown}"
+        )
+    # what it accepts, the strategies take: 0.1 of 50 candidates scores 5
+    seen = []
+
+    def samples(X):
+        seen.append(len(X))
+        return np.full((3, len(X), 2), 0.5)
+
+    ctx = QueryContext(
+        np.random.RandomState(0).rand(50, 1),
+        classes=[0, 1],
+        signals={"proba_samples": samples},
+        random_state=0,
+    )
+    MaxEntropy(max_candidates=count_or_share("0.1")).select(ctx, 1)
+    assert seen == [5]

@@ -45,6 +45,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from _bench_args import count_or_share
 from skorch import NeuralNetClassifier
 
 from skal import BayesianLearner
@@ -255,7 +256,13 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--budget", type=int, default=1000)
     parser.add_argument("--stop-at", type=float, default=0.95)
-    parser.add_argument("--max-candidates", type=int, default=2000)
+    parser.add_argument(
+        "--max-candidates",
+        type=count_or_share,
+        default=2000,
+        help="candidates scored per query: a count, or a share of the pool in "
+        "(0, 1) (default: 2000)",
+    )
     parser.add_argument(
         "--n-passes", type=int, default=None, help="20 (fixed) or 100 (kirsch)"
     )
