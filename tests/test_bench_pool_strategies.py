@@ -38,6 +38,7 @@ def test_small_run_agrees_and_writes_json(tmp_path, capsys, monkeypatch):
         "ProbabilisticAL(McPAL)",
         "ValueOfInformationEER(10 cand)",
         "FourDs",
+        "CostEmbeddingAL (ALCE)",
     ]
     assert all(r["agree"] for r in rows), rows
     saved = json.loads((tmp_path / "bench_pool_strategies.json").read_text())

@@ -6,7 +6,8 @@ strategies read (:func:`context`), the timer (:func:`seconds`), one row of
 the table (:func:`row`) and the kernel limit
 (:func:`labeled_kernel_seconds`); then the strategies that fit no task
 model: QUIRE, ProbCover, MaxHerding, epistemic uncertainty sampling (its own
-Parzen window classifier) and discriminative AL (its own discriminator),
+Parzen window classifier), discriminative AL (its own discriminator) and
+cost-embedding AL (its own regressors into the embedded cost matrix),
 each timed in skal and in scikit-activeml on the same pool and labeled set.
 """
 
@@ -19,6 +20,7 @@ from sklearn.preprocessing import normalize
 
 from skal.strategies import (
     QUIRE,
+    CostEmbeddingAL,
     DiscriminativeAL,
     EpistemicUncertaintySampling,
     MaxHerding,
@@ -150,3 +152,33 @@ def bench_discriminative(n, batch):
     return row(
         "DiscriminativeAL", n, batch, skal_s, peer_s, bool(np.all(cand[idx] == q))
     )
+
+
+def bench_alce(n, batch):
+    from skactiveml.pool import CostEmbeddingAL as Peer
+    from sklearn.base import clone
+    from sklearn.svm import SVR
+
+    from skal.strategies import embed_cost_matrix
+
+    X, y, labeled, cand, y_nan = make_pool(n, 4, 200)
+    C = 1 + np.random.RandomState(0).rand(4, 4)
+    np.fill_diagonal(C, 0)
+    fixed = {"random_state": 0}  # the same MDS starts on both sides
+    ctx = context(X, y, labeled, cand, np.arange(4))
+    strategy = CostEmbeddingAL(C, mds_params=fixed)
+    skal_s, ours = seconds(lambda: strategy.score(ctx))
+    peer = Peer(classes=np.arange(4), cost_matrix=C, mds_params=fixed)
+    peer_s, (_, util) = seconds(
+        lambda: peer.query(X, y_nan, batch_size=batch, return_utilities=True)
+    )
+    agree = bool(np.allclose(ours, util[0][cand], atol=1e-10))
+    # the limit: the embedding and one SVR per hidden dimension, fit and predict
+    Z = embed_cost_matrix(C, random_state=0)[:4]
+
+    def regressors():
+        for d in range(Z.shape[1]):
+            clone(SVR()).fit(X[labeled], Z[y[labeled], d]).predict(X[cand])
+
+    limit = seconds(lambda: (embed_cost_matrix(C, random_state=0), regressors()))[0]
+    return row("CostEmbeddingAL (ALCE)", n, batch, skal_s, peer_s, agree, limit)
