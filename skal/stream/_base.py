@@ -3,11 +3,16 @@
 A stream strategy sees one sample at a time and says whether to buy its
 label. The learner drives it, sample by sample, through four hooks:
 
-1. ``utilities(X, proba)`` -- vectorised utilities of the batch (higher is
-   more worth labeling); ``proba`` is a callable returning the model's
-   class probabilities of ``X`` (uniform while the model is unfitted);
+1. ``utilities(X, model)`` -- vectorised utilities of the batch (higher is
+   more worth labeling); ``model`` is a :class:`~skal.stream._model.StreamModel`:
+   called, it returns the model's class probabilities of ``X`` (uniform
+   while the model is unfitted); it also offers ``predict_freq`` and the
+   labeled samples kept (``labeled()``, for a strategy that sets
+   ``uses_labeled = True``);
 2. ``observe(state, x, utility, rng)`` -- every sample, before the budget:
    returns ``(utility, eligible)`` (density filters, random utilities);
+   ``eligible=None`` hides the sample from the budget manager too (its
+   estimate does not move; the cognitive dual-query strategies);
 3. ``propose(state, utility, rng)`` -- only when eligible and the budget
    manager allows: the strategy's own decision (it may draw random numbers);
 4. ``commit(state, utility, queried)`` -- right after ``propose``, with the
@@ -34,6 +39,7 @@ class BaseStreamStrategy(BaseEstimator):
     _parameter_constraints: dict = {}
     default_budget_manager = "estimated"
     requires_model = True
+    uses_labeled = False
 
     def init_state(self, budget, n_classes):
         """Validate the parameters and return a fresh state.
@@ -63,7 +69,7 @@ class BaseStreamStrategy(BaseEstimator):
         ----------
         X : ndarray of shape (n_samples, n_features)
             The samples.
-        proba : callable
+        proba : StreamModel or callable
             ``proba(X)`` returns the model's class probabilities.
 
         Returns
@@ -91,8 +97,9 @@ class BaseStreamStrategy(BaseEstimator):
         -------
         utility : float
             The (possibly replaced) utility.
-        eligible : bool
-            False to skip the sample without asking the budget manager.
+        eligible : bool or None
+            False to skip the sample without asking the budget manager;
+            None to hide it from the manager altogether (not counted).
         """
         return utility, True
 

@@ -22,6 +22,7 @@ from ._inputs import (
     labeled_mask,
     stream_classes,
 )
+from ._model import StreamModel
 from ._registry import (
     _STRATEGY_API,
     STREAM_STRATEGIES,
@@ -59,7 +60,8 @@ default=None
         All the classes; needed when ``fit`` sees no label (cold start).
     max_labeled : int or None, default=None
         Without ``partial_fit``, refit on at most the last ``max_labeled``
-        labeled samples (forgetting, for drifting streams).
+        labeled samples (forgetting, for drifting streams); also caps the
+        labels kept for a strategy that counts them (stream PAL).
     missing_label : scalar, default=-1
         Marks unlabeled rows in ``fit`` and ``teach``.
     random_state : int, RandomState or None, default=None
@@ -215,16 +217,17 @@ default=None
         if len(y) == 0:
             return self
         self.n_labeled_ += len(y)
-        if hasattr(self.estimator_, "partial_fit"):
+        online = hasattr(self.estimator_, "partial_fit")
+        if not online or getattr(self.strategy_, "uses_labeled", False):
+            self._X_kept = np.concatenate([self._X_kept, X])
+            self._y_kept = model_labels(np.concatenate([self._y_kept, y]))
+            if self.max_labeled is not None:
+                self._X_kept = self._X_kept[-self.max_labeled :]
+                self._y_kept = self._y_kept[-self.max_labeled :]
+        if online:
             self.estimator_.partial_fit(X, y, classes=self.classes_)
             self.model_fitted_ = True
-            return self
-        self._X_kept = np.concatenate([self._X_kept, X])
-        self._y_kept = model_labels(np.concatenate([self._y_kept, y]))
-        if self.max_labeled is not None:
-            self._X_kept = self._X_kept[-self.max_labeled :]
-            self._y_kept = self._y_kept[-self.max_labeled :]
-        if np.unique(self._y_kept).size >= 2:
+        elif np.unique(self._y_kept).size >= 2:
             self.estimator_ = clone(self.estimator).fit(self._X_kept, self._y_kept)
             self.model_fitted_ = True
         return self
@@ -297,7 +300,7 @@ default=None
 
     def _run(self, X, forced, utilities, commit):
         if utilities is None:
-            utilities = self.strategy_.utilities(X, self._proba)
+            utilities = self.strategy_.utilities(X, StreamModel(self))
         utilities = np.array(utilities, dtype=float)
         state, budget = self.strategy_state_, self.budget_state_
         if commit:
@@ -321,22 +324,14 @@ default=None
                 strategy.commit(state, u, ask)
             elif forced is not None:
                 ask = bool(forced[i])
-            manager.record(budget, u, ask)
+            if eligible is None and not ask:  # hidden from the budget manager
+                budget["hidden"] = budget.get("hidden", 0) + 1
+            else:
+                manager.record(budget, u, ask)
             queried[i] = ask
         return queried, utilities
 
     # ------------------------------------------------------------ prediction
-    def _proba(self, X):
-        if not self.model_fitted_:
-            return np.full((X.shape[0], self.classes_.size), 1.0 / self.classes_.size)
-        proba = self.estimator_.predict_proba(X)
-        known = getattr(self.estimator_, "classes_", self.classes_)
-        if len(known) == self.classes_.size:
-            return proba
-        full = np.zeros((X.shape[0], self.classes_.size))
-        full[:, np.searchsorted(self.classes_, known)] = proba
-        return full
-
     def _check_model(self):
         check_is_fitted(self, "classes_")
         if not self.model_fitted_:
@@ -359,7 +354,7 @@ default=None
             The probabilities, columns in the order of ``classes_``.
         """
         self._check_model()
-        return self._proba(self._check_X(X))
+        return StreamModel(self)(self._check_X(X))
 
     def predict(self, X):
         """Predicted classes of the model.
@@ -387,7 +382,8 @@ default=None
             Labels bought over samples committed by ``update``.
         """
         check_is_fitted(self, "classes_")
-        return self.budget_state_["queried"] / max(self.budget_state_["seen"], 1)
+        state = self.budget_state_
+        return state["queried"] / max(state["seen"] + state.get("hidden", 0), 1)
 
     # ------------------------------------------------------------ helpers
     def _labeled(self, y):
