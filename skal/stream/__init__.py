@@ -4,8 +4,10 @@ Samples arrive one at a time; a :class:`StreamActiveLearner` scores each with
 a stream strategy and, under a budget manager, decides whether to buy its
 label. Strategies: Žliobaitė et al.'s (2014) fixed, variable and randomized
 variable uncertainty and Split; periodic and random sampling; density-focused
-uncertainty (DBALStream, Ienco et al., 2014); plain uncertainty under a
-balanced incremental quantile filter (Kottke et al., 2015).
+uncertainty (DBALStream, Ienco et al., 2014); plain uncertainty and
+probabilistic active learning (stream PAL) under a balanced incremental
+quantile filter (Kottke et al., 2015); the cognitive dual-query strategies
+(CogDQS, Liu et al., 2023).
 """
 
 from ._base import BaseStreamStrategy
@@ -16,10 +18,17 @@ from ._budget import (
     EstimatedBudget,
     FixedBudget,
 )
+from ._cognitive import (
+    CognitiveDualQuery,
+    CognitiveDualQueryFixed,
+    CognitiveDualQueryRandom,
+    CognitiveDualQueryVariable,
+)
 from ._data import make_rotating_hyperplane
 from ._density import StreamDensityBasedAL
 from ._evaluate import prequential_evaluation
 from ._learner import STREAM_STRATEGIES, StreamActiveLearner
+from ._probabilistic import StreamProbabilisticAL
 from ._uncertainty import (
     FixedUncertainty,
     RandomizedVariableUncertainty,
@@ -32,6 +41,10 @@ __all__ = [
     "STREAM_STRATEGIES",
     "BalancedIncrementalQuantileFilter",
     "BaseStreamStrategy",
+    "CognitiveDualQuery",
+    "CognitiveDualQueryFixed",
+    "CognitiveDualQueryRandom",
+    "CognitiveDualQueryVariable",
     "EstimatedBudget",
     "FixedBudget",
     "FixedUncertainty",
@@ -40,6 +53,7 @@ __all__ = [
     "Split",
     "StreamActiveLearner",
     "StreamDensityBasedAL",
+    "StreamProbabilisticAL",
     "StreamRandomSampling",
     "StreamUncertainty",
     "VariableUncertainty",

@@ -12,7 +12,14 @@ from sklearn.base import clone
 
 from ._baselines import PeriodicSampling, StreamRandomSampling, StreamUncertainty
 from ._budget import BUDGET_MANAGERS
+from ._cognitive import (
+    CognitiveDualQuery,
+    CognitiveDualQueryFixed,
+    CognitiveDualQueryRandom,
+    CognitiveDualQueryVariable,
+)
 from ._density import StreamDensityBasedAL
+from ._probabilistic import StreamProbabilisticAL
 from ._uncertainty import (
     FixedUncertainty,
     RandomizedVariableUncertainty,
@@ -30,6 +37,11 @@ STREAM_STRATEGIES = {
     "random": StreamRandomSampling,
     "density": StreamDensityBasedAL,
     "uncertainty": StreamUncertainty,
+    "probabilistic": StreamProbabilisticAL,
+    "cognitive_dual_query": CognitiveDualQuery,
+    "cognitive_dual_query_variable": CognitiveDualQueryVariable,
+    "cognitive_dual_query_fixed": CognitiveDualQueryFixed,
+    "cognitive_dual_query_random": CognitiveDualQueryRandom,
 }
 _STRATEGY_API = ["init_state", "utilities", "observe", "propose", "commit"]
 
