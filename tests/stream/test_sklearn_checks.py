@@ -14,7 +14,12 @@ EXPECTED = {
 
 
 @parametrize_with_checks(
-    [StreamActiveLearner(GaussianNB()), StreamActiveLearner(GaussianNB(), "split")],
+    [
+        StreamActiveLearner(GaussianNB()),
+        StreamActiveLearner(GaussianNB(), "split"),
+        StreamActiveLearner(GaussianNB(), "probabilistic"),  # keeps the labels
+        StreamActiveLearner(GaussianNB(), "cognitive_dual_query"),
+    ],
     expected_failed_checks=lambda est: EXPECTED,
 )
 def test_sklearn_checks(estimator, check):
