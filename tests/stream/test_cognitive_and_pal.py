@@ -138,3 +138,19 @@ def test_stream_pal_cold_start_and_clear_errors():
         learner.query([[2.0, 0.0]])
     assert StreamProbabilisticAL().uses_labeled
     assert not StreamProbabilisticAL(frequencies="estimator").uses_labeled
+
+
+def test_query_leaves_the_cognition_window_alone():
+    X, y = make_rotating_hyperplane(60, random_state=2)
+    learner = StreamActiveLearner(
+        LogisticRegression(), "cognitive_dual_query", random_state=0
+    ).fit(X[:10], y[:10])
+    learner.update(X[10:30], learner.query(X[10:30]))
+    before = {k: np.copy(v) for k, v in learner.strategy_state_.items()}
+    first = learner.query(X[30:])
+    assert (learner.query(X[30:]) == first).all()
+    for key, value in learner.strategy_state_.items():
+        np.testing.assert_array_equal(value, before[key])
+    learner.update(X[30:], first)
+    assert learner.strategy_state_["t"] == 50
+    assert learner.strategy_state_["window"].shape == (11, 2)
