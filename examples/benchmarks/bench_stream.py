@@ -39,6 +39,11 @@ STRATEGIES = [
     "random",
     "periodic",
     "uncertainty",
+    "probabilistic",
+    "cognitive_dual_query",
+    "cognitive_dual_query_variable",
+    "cognitive_dual_query_fixed",
+    "cognitive_dual_query_random",
 ]
 WINDOW = 50
 N_INITIAL = 10
@@ -77,8 +82,11 @@ def run_skal(name, budget, X, y, seed):
 
 def _peer_strategy(name, budget, seed):
     import skactiveml.stream as s
+    from skactiveml.stream.budgetmanager import RandomBudgetManager
 
     common = {"budget": budget, "random_state": seed}
+    # scikit-activeml's StreamProbabilisticAL reads a ParzenWindowClassifier's
+    # predict_freq, not the logistic regression both sides share here: no row
     return {
         "fixed_uncertainty": lambda: s.FixedUncertainty(classes=[0, 1], **common),
         "variable_uncertainty": lambda: s.VariableUncertainty(**common),
@@ -89,6 +97,16 @@ def _peer_strategy(name, budget, seed):
         "density": lambda: s.StreamDensityBasedAL(**common),
         "random": lambda: s.StreamRandomSampling(**common),
         "periodic": lambda: s.PeriodicSampling(**common),
+        "cognitive_dual_query": lambda: s.CognitiveDualQueryStrategyRanVarUn(**common),
+        "cognitive_dual_query_variable": lambda: s.CognitiveDualQueryStrategyVarUn(
+            **common
+        ),
+        "cognitive_dual_query_fixed": lambda: s.CognitiveDualQueryStrategyFixUn(
+            classes=[0, 1], **common
+        ),
+        "cognitive_dual_query_random": lambda: s.CognitiveDualQueryStrategy(
+            budget_manager=RandomBudgetManager(**common), random_state=seed
+        ),
     }.get(name, lambda: None)()
 
 
