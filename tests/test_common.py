@@ -19,7 +19,11 @@ from skal import (
     Committee,
     CommitteeRegressor,
 )
-from skal.estimators import ParzenWindowClassifier
+from skal.estimators import (
+    NadarayaWatsonRegressor,
+    NICKernelRegressor,
+    ParzenWindowClassifier,
+)
 from skal.strategies import (
     BADGE,
     BALD,
@@ -144,6 +148,9 @@ ESTIMATORS = [
     ParzenWindowClassifier(),
     ParzenWindowClassifier(class_prior=0.5, metric_dict={"gamma": "mean"}),
     ParzenWindowClassifier("laplacian", n_neighbors=3),
+    NICKernelRegressor(),
+    NICKernelRegressor(metric_dict={"gamma": "mean"}, mu_0=1.0, kappa_0=0.0, nu_0=4),
+    NadarayaWatsonRegressor("laplacian"),
 ]
 
 

@@ -5,6 +5,12 @@ A lower layer: nothing here imports :mod:`skal.learners`,
 scikit-learn estimators that any learner can wrap.
 """
 
+from ._nic import NadarayaWatsonRegressor, NICKernelRegressor
 from ._parzen import ParzenWindowClassifier, mean_gamma
 
-__all__ = ["ParzenWindowClassifier", "mean_gamma"]
+__all__ = [
+    "NICKernelRegressor",
+    "NadarayaWatsonRegressor",
+    "ParzenWindowClassifier",
+    "mean_gamma",
+]

@@ -203,7 +203,7 @@ class ParzenWindowClassifier(ClassifierMixin, BaseEstimator):
         self : ParzenWindowClassifier
             The fitted classifier.
         """
-        _refuse_missing_labels(y)
+        refuse_missing_targets(y, "ParzenWindowClassifier", "labeled rows")
         X, y = validate_data(self, X, y, **self._accept())
         check_classification_targets(y)
         self.classes_, y_index = _encode(y, self.classes)
@@ -211,23 +211,7 @@ class ParzenWindowClassifier(ClassifierMixin, BaseEstimator):
         weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
         self.class_prior_ = _check_prior(self.class_prior, n_classes)
         self.cost_matrix_ = _check_costs(self.cost_matrix, self.classes, n_classes)
-        self.metric_dict_ = dict(self.metric_dict or {})
-        allowed = (
-            KERNEL_PARAMS.get(self.metric) if isinstance(self.metric, str) else None
-        )
-        if allowed is not None and not set(self.metric_dict_) <= set(allowed):
-            raise ValueError(
-                f"metric_dict={self.metric_dict!r} does not fit the kernel "
-                f"{self.metric!r}, whose parameters are {sorted(allowed)}."
-            )
-        if isinstance(self.metric_dict_.get("gamma"), str):
-            if self.metric_dict_["gamma"] != "mean" or self.metric != "rbf":
-                raise ValueError(
-                    f"metric_dict gamma={self.metric_dict_['gamma']!r} with "
-                    f"metric={self.metric!r}: the only named gamma is 'mean', the "
-                    "RBF kernel's mean criterion; pass metric='rbf' or a number."
-                )
-            self.metric_dict_["gamma"] = mean_gamma(X, weight)
+        self.metric_dict_ = fit_metric_dict(self.metric, self.metric_dict, X, weight)
         self.X_ = X
         self.V_ = np.zeros((X.shape[0], n_classes))
         self.V_[np.arange(X.shape[0]), y_index] = weight
@@ -264,13 +248,7 @@ class ParzenWindowClassifier(ClassifierMixin, BaseEstimator):
         return F
 
     def _accept(self):
-        # scikit-learn's sparse manhattan distances take 32-bit indices only
-        large = self.metric != "laplacian"
-        return {
-            "accept_sparse": "csr",
-            "accept_large_sparse": large,
-            "dtype": "float64",
-        }
+        return kernel_input(self.metric)
 
     def _kernel(self, X):
         return pairwise_kernels(X, self.X_, metric=self.metric, **self.metric_dict_)
@@ -331,11 +309,42 @@ class ParzenWindowClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
 
-def _refuse_missing_labels(y):
+def kernel_input(metric):
+    """``validate_data`` arguments for rows a kernel of ``metric`` takes."""
+    # scikit-learn's sparse manhattan distances take 32-bit indices only
+    return {
+        "accept_sparse": "csr",
+        "accept_large_sparse": metric != "laplacian",
+        "dtype": "float64",
+    }
+
+
+def fit_metric_dict(metric, metric_dict, X, weight):
+    """The kernel's parameters, checked, with ``gamma="mean"`` computed on ``X``."""
+    fitted = dict(metric_dict or {})
+    allowed = KERNEL_PARAMS.get(metric) if isinstance(metric, str) else None
+    if allowed is not None and not set(fitted) <= set(allowed):
+        raise ValueError(
+            f"metric_dict={metric_dict!r} does not fit the kernel "
+            f"{metric!r}, whose parameters are {sorted(allowed)}."
+        )
+    if isinstance(fitted.get("gamma"), str):
+        if fitted["gamma"] != "mean" or metric != "rbf":
+            raise ValueError(
+                f"metric_dict gamma={fitted['gamma']!r} with "
+                f"metric={metric!r}: the only named gamma is 'mean', the "
+                "RBF kernel's mean criterion; pass metric='rbf' or a number."
+            )
+        fitted["gamma"] = mean_gamma(X, weight)
+    return fitted
+
+
+def refuse_missing_targets(y, name, rows):
+    """Refuse NaN in ``y``: these estimators have no ``missing_label``."""
     values = np.asarray(y)
     if values.dtype.kind in "fc" and np.isnan(values).any():
         raise ValueError(
-            "Input y contains NaN. ParzenWindowClassifier takes labeled rows "
+            f"Input y contains NaN. {name} takes {rows} "
             "only (it has no missing_label, unlike scikit-activeml's): pass "
             "X[labeled], y[labeled], or wrap it in skal.ActiveLearner, which "
             "fits it on the labeled rows."
