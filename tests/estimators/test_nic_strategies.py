@@ -114,3 +114,37 @@ def test_emcm_same_scores_given_the_same_bootstraps(data, monkeypatch):
     )
     np.testing.assert_allclose(theirs[0, ~labeled], scores, rtol=1e-10)
     assert sorted(learner.query(batch_size=3).tolist()) == sorted(q.tolist())
+
+
+def test_kl_divergence_is_gaussian_not_student_t(data):
+    from skal.strategies import KLDivergenceMaximization
+    from skal.strategies._kl_divergence import gaussian_kl
+
+    X, y = data
+    y_nan = np.full(len(y), np.nan)
+    y_nan[::6] = y[::6]
+    ours = KLDivergenceMaximization(max_candidates=None)
+    learner = ActiveLearner(
+        NICKernelRegressor(**GAMMA), query_strategy=ours, missing_label=np.nan
+    ).fit(X, y_nan)
+    ctx = learner.query_context()
+    scores = ours.score(ctx)
+    # skal: the mean Gaussian KL of the refit at y = mu(x) (assume_linear)
+    X_c = X[ctx.candidates]
+    base = NICKernelRegressor(**GAMMA).fit(X[::6], y[::6])
+    mean, std = base.predict(X_c, return_std=True)
+    i = int(np.argmax(scores))
+    refit = NICKernelRegressor(**GAMMA).fit(
+        np.vstack([X[::6], X_c[i]]), np.append(y[::6], mean[i])
+    )
+    new_mean, new_std = refit.predict(X_c, return_std=True)
+    expected = np.mean(gaussian_kl(new_mean, new_std, mean, std))
+    assert scores[i] == pytest.approx(expected, rel=1e-10)
+    # scikit-activeml: the Student-t divergence, not a multiple of skal's
+    _, theirs = pool.KLDivergenceMaximization(random_state=0).query(
+        X, y_nan, regressor.NICKernelRegressor(**GAMMA), return_utilities=True
+    )
+    ratio = theirs[0, ctx.candidates] / ctx.n_candidates / scores
+    assert 6 < ratio.min() < 7 and 38 < ratio.max() < 39
+    top = set(np.argsort(-scores)[:4]) & set(np.argsort(-theirs[0, ctx.candidates])[:4])
+    assert top == set()
