@@ -108,8 +108,7 @@ class _KernelTRegressor(RegressorMixin, BaseEstimator):
                 )
             K *= self.sample_weight_
             N[part] = K.sum(axis=1)
-            seen = N[part] > 0
-            mean[part][seen] = (K[seen] @ self.y_) / N[part][seen]
+            np.divide(K @ self.y_, N[part], out=mean[part], where=N[part] > 0)
             K *= (self.y_ - mean[part, None]) ** 2
             scatter[part] = K.sum(axis=1)
         kappa, nu = kappa_0 + N, nu_0 + N
