@@ -58,7 +58,7 @@ class _KernelTRegressor(RegressorMixin, BaseEstimator):
         self : object
             The fitted regressor.
         """
-        refuse_missing_targets(y, type(self).__name__, "labeled rows")
+        refuse_missing_targets(y, type(self).__name__)
         X, y = validate_data(self, X, y, y_numeric=True, **kernel_input(self.metric))
         weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
         self.metric_dict_ = fit_metric_dict(self.metric, self.metric_dict, X, weight)

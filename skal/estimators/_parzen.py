@@ -203,7 +203,7 @@ class ParzenWindowClassifier(ClassifierMixin, BaseEstimator):
         self : ParzenWindowClassifier
             The fitted classifier.
         """
-        refuse_missing_targets(y, "ParzenWindowClassifier", "labeled rows")
+        refuse_missing_targets(y, "ParzenWindowClassifier")
         X, y = validate_data(self, X, y, **self._accept())
         check_classification_targets(y)
         self.classes_, y_index = _encode(y, self.classes)
@@ -339,12 +339,12 @@ def fit_metric_dict(metric, metric_dict, X, weight):
     return fitted
 
 
-def refuse_missing_targets(y, name, rows):
+def refuse_missing_targets(y, name):
     """Refuse NaN in ``y``: these estimators have no ``missing_label``."""
     values = np.asarray(y)
     if values.dtype.kind in "fc" and np.isnan(values).any():
         raise ValueError(
-            f"Input y contains NaN. {name} takes {rows} "
+            f"Input y contains NaN. {name} takes labeled rows "
             "only (it has no missing_label, unlike scikit-activeml's): pass "
             "X[labeled], y[labeled], or wrap it in skal.ActiveLearner, which "
             "fits it on the labeled rows."
