@@ -34,8 +34,8 @@ def _check_feature_columns(path, frame):
             continue
         values = frame[column].dropna()
         numbers = pd.to_numeric(values, errors="coerce")
-        if values.size and numbers.notna().mean() >= 0.5:
-            bad = values[numbers.isna()]
+        bad = values[numbers.isna()]  # True / False are numbers to pandas
+        if values.size and bad.size and numbers.notna().mean() >= 0.5:
             raise UsageError(
                 f"{path}: column {column!r} holds numbers but also non-numeric "
                 f"values ({', '.join(repr(v) for v in bad.unique()[:3])}, e.g. in "
@@ -55,8 +55,15 @@ def _read_frame(path, frame, target, need_labels, data):
         "value too)"
     )
     if target is not None and target not in frame.columns:
+        position = ""
+        if target.isdigit() and int(target) < frame.shape[1]:
+            position = (
+                "; --target takes a column's name, not its position (counting "
+                f"from 0, column {target} is {frame.columns[int(target)]!r})"
+            )
         raise UsageError(
             f"column {target!r} is not in {path}; columns: {', '.join(frame.columns)}"
+            + position
             + (f"; {row}: add a header line of column names" if named else "")
         )
     if named is not None:
@@ -88,6 +95,13 @@ def _read_frame(path, frame, target, need_labels, data):
         raise UsageError(f"{path} has no feature column besides the target")
     _check_feature_columns(path, frame)
     for column in frame.select_dtypes(exclude="number").columns:
+        n_empty = int(frame[column].isna().sum())
+        if n_empty:
+            data.notes.append(
+                f"column {column!r} holds texts and {n_empty} empty cells, one-hot "
+                "encoded as none of its texts (zeros in all its columns); fill them "
+                "in first if they mean something else"
+            )
         n_texts = frame[column].nunique()
         if n_texts > 50 and n_texts > 0.5 * frame.shape[0]:
             data.notes.append(
@@ -204,20 +218,44 @@ def _read_csv(path, notes):
 
     Such a file whose text columns hold numbers like ``5,1`` is read again
     with ``,`` as the decimal mark, a ``,``-separated one whose text columns
-    hold numbers like ``"1,234.5"`` with ``,`` between thousands, and a line
-    of ``notes`` says so. Returns the frame and the options of
-    :func:`pandas.read_csv` that read it.
+    hold numbers like ``"1,234.5"`` with ``,`` between thousands, and a
+    file that is not UTF-8 as UTF-16 (after its byte-order mark) or
+    Windows-1252 (Excel's "CSV" on Windows); a line of ``notes`` says so.
+    Returns the frame and the options of :func:`pandas.read_csv` that read it.
     """
+    try:
+        return _read_csv_as(path, notes, {})
+    except UnicodeDecodeError:
+        pass
+    with open(path, "rb") as file:
+        utf16 = file.read(2) in (b"\xff\xfe", b"\xfe\xff")
+    encoding = "utf-16" if utf16 else "cp1252"
+    try:
+        frame, options = _read_csv_as(path, notes, {"encoding": encoding})
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"cannot read {path} as a CSV file: it is not UTF-8 ({exc}); save it "
+            "as UTF-8 (CSV UTF-8 in Excel)"
+        ) from None
+    notes.append(
+        f"{path} is not UTF-8: read as "
+        f"{'UTF-16' if utf16 else 'Windows-1252 (Latin-1)'}; if its texts look "
+        "wrong, save it as UTF-8"
+    )
+    return frame, options
+
+
+def _read_csv_as(path, notes, options):
+    """:func:`_read_csv` with the ``options`` (an encoding) to start from."""
     import pandas as pd
 
-    options = {}
     try:
-        frame = pd.read_csv(path)
+        frame = pd.read_csv(path, **options)
         if frame.shape[1] == 1:
             header = str(frame.columns[0])
             sep = next((c for c in (";", "\t", "|") if c in header), None)
             if sep is not None:
-                options = {"sep": sep}
+                options = {**options, "sep": sep}
                 frame = pd.read_csv(path, **options)
                 example = _comma_number(frame, _DECIMAL_COMMA)
                 if example is not None:
@@ -228,12 +266,14 @@ def _read_csv(path, notes):
                         "decimal mark"
                     )
         elif (example := _comma_number(frame, _THOUSANDS)) is not None:
-            options = {"thousands": ","}
+            options = {**options, "thousands": ","}
             frame = pd.read_csv(path, **options)
             notes.append(
                 f"numbers such as {example!r} are read with ',' between thousands"
             )
-    except (OSError, ValueError) as exc:  # ParserError, EmptyDataError, decoding
+    except UnicodeDecodeError:
+        raise
+    except (OSError, ValueError) as exc:  # ParserError, EmptyDataError
         raise UsageError(f"cannot read {path} as a CSV file: {exc}") from None
     return frame, options
 
