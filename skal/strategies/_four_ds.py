@@ -56,7 +56,9 @@ class FourDs(BaseStrategy):
         Template of the mixture, cloned and fitted on the pool at each
         query; a mixture fitted already (e.g. once on the whole pool) is used
         as it is. ``None`` is a ``BayesianGaussianMixture`` with one
-        component per class, seeded by the query's random state.
+        component per class, seeded by the query's random state, with full
+        covariances, or diagonal ones when the embeddings have at least as
+        many columns as the pool has rows (a full one is then singular).
     proba : {"model", "mixture"}, default="model"
         Class probabilities of the distance term: the learner's model, or
         the mixture's own classifier (the paper's generative classifier:
@@ -117,8 +119,12 @@ class FourDs(BaseStrategy):
             Z = np.vstack([Z, Z_labeled])
         if self.mixture is None:
             seed = context.random_state.randint(np.iinfo(np.int32).max)
+            # wider than tall: a full covariance is singular (and d^3 per step)
+            wide = Z.shape[1] >= Z.shape[0]
             mixture = BayesianGaussianMixture(
-                n_components=len(context.classes), random_state=seed
+                n_components=len(context.classes),
+                covariance_type="diag" if wide else "full",
+                random_state=seed,
             )
         elif hasattr(self.mixture, "weights_"):
             return self.mixture  # fitted already: used as it is

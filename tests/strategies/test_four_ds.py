@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
-from sklearn.mixture import GaussianMixture
+from sklearn.mixture import BayesianGaussianMixture, GaussianMixture
 
 from skal.strategies import FourDs, QueryContext, resolve_strategy
 
@@ -90,6 +90,34 @@ def test_fits_its_own_mixture_when_not_given_one():
     assert mixture.n_components == 3 and mixture.weights_.shape == (3,)
     assert strategy.mixture is None  # nothing stored on the strategy
     assert len(set(strategy.select(ctx, 4)[0].tolist())) == 4
+
+
+def test_wide_embeddings_get_diagonal_covariances():
+    # 50 rows x 5,000 columns took 80 s a query with full 5,000^2 covariances
+    X, y = make_blobs(24, n_features=40, centers=2, random_state=0)
+    labeled = np.arange(0, 24, 4)
+
+    def context(columns):
+        return QueryContext(
+            X[:, :columns],
+            np.setdiff1d(np.arange(24), labeled),
+            X_labeled=X[labeled, :columns],
+            y_labeled=y[labeled],
+            classes=[0, 1],
+            random_state=0,
+            signals={"proba": lambda Z: np.full((len(Z), 2), 0.5)},
+        )
+
+    mixture = FourDs().fit_mixture(context(40))
+    assert mixture.covariance_type == "diag" and mixture.covariances_.shape == (2, 40)
+    seed = np.random.RandomState(0).randint(np.iinfo(np.int32).max)
+    same = BayesianGaussianMixture(
+        n_components=2, covariance_type="diag", random_state=seed
+    )
+    _, U = FourDs().utilities(context(40), 1)
+    _, expected = FourDs(mixture=same).utilities(context(40), 1)
+    np.testing.assert_allclose(U, expected, rtol=1e-12)
+    assert FourDs().fit_mixture(context(3)).covariance_type == "full"
 
 
 def test_validation_and_name():
