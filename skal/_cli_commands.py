@@ -238,7 +238,7 @@ def run_compare(args):
     ax = result.plot(title=f"{data_name}, {model_name}: {repeats}")
     png_path = os.path.join(args.out, "compare.png")
     ax.figure.tight_layout()
-    ax.figure.savefig(png_path, dpi=110)
+    ax.figure.savefig(png_path, dpi=110, bbox_inches="tight")  # a legend beside
     plt.close(ax.figure)
     print(f"plot:   {png_path}")
     return 0

@@ -326,17 +326,38 @@ class Comparison(_JSONMixin, dict):
         ax : matplotlib Axes
             The axes drawn on.
         """
+        rows = self.summary(confidence=confidence)
+        many = len(rows) > 10  # past the 10 default colours: 20, and dashes
+        columns = -(-len(rows) // 25) if many else 0  # of the legend beside
         if ax is None:
             import matplotlib.pyplot as plt
 
-            _, ax = plt.subplots(figsize=(7, 4.5))
-        for row in self.summary(confidence=confidence):
+            _, ax = plt.subplots(figsize=(7 + 3.2 * columns, 4.5))
+        for i, row in enumerate(rows):
             name = row["learner"]
             label = f"{name} (AULC {row['aulc']:.3f}"
             if row["aulc_low"] is not None:
                 label += f" ± {(row['aulc_high'] - row['aulc_low']) / 2:.3f}"
-            self[name].plot(ax, label=label + ")", band=band, confidence=confidence)
-        ax.legend(loc="lower right")
+            style = {}
+            if many:
+                import matplotlib
+
+                style = {
+                    "color": matplotlib.colormaps["tab20"](i % 20),
+                    "linestyle": ("-", "--", ":")[i // 20 % 3],
+                }
+            self[name].plot(
+                ax, label=label + ")", band=band, confidence=confidence, **style
+            )
+        if many:  # beside the axes, in columns of 25
+            ax.legend(
+                loc="upper left",
+                bbox_to_anchor=(1.01, 1),
+                fontsize="small",
+                ncol=columns,
+            )
+        else:
+            ax.legend(loc="lower right")
         ax.grid(alpha=0.3)
         if title:
             ax.set_title(title)
