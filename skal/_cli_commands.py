@@ -16,6 +16,15 @@ from ._cli_data import check_missing_values, detect_task, free_marker, load_data
 from ._cli_inputs import UsageError, make_estimator
 from .utils import accepts_nan
 
+# --scoring: the test scores by task (the first is the default)
+_TASK_SCORINGS = {
+    "classification": ("accuracy", "balanced_accuracy", "f1_macro", "f1_weighted"),
+    "regression": ("r2",),
+}
+SCORINGS = sum(_TASK_SCORINGS.values(), ())
+# a rarest class under a tenth of the largest one gets a note on accuracy
+_IMBALANCE = 0.1
+
 
 def _split_names(text):
     return [s.strip() for s in text.split(",") if s.strip()]
@@ -70,6 +79,22 @@ def _compare_data(args):
             f"{target} holds a single class ({data.y[:1].tolist()[0]!r}): there is "
             "nothing to tell apart; a comparison needs at least two classes"
         )
+    scoring = getattr(args, "scoring", None)
+    if scoring is not None and scoring not in _TASK_SCORINGS[task]:
+        raise UsageError(
+            f"--scoring {scoring} does not score {task}; use "
+            f"{', '.join(_TASK_SCORINGS[task])}"
+        )
+    if task == "classification" and scoring is None:
+        classes, counts = np.unique(data.y, return_counts=True)
+        if counts.min() < _IMBALANCE * counts.max():
+            rare = classes.tolist()[np.argmin(counts)]
+            notes.append(
+                f"the rarest class ({rare!r}) holds {counts.min()} of "
+                f"{counts.sum()} rows and the largest {counts.max()}: accuracy "
+                "barely sees it; pass --scoring balanced_accuracy (or f1_macro) "
+                "to weigh every class alike"
+            )
     if task == "classification" and data.y.dtype.kind == "f":
         both = data.y if data.y_test is None else np.r_[data.y, data.y_test]
         if np.any(np.mod(both, 1)):  # scikit-learn refuses fractions as classes
@@ -206,6 +231,7 @@ def run_compare(args):
             n_repeats=args.repeats,
             stopping=rounds,
             random_state=args.seed,
+            scoring=getattr(args, "scoring", None),
             n_jobs=args.n_jobs,
             progress=not args.quiet and rounds is None,
         )

@@ -9,7 +9,7 @@ import os
 import sys
 
 from . import _cli_learners
-from ._cli_commands import run_compare
+from ._cli_commands import SCORINGS, run_compare
 from ._cli_data import load_data
 from ._cli_inputs import (
     ESTIMATORS,
@@ -189,6 +189,14 @@ def _parser():
     )
     c.add_argument(
         "--seed", type=_check_seed, default=0, help="random seed (default: 0)"
+    )
+    c.add_argument(
+        "--scoring",
+        choices=SCORINGS,
+        default=None,
+        help="test score: accuracy (the default for classes), balanced_accuracy "
+        "or f1_macro (every class weighs alike: for imbalanced classes), "
+        "f1_weighted; r2 (the default for regression)",
     )
     c.add_argument(
         "--target-score",
