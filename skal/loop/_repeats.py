@@ -162,10 +162,12 @@ def _split(learner, X, y, X_test, y_test, seed, keep=None):
     # label sets are not stratified, nor a y whose holes an oracle fills
     marker = learner.get_params().get("missing_label", -1)
     if is_classifier(learner) and y.ndim == 1 and not missing_mask(y, marker).any():
-        _, counts = np.unique(y[rows], return_counts=True)
-        # each side needs a row per class: a few rows are drawn at random
-        fits = min(n_test, rows.shape[0] - n_test) >= counts.shape[0]
-        stratify = y[rows] if counts.min() >= 2 and fits else None
+        _, groups, counts = np.unique(y[rows], return_inverse=True, return_counts=True)
+        single = counts[groups] < 2  # one group, or a lone one joins the largest
+        groups[single] = -1 if single.sum() > 1 else np.argmax(counts)
+        n_groups = np.unique(groups).shape[0]  # each side needs a row of each
+        fits = min(n_test, rows.shape[0] - n_test) >= n_groups
+        stratify = groups if fits and n_groups > 1 else None
     train, test = train_test_split(
         rows,
         test_size=n_test,  # a quarter of X, rounded up

@@ -66,9 +66,10 @@ def simulate(
     y : array-like of shape (n_samples,)
         The true labels, revealed as they are queried.
     X_test, y_test : array-like, default=None
-        Test set. When None, a stratified quarter of ``X`` is held out (a
-        random one when a class has a single row, or the quarter or the
-        rest has fewer rows than there are classes).
+        Test set. When None, a stratified quarter of ``X`` is held out (the
+        classes of a single row are stratified as one class, or with the
+        largest class when only one class has a single row; a random quarter
+        when the quarter or the rest has fewer rows than there are classes).
     budget : int
         Labels per repeat, the initial ones included.
     batch_size : int
