@@ -91,6 +91,8 @@ def slow_warning(name, query_seconds, *, budget, initial, batch_size, repeats):
     >>> from skal._cli_report import slow_warning
     >>> slow_warning("eer", 2.0, budget=30, initial=10, batch_size=10, repeats=3)[:46]
     'eer is slow: it refits the model for each cand'
+    >>> slow_warning("eer", 2.0, budget=20, initial=10, batch_size=10, repeats=1)[-62:]
+    '1 query x 1 repeat (lower --budget or --repeats to shorten it)'
     """
     from ._cli_learners import SLOW_STRATEGIES
 
@@ -99,7 +101,8 @@ def slow_warning(name, query_seconds, *, budget, initial, batch_size, repeats):
     return (
         f"{name} is slow: it {SLOW_STRATEGIES[name]}; one query took "
         f"{query_seconds:.1f} s on a sample of the data, so expect roughly "
-        f"{_duration(total)} or more for {rounds} queries x {repeats} "
+        f"{_duration(total)} or more for {rounds} "
+        f"{'query' if rounds == 1 else 'queries'} x {repeats} "
         f"repeat{'s' if repeats != 1 else ''} (lower --budget or --repeats to "
         "shorten it)"
     )
