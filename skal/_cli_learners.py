@@ -333,7 +333,8 @@ def build_learners(
         for s in on_net
     ]
     if moved:
-        what = "a predictive spread" if moved == ["std"] else "the votes of a committee"
+        spread = all(s in _STD_STRATEGIES for s in moved)  # 'ei, pi, std', say
+        what = "a predictive spread" if spread else "the votes of a committee"
         also = "" if task == "regression" else " or bayesian"
         notes.append(
             f"{', '.join(moved)} {'needs' if len(moved) == 1 else 'need'} {what}: "

@@ -359,3 +359,11 @@ def test_task_classification_takes_fractions_as_classes(tmp_path, capsys):
     # label type: continuous"
     assert main(argv) == 0
     assert "halves.npz: 150 rows, logreg, budget 12" in capsys.readouterr().out
+
+
+def test_regression_strategies_moved_to_a_committee_need_a_spread():
+    notes = build_learners(["ei", "std", "ucb"], task="regression")[2]
+    assert notes == [  # was: 'need the votes of a committee'
+        "ei, std, ucb need a predictive spread: they run on a Committee of 5 bagged "
+        "ridge (choose with --learner committee)"
+    ]
