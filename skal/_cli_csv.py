@@ -15,9 +15,56 @@ from ._cli_inputs import UsageError
 def read_csv_data(path, target, need_labels, data):
     """Read the CSV file ``path`` into ``data`` (see :func:`~skal.cli.load_data`)."""
     frame, options = _read_csv(path, data.notes)
+    _duplicate_names(path, options, frame, target, data.notes)
     if target in frame.columns:
         _missing_words(path, options, frame, target, data.notes)
     _read_frame(path, frame, target, need_labels, data)
+
+
+def _duplicate_names(path, options, frame, target, notes):
+    """Refuse a ``target`` the header names twice; note other repeated names.
+
+    pandas reads the second ``label`` as ``label.1``: a copy of the labels
+    among the features, or the wrong column as the target.
+    """
+    import pandas as pd
+
+    header = pd.read_csv(
+        path, header=None, nrows=1, dtype=str, keep_default_na=False, **options
+    ).iloc[0]
+    if header.shape[0] != frame.shape[1] or not header.duplicated().any():
+        return
+    for name in header[header.duplicated()].unique():
+        where = np.flatnonzero(header.to_numpy() == name)
+        read = ", ".join(repr(frame.columns[i]) for i in where)
+        if name == target:
+            raise UsageError(
+                f"the header of {path} names {where.size} columns {name!r} "
+                f"(columns {', '.join(map(str, where))}, counting from 0): rename "
+                "them so that --target names one"
+            )
+        notes.append(f"the header names {where.size} columns {name!r}: read as {read}")
+
+
+def _target_copies(frame, labels):
+    """Feature columns that hold the labels again: equal, or recoded one to one."""
+    import pandas as pd
+
+    n_classes = labels.nunique()
+    if n_classes < 2 or labels.isna().any():
+        return []
+    copies = []
+    for column in frame.columns[frame.nunique().to_numpy() == n_classes]:
+        values = frame[column]
+        if values.isna().any():
+            continue
+        if 2 * n_classes <= labels.shape[0]:  # classes (or repeated values)
+            pairs = pd.DataFrame({"x": values.to_numpy(), "y": labels.to_numpy()})
+            if pairs.drop_duplicates().shape[0] == n_classes:
+                copies.append(column)
+        elif values.astype(object).equals(labels.astype(object)):
+            copies.append(column)  # every value distinct: only a copy counts
+    return copies
 
 
 def read_csv_frame(path):
@@ -93,6 +140,13 @@ def _read_frame(path, frame, target, need_labels, data):
                 )
     if frame.shape[1] == 0:
         raise UsageError(f"{path} has no feature column besides the target")
+    if target is not None and need_labels:
+        for column in _target_copies(frame, labels):
+            data.notes.append(
+                f"column {column!r} holds the labels of {target!r} again (one value "
+                "per class): the models read the answer among the features, and "
+                "every score is as good as perfect; drop it if it recodes the target"
+            )
     _check_feature_columns(path, frame)
     for column in frame.select_dtypes(exclude="number").columns:
         n_empty = int(frame[column].isna().sum())

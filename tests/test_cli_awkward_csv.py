@@ -94,3 +94,53 @@ def test_a_target_given_by_position_names_the_column(frame, tmp_path, capsys):
         "size, city, label; --target takes a column's name, not its position "
         "(counting from 0, column 2 is 'label')\n"
     )
+
+
+def test_a_target_named_twice_in_the_header_is_refused(frame, tmp_path, capsys):
+    frame["label2"] = frame["label"]
+    frame.to_csv(tmp_path / "two.csv", index=False)
+    text = (tmp_path / "two.csv").read_text(encoding="utf-8")
+    (tmp_path / "two.csv").write_text(text.replace("label2", "label", 1), "utf-8")
+    # pandas read the second one as 'label.1', a feature: the answer leaked
+    assert main(["compare", "--data", str(tmp_path / "two.csv"), "--target", "label"])
+    assert capsys.readouterr().err == (
+        f"skal compare: error: the header of {tmp_path / 'two.csv'} names 2 columns "
+        "'label' (columns 2, 3, counting from 0): rename them so that --target "
+        "names one\n"
+    )
+    frame = frame.rename(columns={"label2": "size"})  # a feature named twice
+    frame.to_csv(tmp_path / "size.csv", index=False)
+    data = load_data(str(tmp_path / "size.csv"), "label")
+    assert (
+        data.notes[0] == "the header names 2 columns 'size': read as 'size', 'size.1'"
+    )
+
+
+@pytest.mark.parametrize("recode", [{"no": 0, "yes": 1}, {"no": "N", "yes": "Y"}])
+def test_a_feature_that_recodes_the_target_gets_a_note(frame, tmp_path, recode):
+    frame.insert(0, "churned", frame["label"].map(recode))
+    frame.to_csv(tmp_path / "leak.csv", index=False)
+    data = load_data(str(tmp_path / "leak.csv"), "label")
+    assert data.notes == [
+        "column 'churned' holds the labels of 'label' again (one value per class): "
+        "the models read the answer among the features, and every score is as good "
+        "as perfect; drop it if it recodes the target"
+    ]
+    frame.loc[0, "churned"] = frame.loc[1, "churned"]  # rows 0 and 1 differ
+    frame.to_csv(tmp_path / "near.csv", index=False)
+    assert load_data(str(tmp_path / "near.csv"), "label").notes == []
+
+
+def test_a_regression_target_is_only_matched_by_a_copy(tmp_path):
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame({"x": rng.normal(size=30), "z": rng.normal(size=30)})
+    frame["y"] = 2 * frame["x"]  # one to one, but every value distinct: kept quiet
+    frame.to_csv(tmp_path / "r.csv", index=False)
+    assert load_data(str(tmp_path / "r.csv"), "y").notes == []
+    frame["y_copy"] = frame["y"]
+    frame.to_csv(tmp_path / "r.csv", index=False)
+    assert (
+        load_data(str(tmp_path / "r.csv"), "y")
+        .notes[0]
+        .startswith("column 'y_copy' holds the labels of 'y' again")
+    )
