@@ -108,7 +108,8 @@ class BaseLearner(
     def _fit_estimator(self, X, y):
         """Return a model fitted on the labeled rows ``X, y``."""
         if is_classifier(self) and np.unique(y).shape[0] < 2:
-            what = f"class ({y[0]!r})" if y.ndim == 1 else f"value ({y.flat[0]!r})"
+            first = y.reshape(-1)[:1].tolist()[0]  # 3, not np.int64(3)
+            what = f"class ({first!r})" if y.ndim == 1 else f"value ({first!r})"
             warnings.warn(
                 f"Only one {what} is labeled: "
                 f"{type(self.estimator).__name__} cannot be trained yet. Predictions "

@@ -187,9 +187,9 @@ class Committee(_CommitteeMixin, BaseLearner):
         y_enc = encoder.transform(y)
         if encoder.classes_.shape[0] < 2:
             warnings.warn(
-                f"Only one class ({y[0]!r}) is labeled: the committee cannot be "
-                "trained yet. Predictions are that class and queries are random "
-                "until a second class is labeled.",
+                f"Only one class ({encoder.classes_.tolist()[0]!r}) is labeled: the "
+                "committee cannot be trained yet. Predictions are that class and "
+                "queries are random until a second class is labeled.",
                 UserWarning,
                 stacklevel=4,
             )

@@ -267,7 +267,7 @@ def test_all_labeled_entries_equal_is_a_constant_model(data):
         batch_size=2,
         random_state=0,
     )
-    with pytest.warns(UserWarning, match=r"Only one value \(np.int64\(0\)\) is"):
+    with pytest.warns(UserWarning, match=r"Only one value \(0\) is"):
         learner.fit(X, Y_pool)
     assert (learner.predict(X) == 0).all()
     assert learner.query().shape == (2,)
