@@ -93,6 +93,9 @@ def slow_warning(name, query_seconds, *, budget, initial, batch_size, repeats):
     'eer is slow: it refits the model for each cand'
     >>> slow_warning("eer", 2.0, budget=20, initial=10, batch_size=10, repeats=1)[-62:]
     '1 query x 1 repeat (lower --budget or --repeats to shorten it)'
+    >>> "roughly 0.4 s or more" in slow_warning(
+    ...     "eer", 0.4, budget=20, initial=10, batch_size=10, repeats=1)
+    True
     """
     from ._cli_learners import SLOW_STRATEGIES
 
@@ -109,6 +112,8 @@ def slow_warning(name, query_seconds, *, budget, initial, batch_size, repeats):
 
 
 def _duration(seconds):
+    if seconds < 9.5:  # 0.4 s, not '0 s'
+        return f"{seconds:.1g} s"
     if seconds < 90:
         return f"{seconds:.0f} s"
     return f"{seconds / 60:.0f} min"
