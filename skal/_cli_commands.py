@@ -24,6 +24,8 @@ _TASK_SCORINGS = {
 SCORINGS = sum(_TASK_SCORINGS.values(), ())
 # a rarest class under a tenth of the largest one gets a note on accuracy
 _IMBALANCE = 0.1
+# QUADRATIC_STRATEGIES on more training rows than this are timed on a sample
+_QUADRATIC_ROWS, _QUADRATIC_SAMPLE = 4000, 2000
 
 
 def _split_names(text):
@@ -138,6 +140,7 @@ def run_compare(args):
 
     from ._cli_learners import (
         DEFAULT_STRATEGIES,
+        QUADRATIC_STRATEGIES,
         SLOW_STRATEGIES,
         build_learners,
         preflight,
@@ -195,10 +198,16 @@ def run_compare(args):
     for note in more_notes:
         print(f"note: {note}")
     slow = [s for s in strategies if s in SLOW_STRATEGIES]
-    if slow:
-        print(f"timing one query of {', '.join(slow)}...", flush=True)
+    # pairwise strategies, timed on more rows: 300 say little of a quadratic cost
+    big = _QUADRATIC_ROWS < n_train
+    big = [s for s in strategies if s in QUADRATIC_STRATEGIES and big]
+    if slow or big:
+        print(f"timing one query of {', '.join(slow + big)}...", flush=True)
     query_seconds = preflight(learners, X, y, args.initial)
-    for name in slow:
+    sample = min(_QUADRATIC_SAMPLE, X.shape[0])
+    big_learners = {name: learners[name] for name in big}
+    query_seconds.update(preflight(big_learners, X, y, args.initial, sample))
+    for name in slow + big:
         print(
             "warning: "
             + slow_warning(
@@ -208,9 +217,11 @@ def run_compare(args):
                 initial=args.initial,
                 batch_size=args.batch_size,
                 repeats=args.repeats,
+                rows=(sample, n_train) if name in big else None,
             ),
             flush=True,
         )
+    slow += big
     # with a slow strategy, show every round, not only finished runs
     rounds = RoundProgress(budget=args.budget) if slow and not args.quiet else None
     with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():

@@ -68,6 +68,11 @@ SLOW_STRATEGIES = {
     "vaal": "trains a VAE and a discriminator at every query",
     "mal": "trains an encoder, a classifier and a discriminator at every query",
 }
+#: Strategies whose query time grows with the square of the pool, and why.
+QUADRATIC_STRATEGIES = {
+    "probcover": "compares every pair of pool rows at each query",
+    "maxherding": "compares every pair of pool rows at each query",
+}
 #: The default ``--strategies`` of each task.
 DEFAULT_STRATEGIES = {
     "classification": "random,entropy,margin,least_confidence",
@@ -344,11 +349,11 @@ def build_learners(
     return learners, names[0], notes
 
 
-def preflight(learners, X, y, n_initial):
+def preflight(learners, X, y, n_initial, n_rows=300):
     """Fit and query each learner once on a few rows: a strategy that needs a
     signal the model lacks (e.g. a committee's votes) fails here, in one line.
 
-    Returns the seconds of each learner's query."""
+    Returns the seconds of each learner's query on ``n_rows`` random rows."""
     import time
     import warnings
 
@@ -357,9 +362,9 @@ def preflight(learners, X, y, n_initial):
     from .datasets import initial_indices
     from .learners._acquisition import fit_labeled
 
-    rows = np.random.RandomState(0).permutation(X.shape[0])[:300]
+    rows = np.random.RandomState(0).permutation(X.shape[0])[:n_rows]
     holes = np.flatnonzero(~np.isfinite(X).all(axis=1))[:20]  # models taking NaN
-    rows = np.r_[holes, np.setdiff1d(rows, holes)][:300]
+    rows = np.r_[holes, np.setdiff1d(rows, holes)][:n_rows]
     first = initial_indices(
         y[rows],
         min(n_initial, len(rows) - 1),

@@ -69,7 +69,9 @@ class RoundProgress(StoppingCriterion):
         return False
 
 
-def slow_warning(name, query_seconds, *, budget, initial, batch_size, repeats):
+def slow_warning(
+    name, query_seconds, *, budget, initial, batch_size, repeats, rows=None
+):
     """Return a warning line with the estimated time of a slow strategy.
 
     Parameters
@@ -80,6 +82,10 @@ def slow_warning(name, query_seconds, *, budget, initial, batch_size, repeats):
         Seconds one query took in the dry run.
     budget, initial, batch_size, repeats : int
         The simulation's settings.
+    rows : tuple of (int, int), default=None
+        For a strategy of :data:`~skal._cli_learners.QUADRATIC_STRATEGIES`:
+        the rows of the dry run and the training rows, whose ratio squared
+        scales ``query_seconds``.
 
     Returns
     -------
@@ -96,18 +102,30 @@ def slow_warning(name, query_seconds, *, budget, initial, batch_size, repeats):
     >>> "roughly 0.4 s or more" in slow_warning(
     ...     "eer", 0.4, budget=20, initial=10, batch_size=10, repeats=1)
     True
-    """
-    from ._cli_learners import SLOW_STRATEGIES
+    >>> slow_warning("probcover", 0.6, budget=30, initial=10, batch_size=10,
+    ...              repeats=1, rows=(2000, 45000))[:177]
+    'probcover is slow: it compares every pair of pool rows at each query; one query took 0.6 s on 2000 rows, about 5 min on the 45000 training rows, so expect roughly 10 min or more'
+    """  # noqa: E501
+    from ._cli_learners import QUADRATIC_STRATEGIES, SLOW_STRATEGIES
 
     rounds = math.ceil((budget - initial) / batch_size)
+    measured, sample = query_seconds, "a sample of the data"
+    if rows is not None:  # the time grows with the square of the pool
+        query_seconds *= (rows[1] / rows[0]) ** 2
+        sample = (
+            f"{rows[0]} rows, about {_duration(query_seconds)} on the {rows[1]} "
+            "training rows"
+        )
     total = query_seconds * rounds * repeats
+    why = {**SLOW_STRATEGIES, **QUADRATIC_STRATEGIES}[name]
     return (
-        f"{name} is slow: it {SLOW_STRATEGIES[name]}; one query took "
-        f"{query_seconds:.1f} s on a sample of the data, so expect roughly "
+        f"{name} is slow: it {why}; one query took {measured:.1f} s on {sample}, "
+        "so expect roughly "
         f"{_duration(total)} or more for {rounds} "
         f"{'query' if rounds == 1 else 'queries'} x {repeats} "
-        f"repeat{'s' if repeats != 1 else ''} (lower --budget or --repeats to "
-        "shorten it)"
+        f"repeat{'s' if repeats != 1 else ''} ("
+        + ("use fewer rows, or " if rows is not None else "")
+        + "lower --budget or --repeats to shorten it)"
     )
 
 

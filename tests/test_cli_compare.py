@@ -1,5 +1,6 @@
 """``skal compare``: every listed strategy runs, regression, slow strategies, notes."""
 
+import re
 import sys
 import warnings
 
@@ -302,6 +303,27 @@ def test_slow_strategy_warns_with_an_estimate_and_shows_rounds(tiny, tmp_path, c
     )
     assert "for 2 queries x 1 repeat (lower --budget or --repeats" in lines[1]
     assert "eer: 4/12 labels" in captured.err and "eer: 12/12 labels" in captured.err
+
+
+def test_a_pairwise_strategy_on_a_large_pool_is_timed_on_more_rows(
+    tiny, tmp_path, capsys, monkeypatch
+):
+    # probcover took 5 min a query on MNIST's 60,000 rows, without a word
+    import skal._cli_commands as commands
+
+    monkeypatch.setattr(commands, "_QUADRATIC_ROWS", 50)  # iris: 56 train rows
+    monkeypatch.setattr(commands, "_QUADRATIC_SAMPLE", 28)
+    argv = ["compare", "--data", str(tiny / "iris.npz"), *TINY, "--quiet"]
+    assert main([*argv, "--strategies", "probcover", "--out", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "timing one query of probcover..."
+    assert re.fullmatch(
+        r"warning: probcover is slow: it compares every pair of pool rows at each "
+        r"query; one query took \d+\.\d s on 28 rows, about \S+ s on the 56 "
+        r"training rows, so expect roughly \S+ s or more for 2 queries x 1 repeat "
+        r"\(use fewer rows, or lower --budget or --repeats to shorten it\)",
+        lines[1],
+    )
 
 
 def test_labels_to_column_separates_easy_data(tmp_path, capsys):
