@@ -229,7 +229,8 @@ class EpistemicUncertaintySampling(ScoreStrategy):
         if classes is None or len(classes) != 2:
             raise ValueError(
                 "EpistemicUncertaintySampling is defined for two classes (Nguyen "
-                f"et al. 2019), got classes {classes!r}."
+                "et al. 2019), got classes "
+                f"{None if classes is None else list(np.asarray(classes).tolist())}."
             )
         if self.frequencies == "predict_freq":
             return model_frequencies(context, "EpistemicUncertaintySampling")

@@ -142,3 +142,16 @@ def test_the_declarations_the_command_line_reads():
     assert not BaseStrategy.requires_torch
     assert BINARY_STRATEGIES == {"epistemic"}
     assert TORCH_STRATEGIES == {"vaal", "mal"}
+
+
+def test_a_direct_three_class_context_names_the_classes_as_a_list():
+    rng = np.random.RandomState(0)
+    context = QueryContext(
+        rng.rand(5, 2),
+        np.arange(5),
+        X_labeled=rng.rand(3, 2),
+        y_labeled=np.array([3, 7, 100]),
+        classes=np.array([3, 7, 100]),
+    )
+    with pytest.raises(ValueError, match=r"got classes \[3, 7, 100\]\.$"):
+        EpistemicUncertaintySampling().score(context)
