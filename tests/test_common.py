@@ -3,6 +3,7 @@
 import pytest
 from sklearn.base import clone
 from sklearn.linear_model import BayesianRidge, LogisticRegression, Ridge
+from sklearn.mixture import GaussianMixture
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
@@ -20,6 +21,7 @@ from skal import (
     CommitteeRegressor,
 )
 from skal.estimators import (
+    MixtureModelClassifier,
     NadarayaWatsonRegressor,
     NICKernelRegressor,
     ParzenWindowClassifier,
@@ -151,10 +153,21 @@ ESTIMATORS = [
     NICKernelRegressor(),
     NICKernelRegressor(metric_dict={"gamma": "mean"}, mu_0=1.0, kappa_0=0.0, nu_0=4),
     NadarayaWatsonRegressor("laplacian"),
+    MixtureModelClassifier(),
+    MixtureModelClassifier(
+        GaussianMixture(3, covariance_type="diag", random_state=0), "similarities"
+    ),
 ]
 
 
 def _expected_failed_estimator_checks(estimator):
+    if isinstance(estimator, MixtureModelClassifier):
+        reason = (
+            "the weights weigh the labels only: scikit-learn's mixtures take no "
+            "sample_weight, so a repeated row moves the mixture and a row of "
+            "weight 2 does not"
+        )
+        return {"check_sample_weight_equivalence_on_dense_data": reason}
     if getattr(estimator, "n_neighbors", None) is None:
         return {}
     reason = (

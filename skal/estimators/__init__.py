@@ -5,10 +5,12 @@ A lower layer: nothing here imports :mod:`skal.learners`,
 scikit-learn estimators that any learner can wrap.
 """
 
+from ._mixture import MixtureModelClassifier
 from ._nic import NadarayaWatsonRegressor, NICKernelRegressor
 from ._parzen import ParzenWindowClassifier, mean_gamma
 
 __all__ = [
+    "MixtureModelClassifier",
     "NICKernelRegressor",
     "NadarayaWatsonRegressor",
     "ParzenWindowClassifier",

@@ -280,12 +280,7 @@ class ParzenWindowClassifier(ClassifierMixin, BaseEstimator):
                 "which are no probabilities: use a non-negative kernel ('rbf', "
                 "'laplacian', or 'chi2' on non-negative features)."
             )
-        P += self.class_prior_
-        total = P.sum(axis=1)
-        empty = total == 0
-        P[~empty] /= total[~empty, None]
-        P[empty] = 1.0 / P.shape[1]
-        return P
+        return proba_from_frequencies(P, self.class_prior_)
 
     def predict(self, X):
         """Return the class of least expected cost (the most probable one).
@@ -307,6 +302,16 @@ class ParzenWindowClassifier(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def proba_from_frequencies(F, prior):
+    """``(F + prior) / row sums``, in place; uniform rows where the sum is 0."""
+    F += prior
+    total = F.sum(axis=1)
+    empty = total == 0
+    F[~empty] /= total[~empty, None]
+    F[empty] = 1.0 / F.shape[1]
+    return F
 
 
 def kernel_input(metric):
