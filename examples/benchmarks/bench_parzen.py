@@ -59,41 +59,58 @@ class KernelLimit:
         return freq / freq.sum(axis=1, keepdims=True)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def blob_pool(doc, argv, n_features, repeats):
+    """The options ``--quick``, ``--out``, ... and the blobs (pool + training).
+
+    Also used by ``bench_mixture.py``: the same options and the same data.
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="pool of 5,000")
     parser.add_argument("--out", default=None, help="directory for the JSON result")
     parser.add_argument("--n-pool", type=int, default=None, help="default 100,000")
     parser.add_argument("--n-train", type=int, default=1000)
-    parser.add_argument("--n-features", type=int, default=20)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--n-features", type=int, default=n_features)
+    parser.add_argument("--repeats", type=int, default=repeats)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     args.n_pool = args.n_pool or (5000 if args.quick else 100_000)
-    from skactiveml.classifier import ParzenWindowClassifier as TheirPWC
-
     X, y = make_blobs(
         args.n_pool + args.n_train, n_features=args.n_features, centers=4,
         cluster_std=4.0, random_state=0,
     )  # fmt: skip
+    return args, X, y
+
+
+def main(argv=None):
+    args, X, y = blob_pool(__doc__, argv, n_features=20, repeats=3)
+    from skactiveml.classifier import ParzenWindowClassifier as TheirPWC
+
     X_train, y_train, X_pool = X[: args.n_train], y[: args.n_train], X[args.n_train :]
     ours = ParzenWindowClassifier().fit(X_train, y_train)
     theirs = TheirPWC(classes=np.unique(y)).fit(X_train, y_train)
     limit = KernelLimit(X_train, y_train)
+    models = {"skal": ours, "scikit-activeml": theirs, "limit": limit}
+    side_by_side(models, X_pool, args, "bench_parzen.json")
+
+
+def side_by_side(models, X_pool, args, filename, digits=3):
+    """Time ``predict_proba`` of each model, print the table, write the JSON.
+
+    ``models`` maps "skal", "scikit-activeml" and "limit" to models; ``args``
+    holds ``repeats``, ``threads``, ``n_pool``, ``n_train``, ``n_features``,
+    ``quick`` and ``out``. Also used by ``bench_mixture.py``.
+    """
     rows = {}
     with threadpool_limits(args.threads):
-        for name, model in (
-            ("skal", ours),
-            ("scikit-activeml", theirs),
-            ("limit", limit),
-        ):
+        for name, model in models.items():
             seconds, mib, P = measure(model, X_pool, args.repeats)
             rows[name] = {"seconds": seconds, "peak_mib": mib, "proba": P}
     print(f"pool {args.n_pool}, {args.n_train} training rows, {args.threads} thread(s)")
     print(f"{'':16s} {'seconds':>8s} {'peak MiB':>9s} {'/ limit':>8s}")
     for name, row in rows.items():
         ratio = row["seconds"] / rows["limit"]["seconds"]
-        print(f"{name:16s} {row['seconds']:8.3f} {row['peak_mib']:9.1f} {ratio:8.2f}")
+        seconds = f"{row['seconds']:8.{digits}f}"
+        print(f"{name:16s} {seconds} {row['peak_mib']:9.1f} {ratio:8.2f}")
     diff = {
         other: float(np.abs(rows["skal"]["proba"] - rows[other]["proba"]).max())
         for other in ("scikit-activeml", "limit")
@@ -115,7 +132,7 @@ def main(argv=None):
                 for name, row in rows.items()
             },
         }
-        with open(os.path.join(args.out, "bench_parzen.json"), "w") as f:
+        with open(os.path.join(args.out, filename), "w") as f:
             json.dump(result, f, indent=2)
 
 
