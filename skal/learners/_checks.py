@@ -333,13 +333,19 @@ def warn_if_semi_supervised_off(learner):
     """Warn when a semi-supervised estimator would see the labeled rows only.
 
     With ``semi_supervised=False`` the estimator is fitted on the labeled rows,
-    so ``SelfTrainingClassifier``, ``LabelSpreading`` or ``LabelPropagation``
-    (alone or ending a ``Pipeline``) would silently act as a plain classifier.
+    so ``SelfTrainingClassifier``, ``LabelSpreading``, ``LabelPropagation``
+    or a ``MixtureModelClassifier`` with ``missing_label`` set (alone or
+    ending a ``Pipeline``) would silently act as a plain classifier.
     """
     final = learner.estimator
     while hasattr(final, "steps"):
         final = final.steps[-1][1]
-    if type(final).__module__.startswith("sklearn.semi_supervised"):
+    module = type(final).__module__
+    # skal's MixtureModelClassifier fits its mixture on the rows marked missing
+    marks_unlabeled = module.startswith("skal.estimators") and (
+        getattr(final, "missing_label", None) is not None
+    )
+    if module.startswith("sklearn.semi_supervised") or marks_unlabeled:
         warnings.warn(
             f"{type(final).__name__} learns from unlabeled rows, but with "
             "semi_supervised=False it is fitted on the labeled rows only. Pass "

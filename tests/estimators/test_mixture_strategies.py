@@ -1,6 +1,8 @@
 """skal's mixture classifier drives 4DS as scikit-activeml's does: the same
 picks, round after round, with the mixture fitted on the whole pool."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -62,3 +64,27 @@ def test_the_models_frequencies_are_four_ds_mixture_probabilities():
     R, R_l = gmm.predict_proba(X), gmm.predict_proba(X[labeled])
     F = R @ (R_l.T @ (y[labeled, None] == np.arange(3)))  # FourDs(proba="mixture")
     np.testing.assert_allclose(cmm.predict_proba(X), F / F.sum(1, keepdims=True))
+
+
+def test_a_frozen_pool_mixture_survives_the_learners_clone():
+    X, y, labeled = _pool()
+    gmm = GaussianMixture(3, random_state=0).fit(X)
+    learner = ActiveLearner(MixtureModelClassifier(FrozenEstimator(gmm)))
+    learner.fit(X, np.where(np.isin(np.arange(240), labeled), y, -1))
+    np.testing.assert_array_equal(learner.estimator_.mixture_model_.means_, gmm.means_)
+    # a plain fitted mixture is cloned unfitted and refitted on the 6 labels
+    plain = ActiveLearner(MixtureModelClassifier(gmm))
+    plain.fit(X, np.where(np.isin(np.arange(240), labeled), y, -1))
+    assert np.abs(plain.estimator_.mixture_model_.means_ - gmm.means_).max() > 0.1
+
+
+def test_a_missing_label_without_semi_supervised_is_warned():
+    X, y, labeled = _pool()
+    y_pool = np.where(np.isin(np.arange(240), labeled), y, -1)
+    cmm = MixtureModelClassifier(GaussianMixture(3, random_state=0), missing_label=-1)
+    with pytest.warns(UserWarning, match="MixtureModelClassifier learns from unlab"):
+        ActiveLearner(cmm).fit(X, y_pool)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ActiveLearner(cmm, semi_supervised=True).fit(X, y_pool)
+        ActiveLearner(MixtureModelClassifier()).fit(X, y_pool)
