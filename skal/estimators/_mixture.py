@@ -213,6 +213,8 @@ default="responsibilities"
                 "unknown: pass classes=[...] or label a row."
             )
         y_labeled = y[labeled]
+        if y_labeled.dtype == object and all(isinstance(v, Real) for v in y_labeled):
+            y_labeled = np.asarray(y_labeled.tolist())  # [0, None, 1]: numbers
         check_array(y_labeled, ensure_2d=False, ensure_min_samples=0, dtype=None,
                     input_name="y")  # fmt: skip
         if labeled.any():

@@ -100,6 +100,13 @@ def test_nan_marker_and_sample_weight_as_skactiveml():
         ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-12
     )
     assert ours.classes_.tolist() == [0.0, 1.0, 2.0]
+    # None marks a row in an object array of numbers too, as in skactiveml
+    y_object = np.where(labeled, y, None)
+    ours.fit(X, y_object, sample_weight=w)
+    np.testing.assert_allclose(
+        ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-12
+    )
+    assert ours.classes_.tolist() == [0, 1, 2]
 
 
 def test_a_mixture_fitted_on_the_pool_gives_the_semi_supervised_numbers():
