@@ -8,6 +8,7 @@ takes a label back (the labeling session's undo).
 """
 
 import time
+import warnings
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
@@ -16,6 +17,21 @@ from ..utils import concat_rows, num_rows, take_rows
 from ..utils._labels import model_labels
 from ._checks import check_taught_labels
 from ._rows import like_pool, locate_rows, row_hashes
+
+
+def _warn_already_labeled(rows, n_new):
+    """Warn that taught rows were labeled already, with the same labels."""
+    if rows.size == 0:
+        return
+    warnings.warn(
+        f"teach added no label for {rows.size} of the {n_new} taught samples: "
+        f"rows {rows[:10].tolist()} of X_ were labeled already, with these "
+        "labels. query(X_pool) offers every row of X_pool, labeled ones too; "
+        "call query() to choose among the unlabeled rows of the last fit (or "
+        "remove the taught rows from X_pool, as modAL's loop did with np.delete).",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 class TeachMixin:
@@ -78,7 +94,8 @@ class TeachMixin:
         taught row equal to a row of ``X_`` (the last query's rows first,
         in any order or subset; ndarray, DataFrame or sparse) labels that
         row, and other rows are appended. A row that is already labeled is
-        left alone when the label agrees; a different label raises, unless
+        left alone when the label agrees (with a warning that names it:
+        ``query(X_pool)`` offers labeled rows too); a different label raises, unless
         ``relabel="replace"``. Labels are never duplicated.
 
         Parameters
@@ -124,6 +141,7 @@ class TeachMixin:
                     f"{y[differs][:10].tolist()}). Set relabel='replace' to "
                     "overwrite labels."
                 )
+            _warn_already_labeled(pos[relabeled & ~differs], n_new)
         y_all[pos[known]] = y[known]
         labeled[pos[known]] = True
         new = ~known

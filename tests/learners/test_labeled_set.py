@@ -119,7 +119,8 @@ def test_relabeling_is_explicit_and_never_duplicates(iris_pool):
     X, y, y_pool = iris_pool
     learner = _learner().fit(X, y_pool)
     before = learner.labeled_mask_.sum()
-    learner.teach(X[[0]], y[[0]])  # the same label again: nothing changes
+    with pytest.warns(UserWarning, match=r"no label for 1 of the 1 taught"):
+        learner.teach(X[[0]], y[[0]])  # the same label again: nothing changes
     assert learner.X_.shape[0] == 150 and learner.labeled_mask_.sum() == before
     with pytest.raises(ValueError, match=r"relabels rows \[0\].*relabel='replace'"):
         learner.teach(X[[0]], [1])
@@ -128,6 +129,25 @@ def test_relabeling_is_explicit_and_never_duplicates(iris_pool):
     assert learner.y_[0] == 1 and learner.X_.shape[0] == 150
     with pytest.raises(ValueError, match="relabel must be"):
         learner.teach(X[[0]], [1], relabel="yes")
+
+
+def test_teaching_labeled_rows_again_warns_that_nothing_was_added(iris_pool):
+    # modAL's loop queried its X_pool and deleted the picks; query(X) with the
+    # fitted X offers the labeled rows too, and teaching them changes nothing
+    X, y, y_pool = iris_pool
+    learner = _learner().fit(X, y_pool)
+    msg = (
+        r"teach added no label for 2 of the 3 taught samples: rows \[0, 145\] "
+        r"of X_ were labeled already, with these labels\. query\(X_pool\) "
+        r"offers every row of X_pool, labeled ones too; call query\(\)"
+    )
+    with pytest.warns(UserWarning, match=msg):
+        learner.teach(X[[0, 50, 145]], y[[0, 50, 145]])
+    assert learner.labeled_mask_.sum() == 21 and learner.X_.shape[0] == 150
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # unlabeled rows only: no warning
+        learner.teach(X[learner.query()], y[learner.query()])
+    assert learner.labeled_mask_.sum() == 27
 
 
 def test_duplicate_rows_in_the_pool_label_distinct_positions():

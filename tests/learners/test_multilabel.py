@@ -158,7 +158,8 @@ def test_teach_checks_shape_and_relabels(data):
         learner.teach(X[:1], flipped)
     learner.teach(X[:1], flipped, relabel="replace")
     np.testing.assert_array_equal(learner.y_[0], flipped[0])
-    learner.teach(X[1:2], Y[1:2])  # the same labels: left alone
+    with pytest.warns(UserWarning, match="teach added no label for 1 of the 1"):
+        learner.teach(X[1:2], Y[1:2])  # the same labels: left alone
     assert int(learner.labeled_mask_.sum()) == 40
 
 
