@@ -98,13 +98,6 @@ class BaseLearner(
             return RandomSampling()
         return strategy
 
-    def _warm_refit(self, X_new, y_new, X_labeled, y_labeled):
-        """Return the fitted model updated with new labels (``warm_start``)."""
-        if hasattr(self.estimator_, "partial_fit"):
-            return copy.deepcopy(self.estimator_).partial_fit(X_new, y_new)
-        estimator = copy.deepcopy(self.estimator_)
-        return estimator.fit(X_labeled, y_labeled)
-
     def _fit_estimator(self, X, y):
         """Return a model fitted on the labeled rows ``X, y``."""
         if is_classifier(self) and np.unique(y).shape[0] < 2:

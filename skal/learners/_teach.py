@@ -7,10 +7,12 @@ others; a conflicting label for a labeled row raises unless
 takes a label back (the labeling session's undo).
 """
 
+import copy
 import time
 import warnings
 
 import numpy as np
+from sklearn.base import is_classifier
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils import concat_rows, num_rows, take_rows
@@ -34,8 +36,33 @@ def _warn_already_labeled(rows, n_new):
     )
 
 
+def _keep_classes(estimator, y_new):
+    """Fix the classes of a model that infers them from each ``partial_fit``.
+
+    A skorch classifier without ``classes`` takes ``classes_`` from the ``y``
+    of its last ``partial_fit``: a warm-started batch of one class would make
+    it a one-class model (with ten outputs). Its ``classes`` is set to the
+    classes it was fitted on.
+    """
+    known = getattr(estimator, "classes_", None)
+    if known is None or np.ndim(y_new) != 1 or not is_classifier(estimator):
+        return
+    params = estimator.get_params(deep=False)
+    if "classes" in params and params["classes"] is None:
+        estimator.set_params(classes=np.asarray(known))
+
+
 class TeachMixin:
     """``teach`` and ``_forget`` of :class:`~skal.learners._base.BaseLearner`."""
+
+    def _warm_refit(self, X_new, y_new, X_labeled, y_labeled):
+        """Return the fitted model updated with new labels (``warm_start``)."""
+        if hasattr(self.estimator_, "partial_fit"):
+            estimator = copy.deepcopy(self.estimator_)
+            _keep_classes(estimator, y_new)
+            return estimator.partial_fit(X_new, y_new)
+        estimator = copy.deepcopy(self.estimator_)
+        return estimator.fit(X_labeled, y_labeled)
 
     def _rows_of(self, positions):
         return take_rows(self.X_, positions)
