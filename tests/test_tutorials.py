@@ -17,8 +17,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 TUTORIALS = sorted((REPO / "examples" / "tutorials").glob("*.py"))
-PEERS = ("modal", "skactiveml")
-# Scripts may read the project's data files (e.g. "mnist.npz"), skipped without them.
+PEERS = ("modal", "skactiveml", "libact", "alipy")
+# Scripts may read the project's data files (e.g. "mnist.npz" or
+# "zhan2021/diabetes.npz"), skipped without them.
 DATA = Path(os.environ.get("SKAL_DATA", REPO.parent / "shared" / "data"))
 NO_TORCH = any(importlib.util.find_spec(m) is None for m in ("torch", "skorch"))
 NO_SKACTIVEML = importlib.util.find_spec("skactiveml") is None
@@ -31,6 +32,7 @@ SLOW = {
     "skactiveml_deep_skorch.py",
     "skactiveml_stream_getting_started.py",
     "skactiveml_semi_supervised.py",
+    "libact_plot_quickstart.py",
 }
 
 
@@ -72,7 +74,7 @@ def test_tutorial_runs(path, tmp_path):
         pytest.skip("this tutorial needs the torch extra")
     if NO_SKACTIVEML and "from skactiveml" in source:
         pytest.skip("this tutorial keeps a scikit-activeml classifier")
-    needed = re.findall(r'"(\w+\.npz)"', source)
+    needed = re.findall(r'"([\w/]+\.npz)"', source)
     missing = [name for name in needed if not (DATA / name).exists()]
     if missing:
         pytest.skip(f"this tutorial reads {missing} from {DATA}")
