@@ -33,6 +33,7 @@ SLOW = {
     "skactiveml_stream_getting_started.py",
     "skactiveml_semi_supervised.py",
     "libact_plot_quickstart.py",
+    "alipy_query_instance.py",
 }
 
 
