@@ -34,6 +34,7 @@ SLOW = {
     "skactiveml_semi_supervised.py",
     "libact_plot_quickstart.py",
     "alipy_query_instance.py",
+    "modal_pytorch_integration.py",
 }
 
 
