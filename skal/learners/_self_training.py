@@ -12,6 +12,7 @@ from ..utils import missing_mask, score_in_chunks, take_rows
 from ..utils._labels import model_labels
 from ._base import BaseLearner
 from ._docs import fill_shared
+from ._teach import refuse_teach_kwargs
 
 
 @fill_shared
@@ -185,7 +186,7 @@ class ActiveSelfTrainingClassifier(BaseLearner):
             )
         self._round, self._rounds = 0, []
 
-    def teach(self, X, y, *, pool_indices=None, relabel="raise"):
+    def teach(self, X, y, *, pool_indices=None, relabel="raise", **kwargs):
         """Add oracle labels, re-decide the pseudo-labels and refit.
 
         Parameters
@@ -199,12 +200,16 @@ class ActiveSelfTrainingClassifier(BaseLearner):
         relabel : {"raise", "replace"}, default="raise"
             What a different label for an already-labeled row does (see
             :meth:`skal.ActiveLearner.teach`).
+        **kwargs
+            None is taken (modAL's ``only_new`` gets a ``TypeError`` naming
+            skal's way).
 
         Returns
         -------
         self : object
             The refitted learner.
         """
+        refuse_teach_kwargs(kwargs)
         super().teach(X, y, pool_indices=pool_indices, relabel=relabel)
         self.history_[-1].update(self._rounds[-1])
         return self

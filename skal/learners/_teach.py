@@ -20,6 +20,23 @@ from ..utils._labels import model_labels
 from ._checks import check_taught_labels
 from ._rows import like_pool, locate_rows, row_hashes
 
+_MODAL_TEACH = {
+    "only_new": "warm_start=True on the learner continues training the fitted "
+    "model on the new rows (partial_fit); without it teach refits on all labels",
+    "bootstrap": "Committee(..., bootstrap=True) fits each member on a bootstrap "
+    "of the labels at every teach",
+}
+
+
+def refuse_teach_kwargs(kwargs):
+    """Raise a ``TypeError`` for keywords ``teach`` does not take."""
+    if not kwargs:
+        return
+    name = next(iter(kwargs))
+    hint = _MODAL_TEACH.get(name)
+    more = f": modAL's teach({name}=...) is not skal's; {hint}." if hint else "."
+    raise TypeError(f"teach() got an unexpected keyword argument {name!r}{more}")
+
 
 def _warn_already_labeled(rows, n_new):
     """Warn that taught rows were labeled already, with the same labels."""
@@ -114,7 +131,7 @@ class TeachMixin:
                 "labels would go to the wrong samples."
             )
 
-    def teach(self, X, y, *, pool_indices=None, relabel="raise"):
+    def teach(self, X, y, *, pool_indices=None, relabel="raise", **kwargs):
         """Add labeled samples and refit; the labeled set changes only on success.
 
         Rows are identified by position in the learner's rows ``X_``: a
@@ -137,12 +154,17 @@ class TeachMixin:
         relabel : {"raise", "replace"}, default="raise"
             What a different label for an already-labeled row does: raise a
             ``ValueError`` (nothing is changed), or replace the old label.
+        **kwargs
+            None is taken: modAL's ``only_new`` and ``bootstrap`` get a
+            ``TypeError`` that names skal's way (``warm_start=True``,
+            ``Committee(bootstrap=True)``).
 
         Returns
         -------
         self : object
             The refitted learner.
         """
+        refuse_teach_kwargs(kwargs)
         check_is_fitted(self, "labeled_mask_")
         X = self._check_X(X, reset=False)
         n_new = num_rows(X)

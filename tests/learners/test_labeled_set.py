@@ -372,3 +372,20 @@ def test_a_pandas_y_in_another_row_order_than_X_is_refused(iris_pool):
             n_initial=5,
             progress=False,
         )
+
+
+def test_modal_teach_keywords_name_the_skal_way(iris_pool):
+    X, y, y_pool = iris_pool
+    learner = _learner().fit(X, y_pool)
+    with pytest.raises(
+        TypeError,
+        match=r"unexpected keyword argument 'only_new': modAL's "
+        r"teach\(only_new=\.\.\.\) is not skal's; warm_start=True on the learner",
+    ):
+        learner.teach(X[[50]], y[[50]], only_new=True)
+    with pytest.raises(TypeError, match=r"'bootstrap'.*Committee\(\.\.\., bootstrap"):
+        learner.teach(X[[50]], y[[50]], bootstrap=True)
+    typo = r"^teach\(\) got an unexpected keyword argument 'relable'\.$"
+    with pytest.raises(TypeError, match=typo):
+        learner.teach(X[[50]], y[[50]], relable="replace")
+    assert learner.labeled_mask_.sum() == 20  # nothing was taught

@@ -98,6 +98,17 @@ def test_teach_re_decides_pseudo_labels(wine):
     assert set(np.flatnonzero(ceal.pseudo_mask_)) <= set(scores.tolist())
 
 
+def test_teach_refuses_modal_only_new_before_changing_anything(wine):
+    X, y = wine
+    y_partial = np.full_like(y, -1)
+    y_partial[::12] = y[::12]
+    ceal = _ceal().fit(X, y_partial)
+    n_rounds = len(ceal.history_)
+    with pytest.raises(TypeError, match=r"'only_new'.*warm_start=True"):
+        ceal.teach(X[[1]], y[[1]], only_new=True)
+    assert len(ceal.history_) == n_rounds and not ceal.labeled_mask_[1]
+
+
 def test_threshold_reaches_zero_and_zero_delta_is_active_learning(wine):
     X, y = wine
     ceal = _ceal(delta=0.1, threshold_decay=0.06, budget=25, n_initial=10).fit(X, y)
