@@ -25,8 +25,9 @@ What a migrating user changes:
   digits of the fit, so the ``np.delete`` bookkeeping of ``X_pool`` goes
   away. (Passing the fitted ``X`` as ``query(X)`` offers the labeled digits
   too; ``teach`` now warns when the taught digits were labeled already.)
-- ``teach(X, y, only_new=True)`` is ``ActiveLearner(..., warm_start=True)``:
-  the fitted net goes on training on the new digits only (skorch's
+- ``teach(X, y, only_new=True)`` is ``ActiveLearner(..., warm_start=True)``
+  (``only_new=`` given to skal's ``teach`` raises a ``TypeError`` that says
+  so): the fitted net goes on training on the new digits only (skorch's
   ``partial_fit``). modAL's ``only_new=True`` calls the net's ``fit`` on the
   new digits, which for skorch starts a fresh net on those 100 digits alone.
   A net warm-started on batches of a few classes kept ``classes_`` of that
