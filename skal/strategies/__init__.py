@@ -2,6 +2,7 @@
 
 from ._adaptive import Adaptive
 from ._adversarial import MAL, VAAL, shortlist_by_entropy
+from ._average_precision import ExpectedAveragePrecision, expected_average_precision
 from ._base import (
     BaseStrategy,
     FunctionStrategy,
@@ -104,6 +105,8 @@ from ._uncertainty import (
 from ._value_of_information import ValueOfInformationEER
 
 __all__ = [
+    "ExpectedAveragePrecision",
+    "expected_average_precision",
     "LABEL_MEASURES",
     "MMC",
     "MULTILABEL_STRATEGIES",

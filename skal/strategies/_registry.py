@@ -11,6 +11,7 @@ from ._base import BaseStrategy, FunctionStrategy
 def _registry():
     from ._adaptive import Adaptive
     from ._adversarial import MAL, VAAL
+    from ._average_precision import ExpectedAveragePrecision
     from ._base import RandomSampling
     from ._batchbald import BatchBALD, StochasticBALD
     from ._bayesopt import (
@@ -45,6 +46,7 @@ def _registry():
         "auto": Adaptive,
         "egl": ExpectedGradientLength,
         "eer": ExpectedErrorReduction,
+        "expected_average_precision": ExpectedAveragePrecision,
         "coreset": CoreSet,
         "kmeans": KMeansSampling,
         "typiclust": TypiClust,

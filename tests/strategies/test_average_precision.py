@@ -1,0 +1,78 @@
+"""Expected average precision: scikit-activeml's numbers and picks."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+
+from skal import ActiveLearner
+from skal.strategies import (
+    ExpectedAveragePrecision,
+    expected_average_precision,
+    resolve_strategy,
+)
+
+pool = pytest.importorskip("skactiveml.pool")
+skclf = pytest.importorskip("skactiveml.classifier")
+
+
+@pytest.mark.parametrize("n, n_classes", [(2, 2), (7, 3), (16, 4)])
+def test_scores_equal_skactiveml(n, n_classes):
+    proba = np.random.default_rng(n).dirichlet(np.ones(n_classes), size=n)
+    proba[1] = proba[0]  # tied probabilities rank either way: same score
+    theirs = pool.expected_average_precision(np.arange(n_classes), proba)
+    ours = expected_average_precision(proba)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    assert ours[0] == ours[1]
+
+
+def test_hand_worked_two_samples():
+    # one other sample per class: f_1(1) = 2 q, so the score is 2 q + 2 (1 - q)
+    assert expected_average_precision([[0.3, 0.7], [0.9, 0.1]]).tolist() == [2, 2]
+
+
+def test_learner_picks_what_skactiveml_picks():
+    X, y = load_iris(return_X_y=True)
+    X, y = X[::5], y[::5]
+    y_nan = np.full(len(y), np.nan)
+    y_nan[::6] = y[::6]
+    lr = LogisticRegression(max_iter=1000)
+    clf = skclf.SklearnClassifier(lr, classes=[0, 1, 2], random_state=0)
+    qs = pool.UncertaintySampling(method="expected_average_precision", random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs, utilities = qs.query(X, y_nan, clf=clf, return_utilities=True)
+    learner = ActiveLearner(
+        lr, query_strategy="expected_average_precision", missing_label=np.nan
+    ).fit(X, y_nan)
+    unlabeled = np.flatnonzero(np.isnan(y_nan))
+    scores = learner.query_strategy_.score(learner.query_context())
+    np.testing.assert_allclose(scores, utilities[0, unlabeled], rtol=1e-8)
+    assert learner.query().tolist() == theirs.tolist()
+
+
+def test_name_subsample_and_errors():
+    assert isinstance(
+        resolve_strategy("expected_average_precision"), ExpectedAveragePrecision
+    )
+    X, y = load_iris(return_X_y=True)
+    y_partial = np.full(len(y), -1)
+    y_partial[::25] = y[::25]
+    learner = ActiveLearner(
+        LogisticRegression(),
+        query_strategy=ExpectedAveragePrecision(max_candidates=20),
+        batch_size=3,
+        random_state=0,
+    ).fit(X, y_partial)
+    idx, scores = learner.query(return_scores=True)
+    assert len(set(idx.tolist())) == 3 and np.all(y_partial[idx] == -1)
+    with pytest.raises(ValueError, match="at least 2 samples and 2 classes"):
+        expected_average_precision([[0.4, 0.6]])
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        expected_average_precision([[0.4, np.nan], [0.5, 0.5]])
+    with pytest.raises(ValueError, match="shape"):
+        expected_average_precision([0.4, 0.6])
+    with pytest.raises(ValueError, match="max_candidates"):
+        ExpectedAveragePrecision(max_candidates=-1).select(learner.query_context(), 1)
