@@ -11,7 +11,7 @@ from sklearn.naive_bayes import GaussianNB
 from sklearn.tree import DecisionTreeClassifier
 
 from skal import ActiveLearner, Committee
-from skal.annotators import interval_estimation
+from skal.annotators import interval_estimation, majority_vote
 from skal.strategies import (
     BADGE,
     CoreSet,
@@ -26,9 +26,11 @@ from skal.strategies import (
     least_confidence,
     margin,
     max_disagreement,
+    select_top_k,
     variation_ratio,
     vote_entropy,
 )
+from skal.utils import missing_mask
 
 pool = pytest.importorskip("skactiveml.pool")
 skclf = pytest.importorskip("skactiveml.classifier")
@@ -242,3 +244,44 @@ def test_interval_estimation_annot_model_is_interval_estimation():
     n = (~np.isnan(Y)).sum(axis=0) + 2
     half_ours, half_theirs = ours[:, 2] - ours[:, 1], theirs[:, 2] - theirs[:, 1]
     np.testing.assert_allclose(half_ours, half_theirs * np.sqrt(n / (n - 1)))
+
+
+def test_utils_recipes_give_scikit_activemls_answers():
+    skutils = pytest.importorskip("skactiveml.utils")
+    y = np.array([0.0, np.nan, 2.0, np.nan, 1.0])
+    np.testing.assert_array_equal(missing_mask(y, np.nan), skutils.is_unlabeled(y))
+    np.testing.assert_array_equal(~missing_mask(y, np.nan), skutils.is_labeled(y))
+    y_int = np.array([0, -1, 2, -1, 1])
+    assert np.flatnonzero(missing_mask(y_int)).tolist() == (
+        skutils.unlabeled_indices(y_int, missing_label=-1).tolist()
+    )
+    assert np.flatnonzero(~missing_mask(y_int)).tolist() == (
+        skutils.labeled_indices(y_int, missing_label=-1).tolist()
+    )
+    scores = RNG.permutation(20) / 20.0  # distinct: no tie to break
+    # simple_batch writes NaN over the chosen scores: give it a copy
+    theirs = skutils.simple_batch(scores.copy(), random_state=0, batch_size=4)
+    assert select_top_k(scores, 4, random_state=0).tolist() == theirs.tolist()
+    assert select_top_k(scores, 1)[0] == skutils.rand_argmax(scores)[0]
+    Y = np.array([[0, 0, 1], [2, 2, 2], [1, -1, 1], [-1, 0, -1]])
+    np.testing.assert_array_equal(
+        majority_vote(Y), skutils.majority_vote(Y, missing_label=-1)
+    )
+
+
+def test_utilities_on_a_grid_are_the_strategy_scores():
+    # scikit-activeml's plot_utilities draws qs.query(..., candidates=grid,
+    # return_utilities=True); skal's scores of the same grid are these
+    X, _, y_nan, y_skal = iris_partial()
+    X = X[:, :2]
+    grid = np.stack(np.meshgrid(np.linspace(4, 8, 7), np.linspace(2, 4.5, 5)), -1)
+    grid = grid.reshape(-1, 2)
+    lr = LogisticRegression(max_iter=1000)
+    learner = ActiveLearner(lr, query_strategy="margin").fit(X, y_skal)
+    ours = learner.query_strategy_.score(learner.query_context(grid))
+    clf = skclf.SklearnClassifier(lr, classes=[0, 1, 2]).fit(X, y_nan)
+    qs = pool.UncertaintySampling(method="margin_sampling", random_state=0)
+    _, theirs = qs.query(
+        X, y_nan, clf=clf, fit_clf=False, candidates=grid, return_utilities=True
+    )
+    np.testing.assert_allclose(ours, theirs[0], atol=1e-12)
