@@ -6,11 +6,11 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.datasets import load_diabetes, load_iris
-from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.naive_bayes import GaussianNB
-from sklearn.tree import DecisionTreeClassifier
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from skal import ActiveLearner, Committee
+from skal import ActiveLearner, Committee, CommitteeRegressor
 from skal.annotators import interval_estimation, majority_vote
 from skal.strategies import (
     BADGE,
@@ -285,3 +285,20 @@ def test_utilities_on_a_grid_are_the_strategy_scores():
         X, y_nan, clf=clf, fit_clf=False, candidates=grid, return_utilities=True
     )
     np.testing.assert_allclose(ours, theirs[0], atol=1e-12)
+
+
+def test_regression_committee_std_is_query_by_committee():
+    skreg = pytest.importorskip("skactiveml.regressor")
+    X, y = load_diabetes(return_X_y=True)
+    X, y = X[:60], y[:60]
+    y_nan = np.where(np.arange(60) < 15, y, np.nan)
+    members = [("ridge", Ridge()), ("lin", LinearRegression())]
+    members.append(("tree", DecisionTreeRegressor(max_depth=3, random_state=0)))
+    learner = CommitteeRegressor(
+        members, query_strategy="std", missing_label=np.nan
+    ).fit(X, y_nan)
+    ensemble = [skreg.SklearnRegressor(est, random_state=0) for _, est in members]
+    qs = pool.QueryByCommittee(random_state=0)
+    _, utilities = qs.query(X, y_nan, ensemble=ensemble, return_utilities=True)
+    ours = learner.query_strategy_.score(learner.query_context())
+    np.testing.assert_allclose(ours, utilities[0, 15:], rtol=1e-10)
