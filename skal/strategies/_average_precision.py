@@ -20,6 +20,9 @@ import numpy as np
 from ._base import _MAX_CANDIDATES, ScoreStrategy
 from ._uncertainty import _check_proba
 
+#: Most candidates scored together: the adjoints take 16 N^2 bytes (400 MB).
+MAX_SCORED = 5000
+
 
 def _forward_step(f, g, p, n):
     """State after the ``n``-th ranked sample (positive with probability ``p``)."""
@@ -86,7 +89,8 @@ def expected_average_precision(proba):
     ----------
     proba : array-like of shape (n_samples, n_classes)
         Class probabilities of the candidates, scored together: a sample's
-        score depends on every other candidate.
+        score depends on every other candidate. At most 5,000 samples
+        (``16 n_samples^2`` bytes of memory).
 
     Returns
     -------
@@ -115,6 +119,14 @@ def expected_average_precision(proba):
         )
     if not np.all(np.isfinite(proba)):
         raise ValueError("proba contains NaN or infinity.")
+    if proba.shape[0] > MAX_SCORED:
+        gib = 16 * proba.shape[0] ** 2 / 2**30
+        raise ValueError(
+            f"expected_average_precision scores the {proba.shape[0]} candidates "
+            f"together in O(N^2) memory ({gib:.1f} GiB); at most {MAX_SCORED} are "
+            f"scored at once: pass max_candidates={MAX_SCORED} (or fewer) to "
+            "ExpectedAveragePrecision, or score a subsample."
+        )
     return sum(_class_scores(proba[:, k]) for k in range(proba.shape[1]))
 
 
@@ -125,8 +137,8 @@ class ExpectedAveragePrecision(ScoreStrategy):
     2018), scikit-activeml's ``UncertaintySampling(method=
     "expected_average_precision")``. The candidates are scored together (a
     score ranks the other candidates), in ``O(n_classes N^2)`` time and
-    ``O(N^2)`` memory for ``N`` candidates; ``max_candidates`` bounds
-    ``N`` on a large pool.
+    ``O(N^2)`` memory for ``N`` candidates, at most 5,000 at once;
+    ``max_candidates`` bounds ``N`` on a large pool.
 
     Parameters
     ----------

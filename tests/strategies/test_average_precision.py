@@ -72,6 +72,8 @@ def test_name_subsample_and_errors():
         expected_average_precision([[0.4, 0.6]])
     with pytest.raises(ValueError, match="NaN or infinity"):
         expected_average_precision([[0.4, np.nan], [0.5, 0.5]])
+    with pytest.raises(ValueError, match="pass max_candidates=5000"):
+        expected_average_precision(np.full((5001, 2), 0.5))
     with pytest.raises(ValueError, match="shape"):
         expected_average_precision([0.4, 0.6])
     with pytest.raises(ValueError, match="max_candidates"):
