@@ -39,6 +39,7 @@ def test_small_run_agrees_and_writes_json(tmp_path, capsys, monkeypatch):
         "ValueOfInformationEER(10 cand)",
         "FourDs",
         "CostEmbeddingAL (ALCE)",
+        "ExpectedAveragePrecision(80 cand)",
     ]
     assert all(r["agree"] for r in rows), rows
     saved = json.loads((tmp_path / "bench_pool_strategies.json").read_text())

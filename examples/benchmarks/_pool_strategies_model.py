@@ -4,7 +4,7 @@ Helper of ``bench_pool_strategies.py`` (not a benchmark itself): the same
 logistic regression in skal's learner and in scikit-activeml's
 ``SklearnClassifier`` (:func:`fitted_pair`), and the rows of cost-sensitive
 least confidence, Falcun, CLUE, contrastive AL, DropQuery, probabilistic AL
-(McPAL), value-of-information EER and 4DS.
+(McPAL), value-of-information EER, 4DS and expected average precision.
 """
 
 import numpy as np
@@ -250,3 +250,28 @@ def bench_four_ds(n, batch):
     agree = bool(np.allclose(U[0], util[0][cand], rtol=1e-6) and cand[idx[0]] == q[0])
     limit = seconds(lambda: GaussianMixture(10, random_state=0).fit(X))[0]
     return row("FourDs", n, batch, skal_s, peer_s, agree, limit)
+
+
+def bench_average_precision(n, batch):
+    from skactiveml.classifier import SklearnClassifier
+    from skactiveml.pool import UncertaintySampling as Peer
+
+    from skal.strategies import ExpectedAveragePrecision
+
+    X, y, labeled, cand, y_nan = make_pool(n, 3, 60)
+    # scikit-activeml's recursion is cubic in the candidates: 80 of them
+    local = np.random.RandomState(0).choice(cand.size, min(80, cand.size), False)
+    learner, _ = fitted_pair(X, y_nan, 3)
+    ctx = learner.query_context()
+    ours = ExpectedAveragePrecision()
+    skal_s, s_ours = seconds(lambda: ours.score(ctx.subset(local)))
+    clf = SklearnClassifier(LogisticRegression(max_iter=300), classes=np.arange(3))
+    peer = Peer(method="expected_average_precision", random_state=0)
+    peer_s, (_, util) = seconds(
+        lambda: peer.query(X, y_nan, clf, candidates=cand[local], return_utilities=True)
+    )
+    agree = bool(np.allclose(s_ours, util[0][cand[local]], rtol=1e-8))
+    model = learner.estimator_
+    limit = seconds(lambda: model.predict_proba(X[cand[local]]))[0]
+    name = f"ExpectedAveragePrecision({local.size} cand)"
+    return row(name, n, batch, skal_s, peer_s, agree, limit)

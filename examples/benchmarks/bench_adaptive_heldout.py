@@ -86,11 +86,21 @@ def run_set(X, y, args):
         )
         for name, strategy in strategies().items()
     }
-    result = compare(learners, X, y, budget=args.budget, batch_size=args.batch_size,
-                     n_initial=args.n_initial, n_repeats=args.repeats,
-                     random_state=0, progress=False)
-    return {name: np.asarray(curve.aulc(per_repeat=True)).tolist()
-            for name, curve in result.items()}
+    result = compare(
+        learners,
+        X,
+        y,
+        budget=args.budget,
+        batch_size=args.batch_size,
+        n_initial=args.n_initial,
+        n_repeats=args.repeats,
+        random_state=0,
+        progress=False,
+    )
+    return {
+        name: np.asarray(curve.aulc(per_repeat=True)).tolist()
+        for name, curve in result.items()
+    }
 
 
 def summarise(aulc):
@@ -105,8 +115,9 @@ def summarise(aulc):
                 continue
             diff = values - ref
             row[f"vs_{base}"] = float(diff.mean())
-            row[f"vs_{base}_p"] = (float(stats.ttest_rel(values, ref).pvalue)
-                                   if np.ptp(diff) > 0 else None)
+            row[f"vs_{base}_p"] = (
+                float(stats.ttest_rel(values, ref).pvalue) if np.ptp(diff) > 0 else None
+            )
         if name != "margin":
             row["non_inferiority_p"] = non_inferiority_p(values, margin, MATCH_MARGIN)
         rows[name] = row
@@ -120,8 +131,10 @@ def _p(value):
 
 
 def format_table(summary):
-    lines = [f"{'set':9} {'strategy':12} {'AULC':>6} {'vs random':>9} {'p':>6} "
-             f"{'vs margin':>9} {'NI p':>6}"]
+    lines = [
+        f"{'set':9} {'strategy':12} {'AULC':>6} {'vs random':>9} {'p':>6} "
+        f"{'vs margin':>9} {'NI p':>6}"
+    ]
     for set_name, rows in summary.items():
         for name, row in rows.items():
             vr, vm = row.get("vs_random"), row.get("vs_margin")
@@ -130,21 +143,28 @@ def format_table(summary):
                 f"{'' if vr is None else format(vr, '+.4f'):>9} "
                 f"{_p(row.get('vs_random_p')) if vr is not None else '':>6} "
                 f"{'' if vm is None else format(vm, '+.4f'):>9} "
-                f"{_p(row.get('non_inferiority_p')) if vm is not None else '':>6}")
-    lines.append(f"NI p: non-inferiority to margin at {MATCH_MARGIN} (one-sided "
-                 "paired t); p < 0.05 shows at most 0.005 below margin")
+                f"{_p(row.get('non_inferiority_p')) if vm is not None else '':>6}"
+            )
+    lines.append(
+        f"NI p: non-inferiority to margin at {MATCH_MARGIN} (one-sided "
+        "paired t); p < 0.05 shows at most 0.005 below margin"
+    )
     return "\n".join(lines)
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="wdbc and digits, 2 repeats, to 60 labels")
+    parser.add_argument(
+        "--quick", action="store_true", help="wdbc and digits, 2 repeats, to 60 labels"
+    )
     parser.add_argument("--out", default=None, help="directory for the JSON")
-    parser.add_argument("--data-dir", default=os.environ.get(
-        "SKAL_DATA", str(REPO.parent / "shared" / "data")))
-    parser.add_argument("--sets", nargs="+",
-                        default=["wdbc", "digits", "spambase", "magic"])
+    parser.add_argument(
+        "--data-dir",
+        default=os.environ.get("SKAL_DATA", str(REPO.parent / "shared" / "data")),
+    )
+    parser.add_argument(
+        "--sets", nargs="+", default=["wdbc", "digits", "spambase", "magic"]
+    )
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--budget", type=int, default=200)
     parser.add_argument("--batch-size", type=int, default=10)
@@ -169,8 +189,12 @@ def main(argv=None):
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
-        payload = {"args": vars(args), "summary": summary, "aulc": aulc,
-                   "seconds": time.perf_counter() - start}
+        payload = {
+            "args": vars(args),
+            "summary": summary,
+            "aulc": aulc,
+            "seconds": time.perf_counter() - start,
+        }
         (out / "bench_adaptive_heldout.json").write_text(json.dumps(payload, indent=1))
     return summary
 

@@ -4,13 +4,13 @@ One row per strategy, one thread, the same pool and labeled set for both
 libraries: ProbCover, MaxHerding, epistemic uncertainty sampling (Parzen
 window), cost-sensitive least confidence (``cost_matrix``), Falcun, CLUE and
 discriminative AL, QUIRE, contrastive AL, DropQuery, probabilistic AL
-(McPAL), value-of-information EER, 4DS and cost-embedding AL (ALCE). Each
-row gives the seconds of one query in skal and in scikit-activeml and their
-ratio (scikit-activeml over skal; above 1 means skal is faster), the limit
-where one is measured (the one pass no implementation can skip: the
-candidates-by-labeled kernel for the kernel strategies, the model's passes
-over the candidates for the model-based ones), and whether the first pick or
-the scores agree.
+(McPAL), value-of-information EER, 4DS, cost-embedding AL (ALCE) and
+expected average precision. Each row gives the seconds of one query in skal
+and in scikit-activeml and their ratio (scikit-activeml over skal; above 1
+means skal is faster), the limit where one is measured (the one pass no
+implementation can skip: the candidates-by-labeled kernel for the kernel
+strategies, the model's passes over the candidates for the model-based
+ones), and whether the first pick or the scores agree.
 
 Run ``PYTHONPATH=. python examples/benchmarks/bench_pool_strategies.py
 [--quick] [--out DIR]``. The full run uses a pool of 10,000 samples;
@@ -26,6 +26,7 @@ import platform
 # bench_pool_strategies.py`` puts this folder on ``sys.path``); every name is
 # also reachable from here.
 from _pool_strategies_model import (  # noqa: F401
+    bench_average_precision,
     bench_clue,
     bench_contrastive,
     bench_cost_uncertainty,
@@ -66,6 +67,7 @@ BENCHES = [
     bench_voi,
     bench_four_ds,
     bench_alce,
+    bench_average_precision,
 ]
 
 

@@ -106,44 +106,88 @@ REPO = Path(__file__).resolve().parents[2]
 # ---------------------------------------------------------------------- main
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="two small sets and digits, 2 repeats, to 60 labels")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="two small sets and digits, 2 repeats, to 60 labels",
+    )
     parser.add_argument("--out", default=None, help="directory for the JSON")
-    parser.add_argument("--data-dir", default=os.environ.get(
-        "SKAL_DATA", str(REPO.parent / "shared" / "data")))
-    parser.add_argument("--sets", nargs="+", default=None,
-                        help="sets to run (binary ones use SVC, batch 1; multi-class "
-                        "ones and digits use LogisticRegression, batch 10)")
+    parser.add_argument(
+        "--data-dir",
+        default=os.environ.get("SKAL_DATA", str(REPO.parent / "shared" / "data")),
+    )
+    parser.add_argument(
+        "--sets",
+        nargs="+",
+        default=None,
+        help="sets to run (binary ones use SVC, batch 1; multi-class "
+        "ones and digits use LogisticRegression, batch 10)",
+    )
     parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--first-repeat", type=int, default=0,
-                        help="run repeats first-repeat .. repeats - 1 only (to split "
-                        "a run over processes)")
-    parser.add_argument("--strategies", nargs="+",
-                        default=["random", "margin", "auto", "coreset", "qbc",
-                                 "density"])
+    parser.add_argument(
+        "--first-repeat",
+        type=int,
+        default=0,
+        help="run repeats first-repeat .. repeats - 1 only (to split "
+        "a run over processes)",
+    )
+    parser.add_argument(
+        "--strategies",
+        nargs="+",
+        default=["random", "margin", "auto", "coreset", "qbc", "density"],
+    )
     parser.add_argument("--pool-cap", type=int, default=1000)
-    parser.add_argument("--split", choices=["stratified", "lu"], default="stratified",
-                        help="stratified: a stratified split and initial labels with "
-                        "every class (make_pool) per seed; lu: the split and initial "
-                        "labels of Lu et al.'s code (numpy default_rng(seed), not "
-                        "stratified; a repeat whose labels miss a class is dropped)")
+    parser.add_argument(
+        "--split",
+        choices=["stratified", "lu"],
+        default="stratified",
+        help="stratified: a stratified split and initial labels with "
+        "every class (make_pool) per seed; lu: the split and initial "
+        "labels of Lu et al.'s code (numpy default_rng(seed), not "
+        "stratified; a repeat whose labels miss a class is dropped)",
+    )
     parser.add_argument("--n-initial", type=int, default=20)
-    parser.add_argument("--budget", type=int, default=None,
-                        help="stop at this many labels (default: the whole pool)")
+    parser.add_argument(
+        "--budget",
+        type=int,
+        default=None,
+        help="stop at this many labels (default: the whole pool)",
+    )
     parser.add_argument("--n-jobs", type=int, default=1)
-    parser.add_argument("--from-records", nargs="+", default=None, metavar="JSONL",
-                        help="summarise records of earlier runs (the strategies of "
-                        "one set and repeat are merged) instead of running")
-    parser.add_argument("--cost", action="store_true",
-                        help="only time Adaptive's queries against its arms' "
-                        "(a generated pool of 20,000)")
-    parser.add_argument("--auto-params", default="{}", metavar="JSON",
-                        help="parameters of Adaptive for the auto row, as JSON")
-    parser.add_argument("--rst", default=None, metavar="FILE",
-                        help="also write the tables as reStructuredText")
-    parser.add_argument("--skip-done", nargs="+", default=(), metavar="JSONL",
-                        help="skip the (set, repeat) runs these records already hold "
-                        "for every requested strategy")
+    parser.add_argument(
+        "--from-records",
+        nargs="+",
+        default=None,
+        metavar="JSONL",
+        help="summarise records of earlier runs (the strategies of "
+        "one set and repeat are merged) instead of running",
+    )
+    parser.add_argument(
+        "--cost",
+        action="store_true",
+        help="only time Adaptive's queries against its arms' "
+        "(a generated pool of 20,000)",
+    )
+    parser.add_argument(
+        "--auto-params",
+        default="{}",
+        metavar="JSON",
+        help="parameters of Adaptive for the auto row, as JSON",
+    )
+    parser.add_argument(
+        "--rst",
+        default=None,
+        metavar="FILE",
+        help="also write the tables as reStructuredText",
+    )
+    parser.add_argument(
+        "--skip-done",
+        nargs="+",
+        default=(),
+        metavar="JSONL",
+        help="skip the (set, repeat) runs these records already hold "
+        "for every requested strategy",
+    )
     args = parser.parse_args(argv)
     AUTO_PARAMS.clear()
     AUTO_PARAMS.update(json.loads(args.auto_params))
@@ -156,17 +200,18 @@ def parse_args(argv=None):
     return args
 
 
-
 def main(argv=None):
     args = parse_args(argv)
     if args.cost:
-        cost = measure_cost(n_rounds=3 if args.quick else 10,
-                            n_pool=2000 if args.quick else 20000)
+        cost = measure_cost(
+            n_rounds=3 if args.quick else 10, n_pool=2000 if args.quick else 20000
+        )
         print(json.dumps(cost, indent=1))
         if args.out:
             Path(args.out).mkdir(parents=True, exist_ok=True)
             (Path(args.out) / "bench_zhan2021_cost.json").write_text(
-                json.dumps(cost, indent=1))
+                json.dumps(cost, indent=1)
+            )
         return cost
     start = time.perf_counter()
     if args.from_records:
@@ -174,8 +219,7 @@ def main(argv=None):
     else:
         records = run_all(args)
     order = BINARY + MULTICLASS + ["digits"]
-    records.sort(key=lambda r: (order.index(r["set"]), r.get("split", ""),
-                                r["repeat"]))
+    records.sort(key=lambda r: (order.index(r["set"]), r.get("split", ""), r["repeat"]))
     summary = summarise(records)
     print(format_table(summary))
     goals = goal_check(summary)
@@ -189,9 +233,11 @@ def main(argv=None):
         out.mkdir(parents=True, exist_ok=True)
         payload = {
             "args": dict(vars(args)),
-            "machine": {"python": platform.python_version(),
-                        "skal": getattr(skal, "__version__", "dev"),
-                        "cpu_count": os.cpu_count()},
+            "machine": {
+                "python": platform.python_version(),
+                "skal": getattr(skal, "__version__", "dev"),
+                "cpu_count": os.cpu_count(),
+            },
             "summary": summary,
             "goals": goals,
             "repeats": records,
