@@ -158,8 +158,7 @@ def _split(learner, X, y, X_test, y_test, seed, keep=None):
         return X, y, np.arange(n), X_test, np.asarray(y_test)
     rows = np.arange(n) if keep is None else np.setdiff1d(np.arange(n), keep)
     n_test = int(np.ceil(0.25 * (rows.shape[0] if keep is None else n)))
-    stratify = None
-    # label sets are not stratified, nor a y whose holes an oracle fills
+    stratify = None  # not for label sets, nor for a y whose holes an oracle fills
     marker = learner.get_params().get("missing_label", -1)
     if is_classifier(learner) and y.ndim == 1 and not missing_mask(y, marker).any():
         _, groups, counts = np.unique(y[rows], return_inverse=True, return_counts=True)
