@@ -44,6 +44,31 @@ def _kernel(X, Y, metric, params):
     return np.exp(K, out=K)
 
 
+def _check_metric_params(metric, params):
+    """Refuse kernel parameters the kernel does not take, or not finite numbers."""
+    allowed = sorted(KERNEL_PARAMS[metric])
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise ValueError(
+            f"metric_params {unknown} are not parameters of the {metric!r} kernel, "
+            f"which takes {allowed or 'none'}: pass only those."
+        )
+    for name, value in params.items():
+        if value is None and name == "gamma":
+            continue  # scikit-learn's default, 1 / n_features
+        if not isinstance(value, Real) or isinstance(value, bool):
+            raise TypeError(f"metric_params[{name!r}] must be a number, got {value!r}.")
+        if not np.isfinite(value) or (
+            name == "gamma" and metric in ("rbf", "laplacian", "chi2") and value <= 0
+        ):
+            raise ValueError(
+                f"metric_params[{name!r}]={value!r} does not make {metric!r} a "
+                "Parzen window: pass a finite"
+                + (" positive" if name == "gamma" else "")
+                + " number (or leave it out for scikit-learn's default)."
+            )
+
+
 class StreamProbabilisticAL(BaseStreamStrategy):
     """Probabilistic active learning on a stream: McPAL's gain, filtered.
 
@@ -122,6 +147,11 @@ class StreamProbabilisticAL(BaseStreamStrategy):
         self.frequencies = frequencies
         self.metric = metric
         self.metric_params = metric_params
+
+    def _init_state(self, budget, n_classes):
+        if self.frequencies != "estimator":
+            _check_metric_params(self.metric, self.metric_params or {})
+        return super()._init_state(budget, n_classes)
 
     @property
     def uses_labeled(self):

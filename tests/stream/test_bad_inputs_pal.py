@@ -1,0 +1,42 @@
+"""Bad input to the stream strategies added with stream PAL and CogDQS."""
+
+import numpy as np
+import pytest
+from sklearn.naive_bayes import GaussianNB
+
+from skal.stream import StreamActiveLearner, StreamProbabilisticAL
+
+X = np.random.RandomState(0).normal(size=(30, 2))
+y = (X[:, 0] > 0).astype(int)
+
+
+def _fit(strategy, **kwargs):
+    return StreamActiveLearner(GaussianNB(), strategy, **kwargs).fit(X[:20], y[:20])
+
+
+@pytest.mark.parametrize(
+    "params, error, message",
+    [
+        ({"gamma": -1.0}, ValueError, r"metric_params\['gamma'\]=-1.0 does not"),
+        ({"gamma": np.nan}, ValueError, "finite positive number"),
+        ({"gamma": 0}, ValueError, "finite positive number"),
+        ({"gamma": "abc"}, TypeError, r"metric_params\['gamma'\] must be a number"),
+        ({"foo": 1}, ValueError, r"\['foo'\] are not parameters of the 'rbf'"),
+    ],
+)
+def test_pal_refuses_bad_kernel_parameters_at_fit(params, error, message):
+    # they gave NaN utilities (no label ever bought), kernels above 1, or a
+    # TypeError from NumPy or rbf_kernel at the first query
+    with pytest.raises(error, match=message):
+        _fit(StreamProbabilisticAL(metric_params=params))
+
+
+def test_pal_kernel_parameters_of_other_kernels():
+    with pytest.raises(ValueError, match=r"'linear' kernel, which takes none"):
+        _fit(StreamProbabilisticAL(metric="linear", metric_params={"gamma": 1}))
+    # gamma of a sigmoid may be negative; None is scikit-learn's default
+    _fit(StreamProbabilisticAL(metric="sigmoid", metric_params={"gamma": -0.1}))
+    learner = _fit(StreamProbabilisticAL(metric_params={"gamma": None}))
+    reference = _fit(StreamProbabilisticAL(metric_params={"gamma": 0.5}))
+    u = learner.query(X[20:], return_utilities=True)[1]
+    np.testing.assert_allclose(u, reference.query(X[20:], return_utilities=True)[1])
