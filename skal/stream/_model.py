@@ -73,7 +73,18 @@ class StreamModel:
         if not learner.model_fitted_:
             n_classes = learner.classes_.size
             return np.full((X.shape[0], n_classes), 1.0 / n_classes)
-        return self._aligned(learner.estimator_.predict_proba(X), X.shape[0])
+        proba = learner.estimator_.predict_proba(X)
+        if not np.isfinite(proba).all():
+            name = type(learner.estimator_).__name__
+            raise ValueError(
+                f"{name} returned NaN class probabilities after "
+                f"{learner.n_labeled_} labels (GaussianNB does while a class "
+                "has too few samples: a variance near zero), so no utility can be "
+                "computed: start the stream with more labels (fit on a few "
+                "per class, n_initial in prequential_evaluation) or use a "
+                "model whose probabilities stay finite."
+            )
+        return self._aligned(proba, X.shape[0])
 
     def predict_freq(self, X):
         """The model's class frequencies ``predict_freq(X)`` (zeros unfitted).

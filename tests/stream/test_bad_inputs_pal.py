@@ -40,3 +40,23 @@ def test_pal_kernel_parameters_of_other_kernels():
     reference = _fit(StreamProbabilisticAL(metric_params={"gamma": 0.5}))
     u = learner.query(X[20:], return_utilities=True)[1]
     np.testing.assert_allclose(u, reference.query(X[20:], return_utilities=True)[1])
+
+
+def test_nan_probabilities_of_the_model_are_refused_at_query():
+    # GaussianNB taught one sample has a zero variance and NaN probabilities:
+    # query returned a NaN utility (never a label) and update then said
+    # 'utilities must be finite (what query returns)' of what query returned
+    from skal.stream import prequential_evaluation
+
+    learner = StreamActiveLearner(GaussianNB(), "cognitive_dual_query", classes=[0, 1])
+    learner.fit(X[:0], y[:0]).teach(X[0], [1])
+    with pytest.raises(ValueError, match="GaussianNB returned NaN class prob"):
+        learner.query(X[1:3])
+    with pytest.raises(ValueError, match="after 1 labels .* start the stream"):
+        learner.predict_proba(X[1:3])
+    learner = StreamActiveLearner(GaussianNB(), "variable_uncertainty", classes=[0, 1])
+    with pytest.raises(ValueError, match="NaN class probabilities"):
+        prequential_evaluation(learner, X, y)
+    # with labels of both classes from the start the stream runs
+    result = prequential_evaluation(learner, X, y, n_initial=10)
+    assert (result.n_queried, result.accuracy) == (11, 0.65)
