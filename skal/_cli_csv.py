@@ -272,18 +272,16 @@ def _read_csv(path, notes):
 
     Such a file whose text columns hold numbers like ``5,1`` is read again
     with ``,`` as the decimal mark, a ``,``-separated one whose text columns
-    hold numbers like ``"1,234.5"`` with ``,`` between thousands, and a
-    file that is not UTF-8 as UTF-16 (after its byte-order mark) or
-    Windows-1252 (Excel's "CSV" on Windows); a line of ``notes`` says so.
+    hold numbers like ``"1,234.5"`` with ``,`` between thousands; one not in
+    UTF-8 as UTF-16 (:func:`_utf16`) or Windows-1252 (Excel's); notes say so.
     Returns the frame and the options of :func:`pandas.read_csv` that read it.
     """
-    try:
-        return _read_csv_as(path, notes, {})
-    except UnicodeDecodeError:
-        pass
-    with open(path, "rb") as file:
-        utf16 = file.read(2) in (b"\xff\xfe", b"\xfe\xff")
-    encoding = "utf-16" if utf16 else "cp1252"
+    encoding = _utf16(path)
+    if encoding is None:
+        try:
+            return _read_csv_as(path, notes, {})
+        except UnicodeDecodeError:
+            encoding = "cp1252"
     try:
         frame, options = _read_csv_as(path, notes, {"encoding": encoding})
     except UnicodeDecodeError as exc:
@@ -291,12 +289,29 @@ def _read_csv(path, notes):
             f"cannot read {path} as a CSV file: it is not UTF-8 ({exc}); save it "
             "as UTF-8 (CSV UTF-8 in Excel)"
         ) from None
-    notes.append(
-        f"{path} is not UTF-8: read as "
-        f"{'UTF-16' if utf16 else 'Windows-1252 (Latin-1)'}; if its texts look "
-        "wrong, save it as UTF-8"
-    )
+    read_as = "UTF-16" if "16" in encoding else "Windows-1252 (Latin-1)"
+    notes.append(f"{path} is not UTF-8: read as {read_as}; if its texts look wrong")
+    notes[-1] += ", save it as UTF-8"
     return frame, options
+
+
+def _utf16(path):
+    """``"utf-16"`` after a byte-order mark; ``"utf-16-le"``/``-be`` without.
+
+    Without the mark such a file is valid UTF-8 (ASCII beside NUL bytes): it
+    was read with no error, as names and texts full of NUL characters.
+    """
+    try:
+        with open(path, "rb") as file:
+            head = file.read(4096)
+    except OSError:
+        return None  # _read_csv_as says why
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    even, odd, half = head[0::2].count(0), head[1::2].count(0), len(head) // 2
+    if half > 1 and (odd > 0.9 * half and not even or even > 0.9 * half and not odd):
+        return "utf-16-le" if odd else "utf-16-be"
+    return None
 
 
 def _read_csv_as(path, notes, options):

@@ -17,7 +17,14 @@ def frame():
 
 
 @pytest.mark.parametrize(
-    "encoding, name", [("cp1252", "Windows-1252 (Latin-1)"), ("utf-16", "UTF-16")]
+    "encoding, name",
+    [
+        ("cp1252", "Windows-1252 (Latin-1)"),
+        ("utf-16", "UTF-16"),
+        # no byte-order mark: valid UTF-8, read as names full of NUL characters
+        ("utf-16-le", "UTF-16"),
+        ("utf-16-be", "UTF-16"),
+    ],
 )
 def test_a_file_that_is_not_utf8_is_read_with_a_note(frame, tmp_path, encoding, name):
     path = tmp_path / "excel.csv"
