@@ -108,7 +108,9 @@ def _check_task(args, estimator, y):
             f"strategy {args.strategy!r} cannot run with {args.estimator}, a {kind}; "
             f"strategies for {task}: {', '.join(names)}"
         )
-    known = [] if y is None else [v for v in np.asarray(y).tolist() if v != -1]
+    known = [] if y is None else np.asarray(y, dtype=object).tolist()
+    # -1, "" (a text cell), None or NaN (v != v) mark the unlabeled rows
+    known = [v for v in known if v == v and v not in (-1, "", None)]
     fraction = next((v for v in known if isinstance(v, float) and v % 1), None)
     if kind == "classifier" and fraction is not None:
         raise UsageError(
@@ -117,7 +119,7 @@ def _check_task(args, estimator, y):
             f"with a regressor (--estimator {', '.join(REGRESSORS)}) and a "
             "regression strategy (e.g. --strategy gsx)"
         )
-    n_given = len({v for v in known if v != ""})  # "" is an unlabeled text cell
+    n_given = len(set(known))
     n_given = max(n_given, len(_split_names(args.classes) if args.classes else ()))
     if args.strategy in BINARY_STRATEGIES and n_given > 2:
         raise UsageError(_two_classes(args.strategy, n_given))

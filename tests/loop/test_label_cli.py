@@ -317,3 +317,20 @@ def test_a_two_class_strategy_is_refused_up_front_for_three_classes(
         "but the labels hold 3: pick a strategy for any number of classes, e.g. "
         "--strategy entropy\n"
     )
+
+
+def test_empty_text_cells_are_no_class_for_a_two_class_strategy(
+    tmp_path, monkeypatch, capsys
+):
+    # the None of each empty cell counted as a class: 'the labels hold 3'
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    frame["kind"] = None
+    frame.loc[::30, "kind"] = np.where(Y[::30] == 0, "p", "q")
+    frame.to_csv(tmp_path / "iris.csv", index=False)
+    monkeypatch.setattr("builtins.input", lambda prompt="": "q")
+    journal = tmp_path / "j.jsonl"
+    argv = ["label", "--data", str(tmp_path / "iris.csv"), "--target", "kind"]
+    assert main([*argv, "--strategy", "epistemic", "--journal", str(journal)]) == 0
+    captured = capsys.readouterr()
+    assert "error" not in captured.err
+    assert "5 of 150 rows labeled" in captured.out
