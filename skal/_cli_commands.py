@@ -201,6 +201,8 @@ def run_compare(args):
     # pairwise strategies, timed on more rows: 300 say little of a quadratic cost
     big = _QUADRATIC_ROWS < n_train
     big = [s for s in strategies if s in QUADRATIC_STRATEGIES and big]
+    if args.budget == args.initial:  # no query: nothing slow to warn of
+        slow, big = [], []
     if slow or big:
         print(f"timing one query of {', '.join(slow + big)}...", flush=True)
     query_seconds = preflight(learners, X, y, args.initial)

@@ -324,6 +324,10 @@ def test_a_pairwise_strategy_on_a_large_pool_is_timed_on_more_rows(
         r"\(use fewer rows, or lower --budget or --repeats to shorten it\)",
         lines[1],
     )
+    # no query (--budget equal to --initial): it said 'expect roughly 0 s'
+    argv[argv.index("12")] = "4"
+    assert main([*argv, "--strategies", "probcover", "--out", str(tmp_path)]) == 0
+    assert "slow" not in capsys.readouterr().out
 
 
 def test_labels_to_column_separates_easy_data(tmp_path, capsys):
