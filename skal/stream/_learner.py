@@ -228,7 +228,7 @@ default=None
             self.estimator_.partial_fit(X, y, classes=self.classes_)
             self.model_fitted_ = True
         elif np.unique(self._y_kept).size >= 2:
-            self.estimator_ = clone(self.estimator).fit(self._X_kept, self._y_kept)
+            self.estimator_ = clone(self.estimator_).fit(self._X_kept, self._y_kept)
             self.model_fitted_ = True
         return self
 

@@ -60,3 +60,15 @@ def test_nan_probabilities_of_the_model_are_refused_at_query():
     # with labels of both classes from the start the stream runs
     result = prequential_evaluation(learner, X, y, n_initial=10)
     assert (result.n_queried, result.accuracy) == (11, 0.65)
+
+
+def test_set_params_estimator_mid_stream_waits_for_fit():
+    # a refit took the new estimator mid-stream, partial_fit kept the old one
+    from sklearn.linear_model import LogisticRegression
+
+    learner = StreamActiveLearner(LogisticRegression(), "probabilistic")
+    learner.fit(X[:10], y[:10]).set_params(estimator=GaussianNB())
+    learner.teach(X[10], [y[10]])
+    assert type(learner.estimator_) is LogisticRegression
+    assert learner.estimator_.coef_.shape == (1, 2) and learner.n_labeled_ == 11
+    assert type(learner.fit(X[:10], y[:10]).estimator_) is GaussianNB
