@@ -72,14 +72,22 @@ def stream_classes(classes, labels, missing_label):
         At least two classes.
     """
     if classes is not None:
-        classes = np.asarray(classes)
-        check_label_types(classes, name="classes")
-        if (~labeled_mask(classes, missing_label)).any():
+        # as objects: NumPy reads [0, 'a'] as ['0', 'a'], [[0, 1]] as two classes
+        classes = np.asarray(classes, dtype=object)
+        if classes.ndim != 1:
+            raise ValueError(
+                f"classes must be a flat list of the class labels; got an array "
+                f"of shape {classes.shape}."
+            )
+        if missing_mask(classes, missing_label).any():
             raise ValueError(
                 f"classes {classes.tolist()} hold the missing marker (NaN, None "
                 f"or missing_label={missing_label!r}), which marks unlabeled "
                 "samples and cannot be a class."
             )
+        check_label_types(classes, name="classes")
+        classes = np.asarray(classes.tolist())
+        labeled_mask(classes, missing_label)  # classification targets
         check_known(labels, classes)
         classes = np.unique(classes)
     elif labels.size:

@@ -72,3 +72,19 @@ def test_set_params_estimator_mid_stream_waits_for_fit():
     assert type(learner.estimator_) is LogisticRegression
     assert learner.estimator_.coef_.shape == (1, 2) and learner.n_labeled_ == 11
     assert type(learner.fit(X[:10], y[:10]).estimator_) is GaussianNB
+
+
+@pytest.mark.parametrize(
+    "classes, message",
+    [
+        # NumPy read [0, 'a'] as ['0', 'a']: 'Labels [0] are not among the classes'
+        ([0, "a"], "classes mixes numeric and string labels"),
+        # flattened into two classes without a word
+        ([[0, 1]], r"classes must be a flat list .* shape \(1, 2\)"),
+        ([0, None], r"classes \[0, None\] hold the missing marker"),
+    ],
+)
+def test_stream_classes_of_the_wrong_shape_or_mixed_kinds(classes, message):
+    learner = StreamActiveLearner(GaussianNB(), classes=classes, missing_label=None)
+    with pytest.raises(ValueError, match=message):
+        learner.fit(X[:2], [0, 0])
