@@ -103,7 +103,10 @@ def _read_frame(path, frame, target, need_labels, data):
     )
     if target is not None and target not in frame.columns:
         position = ""
-        if target.isdigit() and int(target) < frame.shape[1]:
+        spaced = [repr(c) for c in frame.columns if str(c).strip() == target]
+        if spaced:  # 'a, label': spaces after the commas of the header
+            position = f"; the header has {spaced[0]}, spaces too: --target {spaced[0]}"
+        elif target.isdigit() and int(target) < frame.shape[1]:
             position = (
                 "; --target takes a column's name, not its position (counting "
                 f"from 0, column {target} is {frame.columns[int(target)]!r})"
@@ -296,11 +299,8 @@ def _read_csv(path, notes):
 
 
 def _utf16(path):
-    """``"utf-16"`` after a byte-order mark; ``"utf-16-le"``/``-be`` without.
-
-    Without the mark such a file is valid UTF-8 (ASCII beside NUL bytes): it
-    was read with no error, as names and texts full of NUL characters.
-    """
+    """``"utf-16"`` after a byte-order mark; ``"utf-16-le"``/``-be`` without one
+    (ASCII beside NUL bytes: valid UTF-8, read so as texts full of NULs)."""
     try:
         with open(path, "rb") as file:
             head = file.read(4096)

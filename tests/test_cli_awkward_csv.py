@@ -151,3 +151,15 @@ def test_a_regression_target_is_only_matched_by_a_copy(tmp_path):
         .notes[0]
         .startswith("column 'y_copy' holds the labels of 'y' again")
     )
+
+
+def test_a_target_with_spaces_in_the_header_is_named(tmp_path, capsys):
+    # 'a, b, label': pandas keeps the spaces, and the listing hid them
+    lines = ["a, b, label", *(f"{i}, {i % 7}, {i % 2}" for i in range(20))]
+    (tmp_path / "f.csv").write_text("\n".join(lines) + "\n")
+    argv = ["compare", "--data", str(tmp_path / "f.csv"), "--target", "label"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err.endswith(
+        "columns: a,  b,  label; the header has ' label', spaces too: "
+        "--target ' label'\n"
+    )
