@@ -20,6 +20,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils import chunk_slices
+from ._kernel_params import fit_metric_dict, kernel_input
 
 #: Kernel entries per chunk of ``predict_freq`` (16 MiB of float64).
 _KERNEL_ENTRIES = 2**21
@@ -312,36 +313,6 @@ def proba_from_frequencies(F, prior):
     F[~empty] /= total[~empty, None]
     F[empty] = 1.0 / F.shape[1]
     return F
-
-
-def kernel_input(metric):
-    """``validate_data`` arguments for rows a kernel of ``metric`` takes."""
-    # scikit-learn's sparse manhattan distances take 32-bit indices only
-    return {
-        "accept_sparse": "csr",
-        "accept_large_sparse": metric != "laplacian",
-        "dtype": "float64",
-    }
-
-
-def fit_metric_dict(metric, metric_dict, X, weight):
-    """The kernel's parameters, checked, with ``gamma="mean"`` computed on ``X``."""
-    fitted = dict(metric_dict or {})
-    allowed = KERNEL_PARAMS.get(metric) if isinstance(metric, str) else None
-    if allowed is not None and not set(fitted) <= set(allowed):
-        raise ValueError(
-            f"metric_dict={metric_dict!r} does not fit the kernel "
-            f"{metric!r}, whose parameters are {sorted(allowed)}."
-        )
-    if isinstance(fitted.get("gamma"), str):
-        if fitted["gamma"] != "mean" or metric != "rbf":
-            raise ValueError(
-                f"metric_dict gamma={fitted['gamma']!r} with "
-                f"metric={metric!r}: the only named gamma is 'mean', the "
-                "RBF kernel's mean criterion; pass metric='rbf' or a number."
-            )
-        fitted["gamma"] = mean_gamma(X, weight)
-    return fitted
 
 
 def refuse_missing_targets(y, name):

@@ -189,3 +189,30 @@ def test_the_estimators_import_no_higher_layer():
         relative_up = name.startswith("..")
         assert not (relative_up and parts[0] in higher), name
         assert not (parts[0] == "skal" and len(parts) > 1 and parts[1] in higher), name
+
+
+@pytest.mark.parametrize(
+    "metric_dict, error, match",
+    [
+        ({"gamma": 0}, ValueError, r"gamma=0 with metric='rbf' must be a finite"),
+        ({"gamma": -1.0}, ValueError, r"gamma=-1.0 .* finite number > 0"),
+        ({"gamma": np.nan}, ValueError, r"gamma=nan .* finite number > 0"),
+        ({"gamma": [1.0]}, TypeError, r"gamma=\[1.0\] must be a number, got list"),
+    ],
+)
+def test_bad_gamma_is_refused_not_a_nan_or_growing_kernel(metric_dict, error, match):
+    from skal.estimators import NICKernelRegressor
+
+    X, y = [[0.0], [1.0], [2.0]], [0, 0, 1]
+    with pytest.raises(error, match=match):
+        ParzenWindowClassifier(metric_dict=metric_dict).fit(X, y)
+    with pytest.raises(error, match=match):
+        NICKernelRegressor(metric_dict=metric_dict).fit(X, [0.0, 1.0, 2.0])
+
+
+def test_poly_coef0_must_be_finite_but_may_be_negative():
+    X, y = [[0.0], [1.0], [2.0]], [0, 0, 1]
+    with pytest.raises(ValueError, match=r"coef0=inf with metric='poly'"):
+        ParzenWindowClassifier("poly", {"coef0": np.inf}).fit(X, y)
+    pwc = ParzenWindowClassifier("sigmoid", {"gamma": -0.5, "coef0": 1.0}).fit(X, y)
+    assert pwc.metric_dict_ == {"gamma": -0.5, "coef0": 1.0}
