@@ -331,7 +331,20 @@ def _encode(y, classes):
     """The sorted classes and each label's position among them."""
     if classes is None:
         return np.unique(y, return_inverse=True)
-    classes = np.unique(np.asarray(classes))
+    given = np.asarray(classes)
+    try:
+        classes = np.unique(given)
+    except TypeError:
+        raise TypeError(
+            f"classes={given.tolist()!r} mixes values that cannot be sorted "
+            "together (e.g. None and numbers): give labels of one type."
+        ) from None
+    if given.ndim != 1 or classes.size != given.size:
+        raise ValueError(
+            f"classes={given.tolist()!r} must list each class once, in one "
+            "dimension: drop the repeated classes (cost_matrix and class_prior "
+            "then have one row per distinct class)."
+        )
     unknown = np.setdiff1d(y, classes)
     if unknown.size:
         raise ValueError(

@@ -216,3 +216,13 @@ def test_poly_coef0_must_be_finite_but_may_be_negative():
         ParzenWindowClassifier("poly", {"coef0": np.inf}).fit(X, y)
     pwc = ParzenWindowClassifier("sigmoid", {"gamma": -0.5, "coef0": 1.0}).fit(X, y)
     assert pwc.metric_dict_ == {"gamma": -0.5, "coef0": 1.0}
+
+
+def test_classes_with_repeats_or_mixed_types_are_refused():
+    X, y = [[0.0], [1.0], [2.0]], [0, 0, 1]
+    with pytest.raises(ValueError, match=r"classes=\[1, 0, 1\] must list each class"):
+        ParzenWindowClassifier(classes=[1, 0, 1], cost_matrix=1 - np.eye(3)).fit(X, y)
+    with pytest.raises(TypeError, match=r"cannot be sorted together"):
+        ParzenWindowClassifier(classes=[0, 1, None]).fit(X, y)
+    pwc = ParzenWindowClassifier(classes=[1, 0], cost_matrix=[[0, 1], [5, 0]])
+    np.testing.assert_array_equal(pwc.fit(X, y).cost_matrix_, [[0, 5], [1, 0]])
