@@ -11,6 +11,7 @@ a prior, normalised.
 """
 
 from copy import deepcopy
+from inspect import signature
 from numbers import Real
 
 import numpy as np
@@ -205,6 +206,7 @@ default="responsibilities"
         y = column_or_1d(check_array(y, ensure_2d=False, dtype=None,
                                      ensure_all_finite=False))  # fmt: skip
         check_consistent_length(X, y)
+        _check_missing_label(y, self.missing_label, self.classes)
         labeled = ~_is_missing(y, self.missing_label)
         if not labeled.any() and self.classes is None:
             raise ValueError(
@@ -231,6 +233,7 @@ default="responsibilities"
         try:
             check_is_fitted(self.mixture_model)
         except NotFittedError:
+            _check_unsupervised(self.mixture_model)
             return clone(self.mixture_model).fit(X)
         n_in = getattr(self.mixture_model, "n_features_in_", X.shape[1])
         if n_in != X.shape[1]:
@@ -301,6 +304,34 @@ def _is_missing(y, missing_label):
             return np.isnan(y)
         return np.array([v is None or v != v for v in y], dtype=bool)
     return np.asarray(y == missing_label, dtype=bool).reshape(len(y))
+
+
+def _check_unsupervised(mixture):
+    """Refuse a model whose ``fit`` needs ``y``: it is no mixture of ``X``."""
+    params = list(signature(mixture.fit).parameters.values())[1:]
+    if any(p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD for p in params):
+        raise TypeError(
+            f"mixture_model={mixture!r} is fitted on X and y, so it is no "
+            "mixture of X: pass a GaussianMixture or BayesianGaussianMixture."
+        )
+
+
+def _check_missing_label(y, missing_label, classes):
+    """Refuse a marker that cannot occur in ``y`` or that names a class."""
+    text = isinstance(missing_label, str)
+    nan = isinstance(missing_label, float) and np.isnan(missing_label)
+    if (text and y.dtype.kind in "biuf") or (
+        not text and not nan and y.dtype.kind in "US"
+    ):
+        raise TypeError(
+            f"missing_label={missing_label!r} cannot mark a row of a y of "
+            f"dtype {y.dtype}: pass a missing_label of the labels' type."
+        )
+    if classes is not None and np.any(_is_missing(np.asarray(classes), missing_label)):
+        raise ValueError(
+            f"classes={np.asarray(classes).tolist()!r} holds missing_label="
+            f"{missing_label!r}, the marker of unlabeled rows: drop it from classes."
+        )
 
 
 def _check_gaussian(mixture):

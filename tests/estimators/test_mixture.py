@@ -207,3 +207,20 @@ class _Soft(BaseEstimator):
 
     def predict_proba(self, X):
         return np.full((len(X), 2), 0.5)
+
+
+def test_bad_missing_label_and_non_mixture_are_refused():
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.r_[np.linspace(0, 1, 5), np.linspace(5, 6, 5)].reshape(-1, 1)
+    y = np.array([0, -1, -1, -1, -1, -1, -1, -1, -1, 1])
+    with pytest.raises(TypeError, match=r"missing_label='\?' cannot mark a row"):
+        MixtureModelClassifier(missing_label="?").fit(X, y)
+    with pytest.raises(TypeError, match=r"missing_label=-1 cannot mark a row"):
+        MixtureModelClassifier(missing_label=-1).fit(X, y.astype(str))
+    with pytest.raises(ValueError, match=r"holds missing_label=-1, the marker"):
+        MixtureModelClassifier(missing_label=-1, classes=[-1, 0, 1]).fit(X, y)
+    with pytest.raises(TypeError, match=r"LogisticRegression\(\) is fitted on X and y"):
+        MixtureModelClassifier(LogisticRegression(), missing_label=-1).fit(X, y)
+    cmm = MixtureModelClassifier(missing_label=-1, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(cmm.classes_, [0, 1])
