@@ -16,6 +16,7 @@ forward pass and one backward (adjoint) pass per class give every score,
 """
 
 import numpy as np
+from scipy.sparse import issparse
 
 from ._base import _MAX_CANDIDATES, ScoreStrategy
 from ._uncertainty import _check_proba
@@ -110,6 +111,11 @@ def expected_average_precision(proba):
     >>> expected_average_precision(proba).round(4).tolist()
     [2.58, 3.27, 2.31]
     """
+    if issparse(proba):
+        raise TypeError(
+            "expected_average_precision takes dense class probabilities: pass "
+            "proba.toarray()."
+        )
     proba = _check_proba(proba)
     if proba.shape[0] < 2 or proba.shape[1] < 2:
         raise ValueError(
@@ -119,6 +125,16 @@ def expected_average_precision(proba):
         )
     if not np.all(np.isfinite(proba)):
         raise ValueError("proba contains NaN or infinity.")
+    sums = proba.sum(axis=1)
+    outside = (proba < -1e-8) | (proba > 1 + 1e-8)
+    wrong = ~np.isclose(sums, 1, atol=1e-4) | outside.any(axis=1)
+    if wrong.any():
+        bad = int(np.flatnonzero(wrong)[0])
+        raise ValueError(
+            "proba must hold class probabilities, each row in [0, 1] and summing "
+            f"to 1; row {bad} is {proba[bad].tolist()} (sum {sums[bad]:g}): "
+            "normalise it, e.g. proba / proba.sum(axis=1, keepdims=True)."
+        )
     if proba.shape[0] > MAX_SCORED:
         gib = 16 * proba.shape[0] ** 2 / 2**30
         raise ValueError(

@@ -78,3 +78,25 @@ def test_name_subsample_and_errors():
         expected_average_precision([0.4, 0.6])
     with pytest.raises(ValueError, match="max_candidates"):
         ExpectedAveragePrecision(max_candidates=-1).select(learner.query_context(), 1)
+
+
+@pytest.mark.parametrize(
+    "proba, row",
+    [
+        ([[0.6, 2.4], [0.5, 0.5]], r"row 0 is \[0.6, 2.4\] \(sum 3\)"),
+        ([[0.5, 0.5], [-0.2, 1.2]], r"row 1 is \[-0.2, 1.2\] \(sum 1\)"),
+    ],
+)
+def test_rows_that_are_no_probabilities_are_refused(proba, row):
+    with pytest.raises(ValueError, match="summing to 1; " + row):
+        expected_average_precision(proba)
+
+
+def test_sparse_proba_is_refused_with_the_fix():
+    import scipy.sparse as sp
+
+    with pytest.raises(TypeError, match=r"pass proba.toarray\(\)"):
+        expected_average_precision(sp.csr_matrix([[0.5, 0.5], [1.0, 0.0]]))
+    proba = np.float32([[0.9, 0.1], [0.6, 0.4], [0.2, 0.8]])
+    scores = expected_average_precision(proba)
+    np.testing.assert_allclose(scores, [2.58, 3.27, 2.31], atol=1e-4)
