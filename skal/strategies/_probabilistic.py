@@ -70,13 +70,24 @@ def expected_cost_reduction(frequencies, *, prior=1.0, m_max=1, cost_matrix=None
     [0.1667, 0.1, 0.0]
     """
     F = np.asarray(frequencies, dtype=float)
-    if F.ndim != 2 or (F < 0).any():
+    if F.ndim != 2 or not np.isfinite(F).all() or (F < 0).any():
         raise ValueError(
-            "expected_cost_reduction needs non-negative frequencies of shape "
-            f"(n_samples, n_classes); got shape {F.shape}."
+            "expected_cost_reduction needs finite non-negative frequencies of "
+            f"shape (n_samples, n_classes); got shape {F.shape}."
         )
+    if isinstance(prior, bool) or not isinstance(prior, Real) or not 0 < prior < np.inf:
+        raise ValueError(f"prior must be a finite number > 0, got {prior!r}.")
+    if isinstance(m_max, bool) or not isinstance(m_max, Integral) or m_max < 1:
+        raise ValueError(f"m_max must be an int >= 1, got {m_max!r}.")
     n_classes = F.shape[1]
     C = 1 - np.eye(n_classes) if cost_matrix is None else np.asarray(cost_matrix)
+    if C.shape != (n_classes, n_classes) or C.dtype.kind not in "biuf":
+        raise ValueError(
+            f"cost_matrix must be a ({n_classes}, {n_classes}) array of numbers, "
+            f"a row and a column per class; got shape {C.shape}, dtype {C.dtype}."
+        )
+    if not np.isfinite(C).all() or (C < 0).any():
+        raise ValueError("cost_matrix must hold finite non-negative costs.")
     A = F + prior
     A_sum = A.sum(axis=1)
     risks = np.zeros((F.shape[0], m_max + 1))

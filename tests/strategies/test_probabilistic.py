@@ -114,3 +114,23 @@ def test_model_frequencies_agree_with_skactiveml():
     ).query(X, y_nan, uniform, batch_size=1, return_utilities=True)
     ours = ProbabilisticAL(frequencies="model", metric_params={"gamma": 0.3}).score(ctx)
     np.testing.assert_allclose(ours, util[0][cand], rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"cost_matrix": np.ones((3, 3))}, r"must be a \(2, 2\) array of numbers"),
+        ({"cost_matrix": [[0, np.nan], [1, 0]]}, "finite non-negative costs"),
+        ({"prior": 0}, "prior must be a finite number > 0, got 0"),
+        ({"prior": -1.0}, "prior must be a finite number > 0, got -1.0"),
+        ({"m_max": 0}, "m_max must be an int >= 1, got 0"),
+    ],
+)
+def test_expected_cost_reduction_refuses_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        expected_cost_reduction([[0, 1], [1, 1]], **kwargs)
+
+
+def test_expected_cost_reduction_refuses_nan_frequencies():
+    with pytest.raises(ValueError, match="finite non-negative frequencies"):
+        expected_cost_reduction([[np.nan, 1], [1, 1]])
