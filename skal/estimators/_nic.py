@@ -284,7 +284,7 @@ class NICKernelRegressor(_KernelTRegressor):
 
     _parameter_constraints = {
         **_KERNEL_CONSTRAINTS,
-        "mu_0": [Real],
+        "mu_0": [Interval(Real, None, None, closed="neither")],  # finite
         "kappa_0": [Interval(Real, 0, None, closed="left")],
         "sigma_sq_0": [Interval(Real, 0, None, closed="left")],
         "nu_0": [Interval(Real, 0, None, closed="left")],

@@ -178,3 +178,9 @@ def test_bad_input_gets_a_clear_error():
         fitted.sample_y(X, n_samples=0)
     with pytest.raises(ValueError, match="X has 2 features"):
         fitted.predict([[0.0, 1.0]])
+
+
+@pytest.mark.parametrize("mu_0", [np.nan, np.inf, -np.inf])
+def test_a_non_finite_prior_mean_is_refused_not_nan_predictions(mu_0):
+    with pytest.raises(ValueError, match=r"'mu_0' parameter .* must be a float in"):
+        NICKernelRegressor(mu_0=mu_0).fit([[0.0], [1.0]], [0.0, 1.0])
