@@ -18,15 +18,7 @@ def kernel_input(metric):
 
 def fit_metric_dict(metric, metric_dict, X, weight):
     """The kernel's parameters, checked, with ``gamma="mean"`` computed on ``X``."""
-    fitted = dict(metric_dict or {})
-    allowed = KERNEL_PARAMS.get(metric) if isinstance(metric, str) else None
-    if allowed is not None and not set(fitted) <= set(allowed):
-        raise ValueError(
-            f"metric_dict={metric_dict!r} does not fit the kernel "
-            f"{metric!r}, whose parameters are {sorted(allowed)}."
-        )
-    if allowed is not None:
-        _check_kernel_numbers(metric, fitted)
+    fitted = check_kernel_params(metric, metric_dict)
     if isinstance(fitted.get("gamma"), str):
         if fitted["gamma"] != "mean" or metric != "rbf":
             raise ValueError(
@@ -40,7 +32,29 @@ def fit_metric_dict(metric, metric_dict, X, weight):
     return fitted
 
 
-def _check_kernel_numbers(metric, params):
+def check_kernel_params(metric, params, name="metric_dict", named_gamma=True):
+    """A copy of a kernel's parameters, their names and values checked.
+
+    The names must be among the kernel's (a callable takes any), the
+    values finite numbers (or ``None``), ``gamma > 0`` where the kernel
+    decays with it; a string ``gamma`` passes only with ``named_gamma``.
+    """
+    params = dict(params or {})
+    allowed = KERNEL_PARAMS.get(metric) if isinstance(metric, str) else None
+    if allowed is None:
+        return params
+    if not set(params) <= set(allowed):
+        raise ValueError(
+            f"{name}={params!r} does not fit the kernel {metric!r}, whose "
+            f"parameters are {sorted(allowed)}."
+        )
+    if not named_gamma and isinstance(params.get("gamma"), str):
+        raise TypeError(f"{name} gamma={params['gamma']!r} must be a number.")
+    _check_kernel_numbers(metric, params, name)
+    return params
+
+
+def _check_kernel_numbers(metric, params, label):
     """Refuse non-numeric, NaN or infinite kernel parameters, and ``gamma <= 0``
     where the kernel decays with ``gamma`` (a constant or growing kernel)."""
     for name, value in params.items():
@@ -48,13 +62,13 @@ def _check_kernel_numbers(metric, params):
             continue
         if isinstance(value, bool) or not isinstance(value, Real):
             raise TypeError(
-                f"metric_dict {name}={value!r} must be a number, got "
+                f"{label} {name}={value!r} must be a number, got "
                 f"{type(value).__name__}."
             )
         decaying = name == "gamma" and metric in ("rbf", "laplacian", "chi2")
         if not np.isfinite(value) or (decaying and value <= 0):
             need = "a finite number > 0" if decaying else "a finite number"
             raise ValueError(
-                f"metric_dict {name}={value!r} with metric={metric!r} must be "
+                f"{label} {name}={value!r} with metric={metric!r} must be "
                 f"{need}; a larger gamma gives a narrower kernel."
             )

@@ -17,6 +17,7 @@ import numpy as np
 from sklearn.metrics.pairwise import pairwise_kernels
 from sklearn.utils._param_validation import StrOptions
 
+from ..estimators._kernel_params import check_kernel_params
 from ._base import _MAX_CANDIDATES, ScoreStrategy
 from ._coverage import _METRICS, _blocks
 
@@ -107,6 +108,7 @@ def parzen_frequencies(context, metric="rbf", metric_params=None):
     frequencies : ndarray of shape (n_candidates, n_classes)
         Zeros before any label.
     """
+    params = check_kernel_params(metric, metric_params, "metric_params", False)
     Z = context.embedding()
     classes = context.classes
     F = np.zeros((Z.shape[0], len(classes)))
@@ -114,7 +116,6 @@ def parzen_frequencies(context, metric="rbf", metric_params=None):
         return F
     onehot = (np.asarray(context.y_labeled)[:, None] == classes).astype(float)
     Z_labeled = context.labeled_embedding()
-    params = metric_params or {}
     for rows in _blocks(Z.shape[0]):
         K = pairwise_kernels(Z[rows], Z_labeled, metric=metric, **params)
         F[rows] = K @ onehot

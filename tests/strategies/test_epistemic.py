@@ -155,3 +155,27 @@ def test_a_direct_three_class_context_names_the_classes_as_a_list():
     )
     with pytest.raises(ValueError, match=r"got classes \[3, 7, 100\]\.$"):
         EpistemicUncertaintySampling().score(context)
+
+
+@pytest.mark.parametrize(
+    "metric_params, error, match",
+    [
+        ({"foo": 1}, ValueError, r"metric_params=\{'foo': 1\} does not fit"),
+        ({"gamma": np.nan}, ValueError, r"metric_params gamma=nan .* number > 0"),
+        ({"gamma": -1}, ValueError, r"metric_params gamma=-1 .* finite number > 0"),
+        ({"gamma": "mean"}, TypeError, r"metric_params gamma='mean' must be a number"),
+    ],
+)
+def test_bad_metric_params_are_refused_by_both_parzen_strategies(
+    metric_params, error, match
+):
+    from skal.strategies import ProbabilisticAL
+
+    rng = np.random.RandomState(0)
+    Z = rng.randn(12, 2)
+    ctx = QueryContext(
+        Z[4:], X_labeled=Z[:4], y_labeled=np.array([0, 1, 0, 1]), classes=[0, 1]
+    )
+    for strategy in (EpistemicUncertaintySampling, ProbabilisticAL):
+        with pytest.raises(error, match=match):
+            strategy(metric_params=metric_params).score(ctx)
