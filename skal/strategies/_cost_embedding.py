@@ -227,7 +227,8 @@ class CostEmbeddingAL(ScoreStrategy):
     base_regressor : regressor, default=None
         Cloned once per hidden dimension; ``None`` is ``SVR()``.
     embed_dim : int, default=None
-        Dimensions of the hidden space; ``None`` is the number of classes.
+        Dimensions of the hidden space, at most ``2 * n_classes`` (the
+        embedding's points span no more); ``None`` is the number of classes.
     mds_params : dict, default=None
         Overrides of :func:`embed_cost_matrix`'s ``metric`` (False),
         ``n_init`` (8), ``max_iter`` (300), ``eps`` (1e-6), ``n_jobs`` (1)
@@ -361,6 +362,13 @@ class CostEmbeddingAL(ScoreStrategy):
         else:
             C = _check_cost_matrix(self.cost_matrix, k, context.classes)
         dim = k if self.embed_dim is None else self.embed_dim
+        if dim > 2 * k:
+            raise ValueError(
+                f"embed_dim={dim} is more than 2 * n_classes = {2 * k}: the "
+                f"{2 * k} points of the cost embedding span at most {2 * k - 1} "
+                "dimensions, and each dimension costs a regressor fit; pass "
+                f"embed_dim <= {2 * k} (None: {k})."
+            )
         embedding = embed_cost_matrix(C, dim, **self._mds_params(context))
         Z_labeled, Z = context.labeled_embedding(), context.embedding()
         base = SVR() if self.base_regressor is None else self.base_regressor

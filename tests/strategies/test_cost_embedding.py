@@ -228,3 +228,15 @@ def test_labels_outside_the_classes_and_a_regression_context_are_refused():
         CostEmbeddingAL().select(ctx, 1)
     with pytest.raises(ValueError, match="must be square"):
         embed_cost_matrix(np.ones((2, 3)))
+
+
+def test_an_embed_dim_beyond_twice_the_classes_is_refused():
+    rng = np.random.RandomState(0)
+    Z = rng.randn(10, 2)
+    ctx = QueryContext(
+        Z[4:], X_labeled=Z[:4], y_labeled=np.array([0, 1, 2, 0]), classes=[0, 1, 2]
+    )
+    with pytest.raises(ValueError, match=r"embed_dim=7 is more than 2 \* n_classes"):
+        CostEmbeddingAL(embed_dim=7).score(ctx)
+    scores = CostEmbeddingAL(embed_dim=6, mds_params={"n_init": 1}).score(ctx)
+    assert scores.shape == (6,) and np.isfinite(scores).all()
