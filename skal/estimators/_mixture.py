@@ -17,6 +17,7 @@ from numbers import Real
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
 from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
 from sklearn.mixture import BayesianGaussianMixture
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
@@ -235,6 +236,7 @@ default="responsibilities"
         except NotFittedError:
             _check_unsupervised(self.mixture_model)
             return clone(self.mixture_model).fit(X)
+        _check_unsupervised(self.mixture_model)
         n_in = getattr(self.mixture_model, "n_features_in_", X.shape[1])
         if n_in != X.shape[1]:
             raise ValueError(
@@ -308,6 +310,8 @@ def _is_missing(y, missing_label):
 
 def _check_unsupervised(mixture):
     """Refuse a model whose ``fit`` needs ``y``: it is no mixture of ``X``."""
+    if isinstance(mixture, FrozenEstimator):
+        mixture = mixture.estimator
     params = list(signature(mixture.fit).parameters.values())[1:]
     if any(p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD for p in params):
         raise TypeError(

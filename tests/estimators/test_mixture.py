@@ -222,5 +222,10 @@ def test_bad_missing_label_and_non_mixture_are_refused():
         MixtureModelClassifier(missing_label=-1, classes=[-1, 0, 1]).fit(X, y)
     with pytest.raises(TypeError, match=r"LogisticRegression\(\) is fitted on X and y"):
         MixtureModelClassifier(LogisticRegression(), missing_label=-1).fit(X, y)
-    cmm = MixtureModelClassifier(missing_label=-1, random_state=0).fit(X, y)
-    np.testing.assert_array_equal(cmm.classes_, [0, 1])
+    fitted = LogisticRegression().fit(X, np.arange(10) % 2)
+    for model in (fitted, FrozenEstimator(fitted)):
+        with pytest.raises(TypeError, match=r"is fitted on X and y, so it is no"):
+            MixtureModelClassifier(model, missing_label=-1).fit(X, y)
+    frozen = FrozenEstimator(GaussianMixture(2, random_state=0).fit(X))
+    cmm = MixtureModelClassifier(frozen, missing_label=-1).fit(X, y)
+    np.testing.assert_array_equal(cmm.predict([[0.0], [6.0]]), [0, 1])
