@@ -15,6 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
+    check_array,
     check_is_fitted,
     validate_data,
 )
@@ -62,7 +63,9 @@ def mean_gamma(X, sample_weight=None):
     >>> round(float(mean_gamma(np.array([[0.0], [1.0], [2.0]]))), 4)
     6.9078
     """
-    w = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight)
+    X = check_array(X, accept_sparse=["csr", "csc"], dtype="float64",
+                    input_name="X")  # fmt: skip
+    w = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
     total = w.sum()
     if total > 0:
         mean = np.asarray(w @ X).ravel() / total

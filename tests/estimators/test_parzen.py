@@ -226,3 +226,20 @@ def test_classes_with_repeats_or_mixed_types_are_refused():
         ParzenWindowClassifier(classes=[0, 1, None]).fit(X, y)
     pwc = ParzenWindowClassifier(classes=[1, 0], cost_matrix=[[0, 1], [5, 0]])
     np.testing.assert_array_equal(pwc.fit(X, y).cost_matrix_, [[0, 5], [1, 0]])
+
+
+def test_mean_gamma_checks_its_input():
+    assert mean_gamma([[0.0], [1.0], [2.0]]) == pytest.approx(6.9078, abs=1e-4)
+    assert mean_gamma(sp.coo_matrix([[0.0], [1.0], [2.0]])) == pytest.approx(
+        6.9078, abs=1e-4
+    )
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        mean_gamma(np.array([[0.0], [np.nan]]))
+    with pytest.raises(
+        ValueError, match=r"sample_weight.shape == \(3,\), expected \(2,\)"
+    ):
+        mean_gamma(np.array([[0.0], [1.0]]), [1, 2, 3])
+    with pytest.raises(
+        ValueError, match="Negative values in data passed to `sample_weight`"
+    ):
+        mean_gamma(np.array([[0.0], [1.0]]), [-1, 2])
