@@ -190,7 +190,11 @@ class _KernelTRegressor(RegressorMixin, BaseEstimator):
         y_samples : ndarray of shape (n_samples_X, n_samples)
             The draws (the same as scikit-activeml's for the same seed).
         """
-        if not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
+        if (
+            isinstance(n_samples, (bool, np.bool_))
+            or not isinstance(n_samples, (int, np.integer))
+            or n_samples < 1
+        ):
             raise ValueError(f"n_samples must be a positive int, got {n_samples!r}.")
         dist = self.predict_target_distribution(X)
         size = (int(n_samples), dist.mean().shape[0])

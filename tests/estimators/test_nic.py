@@ -184,3 +184,10 @@ def test_bad_input_gets_a_clear_error():
 def test_a_non_finite_prior_mean_is_refused_not_nan_predictions(mu_0):
     with pytest.raises(ValueError, match=r"'mu_0' parameter .* must be a float in"):
         NICKernelRegressor(mu_0=mu_0).fit([[0.0], [1.0]], [0.0, 1.0])
+
+
+@pytest.mark.parametrize("n_samples", [True, 0, 2.0])
+def test_sample_y_refuses_a_bool_or_non_positive_count(n_samples):
+    nic = NICKernelRegressor().fit([[0.0], [1.0]], [0.0, 1.0])
+    with pytest.raises(ValueError, match="n_samples must be a positive int, got"):
+        nic.sample_y([[0.5]], n_samples=n_samples)
