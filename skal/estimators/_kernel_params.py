@@ -72,3 +72,15 @@ def _check_kernel_numbers(metric, params, label):
                 f"{label} {name}={value!r} with metric={metric!r} must be "
                 f"{need}; a larger gamma gives a narrower kernel."
             )
+
+
+def check_kernel_values(K, metric):
+    """Return ``K``, refusing NaN or infinite kernel values (an overflow)."""
+    if not np.isfinite(K).all():
+        raise ValueError(
+            f"The kernel {metric!r} gave NaN or infinite values (an overflow, "
+            "e.g. a high 'poly' degree on large features, or a callable "
+            "returning NaN): scale the features or choose a bounded kernel "
+            "('rbf', 'laplacian')."
+        )
+    return K

@@ -23,6 +23,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils import chunk_slices
+from ._kernel_params import check_kernel_values
 from ._parzen import (
     _KERNEL_ENTRIES,
     _METRICS,
@@ -100,7 +101,7 @@ class _KernelTRegressor(RegressorMixin, BaseEstimator):
             K = pairwise_kernels(
                 X[part], self.X_, metric=self.metric, **self.metric_dict_
             )
-            if K.min(initial=0.0) < 0:
+            if check_kernel_values(K, self.metric).min(initial=0.0) < 0:
                 raise ValueError(
                     f"The kernel {self.metric!r} gave negative weights, which a "
                     "weighted mean of the targets cannot take: use a non-negative "

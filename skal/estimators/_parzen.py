@@ -21,7 +21,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils import chunk_slices
-from ._kernel_params import fit_metric_dict, kernel_input
+from ._kernel_params import check_kernel_values, fit_metric_dict, kernel_input
 
 #: Kernel entries per chunk of ``predict_freq`` (16 MiB of float64).
 _KERNEL_ENTRIES = 2**21
@@ -255,7 +255,8 @@ class ParzenWindowClassifier(ClassifierMixin, BaseEstimator):
         return kernel_input(self.metric)
 
     def _kernel(self, X):
-        return pairwise_kernels(X, self.X_, metric=self.metric, **self.metric_dict_)
+        K = pairwise_kernels(X, self.X_, metric=self.metric, **self.metric_dict_)
+        return check_kernel_values(K, self.metric)
 
     def predict_proba(self, X):
         """Return the class probabilities: frequencies plus prior, normalised.

@@ -243,3 +243,16 @@ def test_mean_gamma_checks_its_input():
         ValueError, match="Negative values in data passed to `sample_weight`"
     ):
         mean_gamma(np.array([[0.0], [1.0]]), [-1, 2])
+
+
+def test_an_overflowing_kernel_is_refused_not_nan_probabilities():
+    from skal.estimators import NICKernelRegressor
+
+    X, y = [[10.0], [20.0], [30.0]], [0, 0, 1]
+    match = r"The kernel 'poly' gave NaN or infinite values"
+    with pytest.raises(ValueError, match=match):
+        ParzenWindowClassifier("poly", {"degree": 300}).fit(X, y).predict_proba(X)
+    with pytest.raises(ValueError, match=match):
+        NICKernelRegressor("poly", {"degree": 300}).fit(X, [0.0, 1, 2]).predict(X)
+    with pytest.raises(ValueError, match="gave NaN or infinite values"):
+        ParzenWindowClassifier(lambda a, b: np.nan).fit(X, y).predict_proba(X)
