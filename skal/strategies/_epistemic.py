@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.metrics.pairwise import pairwise_kernels
 from sklearn.utils._param_validation import StrOptions
 
-from ..estimators._kernel_params import check_kernel_params
+from ..estimators._kernel_params import check_kernel_params, check_kernel_values
 from ._base import _MAX_CANDIDATES, ScoreStrategy
 from ._coverage import _METRICS, _blocks
 
@@ -78,10 +78,10 @@ def epistemic_uncertainty(frequencies):
     [1.0, 0.618, 0.326, 0.027]
     """
     F = np.asarray(frequencies, dtype=float)
-    if F.ndim != 2 or F.shape[1] != 2 or (F < 0).any():
+    if F.ndim != 2 or F.shape[1] != 2 or not np.isfinite(F).all() or (F < 0).any():
         raise ValueError(
-            "Epistemic uncertainty needs non-negative frequencies of two classes, "
-            f"of shape (n_samples, 2); got shape {F.shape}."
+            "Epistemic uncertainty needs finite non-negative frequencies of two "
+            f"classes, of shape (n_samples, 2); got shape {F.shape}."
         )
     n, p = F[:, 0], F[:, 1]
     return np.minimum(_support_of_one(n, p), _support_of_one(p, n))
@@ -118,7 +118,7 @@ def parzen_frequencies(context, metric="rbf", metric_params=None):
     Z_labeled = context.labeled_embedding()
     for rows in _blocks(Z.shape[0]):
         K = pairwise_kernels(Z[rows], Z_labeled, metric=metric, **params)
-        F[rows] = K @ onehot
+        F[rows] = check_kernel_values(K, metric) @ onehot
     return F
 
 

@@ -179,3 +179,16 @@ def test_bad_metric_params_are_refused_by_both_parzen_strategies(
     for strategy in (EpistemicUncertaintySampling, ProbabilisticAL):
         with pytest.raises(error, match=match):
             strategy(metric_params=metric_params).score(ctx)
+
+
+def test_non_finite_frequencies_are_refused_not_scored():
+    with pytest.raises(ValueError, match="needs finite non-negative frequencies"):
+        epistemic_uncertainty([[np.nan, 1.0], [1.0, 1.0]])
+    with pytest.raises(ValueError, match="needs finite non-negative frequencies"):
+        epistemic_uncertainty([[np.inf, 1.0], [1.0, 1.0]])
+    Z = np.array([[10.0], [20.0], [30.0], [15.0], [25.0]])
+    ctx = QueryContext(
+        Z[3:], X_labeled=Z[:3], y_labeled=np.array([0, 1, 0]), classes=[0, 1]
+    )
+    with pytest.raises(ValueError, match="The kernel 'poly' gave NaN or infinite"):
+        EpistemicUncertaintySampling("poly", metric_params={"degree": 300}).score(ctx)
