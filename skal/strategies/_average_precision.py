@@ -70,6 +70,29 @@ def _class_scores(column):
     return scores
 
 
+def _check_probabilities(proba):
+    """Dense, finite rows in [0, 1] summing to 1, else a clear error."""
+    if issparse(proba):
+        raise TypeError(
+            "expected_average_precision takes dense class probabilities: pass "
+            "proba.toarray()."
+        )
+    proba = _check_proba(proba)
+    if not np.all(np.isfinite(proba)):
+        raise ValueError("proba contains NaN or infinity.")
+    sums = proba.sum(axis=1)
+    outside = (proba < -1e-8) | (proba > 1 + 1e-8)
+    wrong = ~np.isclose(sums, 1, atol=1e-4) | outside.any(axis=1)
+    if wrong.any():
+        bad = int(np.flatnonzero(wrong)[0])
+        raise ValueError(
+            "proba must hold class probabilities, each row in [0, 1] and summing "
+            f"to 1; row {bad} is {proba[bad].tolist()} (sum {sums[bad]:g}): "
+            "normalise it, e.g. proba / proba.sum(axis=1, keepdims=True)."
+        )
+    return proba
+
+
 def expected_average_precision(proba):
     """Compute the expected average precision score of each sample.
 
@@ -111,29 +134,12 @@ def expected_average_precision(proba):
     >>> expected_average_precision(proba).round(4).tolist()
     [2.58, 3.27, 2.31]
     """
-    if issparse(proba):
-        raise TypeError(
-            "expected_average_precision takes dense class probabilities: pass "
-            "proba.toarray()."
-        )
-    proba = _check_proba(proba)
+    proba = _check_probabilities(proba)
     if proba.shape[0] < 2 or proba.shape[1] < 2:
         raise ValueError(
             "expected_average_precision needs at least 2 samples and 2 classes "
             f"(it ranks the other samples per class), got proba of shape "
             f"{proba.shape}."
-        )
-    if not np.all(np.isfinite(proba)):
-        raise ValueError("proba contains NaN or infinity.")
-    sums = proba.sum(axis=1)
-    outside = (proba < -1e-8) | (proba > 1 + 1e-8)
-    wrong = ~np.isclose(sums, 1, atol=1e-4) | outside.any(axis=1)
-    if wrong.any():
-        bad = int(np.flatnonzero(wrong)[0])
-        raise ValueError(
-            "proba must hold class probabilities, each row in [0, 1] and summing "
-            f"to 1; row {bad} is {proba[bad].tolist()} (sum {sums[bad]:g}): "
-            "normalise it, e.g. proba / proba.sum(axis=1, keepdims=True)."
         )
     if proba.shape[0] > MAX_SCORED:
         gib = 16 * proba.shape[0] ** 2 / 2**30
@@ -200,5 +206,6 @@ class ExpectedAveragePrecision(ScoreStrategy):
         context.require("proba")
         proba = context.proba()
         if proba.shape[0] < 2:
+            _check_probabilities(proba)
             return np.zeros(proba.shape[0])
         return expected_average_precision(proba)

@@ -100,3 +100,19 @@ def test_sparse_proba_is_refused_with_the_fix():
     proba = np.float32([[0.9, 0.1], [0.6, 0.4], [0.2, 0.8]])
     scores = expected_average_precision(proba)
     np.testing.assert_allclose(scores, [2.58, 3.27, 2.31], atol=1e-4)
+
+
+def test_a_single_candidate_with_nan_probabilities_is_refused():
+    from skal.strategies import QueryContext
+
+    def nan_proba(X):
+        return np.array([[np.nan, 0.5]])
+
+    ctx = QueryContext(np.zeros((1, 1)), signals={"proba": nan_proba}, classes=[0, 1])
+    with pytest.raises(ValueError, match="proba contains NaN or infinity"):
+        ExpectedAveragePrecision().score(ctx)
+    ctx = QueryContext(
+        np.zeros((1, 1)), signals={"proba": lambda X: np.array([[0.3, 0.7]])},
+        classes=[0, 1],
+    )  # fmt: skip
+    np.testing.assert_array_equal(ExpectedAveragePrecision().score(ctx), [0.0])
