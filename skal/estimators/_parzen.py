@@ -379,6 +379,12 @@ def _check_costs(cost_matrix, classes, n_classes):
             f"cost_matrix must be a ({n_classes}, {n_classes}) array of "
             f"non-negative costs, one row and column per class; got shape {C.shape}."
         )
+    if not C.any():
+        raise ValueError(
+            "cost_matrix is all zero, so every prediction costs nothing and "
+            "predict would return the first class everywhere: give the costs "
+            "of the errors (None: 1 - I)."
+        )
     if classes is not None:  # given in the order of classes: sort as classes_
         order = np.argsort(np.asarray(classes), kind="stable")
         C = C[order][:, order]

@@ -256,3 +256,13 @@ def test_an_overflowing_kernel_is_refused_not_nan_probabilities():
         NICKernelRegressor("poly", {"degree": 300}).fit(X, [0.0, 1, 2]).predict(X)
     with pytest.raises(ValueError, match="gave NaN or infinite values"):
         ParzenWindowClassifier(lambda a, b: np.nan).fit(X, y).predict_proba(X)
+
+
+def test_an_all_zero_cost_matrix_is_refused():
+    from skal.estimators import MixtureModelClassifier
+
+    X, y = [[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]
+    with pytest.raises(ValueError, match="cost_matrix is all zero"):
+        ParzenWindowClassifier(cost_matrix=np.zeros((2, 2))).fit(X, y)
+    with pytest.raises(ValueError, match="cost_matrix is all zero"):
+        MixtureModelClassifier(cost_matrix=np.zeros((2, 2))).fit(X, y)
