@@ -60,6 +60,8 @@ def _check_kernel_numbers(metric, params, label):
     for name, value in params.items():
         if value is None or (name == "gamma" and isinstance(value, str)):
             continue
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            value = value.item()  # np.array(0.5): a number, as sklearn takes it
         if isinstance(value, bool) or not isinstance(value, Real):
             raise TypeError(
                 f"{label} {name}={value!r} must be a number, got "

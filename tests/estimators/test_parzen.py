@@ -266,3 +266,15 @@ def test_an_all_zero_cost_matrix_is_refused():
         ParzenWindowClassifier(cost_matrix=np.zeros((2, 2))).fit(X, y)
     with pytest.raises(ValueError, match="cost_matrix is all zero"):
         MixtureModelClassifier(cost_matrix=np.zeros((2, 2))).fit(X, y)
+
+
+def test_numpy_scalar_kernel_parameters_are_numbers():
+    X, y = [[0.0], [1.0]], [0, 1]
+    for gamma in (np.float32(0.5), np.array(0.5)):
+        pwc = ParzenWindowClassifier(metric_dict={"gamma": gamma}).fit(X, y)
+        np.testing.assert_allclose(
+            pwc.predict_proba(X)[:, 0],
+            [1 / (1 + np.exp(-0.5)), 1 - 1 / (1 + np.exp(-0.5))],
+        )
+    with pytest.raises(ValueError, match=r"gamma=-1.0 with metric='rbf'"):
+        ParzenWindowClassifier(metric_dict={"gamma": np.array(-1.0)}).fit(X, y)
