@@ -20,32 +20,12 @@ Usage (with ``PYTHONPATH=.``)::
 ``DIR/bench_kernel_regressors.json``.
 """
 
-import argparse
-import json
-import os
-import time
-import tracemalloc
-
 import numpy as np
+from bench_parzen import options, side_by_side
 from sklearn.datasets import make_regression
 from sklearn.metrics.pairwise import pairwise_kernels
-from threadpoolctl import threadpool_limits
 
 from skal.estimators import NICKernelRegressor
-
-
-def measure(model, X, repeats):
-    """Best seconds and peak MiB of ``model.predict(X, return_std=True)``."""
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        mean, std = model.predict(X, return_std=True)
-        best = min(best, time.perf_counter() - start)
-    tracemalloc.start()
-    model.predict(X, return_std=True)
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    return best, peak, np.asarray(mean), np.asarray(std)
 
 
 class KernelLimit:
@@ -70,16 +50,7 @@ class KernelLimit:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="pool of 5,000")
-    parser.add_argument("--out", default=None, help="directory for the JSON result")
-    parser.add_argument("--n-pool", type=int, default=None, help="default 100,000")
-    parser.add_argument("--n-train", type=int, default=1000)
-    parser.add_argument("--n-features", type=int, default=20)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=1)
-    args = parser.parse_args(argv)
-    args.n_pool = args.n_pool or (5000 if args.quick else 100_000)
+    args = options(__doc__, argv, n_features=20, repeats=3)
     from skactiveml.regressor import NICKernelRegressor as TheirNIC
 
     X, y = make_regression(
@@ -94,43 +65,7 @@ def main(argv=None):
         "scikit-activeml": TheirNIC().fit(X_train, y_train),
         "limit": KernelLimit(X_train, y_train),
     }
-    rows = {}
-    with threadpool_limits(args.threads):
-        for name, model in models.items():
-            seconds, mib, mean, std = measure(model, X_pool, args.repeats)
-            rows[name] = {"seconds": seconds, "peak_mib": mib, "mean": mean, "std": std}
-    print(f"pool {args.n_pool}, {args.n_train} training rows, {args.threads} thread(s)")
-    print(f"{'':16s} {'seconds':>8s} {'peak MiB':>9s} {'/ limit':>8s}")
-    for name, row in rows.items():
-        ratio = row["seconds"] / rows["limit"]["seconds"]
-        print(f"{name:16s} {row['seconds']:8.3f} {row['peak_mib']:9.1f} {ratio:8.2f}")
-    diff = {
-        other: float(
-            np.max(
-                np.abs(rows["skal"]["std"] - rows[other]["std"]) / rows[other]["std"]
-            )
-        )
-        for other in ("scikit-activeml", "limit")
-    }
-    peer = rows["skal"]["seconds"] / rows["scikit-activeml"]["seconds"]
-    print(f"skal / scikit-activeml {peer:.2f}")
-    print(f"largest relative difference of the stds: {diff}")
-    if args.out:
-        os.makedirs(args.out, exist_ok=True)
-        result = {
-            "n_pool": args.n_pool,
-            "n_train": args.n_train,
-            "n_features": args.n_features,
-            "threads": args.threads,
-            "quick": args.quick,
-            "max_rel_difference_std": diff,
-            **{
-                name: {k: v for k, v in row.items() if k not in ("mean", "std")}
-                for name, row in rows.items()
-            },
-        }
-        with open(os.path.join(args.out, "bench_kernel_regressors.json"), "w") as f:
-            json.dump(result, f, indent=2)
+    side_by_side(models, X_pool, args, "bench_kernel_regressors.json", output="std")
 
 
 if __name__ == "__main__":

@@ -33,18 +33,36 @@ from threadpoolctl import threadpool_limits
 from skal.estimators import ParzenWindowClassifier
 
 
-def measure(model, X, repeats):
-    """Best seconds and peak MiB of ``model.predict_proba(X)``, and its output."""
+def measure(call, X, repeats):
+    """Best seconds and peak MiB of ``call(X)``, and its output."""
     best = np.inf
     for _ in range(repeats):
         start = time.perf_counter()
-        P = model.predict_proba(X)
+        out = call(X)
         best = min(best, time.perf_counter() - start)
     tracemalloc.start()
-    model.predict_proba(X)
+    call(X)
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    return best, peak, P
+    return best, peak, out
+
+
+#: What ``side_by_side`` times, and how it compares the outputs: the call,
+#: the difference to the others, its words and its JSON key.
+OUTPUTS = {
+    "proba": (
+        lambda model: model.predict_proba,
+        lambda ours, theirs: float(np.abs(ours - theirs).max()),
+        "largest difference of the probabilities",
+        "max_abs_difference",
+    ),
+    "std": (
+        lambda model: lambda X: np.asarray(model.predict(X, return_std=True)[1]),
+        lambda ours, theirs: float(np.max(np.abs(ours - theirs) / theirs)),
+        "largest relative difference of the stds",
+        "max_rel_difference_std",
+    ),
+}
 
 
 class KernelLimit:
@@ -59,10 +77,10 @@ class KernelLimit:
         return freq / freq.sum(axis=1, keepdims=True)
 
 
-def blob_pool(doc, argv, n_features, repeats):
-    """The options ``--quick``, ``--out``, ... and the blobs (pool + training).
+def options(doc, argv, n_features, repeats):
+    """The options ``--quick``, ``--out``, ``--n-pool``, ... of these benchmarks.
 
-    Also used by ``bench_mixture.py``: the same options and the same data.
+    Also used by ``bench_mixture.py`` and ``bench_kernel_regressors.py``.
     """
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="pool of 5,000")
@@ -74,6 +92,15 @@ def blob_pool(doc, argv, n_features, repeats):
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     args.n_pool = args.n_pool or (5000 if args.quick else 100_000)
+    return args
+
+
+def blob_pool(doc, argv, n_features, repeats):
+    """The :func:`options` and the blobs (pool + training).
+
+    Also used by ``bench_mixture.py``: the same options and the same data.
+    """
+    args = options(doc, argv, n_features, repeats)
     X, y = make_blobs(
         args.n_pool + args.n_train, n_features=args.n_features, centers=4,
         cluster_std=4.0, random_state=0,
@@ -93,18 +120,21 @@ def main(argv=None):
     side_by_side(models, X_pool, args, "bench_parzen.json")
 
 
-def side_by_side(models, X_pool, args, filename, digits=3):
-    """Time ``predict_proba`` of each model, print the table, write the JSON.
+def side_by_side(models, X_pool, args, filename, digits=3, output="proba"):
+    """Time each model's ``output`` on the pool, print the table, write the JSON.
 
-    ``models`` maps "skal", "scikit-activeml" and "limit" to models; ``args``
-    holds ``repeats``, ``threads``, ``n_pool``, ``n_train``, ``n_features``,
-    ``quick`` and ``out``. Also used by ``bench_mixture.py``.
+    ``models`` maps "skal", "scikit-activeml" and "limit" to models;
+    ``output`` is a key of :data:`OUTPUTS`; ``args`` holds ``repeats``,
+    ``threads``, ``n_pool``, ``n_train``, ``n_features``, ``quick`` and
+    ``out``. Also used by ``bench_mixture.py`` and
+    ``bench_kernel_regressors.py``.
     """
+    call, difference, words, key = OUTPUTS[output]
     rows = {}
     with threadpool_limits(args.threads):
         for name, model in models.items():
-            seconds, mib, P = measure(model, X_pool, args.repeats)
-            rows[name] = {"seconds": seconds, "peak_mib": mib, "proba": P}
+            seconds, mib, out = measure(call(model), X_pool, args.repeats)
+            rows[name] = {"seconds": seconds, "peak_mib": mib, "out": out}
     print(f"pool {args.n_pool}, {args.n_train} training rows, {args.threads} thread(s)")
     print(f"{'':16s} {'seconds':>8s} {'peak MiB':>9s} {'/ limit':>8s}")
     for name, row in rows.items():
@@ -112,12 +142,12 @@ def side_by_side(models, X_pool, args, filename, digits=3):
         seconds = f"{row['seconds']:8.{digits}f}"
         print(f"{name:16s} {seconds} {row['peak_mib']:9.1f} {ratio:8.2f}")
     diff = {
-        other: float(np.abs(rows["skal"]["proba"] - rows[other]["proba"]).max())
+        other: difference(rows["skal"]["out"], rows[other]["out"])
         for other in ("scikit-activeml", "limit")
     }
     peer = rows["skal"]["seconds"] / rows["scikit-activeml"]["seconds"]
     print(f"skal / scikit-activeml {peer:.2f}")
-    print(f"largest difference of the probabilities: {diff}")
+    print(f"{words}: {diff}")
     if args.out:
         os.makedirs(args.out, exist_ok=True)
         result = {
@@ -126,9 +156,9 @@ def side_by_side(models, X_pool, args, filename, digits=3):
             "n_features": args.n_features,
             "threads": args.threads,
             "quick": args.quick,
-            "max_abs_difference": diff,
+            key: diff,
             **{
-                name: {k: v for k, v in row.items() if k != "proba"}
+                name: {k: v for k, v in row.items() if k != "out"}
                 for name, row in rows.items()
             },
         }

@@ -30,10 +30,15 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._parzen import _check_costs, _check_prior, _encode, proba_from_frequencies
+from ._frequencies import (
+    FrequencyClassifierMixin,
+    check_costs,
+    check_prior,
+    encode_classes,
+)
 
 
-class MixtureModelClassifier(ClassifierMixin, BaseEstimator):
+class MixtureModelClassifier(FrequencyClassifierMixin, ClassifierMixin, BaseEstimator):
     """Classifier on a Gaussian mixture: responsibilities times label counts.
 
     A (Bayesian) Gaussian mixture is fitted on ``X``; component ``j``
@@ -175,11 +180,11 @@ default="responsibilities"
             The fitted classifier.
         """
         X, y_labeled, labeled = self._check_data(X, y)
-        self.classes_, y_index = _encode(y_labeled, self.classes)
+        self.classes_, y_index = encode_classes(y_labeled, self.classes)
         n_classes = len(self.classes_)
         weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-        self.class_prior_ = _check_prior(self.class_prior, n_classes)
-        self.cost_matrix_ = _check_costs(self.cost_matrix, self.classes, n_classes)
+        self.class_prior_ = check_prior(self.class_prior, n_classes)
+        self.cost_matrix_ = check_costs(self.cost_matrix, self.classes, n_classes)
         self.mixture_model_ = self._fit_mixture(X, n_classes)
         if self.weight_mode == "similarities":
             _check_gaussian(self.mixture_model_)
@@ -267,37 +272,6 @@ default="responsibilities"
         else:
             S = np.asarray(self.mixture_model_.predict_proba(X))
         return S @ self.F_components_
-
-    def predict_proba(self, X):
-        """Return the class probabilities: frequencies plus prior, normalised.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            The samples.
-
-        Returns
-        -------
-        P : ndarray of shape (n_samples, n_classes)
-            Rows summing to 1, uniform where frequencies and prior are all 0.
-        """
-        return proba_from_frequencies(self.predict_freq(X), self.class_prior_)
-
-    def predict(self, X):
-        """Return the class of least expected cost (the most probable one).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            The samples.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-            Predicted classes; ties go to the first class of ``classes_``.
-        """
-        costs = self.predict_proba(X) @ self.cost_matrix_
-        return self.classes_[np.argmin(costs, axis=1)]
 
 
 def _is_missing(y, missing_label):

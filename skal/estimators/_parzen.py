@@ -21,6 +21,12 @@ from sklearn.utils.validation import (
 )
 
 from ..utils import chunk_slices
+from ._frequencies import (
+    FrequencyClassifierMixin,
+    check_costs,
+    check_prior,
+    encode_classes,
+)
 from ._kernel_params import check_kernel_values, fit_metric_dict, kernel_input
 
 #: Kernel entries per chunk of ``predict_freq`` (16 MiB of float64).
@@ -84,7 +90,7 @@ def mean_gamma(X, sample_weight=None):
     return 0.5 * (n - 1) * np.log((n - 1) / delta**2) / denominator
 
 
-class ParzenWindowClassifier(ClassifierMixin, BaseEstimator):
+class ParzenWindowClassifier(FrequencyClassifierMixin, ClassifierMixin, BaseEstimator):
     """Parzen window classifier: kernel-weighted label counts, normalised.
 
     The frequency of class ``c`` at ``x`` is the kernel-weighted count of
@@ -210,11 +216,11 @@ class ParzenWindowClassifier(ClassifierMixin, BaseEstimator):
         refuse_missing_targets(y, "ParzenWindowClassifier")
         X, y = validate_data(self, X, y, **self._accept())
         check_classification_targets(y)
-        self.classes_, y_index = _encode(y, self.classes)
+        self.classes_, y_index = encode_classes(y, self.classes)
         n_classes = len(self.classes_)
         weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-        self.class_prior_ = _check_prior(self.class_prior, n_classes)
-        self.cost_matrix_ = _check_costs(self.cost_matrix, self.classes, n_classes)
+        self.class_prior_ = check_prior(self.class_prior, n_classes)
+        self.cost_matrix_ = check_costs(self.cost_matrix, self.classes, n_classes)
         self.metric_dict_ = fit_metric_dict(self.metric, self.metric_dict, X, weight)
         self.X_ = X
         self.V_ = np.zeros((X.shape[0], n_classes))
@@ -258,65 +264,10 @@ class ParzenWindowClassifier(ClassifierMixin, BaseEstimator):
         K = pairwise_kernels(X, self.X_, metric=self.metric, **self.metric_dict_)
         return check_kernel_values(K, self.metric)
 
-    def predict_proba(self, X):
-        """Return the class probabilities: frequencies plus prior, normalised.
-
-        Parameters
-        ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            The samples.
-
-        Returns
-        -------
-        P : ndarray of shape (n_samples, n_classes)
-            Rows summing to 1, uniform where frequencies and prior are all 0.
-
-        Raises
-        ------
-        ValueError
-            If the kernel gives a negative frequency (``"linear"``,
-            ``"cosine"``... on features of both signs): scikit-activeml
-            returns rows that do not sum to 1 there.
-        """
-        P = self.predict_freq(X)
-        if (P < 0).any():
-            raise ValueError(
-                f"The kernel {self.metric!r} gave negative class frequencies, "
-                "which are no probabilities: use a non-negative kernel ('rbf', "
-                "'laplacian', or 'chi2' on non-negative features)."
-            )
-        return proba_from_frequencies(P, self.class_prior_)
-
-    def predict(self, X):
-        """Return the class of least expected cost (the most probable one).
-
-        Parameters
-        ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            The samples.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-            Predicted classes; ties go to the first class of ``classes_``.
-        """
-        costs = self.predict_proba(X) @ self.cost_matrix_
-        return self.classes_[np.argmin(costs, axis=1)]
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
-
-
-def proba_from_frequencies(F, prior):
-    """``(F + prior) / row sums``, in place; uniform rows where the sum is 0."""
-    F += prior
-    total = F.sum(axis=1)
-    empty = total == 0
-    F[~empty] /= total[~empty, None]
-    F[empty] = 1.0 / F.shape[1]
-    return F
 
 
 def refuse_missing_targets(y, name):
@@ -329,63 +280,3 @@ def refuse_missing_targets(y, name):
             "X[labeled], y[labeled], or wrap it in skal.ActiveLearner, which "
             "fits it on the labeled rows."
         )
-
-
-def _encode(y, classes):
-    """The sorted classes and each label's position among them."""
-    if classes is None:
-        return np.unique(y, return_inverse=True)
-    given = np.asarray(classes)
-    try:
-        classes = np.unique(given)
-    except TypeError:
-        raise TypeError(
-            f"classes={given.tolist()!r} mixes values that cannot be sorted "
-            "together (e.g. None and numbers): give labels of one type."
-        ) from None
-    if given.ndim != 1 or classes.size != given.size:
-        raise ValueError(
-            f"classes={given.tolist()!r} must list each class once, in one "
-            "dimension: drop the repeated classes (cost_matrix and class_prior "
-            "then have one row per distinct class)."
-        )
-    unknown = np.setdiff1d(y, classes)
-    if unknown.size:
-        raise ValueError(
-            f"y holds labels {unknown.tolist()} that are not in classes="
-            f"{classes.tolist()}: add them to classes, or leave classes=None."
-        )
-    return classes, np.searchsorted(classes, y)
-
-
-def _check_prior(class_prior, n_classes):
-    prior = np.asarray(class_prior, dtype=float)
-    if prior.ndim == 0:
-        prior = np.full(n_classes, float(prior))
-    if prior.shape != (n_classes,) or not np.isfinite(prior).all() or (prior < 0).any():
-        raise ValueError(
-            "class_prior must be a non-negative float or an array of "
-            f"{n_classes} non-negative numbers (one per class), got {class_prior!r}."
-        )
-    return prior
-
-
-def _check_costs(cost_matrix, classes, n_classes):
-    if cost_matrix is None:
-        return 1.0 - np.eye(n_classes)
-    C = np.asarray(cost_matrix, dtype=float)
-    if C.shape != (n_classes, n_classes) or not np.isfinite(C).all() or (C < 0).any():
-        raise ValueError(
-            f"cost_matrix must be a ({n_classes}, {n_classes}) array of "
-            f"non-negative costs, one row and column per class; got shape {C.shape}."
-        )
-    if not C.any():
-        raise ValueError(
-            "cost_matrix is all zero, so every prediction costs nothing and "
-            "predict would return the first class everywhere: give the costs "
-            "of the errors (None: 1 - I)."
-        )
-    if classes is not None:  # given in the order of classes: sort as classes_
-        order = np.argsort(np.asarray(classes), kind="stable")
-        C = C[order][:, order]
-    return C
