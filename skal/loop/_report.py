@@ -141,7 +141,7 @@ def table_text(rows, confidence, alpha, base_last):
     for r in rows:
         ci = "-"
         if r["aulc_low"] is not None:
-            ci = f"{r['aulc_low']:.3f}-{r['aulc_high']:.3f}"
+            ci = f"[{r['aulc_low']:.3f}, {r['aulc_high']:.3f}]"
         own = r["learner"] == base
         body.append(
             [
