@@ -116,7 +116,15 @@ def _members(spec):
     names = [s.strip() for s in spec.split(",") if s.strip()]
     if not names:
         raise UsageError(f"--estimator {spec!r} names no estimator")
-    return names, [make_estimator(name) for name in names]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise UsageError(
+            f"--estimator {spec!r} lists {', '.join(twice)} more than once: "
+            "identical members never disagree. For a committee of copies, bag "
+            f"them: --estimator {twice[0]} --n-members {names.count(twice[0])}"
+        )
+    models = [make_estimator(name) for name in names]
+    return names, models
 
 
 def _bayesian_net(n_features, n_classes, strategy=None):
@@ -385,7 +393,9 @@ def preflight(learners, X, y, n_initial, n_rows=300):
                 seconds[name] = time.perf_counter() - start
         except (TypeError, ValueError) as exc:
             hint = ""
-            if name in SAMPLE_STRATEGIES:
+            if hasattr(learner, "n_members"):  # a committee already
+                pass
+            elif name in SAMPLE_STRATEGIES:
                 hint = " (use --learner committee or --learner bayesian)"
             elif name == "std":
                 hint = " (use --learner committee, or --estimator gp)"
