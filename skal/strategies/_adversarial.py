@@ -13,7 +13,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
-from ._base import _MAX_CANDIDATES, BaseStrategy, ScoreStrategy
+from ._base import _MAX_CANDIDATES, BaseStrategy, ScoreStrategy, ceil_product
 
 _POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
 _NON_NEGATIVE = [Interval(Real, 0, None, closed="left")]
@@ -319,7 +319,7 @@ def shortlist_by_entropy(labeled_proba, entropies, batch_size, factor, rng):
     [2, 1]
     """
     n = labeled_proba.shape[0]
-    size = min(n, int(np.ceil(factor * batch_size)))
+    size = min(n, ceil_product(factor, batch_size))
     tie = rng.rand(n)
     short = np.lexsort((tie, labeled_proba))[:size]
     order = np.lexsort((tie[short], -entropies[short]))[:batch_size]

@@ -185,6 +185,24 @@ class ScoreStrategy(BaseStrategy):
 _MAX_CANDIDATES = [POSITIVE_INT, Interval(RealNotInt, 0, 1, closed="neither"), None]
 
 
+def ceil_product(share, n):
+    """``ceil(share * n)``, except that a product within float error of a whole
+    number is that number: 0.3 of 10 is 3, not the 4 that ceil gives
+    ``3.0000000000000004``.
+
+    Examples
+    --------
+    >>> from skal.strategies._base import ceil_product
+    >>> ceil_product(0.07, 100), ceil_product(1.1, 10), ceil_product(0.31, 10)
+    (7, 11, 4)
+    """
+    product = share * n
+    m = round(product)
+    if not math.isclose(product, m, rel_tol=1e-12, abs_tol=0.0):
+        m = math.ceil(product)
+    return int(m)
+
+
 def n_subsample(max_candidates, n_candidates, batch_size):
     """How many of the candidates a strategy's ``max_candidates`` scores.
 
@@ -222,12 +240,7 @@ def n_subsample(max_candidates, n_candidates, batch_size):
     if isinstance(max_candidates, Integral):
         m = int(max_candidates)
     else:
-        share = max_candidates * n_candidates
-        # the product carries the share's float error (a relative 1e-16):
-        # within it of a whole number, that number is what was meant
-        m = round(share)
-        if not math.isclose(share, m, rel_tol=1e-12, abs_tol=0.0):
-            m = math.ceil(share)
+        m = ceil_product(max_candidates, n_candidates)
     m = max(m, batch_size)
     return m if m < n_candidates else None
 

@@ -1,13 +1,12 @@
 """Expected model change maximization for regression (Cai, Zhang & Zhou 2013)."""
 
-import math
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from ..utils import take_rows
-from ._base import _MAX_CANDIDATES, ScoreStrategy
+from ._base import _MAX_CANDIDATES, ScoreStrategy, ceil_product
 
 
 def _check_regressor(strategy, context):
@@ -132,7 +131,7 @@ class ExpectedModelChangeMaximization(ScoreStrategy):
                 f"{type(self).__name__} needs labeled rows to bootstrap; start "
                 "with initial_strategy='random' or 'gsx'."
             )
-        size = max(1, math.ceil(self.max_samples * n))
+        size = max(1, ceil_product(self.max_samples, n))
         rng = context.random_state
         models = []
         for _ in range(self.n_bootstraps):

@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from ..utils import is_dask_array
-from ._base import _MAX_CANDIDATES, BaseStrategy
+from ._base import _MAX_CANDIDATES, BaseStrategy, ceil_product
 from ._combine import Hybrid
 from ._density import _MEASURE, uncertainty_scores
 from ._diversity import _POSITIVE_INT, _candidates_and_labeled
@@ -87,7 +87,7 @@ class DiverseMiniBatch(BaseStrategy):
     def _select(self, context, batch_size):
         rng = context.random_state
         info = uncertainty_scores(self.measure, context)
-        top = select_top_k(info, int(np.ceil(self.beta * batch_size)), rng)
+        top = select_top_k(info, ceil_product(self.beta, batch_size), rng)
         # Only the prefiltered candidates are embedded (sliced if cached).
         Z = context.subset(top).embedding()
         weights = info[top] + 1e-12
@@ -223,7 +223,7 @@ class SuggestiveAnnotation(BaseStrategy):
 
     def _select(self, context, batch_size):
         unc = uncertainty_scores(self.measure, context)
-        m = int(np.ceil(self.beta * batch_size))
+        m = ceil_product(self.beta, batch_size)
         top = select_top_k(unc, m, context.random_state)
         Z = context.embedding().astype(np.float32)
         norms = np.linalg.norm(Z, axis=1)

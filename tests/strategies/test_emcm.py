@@ -50,6 +50,17 @@ def test_scores_are_the_mean_bootstrap_gap_times_the_feature_norm(
     np.testing.assert_allclose(top, np.sort(expected)[::-1][:3])
 
 
+def test_bootstrap_size_is_the_share_without_float_error(linear_context):
+    # 0.07 * 100 is 7.000000000000001 in floats: ceil gave 8 rows, not 7
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(120, 3)), rng.normal(size=120)
+    ctx = linear_context(X, y, np.arange(100))[0]
+    sizes, refit = [], ctx.refit
+    ctx.refit = lambda X_boot, y_boot: sizes.append(len(y_boot)) or refit(X_boot, y_boot)
+    ExpectedModelChangeMaximization(3, max_samples=0.07).bootstrap_models(ctx)
+    assert sizes == [7, 7, 7]
+
+
 def test_one_dimensional_worked_example(linear_context):
     # labels on the line y = x except one point; a far candidate with the
     # same bootstrap gap per unit of x changes the model most
