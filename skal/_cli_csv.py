@@ -47,7 +47,7 @@ def _duplicate_names(path, options, frame, target, notes):
 
 
 def _target_copies(frame, labels):
-    """Feature columns that hold the labels again: equal, or recoded one to one."""
+    """Feature columns holding the labels again, and how: recoded or copied."""
     import pandas as pd
 
     n_classes = labels.nunique()
@@ -61,9 +61,9 @@ def _target_copies(frame, labels):
         if 2 * n_classes <= labels.shape[0]:  # classes (or repeated values)
             pairs = pd.DataFrame({"x": values.to_numpy(), "y": labels.to_numpy()})
             if pairs.drop_duplicates().shape[0] == n_classes:
-                copies.append(column)
+                copies.append((column, "one value per class"))
         elif values.astype(object).equals(labels.astype(object)):
-            copies.append(column)  # every value distinct: only a copy counts
+            copies.append((column, "the same values"))  # all distinct: a copy only
     return copies
 
 
@@ -144,10 +144,10 @@ def _read_frame(path, frame, target, need_labels, data):
     if frame.shape[1] == 0:
         raise UsageError(f"{path} has no feature column besides the target")
     if target is not None and need_labels:
-        for column in _target_copies(frame, labels):
+        for column, how in _target_copies(frame, labels):
             data.notes.append(
-                f"column {column!r} holds the labels of {target!r} again (one value "
-                "per class): the models read the answer among the features, and "
+                f"column {column!r} holds the labels of {target!r} again ({how}): "
+                "the models read the answer among the features, and "
                 "every score is as good as perfect; drop it if it recodes the target"
             )
     _check_feature_columns(path, frame)

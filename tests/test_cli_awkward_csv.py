@@ -149,7 +149,7 @@ def test_a_regression_target_is_only_matched_by_a_copy(tmp_path):
     assert (
         load_data(str(tmp_path / "r.csv"), "y")
         .notes[0]
-        .startswith("column 'y_copy' holds the labels of 'y' again")
+        .startswith("column 'y_copy' holds the labels of 'y' again (the same values)")
     )
 
 

@@ -56,7 +56,7 @@ def test_bootstrap_size_is_the_share_without_float_error(linear_context):
     X, y = rng.normal(size=(120, 3)), rng.normal(size=120)
     ctx = linear_context(X, y, np.arange(100))[0]
     sizes, refit = [], ctx.refit
-    ctx.refit = lambda X_boot, y_boot: sizes.append(len(y_boot)) or refit(X_boot, y_boot)
+    ctx.refit = lambda X_b, y_b: sizes.append(len(y_b)) or refit(X_b, y_b)
     ExpectedModelChangeMaximization(3, max_samples=0.07).bootstrap_models(ctx)
     assert sizes == [7, 7, 7]
 
