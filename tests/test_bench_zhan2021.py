@@ -54,12 +54,28 @@ def test_binary_labels_are_re_encoded(bench, tmp_path):
 
 def test_quick_run_on_digits_is_paired(bench, tmp_path):
     summary = bench.main(
-        ["--quick", "--sets", "digits", "--repeats", "2", "--budget", "40",
-         "--strategies", "random", "margin", "--out", str(tmp_path)]
+        [
+            "--quick",
+            "--sets",
+            "digits",
+            "--repeats",
+            "2",
+            "--budget",
+            "40",
+            "--strategies",
+            "random",
+            "margin",
+            "--out",
+            str(tmp_path),
+        ]
     )
     (row,) = summary
     assert (row["set"], row["part"], row["n_pool"], row["capped"]) == (
-        "digits", "lr", 1000, True)
+        "digits",
+        "lr",
+        1000,
+        True,
+    )
     assert row["strategies"]["margin"]["vs_random"]["n"] == 2
     saved = json.loads((tmp_path / "bench_zhan2021.json").read_text())
     runs = saved["repeats"]
@@ -71,8 +87,20 @@ def test_quick_run_on_digits_is_paired(bench, tmp_path):
 
 def test_qbc_row_scores_the_task_model_on_the_same_labels(bench, tmp_path):
     summary = bench.main(
-        ["--quick", "--sets", "digits", "--repeats", "2", "--budget", "40",
-         "--strategies", "random", "qbc", "--out", str(tmp_path)]
+        [
+            "--quick",
+            "--sets",
+            "digits",
+            "--repeats",
+            "2",
+            "--budget",
+            "40",
+            "--strategies",
+            "random",
+            "qbc",
+            "--out",
+            str(tmp_path),
+        ]
     )
     (row,) = summary
     assert row["strategies"]["qbc"]["vs_random"]["n"] == 2
@@ -91,13 +119,16 @@ def test_lu_split_follows_their_code(bench):
     X = np.arange(20.0).reshape(10, 2)
     y = np.array([0, 1] * 5)
     X_pool, y_pool, X_test, y_test, capped, y_initial = bench.split_lu(
-        X, y, seed=0, pool_cap=None, n_initial=2)
+        X, y, seed=0, pool_cap=None, n_initial=2
+    )
     # default_rng(0) shuffles the rows to 7 2 5 3 4 6 | 9 0 8 1 (train |
     # test); a second default_rng(0) shuffles the train part to 7 2 5 3 4 6
     assert y_test.tolist() == y[[9, 0, 8, 1]].tolist()
     assert y_pool.tolist() == y[[7, 2, 5, 3, 4, 6]].tolist()
-    np.testing.assert_allclose(X_pool[:, 0], (X[[7, 2, 5, 3, 4, 6], 0] - 9.0)
-                               / np.std(X[[7, 2, 5, 3, 4, 6], 0]))
+    np.testing.assert_allclose(
+        X_pool[:, 0],
+        (X[[7, 2, 5, 3, 4, 6], 0] - 9.0) / np.std(X[[7, 2, 5, 3, 4, 6], 0]),
+    )
     assert not capped
     assert y_initial.tolist() == [1, 0, -1, -1, -1, -1]
     # seed 3's first two train rows are both of class 0: the repeat is dropped
@@ -114,16 +145,36 @@ def test_lu_split_drops_and_records_repeats(bench, tmp_path):
     y = np.where(np.arange(60) < 12, 1.0, -1.0)
     np.savez(folder / "heart.npz", X=X, y=y)
     summary = bench.main(
-        ["--data-dir", str(tmp_path), "--sets", "heart", "--repeats", "4",
-         "--split", "lu", "--n-initial", "4", "--budget", "6",
-         "--strategies", "random", "margin", "--out", str(tmp_path / "out")]
+        [
+            "--data-dir",
+            str(tmp_path),
+            "--sets",
+            "heart",
+            "--repeats",
+            "4",
+            "--split",
+            "lu",
+            "--n-initial",
+            "4",
+            "--budget",
+            "6",
+            "--strategies",
+            "random",
+            "margin",
+            "--out",
+            str(tmp_path / "out"),
+        ]
     )
     lines = (tmp_path / "out" / "records.jsonl").read_text().splitlines()
     records = {r["repeat"]: r for r in map(json.loads, lines)}
     assert all(r["split"] == "lu" for r in records.values())
     # the first 4 train rows of seeds 0 and 3 are all negatives
     assert [bool(records[k].get("dropped")) for k in range(4)] == [
-        True, False, False, True]
+        True,
+        False,
+        False,
+        True,
+    ]
     (row,) = summary
     assert (row["split"], row["dropped"]) == ("lu", 2)
     assert row["strategies"]["margin"]["vs_random"]["n"] == 2
@@ -139,7 +190,8 @@ def test_uniform_row_takes_the_pool_in_order(bench):
     y = np.full(20, -1)
     y[[0, 3, 10, 19]] = [0, 0, 1, 1]
     learner = ActiveLearner(
-        LogisticRegression(), query_strategy=bench.make_strategy("uniform"),
+        LogisticRegression(),
+        query_strategy=bench.make_strategy("uniform"),
         batch_size=3,
     ).fit(X, y)
     assert learner.query().tolist() == [1, 2, 4]
@@ -150,11 +202,21 @@ def test_uniform_row_takes_the_pool_in_order(bench):
 def _records(random, margin, auto):
     """Per-repeat records of one set, as the benchmark writes them."""
     return [
-        {"part": "svc", "set": "heart", "repeat": r, "n_pool": 100, "capped": False,
-         "results": {name: {"aubc": float(v[r]), "query_seconds_per_round": 0.01,
-                            "seconds": 1.0}
-                     for name, v in (("random", random), ("margin", margin),
-                                     ("auto", auto))}}
+        {
+            "part": "svc",
+            "set": "heart",
+            "repeat": r,
+            "n_pool": 100,
+            "capped": False,
+            "results": {
+                name: {
+                    "aubc": float(v[r]),
+                    "query_seconds_per_round": 0.01,
+                    "seconds": 1.0,
+                }
+                for name, v in (("random", random), ("margin", margin), ("auto", auto))
+            },
+        }
         for r in range(len(margin))
     ]
 
@@ -209,14 +271,17 @@ def test_heldout_bench_summary_pairs_against_random_and_margin():
     heldout = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(heldout)
     margin = np.array([0.90, 0.92, 0.91, 0.93])
-    aulc = {"random": margin - 0.02, "margin": margin,
-            "auto": margin - np.array([0.001, 0.002, 0.0, 0.001])}
+    aulc = {
+        "random": margin - 0.02,
+        "margin": margin,
+        "auto": margin - np.array([0.001, 0.002, 0.0, 0.001]),
+    }
     rows = heldout.summarise(aulc)
     assert rows["auto"]["vs_margin"] == pytest.approx(-0.001)
     assert rows["auto"]["vs_random"] == pytest.approx(0.019)
     assert rows["auto"]["non_inferiority_p"] == pytest.approx(
-        stats.ttest_1samp(aulc["auto"] - margin, -0.005,
-                          alternative="greater").pvalue)
+        stats.ttest_1samp(aulc["auto"] - margin, -0.005, alternative="greater").pvalue
+    )
     assert "vs_random" not in rows["random"] and "vs_margin" not in rows["margin"]
     # a constant shift has no spread to test: no p-value, not a crash
     assert rows["margin"]["vs_random_p"] is None

@@ -65,10 +65,19 @@ for ax, (name, acquisition) in zip(axes, acquisitions.items()):
     ax.plot(X[:, 0], mean, label="GP mean")
     ax.fill_between(X[:, 0], mean - std, mean + std, alpha=0.2)
     evaluated = optimizer.labeled_mask_
-    ax.scatter(X[evaluated, 0], optimizer.y_[evaluated], c="C3", zorder=3,
-               label="evaluated")
-    ax.scatter([X_max[0]], [y_max], marker="*", s=200, c="gold", zorder=4,
-               edgecolors="k", label="get_max()")
+    ax.scatter(
+        X[evaluated, 0], optimizer.y_[evaluated], c="C3", zorder=3, label="evaluated"
+    )
+    ax.scatter(
+        [X_max[0]],
+        [y_max],
+        marker="*",
+        s=200,
+        c="gold",
+        zorder=4,
+        edgecolors="k",
+        label="get_max()",
+    )
     ax.set_title(name)
     ax.set_xlabel("x")
 axes[0].legend(loc="lower center", fontsize=8)

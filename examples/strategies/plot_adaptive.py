@@ -68,10 +68,17 @@ ax.legend()
 adaptive = runs["auto (explore)"][0].query_strategy_
 rounds = adaptive.history_
 n_labeled = [h["n_labeled"] for h in rounds]
-bx.step(n_labeled, [h["explore"] for h in rounds], where="post",
-        label="P(random round)")
-bx.scatter(n_labeled, [h["strategy"] == "random" for h in rounds], marker="|",
-           s=200, c="k", label="random chose (1) or margin (0)")
+bx.step(
+    n_labeled, [h["explore"] for h in rounds], where="post", label="P(random round)"
+)
+bx.scatter(
+    n_labeled,
+    [h["strategy"] == "random" for h in rounds],
+    marker="|",
+    s=200,
+    c="k",
+    label="random chose (1) or margin (0)",
+)
 bx.set(xlabel="labels", ylim=(-0.1, 1.1), title="Adaptive's rounds")
 bx.legend(loc="center right")
 fig.tight_layout()

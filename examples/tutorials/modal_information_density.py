@@ -54,8 +54,10 @@ rbf_density = DensityWeighted(similarity="rbf").density(context)
 
 distance = np.min(np.linalg.norm(X[:, None, :] - centers[None], axis=2), axis=1)
 core, fringe = distance < 0.7, distance > 2.0
-print(f"RBF density: {rbf_density[core].mean():.3f} near a centre, "
-      f"{rbf_density[fringe].mean():.3f} far from every centre")
+print(
+    f"RBF density: {rbf_density[core].mean():.3f} near a centre, "
+    f"{rbf_density[fringe].mean():.3f} far from every centre"
+)
 print(f"cosine density in [{cosine_density.min():.3f}, {cosine_density.max():.3f}]")
 
 # The density weighting uncertainty, as a query strategy.

@@ -91,8 +91,10 @@ def run(strategy, seed, n_rounds=5):
     return np.array(history)
 
 
-results = {s: np.mean([run(s, seed) for seed in (0, 1)], axis=0)
-           for s in ("max_entropy", "random")}
+results = {
+    s: np.mean([run(s, seed) for seed in (0, 1)], axis=0)
+    for s in ("max_entropy", "random")
+}
 for name, history in results.items():
     print(f"{name:>12}: " + " ".join(f"{a:.3f}" for a in history))
 

@@ -84,9 +84,11 @@ for strategy, template in TEMPLATES.items():
     curves[strategy] = np.mean(fold_curves, axis=0)
 
 for name, curve in curves.items():
-    print(f"{name:>9}: after 1, 5, 20 labels "
-          + ", ".join(f"{curve[i]:.2f}" for i in (0, 4, 19))
-          + f"; mean {curve.mean():.3f}")
+    print(
+        f"{name:>9}: after 1, 5, 20 labels "
+        + ", ".join(f"{curve[i]:.2f}" for i in (0, 4, 19))
+        + f"; mean {curve.mean():.3f}"
+    )
 assert curves["entropy"].mean() > curves["random"].mean()
 assert curves["entropy"][-1] > 0.9, curves
 assert curves["pal (pwc)"].mean() > curves["random"].mean(), curves

@@ -57,8 +57,10 @@ for name in (
     )
     result = prequential_evaluation(learner, X, y, n_initial=10)
     results[name] = result
-    print(f"{name:>21}: accuracy {result.accuracy:.3f}, {result.n_queried} labels"
-          f" ({result.budget_used:.1%} of the stream)")
+    print(
+        f"{name:>21}: accuracy {result.accuracy:.3f}, {result.n_queried} labels"
+        f" ({result.budget_used:.1%} of the stream)"
+    )
 
 assert all(r.budget_used <= 0.12 for r in results.values())
 assert results["variable_uncertainty"].accuracy > results["random"].accuracy

@@ -95,9 +95,7 @@ def single_class_members(names, y, subsets):
     is fitted as a constant (scikit-learn's ``DummyClassifier``) that
     predicts its one class, until its rows hold a second.
     """
-    single = [
-        k for k, rows in enumerate(subsets) if np.unique(y[rows]).shape[0] < 2
-    ]
+    single = [k for k, rows in enumerate(subsets) if np.unique(y[rows]).shape[0] < 2]
     if single:
         warnings.warn(
             f"Members {[names[k] for k in single]} train on their own labeled "

@@ -380,4 +380,3 @@ class LabelJournal:
             The labels, object dtype if a journal label does not fit.
         """
         return fill_labels(y, self.labels(), ids=ids, source=self.path)
-

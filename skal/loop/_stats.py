@@ -187,8 +187,10 @@ def non_inferiority_p(values, baseline, margin):
     0.5
     """
     diff = _paired_diff(values, baseline, "non_inferiority_p")
-    if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not (
-        0 <= margin < math.inf
+    if (
+        isinstance(margin, bool)
+        or not isinstance(margin, (int, float))
+        or not (0 <= margin < math.inf)
     ):
         raise ValueError(f"margin must be a finite float >= 0, got {margin!r}.")
     if diff.size < 2:

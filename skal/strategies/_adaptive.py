@@ -274,8 +274,11 @@ class Adaptive(_ExplorePolicy, _AlblPolicy, BaseStrategy):
                 self.cold_start if cold else "random", param="cold_start"
             )
             entry.update(strategy="cold_start" if cold else "random")
-            entry.update({"probabilities": None, "reward": None} if albl
-                         else {"explore": None, "change": None})
+            entry.update(
+                {"probabilities": None, "reward": None}
+                if albl
+                else {"explore": None, "change": None}
+            )
             self.history_.append(entry)
             return strategy.select(context, batch_size)
         if albl:

@@ -97,7 +97,6 @@ class _ExplorePolicy:
         return idx, scores
 
 
-
 class _AlblPolicy:
     """``policy="albl"``: EXP4.P over the strategies (Hsu & Lin, 2015)."""
 
@@ -191,7 +190,8 @@ class _AlblPolicy:
         else:
             keys, is_position = np.asarray(idx), False
         self._pending = (arm, keys, is_position, [1.0 / q] * len(idx))
-        entry.update(strategy=self.arm_names_[arm], probabilities=p.tolist(),
-                     reward=None)
+        entry.update(
+            strategy=self.arm_names_[arm], probabilities=p.tolist(), reward=None
+        )
         self.history_.append(entry)
         return idx, scores

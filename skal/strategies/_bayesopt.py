@@ -165,7 +165,6 @@ class _Acquisition(RowScoreStrategy):
         )
 
 
-
 class _Improvement(_Acquisition):
     """An improvement over the best labeled value: PI or EI, margin ``xi``."""
 

@@ -105,9 +105,7 @@ class QueryContext(SignalReader, ModelView):
             self.n_candidates = int(self._rows.shape[0])
         self._signals = dict(signals or {})
         self.X_labeled = X_labeled
-        self.y_labeled = (
-            np.asarray([]) if y_labeled is None else np.asarray(y_labeled)
-        )
+        self.y_labeled = np.asarray([]) if y_labeled is None else np.asarray(y_labeled)
         self.n_labeled = int(self.y_labeled.shape[0])
         if labeled_positions is None:
             labeled_positions = np.full(self.n_labeled, -1, dtype=np.intp)

@@ -143,9 +143,12 @@ def model_frequencies(context, strategy):
     )
     F = np.asarray(context.signal("freq", fix=fix), dtype=float)
     n_classes = len(context.classes)
-    if F.ndim != 2 or F.shape[1] != n_classes or not np.isfinite(F).all() or (
-        F < 0
-    ).any():
+    if (
+        F.ndim != 2
+        or F.shape[1] != n_classes
+        or not np.isfinite(F).all()
+        or (F < 0).any()
+    ):
         raise ValueError(
             f"{strategy} needs the model's predict_freq to return finite, "
             f"non-negative frequencies of shape (n_samples, {n_classes}), one "

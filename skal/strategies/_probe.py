@@ -36,8 +36,12 @@ def shared_signal(context, arm):
         on the learner's own pool of at most ``2**22`` signal cells; None
         otherwise.
     """
-    if not (isinstance(arm, UncertaintySampling) and context.own_pool
-            and context.is_classifier and arm.cost_matrix is None):
+    if not (
+        isinstance(arm, UncertaintySampling)
+        and context.own_pool
+        and context.is_classifier
+        and arm.cost_matrix is None
+    ):
         return None
     if context.has("proba"):
         name, width = "proba", len(context.classes)
@@ -81,8 +85,9 @@ class Probe:
         self.signal = signal
         n = context.n_candidates
         n = min(n_rows, n) if signal else min(n_rows, max(n // 2, 1))
-        local = np.sort(context.random_state.choice(context.n_candidates, n,
-                                                    replace=False))
+        local = np.sort(
+            context.random_state.choice(context.n_candidates, n, replace=False)
+        )
         if signal:
             self.positions, self.rows = context.candidates[local], None
         else:
@@ -104,8 +109,9 @@ class Probe:
         ordered = context.candidates[order]
         out = np.full(len(self.positions), np.nan)
         if ordered.size:
-            where = np.minimum(np.searchsorted(ordered, self.positions),
-                               ordered.size - 1)
+            where = np.minimum(
+                np.searchsorted(ordered, self.positions), ordered.size - 1
+            )
             found = ordered[where] == self.positions
             out[found] = labels[order[where[found]]]
         return out

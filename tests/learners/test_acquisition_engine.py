@@ -83,9 +83,7 @@ def test_an_oracle_of_several_annotators_is_refused_clearly():
     from skal.loop import NoisyOracle
 
     crowd = NoisyOracle(Y, [0.0, 0.2, 0.5], random_state=0)
-    with pytest.raises(
-        ValueError, match="answered 10 rows with labels of shape"
-    ):
+    with pytest.raises(ValueError, match="answered 10 rows with labels of shape"):
         simulate(
             ActiveLearner(GaussianNB()),
             X,

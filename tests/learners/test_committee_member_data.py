@@ -57,7 +57,10 @@ def test_taught_rows_go_to_every_member():
 def test_split_deals_disjoint_shares_class_by_class():
     rows = np.concatenate([np.arange(0, 6), np.arange(50, 56), np.arange(100, 106)])
     committee = Committee(
-        estimator=_lr(), n_members=3, member_data="split", bootstrap=False,
+        estimator=_lr(),
+        n_members=3,
+        member_data="split",
+        bootstrap=False,
         random_state=0,
     ).fit(X, _partial(rows))
     masks = committee.member_masks_
@@ -125,8 +128,13 @@ def test_split_needs_a_row_per_member():
 
 def test_split_in_a_simulated_run():
     committee = Committee(
-        estimator=_lr(), n_members=3, member_data="split", budget=30, n_initial=12,
-        batch_size=6, random_state=0,
+        estimator=_lr(),
+        n_members=3,
+        member_data="split",
+        budget=30,
+        n_initial=12,
+        batch_size=6,
+        random_state=0,
     ).fit(X, Y)
     assert int(committee.labeled_mask_.sum()) == 30
     # the 12 initial rows are split; the 18 queried rows go to every member
@@ -163,7 +171,9 @@ def test_identical_classifiers_warn_and_bootstrapped_ones_do_not():
     with pytest.warns(UserWarning, match="'max_disagreement' is 0 everywhere"):
         same.query()
     bagged = Committee(
-        estimator=_lr(), n_members=3, query_strategy="max_disagreement",
+        estimator=_lr(),
+        n_members=3,
+        query_strategy="max_disagreement",
         random_state=0,
     ).fit(X, _partial(rows))
     with warnings.catch_warnings():

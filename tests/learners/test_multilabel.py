@@ -296,8 +296,11 @@ def test_learners_without_multilabel_support_refuse_it_at_fit(data, make):
     X, _, Y_pool = data
     learner = make()
     name = type(learner).__name__
-    with pytest.raises(ValueError, match=rf"{name} takes 1-d class labels, but y is a "
-                       r"multi-label indicator of shape \(150, 4\)\. Use "
-                       r"skal\.ActiveLearner"):
+    with pytest.raises(
+        ValueError,
+        match=rf"{name} takes 1-d class labels, but y is a "
+        r"multi-label indicator of shape \(150, 4\)\. Use "
+        r"skal\.ActiveLearner",
+    ):
         learner.fit(X, Y_pool)
     assert not hasattr(learner, "labeled_mask_")

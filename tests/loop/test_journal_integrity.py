@@ -109,9 +109,7 @@ def test_a_failed_append_leaves_the_file_as_it_was(tmp_path, monkeypatch, failin
     assert b'"id": 1' not in path.read_bytes()
 
 
-def test_a_journal_that_cannot_be_written_fails_before_any_label(
-    tmp_path, monkeypatch
-):
+def test_a_journal_that_cannot_be_written_fails_before_any_label(tmp_path, monkeypatch):
     real = os.open
 
     def read_only(path, flags, *args):

@@ -129,8 +129,7 @@ def test_an_unwritable_journal_stops_the_session_before_a_question(
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err == (
-        f"skal label: error: cannot open the journal {journal}: Read-only file "
-        "system\n"
+        f"skal label: error: cannot open the journal {journal}: Read-only file system\n"
     )
 
 

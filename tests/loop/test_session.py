@@ -203,13 +203,21 @@ def test_a_multi_label_y_is_refused_with_a_clear_error():
     y = np.full((150, 3), -1)
     y[:10] = np.eye(3, dtype=int)[np.arange(10) % 3]
     learner = ActiveLearner(GaussianNB(), random_state=0)
-    with pytest.raises(ValueError, match=r"label_loop takes 1-d labels .* got y of "
-                       r"shape \(150, 3\)\. A labeling session with multi-label"):
+    with pytest.raises(
+        ValueError,
+        match=r"label_loop takes 1-d labels .* got y of "
+        r"shape \(150, 3\)\. A labeling session with multi-label",
+    ):
         label_loop(learner, X, SimulatedOracle(y[:, 0]), y=y, log=io.StringIO())
     # a single column is read as 1-d labels
     column = np.where(np.arange(150) < 20, np.arange(150) % 3, -1)[:, None]
     _, labels = label_loop(
-        learner, X, SimulatedOracle(np.arange(150) % 3), y=column, budget=25,
-        random_state=0, log=io.StringIO(),
+        learner,
+        X,
+        SimulatedOracle(np.arange(150) % 3),
+        y=column,
+        budget=25,
+        random_state=0,
+        log=io.StringIO(),
     )
     assert labels.shape == (150,) and int((labels != -1).sum()) == 25

@@ -112,9 +112,7 @@ def test_reward_and_update_by_hand():
     labeled = [0, 5, picked]
     strategy.select(context(labeled, [0, 1, wrong], 1), 1)
     assert strategy.history_[0]["reward"] == 0.0
-    expected = exp4p_update(
-        np.zeros(2), p, arm, 0.0, p_min=0.25, delta=0.1, horizon=4
-    )
+    expected = exp4p_update(np.zeros(2), p, arm, 0.0, p_min=0.25, delta=0.1, horizon=4)
     assert strategy.log_weights_ == pytest.approx(expected)
     q = inclusion_probability(p, arm, strategy.random_arm_, 1, 4)
     assert strategy._queried[2] == [pytest.approx(1.0 / q)]
@@ -242,8 +240,9 @@ def test_explore_history_and_rate(iris):
 
 def test_explore_moves_with_the_test(iris):
     X, y = iris
-    strategy = Adaptive(explore=0.2, explore_bounds=(0.05, 0.5), n_probe=50,
-                        stable_labels=None)
+    strategy = Adaptive(
+        explore=0.2, explore_bounds=(0.05, 0.5), n_probe=50, stable_labels=None
+    )
     ctx = _run(X, y, "random", budget=20).query_context()
     strategy.select(ctx, 1)
     assert len(strategy._probe) == 50
@@ -337,8 +336,12 @@ def test_explore_with_a_regressor():
 
     X, y = load_diabetes(return_X_y=True)
     learner = ActiveLearner(
-        Ridge(), query_strategy=Adaptive(["coreset"]), budget=40, n_initial=10,
-        initial_strategy="random", random_state=0,
+        Ridge(),
+        query_strategy=Adaptive(["coreset"]),
+        budget=40,
+        n_initial=10,
+        initial_strategy="random",
+        random_state=0,
     ).fit(X[:200], y[:200])
     history = learner.query_strategy_.history_
     assert len(history) == 30
@@ -363,8 +366,11 @@ class _CountingLR(LogisticRegression):
 def test_probe_shares_margins_signal(iris):
     X, y = iris
     learner = ActiveLearner(
-        _CountingLR(max_iter=300), query_strategy=Adaptive(), budget=30,
-        n_initial=10, random_state=0,
+        _CountingLR(max_iter=300),
+        query_strategy=Adaptive(),
+        budget=30,
+        n_initial=10,
+        random_state=0,
     ).fit(X, y)
     calls = _CountingLR.calls
     calls.update(predict_proba=0, predict=0)

@@ -93,7 +93,9 @@ def _gp_learner(strategy="ei"):
     y = np.full(41, np.nan)
     y[[4, 20, 36]] = np.sin(X[[4, 20, 36], 0])
     learner = ActiveLearner(
-        GaussianProcessRegressor(), query_strategy=strategy, missing_label=np.nan,
+        GaussianProcessRegressor(),
+        query_strategy=strategy,
+        missing_label=np.nan,
         random_state=0,
     ).fit(X, y)
     return learner, X

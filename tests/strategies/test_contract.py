@@ -46,9 +46,10 @@ def test_a_new_measure_is_one_function_and_its_registry_line(iris, monkeypatch):
     learner = ActiveLearner(
         LogisticRegression(max_iter=500), query_strategy="gini", batch_size=3
     ).fit(X, y_pool)
-    assert learner.query_strategy_ == UncertaintySampling("gini") or repr(
-        learner.query_strategy_
-    ) == "UncertaintySampling(measure='gini')"
+    assert (
+        learner.query_strategy_ == UncertaintySampling("gini")
+        or repr(learner.query_strategy_) == "UncertaintySampling(measure='gini')"
+    )
     idx, scores = learner.query(return_scores=True)
     pool = np.flatnonzero(~learner.labeled_mask_)
     by_hand = gini(learner.predict_proba(X[pool]))
@@ -89,14 +90,17 @@ def test_a_new_batch_strategy_needs_no_learner_change(iris):
     top = pool[np.argsort(-unc)[:6]]
     chosen = [top[0]]
     for _ in range(2):
-        dist = np.min(
-            [np.linalg.norm(X[top] - X[c], axis=1) for c in chosen], axis=0
-        )
+        dist = np.min([np.linalg.norm(X[top] - X[c], axis=1) for c in chosen], axis=0)
         chosen.append(top[int(np.argmax(dist))])
     assert idx.tolist() == [int(c) for c in chosen]
     grid = GridSearchCV(
-        ActiveLearner(LogisticRegression(max_iter=500), budget=20, batch_size=5,
-                      query_strategy=FarthestUncertain(), random_state=0),
+        ActiveLearner(
+            LogisticRegression(max_iter=500),
+            budget=20,
+            batch_size=5,
+            query_strategy=FarthestUncertain(),
+            random_state=0,
+        ),
         {"query_strategy__beta": [1.0, 2.0]},
         cv=2,
     ).fit(X, y)

@@ -183,6 +183,7 @@ def test_ranked_batch_without_labels_starts_at_the_most_uncertain(fitted):
     idx, scores = RankedBatch().select(no_labels, 6)
     assert idx[0] == np.argmax(unc) and scores[0] == pytest.approx(unc.max())
     assert idx.tolist() == brute_ranked_batch(unc, pool, np.empty((0, 5)), 6)
+
     # Ties (a constant model) are broken at random, reproducibly.
     def flat(seed):
         signals = {"proba": lambda X: np.full((len(X), 2), 0.5)}

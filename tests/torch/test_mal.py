@@ -138,8 +138,9 @@ def test_contract_and_errors():
     assert len(set(idx)) == 5 and (idx >= 40).all()
     assert isinstance(resolve_strategy("mal"), MAL)
     ctx = QueryContext(X[:10], random_state=0)
-    assert MAL().select(ctx, 3)[0].tolist() == np.random.RandomState(0).permutation(
-        10
-    )[:3].tolist()
+    assert (
+        MAL().select(ctx, 3)[0].tolist()
+        == np.random.RandomState(0).permutation(10)[:3].tolist()
+    )
     with pytest.raises(InvalidParameterError, match="'shortlist' parameter"):
         MAL(shortlist=0.5).select(ctx, 1)
