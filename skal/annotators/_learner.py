@@ -21,19 +21,16 @@ from ._labels import (
     check_max_cost,
     check_taught_pairs,
 )
-from ._selection import BestAnnotators, IEThresh, RandomAnnotators, interval_estimation
+from ._matrix import LabelMatrixFit, label_codes, takes_label_matrix
+from ._selection import (
+    BestAnnotators,
+    IEThresh,
+    RandomAnnotators,
+    interval_estimation,
+    within_budget,
+)
 
 _SELECTORS = {"ie_thresh": IEThresh, "random": RandomAnnotators, "best": BestAnnotators}
-
-
-def _within_budget(value, cost, budget):
-    """Greedy knapsack: pairs by decreasing value, each taken while it fits."""
-    taken, left = [], budget
-    for k in np.argsort(-value, kind="stable"):
-        if cost[k] <= left:
-            taken.append(k)
-            left -= cost[k]
-    return np.asarray(taken, dtype=np.intp)
 
 
 class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -50,7 +47,8 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     estimator : estimator object
-        A classifier; fitted on the aggregated labels.
+        A classifier, fitted on the aggregated labels; a multi-annotator one
+        (:class:`AnnotatorLogisticRegression`...) is fitted on the labels.
     query_strategy : str or strategy object, default="entropy"
         Any skal strategy (see :class:`skal.ActiveLearner`).
     annotator_selection : {"ie_thresh", "random", "best"} or object, default="ie_thresh"
@@ -89,7 +87,8 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     learner_ : ActiveLearner
         The single-annotator learner fitted on ``y_aggregated_``.
     estimator_ : estimator object
-        Its fitted model (None before the first label).
+        Its fitted model (None before the first label): on the aggregated
+        labels, or the label matrix for a multi-annotator classifier.
     classes_ : ndarray of shape (n_classes,)
     annotator_bounds_ : ndarray of shape (n_annotators, 3)
         Lower bound, mean and upper bound of each annotator's agreement with
@@ -185,7 +184,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         with warnings.catch_warnings():
             # the inner learner would name class positions; say it with labels
             warnings.filterwarnings("ignore", "Only one class", UserWarning)
-            self.learner_ = self._inner_learner().fit(self.X_, codes)
+            self.learner_ = self._inner_learner(known).fit(self.X_, codes)
         self.estimator_ = self.learner_.estimator_
         if self.estimator_ is not None:
             self.classes_ = self._all_classes[self.learner_.classes_.astype(np.intp)]
@@ -202,9 +201,13 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         )
         return time.perf_counter() - start
 
-    def _inner_learner(self):
+    def _inner_learner(self, known):
+        estimator = self.estimator
+        if takes_label_matrix(estimator):  # fitted on the labels, not their vote
+            codes = label_codes(self.Y_, self._labeled, self._all_classes)
+            estimator = LabelMatrixFit(estimator, codes[known])
         return ActiveLearner(
-            self.estimator,
+            estimator,
             query_strategy=self.query_strategy,
             batch_size=self.batch_size,
             initial_strategy=self.initial_strategy,
@@ -302,7 +305,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         rows, cols = np.nonzero(mask)
         order = np.lexsort((-value[rows, cols], rows))
         if max_cost is not None:
-            order = _within_budget(value[rows, cols], self._costs_[cols], max_cost)
+            order = within_budget(value[rows, cols], self._costs_[cols], max_cost)
             if order.size == 0:
                 raise ValueError(
                     f"max_cost={max_cost} is below the cost of every annotator "
@@ -366,7 +369,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return self.estimator_
 
     def predict(self, X):
-        """Predict with the model fitted on the aggregated labels.
+        """Predict with the fitted model.
 
         Parameters
         ----------
@@ -381,7 +384,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return self._all_classes[codes]
 
     def predict_proba(self, X):
-        """Class probabilities of the model fitted on the aggregated labels.
+        """Class probabilities of the fitted model.
 
         Parameters
         ----------

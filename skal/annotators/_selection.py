@@ -252,3 +252,13 @@ class BestAnnotators(_FixedCount):
         chosen = np.zeros(bounds.shape[0], dtype=bool)
         chosen[best] = True
         return np.tile(chosen, (n_samples, 1))
+
+
+def within_budget(value, cost, budget):
+    """Greedy knapsack: pairs by decreasing value, each taken while it fits."""
+    taken, left = [], budget
+    for k in np.argsort(-value, kind="stable"):
+        if cost[k] <= left:
+            taken.append(k)
+            left -= cost[k]
+    return np.asarray(taken, dtype=np.intp)

@@ -1,0 +1,87 @@
+"""MultiAnnotatorLearner with a classifier that learns from the label matrix."""
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.datasets import make_blobs
+from sklearn.linear_model import LogisticRegression
+
+from skal.annotators import MultiAnnotatorLearner
+
+
+class RepeatedLabels(ClassifierMixin, BaseEstimator):
+    """Each (sample, annotator) label as its own training row: a multi-annotator
+    classifier in its simplest form, recording the matrix it was given."""
+
+    _annotator_matrix = True
+
+    def __init__(self, missing_label=-1):
+        self.missing_label = missing_label
+
+    def fit(self, X, Y):
+        self.Y_seen_ = Y.copy()
+        rows, cols = np.nonzero(~np.isnan(Y))
+        self.model_ = LogisticRegression().fit(X[rows], Y[rows, cols])
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+    def predict(self, X):
+        return self.model_.predict(X)
+
+
+@pytest.fixture
+def text_labels():
+    X, y = make_blobs(60, centers=2, random_state=0)
+    names = np.array(["cat", "dog"], dtype=object)
+    Y = np.full((60, 3), None, dtype=object)
+    Y[:10, 0] = names[y[:10]]
+    Y[:10, 1] = names[1 - y[:10]]  # annotator 1 is always wrong
+    Y[5:15, 2] = names[y[5:15]]
+    return X, y, names, Y
+
+
+def test_the_classifier_sees_every_label_of_the_labeled_rows(text_labels):
+    X, y, names, Y = text_labels
+    learner = MultiAnnotatorLearner(
+        RepeatedLabels(), missing_label=None, random_state=0
+    ).fit(X, Y)
+    seen = learner.estimator_.estimator_.Y_seen_
+    # rows 0..14 have a label, in order; the annotators' labels as positions
+    assert seen.shape == (15, 3)
+    expected = np.full((15, 3), np.nan)
+    expected[:10, 0], expected[:10, 1] = y[:10], 1 - y[:10]
+    expected[5:15, 2] = y[5:15]
+    np.testing.assert_array_equal(seen, expected)
+    assert learner.estimator_.estimator_.missing_label is not None  # NaN set
+    assert np.isnan(learner.estimator_.estimator_.missing_label)
+    # predictions come back as the user's labels, probabilities per class
+    assert learner.classes_.tolist() == ["cat", "dog"]
+    assert set(learner.predict(X).tolist()) <= {"cat", "dog"}
+    P = learner.predict_proba(X[:4])
+    assert P.shape == (4, 2)
+    np.testing.assert_allclose(P.sum(axis=1), 1.0)
+
+
+def test_teach_refits_on_the_new_labels_and_queries_unlabeled_samples(text_labels):
+    X, y, names, Y = text_labels
+    learner = MultiAnnotatorLearner(
+        RepeatedLabels(), missing_label=None, batch_size=2, random_state=0
+    ).fit(X, Y)
+    pairs = learner.query()
+    assert (pairs[:, 0] >= 15).all()  # samples nobody has labeled
+    learner.teach(pairs[:, 0], pairs[:, 1], names[y[pairs[:, 0]]])
+    seen = learner.estimator_.estimator_.Y_seen_
+    assert seen.shape[0] == 15 + len(np.unique(pairs[:, 0]))
+    assert (~np.isnan(seen)).sum() == 30 + len(pairs)
+
+
+def test_a_strategy_refitting_on_hypothetical_labels_is_refused(text_labels):
+    X, y, names, Y = text_labels
+    learner = MultiAnnotatorLearner(
+        RepeatedLabels(), query_strategy="eer", missing_label=None, random_state=0
+    ).fit(X, Y)
+    with pytest.raises(ValueError, match="cannot run with a multi-annotator"):
+        learner.query()
