@@ -9,192 +9,26 @@ predicted point is far from every mirrored point. scikit-activeml's
 ``CostEmbeddingAL`` (after libact) is the reference.
 """
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.base import clone, is_classifier
-from sklearn.isotonic import IsotonicRegression
-from sklearn.metrics import euclidean_distances
 from sklearn.neighbors import NearestNeighbors
 from sklearn.svm import SVR
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
     validate_parameter_constraints,
-    validate_params,
 )
 
-from ..utils._validation import N_JOBS_CONSTRAINT, POSITIVE_INT
 from ._base import _MAX_CANDIDATES, ScoreStrategy
+from ._cost_mds import _MDS_CONSTRAINTS, _check_cost_matrix, embed_cost_matrix
 
-_MDS_CONSTRAINTS = {
-    "metric": ["boolean"],
-    "n_init": [POSITIVE_INT],
-    "max_iter": [POSITIVE_INT],
-    "eps": [Interval(Real, 0, None, closed="left")],
-    "n_jobs": N_JOBS_CONSTRAINT,
-    "random_state": ["random_state"],
-}
 _MDS_FIXED = {
     "n_components": "set embed_dim instead",
     "n_uq": "it is the number of classes",
     "dissimilarity": "the costs are the dissimilarities",
 }
-
-
-def _smacof_partial(D, n_uq, metric, n_components, max_iter, eps, random_state):
-    """One SMACOF run that fits only the distances between the two halves."""
-    n = D.shape[0]
-    rng = check_random_state(random_state)
-    W = np.ones((n, n))
-    W[:n_uq, :n_uq] = 0.0
-    W[n_uq:, n_uq:] = 0.0
-    V = -W
-    V[np.arange(n), np.arange(n)] = W.sum(axis=1)
-    e = np.ones((n, 1))
-    Vp = np.linalg.inv(V + e @ e.T / n) - e @ e.T / n
-    known = D.ravel() != 0  # zero dissimilarities are missing values
-    D_known = D.ravel()[known]
-    X = rng.rand(n * n_components).reshape((n, n_components))
-    old_stress, ir, diag = None, IsotonicRegression(), np.arange(n)
-    for it in range(max_iter):
-        dis = euclidean_distances(X)
-        if metric:
-            disparities = D
-        else:
-            flat = dis.ravel()
-            disparities = flat.copy()
-            disparities[known] = ir.fit_transform(D_known, flat[known])
-            disparities = disparities.reshape((n, n))
-            disparities *= np.sqrt((n * (n - 1) / 2) / (disparities**2).sum())
-            disparities[D == 0] = 0
-        stress = (W.ravel() * ((dis.ravel() - disparities.ravel()) ** 2)).sum() / 2
-        dis[dis == 0] = 1e-5  # the Guttman transform
-        ratio = disparities / dis
-        B = -W * ratio
-        B[diag, diag] += (W * ratio).sum(axis=1)
-        X = np.dot(Vp, np.dot(B, X))
-        norm = np.sqrt((X**2).sum(axis=1)).sum()
-        if old_stress is not None and (old_stress - stress / norm) < eps:
-            break
-        old_stress = stress / norm
-    return X, stress
-
-
-def _check_cost_matrix(cost_matrix, n_classes, classes=None):
-    C = np.asarray(cost_matrix)
-    named = "" if classes is None else f" ({np.asarray(classes).tolist()})"
-    if C.shape != (n_classes, n_classes):
-        raise ValueError(
-            f"cost_matrix must have shape ({n_classes}, {n_classes}): a row and a "
-            f"column per class{named}, in that order; got shape {C.shape}."
-        )
-    if C.dtype.kind not in "biuf":
-        raise TypeError(f"cost_matrix must hold numbers, got dtype {C.dtype}.")
-    C = C.astype(float)
-    if not np.isfinite(C).all() or (C < 0).any():
-        raise ValueError(
-            "cost_matrix must hold finite non-negative costs (cost_matrix[i, j]: "
-            "the cost of predicting class j for a sample of class i)."
-        )
-    if not C.any():
-        raise ValueError(
-            "cost_matrix must contain at least one positive cost; with all costs "
-            "zero there is nothing to embed."
-        )
-    return C
-
-
-@validate_params(
-    {
-        "cost_matrix": ["array-like"],
-        "n_components": [POSITIVE_INT, None],
-        **_MDS_CONSTRAINTS,
-    },
-    prefer_skip_nested_validation=True,
-)
-def embed_cost_matrix(
-    cost_matrix,
-    n_components=None,
-    *,
-    metric=False,
-    n_init=8,
-    max_iter=300,
-    eps=1e-6,
-    n_jobs=1,
-    random_state=None,
-):
-    """Embed a cost matrix as ALCE does: a partial, non-metric MDS of its mirror.
-
-    With ``K`` classes, ``2K`` points are placed in ``n_components``
-    dimensions: point ``i`` for the true class ``i`` and point ``K + j`` for
-    the prediction ``j``, so that the distance between ``i`` and ``K + j``
-    is monotone in ``cost_matrix[i, j]`` (``metric=False``, Kruskal's
-    non-metric stress) or close to it (``metric=True``). Distances within a
-    half, and zero costs, are not fitted. SMACOF runs ``n_init`` times from
-    uniform random starts; the run of lowest stress is kept.
-
-    Parameters
-    ----------
-    cost_matrix : array-like of shape (n_classes, n_classes)
-        ``cost_matrix[i, j]``: the cost of predicting ``j`` for class ``i``;
-        finite, non-negative, with at least one positive cost.
-    n_components : int, default=None
-        Dimensions of the hidden space; ``None`` is ``n_classes``.
-    metric : bool, default=False
-        Fit the costs themselves rather than their order.
-    n_init : int, default=8
-        SMACOF runs from different random starts.
-    max_iter : int, default=300
-        Most iterations of one run.
-    eps : float, default=1e-6
-        A run stops when its normalized stress falls by less than this.
-    n_jobs : int, default=1
-        ``1`` runs the starts one after the other from ``random_state``;
-        otherwise a seed per start is drawn first and the starts run in
-        parallel threads (the seeds of scikit-learn's and scikit-activeml's
-        SMACOF).
-    random_state : int, RandomState instance or None, default=None
-        Seeds the random starts.
-
-    Returns
-    -------
-    embedding : ndarray of shape (2 * n_classes, n_components)
-        The first ``n_classes`` rows are the true classes' points, the last
-        ``n_classes`` the predicted classes' (mirrored) points.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skal.strategies import embed_cost_matrix
-    >>> C = np.array([[0, 1, 4], [1, 0, 1], [4, 1, 0]])
-    >>> Z = embed_cost_matrix(C, random_state=1)
-    >>> d = np.linalg.norm(Z[:3, None] - Z[None, 3:], axis=2)  # class to prediction
-    >>> bool(d[0, 2] > d[0, 1] and d[2, 0] > d[2, 1])  # the costly confusion is far
-    True
-    """
-    C = np.asarray(cost_matrix)
-    if C.ndim != 2 or C.shape[0] != C.shape[1]:
-        raise ValueError(f"cost_matrix must be square, got shape {C.shape}.")
-    C = _check_cost_matrix(C, C.shape[0])
-    k = C.shape[0]
-    n_components = k if n_components is None else n_components
-    D = np.zeros((2 * k, 2 * k))
-    D[:k, k:] = C
-    D[k:, :k] = C.T
-    rng = check_random_state(random_state)
-    args = (D, k, metric, n_components, max_iter, eps)
-    if n_jobs == 1:
-        runs = [_smacof_partial(*args, rng) for _ in range(n_init)]
-    else:
-        seeds = rng.randint(np.iinfo(np.int32).max, size=n_init)
-        runs = Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(_smacof_partial)(*args, seed) for seed in seeds
-        )
-    stresses = [stress for _, stress in runs]
-    return runs[int(np.argmin(stresses))][0]
 
 
 class CostEmbeddingAL(ScoreStrategy):
@@ -212,18 +46,23 @@ class CostEmbeddingAL(ScoreStrategy):
     .. math:: u(x) = \\min_j \\lVert g(x) - z'_j \\rVert,
 
     large where the regressors place :math:`x` between classes whose
-    confusion is costly. The classes are the context's (the model's
-    ``classes_``, sorted); with no labeled sample, or a single class, every
-    candidate scores 1 (a uniform pick, as scikit-activeml). The MDS starts
-    are drawn from the query's random state unless
+    confusion is costly. The classes are ``classes`` when given (as
+    libact's and scikit-activeml's ALCE take them: the cost matrix can name
+    a class nobody has labeled yet), else the context's (the model's
+    ``classes_``, sorted); with no labeled sample, or a single class
+    labeled, every candidate scores 1 (a uniform pick, as scikit-activeml).
+    The MDS starts are drawn from the query's random state unless
     ``mds_params["random_state"]`` fixes them. Registered as ``"alce"``.
 
     Parameters
     ----------
     cost_matrix : array-like of shape (n_classes, n_classes), default=None
         ``cost_matrix[i, j]``: the cost of predicting class ``j`` for a
-        sample of class ``i``, rows and columns in the order of the
-        context's classes; ``None`` is ``1 - I`` (0/1 costs).
+        sample of class ``i``, rows and columns in the order of ``classes``
+        (or of the context's classes); ``None`` is ``1 - I`` (0/1 costs).
+    classes : array-like of shape (n_classes,), default=None
+        Every class the cost matrix names, in its order; ``None``: the
+        context's classes, which are only those labeled so far.
     base_regressor : regressor, default=None
         Cloned once per hidden dimension; ``None`` is ``SVR()``.
     embed_dim : int, default=None
@@ -259,6 +98,7 @@ class CostEmbeddingAL(ScoreStrategy):
     task = "classification"
     _parameter_constraints = {
         "cost_matrix": ["array-like", None],
+        "classes": ["array-like", None],
         "base_regressor": [HasMethods(["fit", "predict"]), None],
         "embed_dim": [Interval(Integral, 1, None, closed="left"), None],
         "mds_params": [dict, None],
@@ -270,6 +110,7 @@ class CostEmbeddingAL(ScoreStrategy):
         self,
         cost_matrix=None,
         *,
+        classes=None,
         base_regressor=None,
         embed_dim=None,
         mds_params=None,
@@ -277,6 +118,7 @@ class CostEmbeddingAL(ScoreStrategy):
         max_candidates=None,
     ):
         self.cost_matrix = cost_matrix
+        self.classes = classes
         self.base_regressor = base_regressor
         self.embed_dim = embed_dim
         self.mds_params = mds_params
@@ -310,20 +152,34 @@ class CostEmbeddingAL(ScoreStrategy):
             )
         return NearestNeighbors(n_neighbors=1, **params)
 
-    def _label_positions(self, context):
-        classes = context.classes
-        if classes is None:
+    def _classes(self, context):
+        if self.classes is None:
+            if context.classes is None:
+                raise ValueError(
+                    "CostEmbeddingAL needs the classes of a classifier's context."
+                )
+            return np.asarray(context.classes)
+        classes = np.asarray(self.classes)
+        if (
+            classes.ndim != 1
+            or len(classes) < 2
+            or len(set(classes.tolist())) < len(classes)
+        ):
             raise ValueError(
-                "CostEmbeddingAL needs the classes of a classifier's context."
+                f"classes={classes.tolist()!r} must list two or more distinct "
+                "classes, one per row of cost_matrix."
             )
-        y = np.asarray(context.y_labeled)
+        return classes
+
+    def _label_positions(self, classes, y):
         order = np.argsort(classes, kind="stable")
         pos = np.searchsorted(classes[order], y).clip(0, len(classes) - 1)
         unknown = classes[order][pos] != y
         if unknown.any():
             raise ValueError(
                 f"labels {np.unique(y[unknown]).tolist()} are not among the "
-                f"context's classes {classes.tolist()}."
+                f"classes {classes.tolist()}; add them to classes (and a row and "
+                "column of cost_matrix each)."
             )
         return order[pos]
 
@@ -355,12 +211,13 @@ class CostEmbeddingAL(ScoreStrategy):
                 "CostEmbeddingAL regresses the labeled samples' class points; the "
                 "context has no labeled sample."
             )
-        y = self._label_positions(context)
-        k = len(context.classes)
+        classes = self._classes(context)
+        y = self._label_positions(classes, np.asarray(context.y_labeled))
+        k = len(classes)
         if self.cost_matrix is None:
             C = 1 - np.eye(k)
         else:
-            C = _check_cost_matrix(self.cost_matrix, k, context.classes)
+            C = _check_cost_matrix(self.cost_matrix, k, classes)
         dim = k if self.embed_dim is None else self.embed_dim
         if dim > 2 * k:
             raise ValueError(
@@ -385,5 +242,5 @@ class CostEmbeddingAL(ScoreStrategy):
             return np.ones(context.n_candidates)
         nn = self._nearest_neighbors()
         embedding, predicted = self.hidden_points(context)
-        nn.fit(embedding[len(context.classes) :])
+        nn.fit(embedding[len(self._classes(context)) :])
         return nn.kneighbors(predicted)[0][:, 0]

@@ -240,3 +240,31 @@ def test_an_embed_dim_beyond_twice_the_classes_is_refused():
         CostEmbeddingAL(embed_dim=7).score(ctx)
     scores = CostEmbeddingAL(embed_dim=6, mds_params={"n_init": 1}).score(ctx)
     assert scores.shape == (6,) and np.isfinite(scores).all()
+
+
+def test_classes_let_the_cost_matrix_name_a_class_nobody_labeled_yet():
+    # libact's ALCE tutorial: 10 labels, 7 classes, the full cost matrix; here
+    # class 3 has no label yet and C4 still has its row and column
+    X, y, labeled = four_classes()
+    labeled &= y != 3
+    sk = SkCostEmbeddingAL(classes=np.arange(4), cost_matrix=C4, random_state=2)
+    sk_idx, sk_util = sk.query(
+        X, np.where(labeled, y, np.nan), batch_size=2, return_utilities=True
+    )
+    ctx = QueryContext(
+        X,
+        np.flatnonzero(~labeled),
+        X_labeled=X[labeled],
+        y_labeled=y[labeled],
+        classes=np.unique(y[labeled]),  # what the model knows: 0, 1, 2
+        random_state=skactiveml_seed(2, int((~labeled).sum())),
+    )
+    scores = CostEmbeddingAL(C4, classes=[0, 1, 2, 3]).score(ctx)
+    np.testing.assert_allclose(scores, sk_util[0][~labeled], rtol=0, atol=1e-10)
+    # without classes, the 4 x 4 matrix does not fit the 3 classes labeled
+    with pytest.raises(ValueError, match=r"shape \(3, 3\).*\[0, 1, 2\]"):
+        CostEmbeddingAL(C4).score(ctx)
+    with pytest.raises(ValueError, match=r"labels \[2\] are not among the classes"):
+        CostEmbeddingAL(C4[:2, :2], classes=[0, 1]).score(ctx)
+    with pytest.raises(ValueError, match="two or more distinct classes"):
+        CostEmbeddingAL(C4, classes=[0, 1, 1, 3]).score(ctx)
