@@ -10,8 +10,7 @@ from numbers import Real
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.isotonic import IsotonicRegression
-from sklearn.metrics import euclidean_distances
+from scipy import interpolate, optimize
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
@@ -25,6 +24,52 @@ _MDS_CONSTRAINTS = {
     "n_jobs": N_JOBS_CONSTRAINT,
     "random_state": ["random_state"],
 }
+
+
+def _euclidean(X):
+    """scikit-learn's ``euclidean_distances(X)``, the same operations in the
+    same order (so the same bits), without its per-call input checks."""
+    XX = np.einsum("ij,ij->i", X, X)[:, np.newaxis]
+    distances = -2 * (X @ X.T)
+    distances += XX
+    distances += XX.T
+    np.maximum(distances, 0, out=distances)
+    np.fill_diagonal(distances, 0)
+    return np.sqrt(distances)
+
+
+class _Isotonic:
+    """``IsotonicRegression().fit_transform(x, y)`` for one fixed ``x``.
+
+    The same steps as scikit-learn's (ties of ``x`` within float resolution
+    averaged in ``(x, y)`` order, SciPy's weighted isotonic fit, the
+    thresholds trimmed, ``interp1d`` at ``x``), so the same bits, without
+    re-validating ``x`` at every SMACOF iteration.
+    """
+
+    def __init__(self, x):
+        self.x = x
+        xs = np.sort(x)
+        eps = np.finfo(np.float64).resolution
+        starts = [0]
+        for j in range(1, len(xs)):  # a group: within eps of its first x
+            if xs[j] - xs[starts[-1]] >= eps:
+                starts.append(j)
+        self.bounds = list(zip(starts, [*starts[1:], len(xs)]))
+        self.ux = xs[starts]
+        self.weights = np.diff([*starts, len(xs)]).astype(np.float64)
+
+    def __call__(self, y):
+        x, ux, weights = self.x, self.ux, self.weights
+        ys = y[np.lexsort((y, x))]  # sorted by x, ties by y
+        uy = np.array([np.add.accumulate(ys[a:b])[-1] for a, b in self.bounds])
+        fitted = optimize.isotonic_regression(uy / weights, weights=weights).x
+        keep = np.ones(len(fitted), dtype=bool)
+        keep[1:-1] = (fitted[1:-1] != fitted[:-2]) | (fitted[1:-1] != fitted[2:])
+        if keep.sum() == 1:  # one threshold: scikit-learn's constant fit
+            return np.full(len(x), fitted[keep][0])
+        f = interpolate.interp1d(ux[keep], fitted[keep], bounds_error=False)
+        return f(x)
 
 
 def _smacof_partial(D, n_uq, metric, n_components, max_iter, eps, random_state):
@@ -41,15 +86,15 @@ def _smacof_partial(D, n_uq, metric, n_components, max_iter, eps, random_state):
     known = D.ravel() != 0  # zero dissimilarities are missing values
     D_known = D.ravel()[known]
     X = rng.rand(n * n_components).reshape((n, n_components))
-    old_stress, ir, diag = None, IsotonicRegression(), np.arange(n)
+    old_stress, isotonic, diag = None, _Isotonic(D_known), np.arange(n)
     for it in range(max_iter):
-        dis = euclidean_distances(X)
+        dis = _euclidean(X)
         if metric:
             disparities = D
         else:
             flat = dis.ravel()
             disparities = flat.copy()
-            disparities[known] = ir.fit_transform(D_known, flat[known])
+            disparities[known] = isotonic(flat[known])
             disparities = disparities.reshape((n, n))
             disparities *= np.sqrt((n * (n - 1) / 2) / (disparities**2).sum())
             disparities[D == 0] = 0

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.datasets import load_iris, make_classification
 from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import euclidean_distances
 from sklearn.neighbors import KNeighborsRegressor
 
 from skal import ActiveLearner
@@ -268,3 +269,23 @@ def test_classes_let_the_cost_matrix_name_a_class_nobody_labeled_yet():
         CostEmbeddingAL(C4[:2, :2], classes=[0, 1]).score(ctx)
     with pytest.raises(ValueError, match="two or more distinct classes"):
         CostEmbeddingAL(C4, classes=[0, 1, 1, 3]).score(ctx)
+
+
+def test_the_fast_isotonic_step_is_scikit_learns_to_the_bit():
+    from sklearn.isotonic import IsotonicRegression
+
+    from skal.strategies._cost_mds import _euclidean, _Isotonic
+
+    rng = np.random.RandomState(0)
+    for trial in range(60):
+        n = rng.randint(2, 60)
+        x = rng.choice(rng.rand(rng.randint(1, n + 1)) * 10, size=n)  # ties
+        if trial % 4 == 0:
+            x = np.ones(n)  # one threshold: a constant fit
+        if trial % 5 == 0:
+            x = x + rng.rand(n) * 1e-16  # ties within float resolution
+        y = rng.rand(n) if trial % 3 else np.round(rng.rand(n) * 3)
+        expected = IsotonicRegression().fit_transform(x, y)
+        assert np.array_equal(_Isotonic(x)(y), expected)
+        Z = rng.rand(n, 3)
+        assert np.array_equal(_euclidean(Z), euclidean_distances(Z))
