@@ -10,10 +10,12 @@ pairs with costs (:class:`MultiAnnotatorLearner`).
 """
 
 from ._aggregation import DawidSkene, majority_vote
+from ._ensemble import AnnotatorEnsembleClassifier
 from ._learner import MultiAnnotatorLearner
 from ._selection import BestAnnotators, IEThresh, RandomAnnotators, interval_estimation
 
 __all__ = [
+    "AnnotatorEnsembleClassifier",
     "BestAnnotators",
     "DawidSkene",
     "IEThresh",

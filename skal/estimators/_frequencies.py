@@ -9,7 +9,28 @@ expected cost under ``cost_matrix``.
 import numpy as np
 
 
-class FrequencyClassifierMixin:
+class LeastCostPredictMixin:
+    """``predict``: the class of least expected cost under ``cost_matrix_``,
+    from ``predict_proba`` and ``classes_``."""
+
+    def predict(self, X):
+        """Return the class of least expected cost (the most probable one).
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Predicted classes; ties go to the first class of ``classes_``.
+        """
+        costs = self.predict_proba(X) @ self.cost_matrix_
+        return self.classes_[np.argmin(costs, axis=1)]
+
+
+class FrequencyClassifierMixin(LeastCostPredictMixin):
     """``predict_proba`` and ``predict`` from ``predict_freq``, ``class_prior_``
     and ``cost_matrix_``."""
 
@@ -42,22 +63,6 @@ class FrequencyClassifierMixin:
                 "non-negative features)."
             )
         return proba_from_frequencies(F, self.class_prior_)
-
-    def predict(self, X):
-        """Return the class of least expected cost (the most probable one).
-
-        Parameters
-        ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            The samples.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-            Predicted classes; ties go to the first class of ``classes_``.
-        """
-        costs = self.predict_proba(X) @ self.cost_matrix_
-        return self.classes_[np.argmin(costs, axis=1)]
 
 
 def proba_from_frequencies(F, prior):
