@@ -5,7 +5,7 @@ from sklearn.base import ClassifierMixin, MetaEstimatorMixin, _fit_context, clon
 from sklearn.dummy import DummyClassifier
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import _BaseComposition
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from ..estimators._frequencies import (
     LeastCostPredictMixin,
@@ -226,6 +226,12 @@ class AnnotatorEnsembleClassifier(
                     f"sample_weight must have the shape of y {Y.shape} (one weight "
                     f"per label); got {sample_weight.shape}."
                 )
+            for name, est in zip(names, members):
+                if not has_fit_parameter(est, "sample_weight"):
+                    raise TypeError(
+                        f"Member {name!r} ({est!r}) takes no sample_weight in fit; "
+                        "fit without sample_weight or use members that take it."
+                    )
         label_codes = np.full(Y.shape, -1, dtype=np.intp)
         label_codes[labeled] = codes
         self.n_labels_ = labeled.sum(axis=0)

@@ -109,6 +109,9 @@ def test_sample_weight_reaches_members():
     np.testing.assert_allclose(ens.estimators_[0].theta_, member.theta_)
     with pytest.raises(ValueError, match="sample_weight must have the shape"):
         ens.fit(X, Y, sample_weight=w[:, :2])
+    knn = AnnotatorEnsembleClassifier(_members(KNeighborsClassifier(), 4))
+    with pytest.raises(TypeError, match="takes no sample_weight"):
+        knn.fit(X, Y, sample_weight=w)
 
 
 # ------------------------------------------------------- the peer's model
