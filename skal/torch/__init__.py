@@ -16,6 +16,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - exercised without torch
 
 from ..strategies import MAL, VAAL  # their training lives here
 from ._adapter import SkorchAdapter, adapt
+from ._crowd_layer import CrowdLayerClassifier
 from ._embed import embed, gradient_embedding_factors
 from ._history import PredictionHistory, replay_predictions
 from ._loss_prediction import (
@@ -30,6 +31,7 @@ from ._modules import MLP, GalCNN
 from ._vaal import VAE
 
 __all__ = [
+    "CrowdLayerClassifier",
     "GalCNN",
     "LossPredictionModule",
     "LossPredictionNet",
