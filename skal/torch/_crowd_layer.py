@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet
 
@@ -160,7 +160,7 @@ class CrowdLayerClassifier(ClassifierMixin, BaseEstimator):
     _annotator_matrix = True  # skal.annotators.MultiAnnotatorLearner: fit on Y
 
     _parameter_constraints = {
-        "clf_module": [HasMethods(["forward"])],
+        "clf_module": "no_validation",  # a torch.nn.Module class or instance
         "n_annotators": [Interval(Integral, 1, None, closed="left"), None],
         "neural_net_param_dict": [dict, None],
         "sample_dtype": [type, str, None],
