@@ -1,7 +1,7 @@
 """
-======================================================
+=======================================================
 Learning from a crowd with a crowd layer (5 annotators)
-======================================================
+=======================================================
 
 Five simulated annotators label a 3-class problem: two good ones, a noisy
 one, one who answers at random and one who swaps classes 0 and 1. A
