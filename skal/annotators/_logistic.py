@@ -34,18 +34,17 @@ class AnnotatorLogisticRegression(ClassifierMixin, BaseEstimator):
     weights minimising ``-sum_ik mu_ik log P(k | x_i) + weights_prior / 2
     ||W||^2`` (``scipy.optimize.minimize`` with the analytic gradient),
     with the E-step ``mu_ik ∝ P(k | x_i) prod_j confusion_[j, k, Y_ij]``
-    (products over those who labeled ``x_i``, in logs), until the log
-    posterior gains less than ``tol``. It is scikit-activeml's
+    (products over those who labeled ``x_i``, in logs), until the expected
+    log posterior ``sum_ik mu_ik log(P(k | x_i) U_ik)`` plus the log priors
+    changes by less than ``tol``, as in scikit-activeml (it changes faster
+    than the marginal one near the optimum, so it stops later). It is scikit-activeml's
     ``skactiveml.classifier.multiannotator.AnnotatorLogisticRegression``
     with the same parameters and model.
 
     Differences from scikit-activeml 1.0.1, each for a reason:
     ``annot_prior_full`` must be >= 1 (below 1 the M-step gave negative
-    "probabilities"); the stop is on the log posterior
-    ``sum_i log sum_k P(k | x_i) U_ik`` plus the priors, which EM never
-    decreases, instead of the expected complete-data log-likelihood without
-    its entropy term, and its weight prior leaves the intercept out as the
-    M-step does; the M-step starts from the previous weights instead of
+    "probabilities"); the weight prior of the stopping rule leaves the
+    intercept out, as the M-step does; the M-step starts from the previous weights instead of
     zeros (the same optimum, fewer iterations); no ``random_state`` (ties of
     ``predict`` go to the first class, as in :mod:`skal.estimators`) and no
     ``sample_weight`` (scikit-activeml used it only in the first vote and
@@ -68,8 +67,8 @@ class AnnotatorLogisticRegression(ClassifierMixin, BaseEstimator):
         The number of annotators, checked against the columns of ``y``;
         None takes them from ``y``.
     tol : float, default=1e-4
-        Stop EM when the log posterior gains less than ``tol``; also the
-        solver's ``tol``.
+        Stop EM when the expected log posterior changes by less than
+        ``tol``; also the solver's ``tol``.
     max_iter : int, default=100
         Largest number of EM iterations.
     fit_intercept : bool, default=True
@@ -119,7 +118,8 @@ class AnnotatorLogisticRegression(ClassifierMixin, BaseEstimator):
     cost_matrix_ : ndarray of shape (n_classes, n_classes)
         The costs, in the order of ``classes_``.
     log_posterior_ : list of float
-        Log posterior after each EM iteration.
+        The log posterior ``sum_i log sum_k P(k | x_i) U_ik`` plus the log
+        priors after each EM iteration (EM never decreases it).
     n_iter_ : int
         Number of EM iterations run.
 
@@ -226,14 +226,30 @@ class AnnotatorLogisticRegression(ClassifierMixin, BaseEstimator):
         )  # fmt: skip
         return result.x.reshape(W.shape)
 
-    def _log_posterior(self, log_p, log_u, W, prior_counts):
-        """EM's objective: marginal log-likelihood plus the log priors."""
+    def _objectives(self, joint, Mu, W, prior_counts):
+        """The log posterior and EM's expected one (the stopping rule's).
+
+        ``joint = log P(k | x_i) + log U_ik``. The log posterior is
+        ``sum_i logsumexp_k joint_ik`` plus the log priors; the expected one
+        ``sum_ik Mu_ik joint_ik`` plus the same priors.
+        """
         with np.errstate(divide="ignore"):
             log_conf = np.log(self.confusion_)
-        evidence = logsumexp(log_p + log_u, axis=1)
         prior_w = 0.5 * self.weights_prior * np.sum(W[int(self.fit_intercept) :] ** 2)
-        prior_a = np.sum(np.where(prior_counts > 0, prior_counts * log_conf, 0.0))
-        return float(np.sum(evidence[np.isfinite(evidence)]) - prior_w + prior_a)
+        prior = np.sum(prior_counts * np.where(prior_counts > 0, log_conf, 0.0))
+        prior -= prior_w
+        evidence = logsumexp(joint, axis=1)
+        expected = np.sum(Mu * np.where(Mu > 0, joint, 0.0))
+        return float(np.sum(evidence[np.isfinite(evidence)]) + prior), expected + prior
+
+    def _e_step(self, Xd, codes, W):
+        """The posteriors ``Mu`` and ``log P(k | x_i) + log U_ik``."""
+        with np.errstate(divide="ignore"):
+            log_u = log_label_likelihood(codes, np.log(self.confusion_))
+        joint = log_softmax(Xd @ W, axis=1) + log_u
+        Mu = np.exp(joint - logsumexp(joint, axis=1, keepdims=True))
+        Mu[~np.isfinite(Mu).all(axis=1)] = 1.0 / W.shape[1]  # impossible labels
+        return Mu, joint
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -267,22 +283,14 @@ class AnnotatorLogisticRegression(ClassifierMixin, BaseEstimator):
         if rows.any():
             Mu = vote_counts(codes, n_classes)
             Mu /= Mu.sum(axis=1, keepdims=True)
+            expected = -np.inf
             for self.n_iter_ in range(1, self.max_iter + 1):
                 W = self._em_step(Xd, codes, Mu, W, prior_counts)
-                log_p = log_softmax(Xd @ W, axis=1)
-                with np.errstate(divide="ignore"):
-                    log_u = log_label_likelihood(codes, np.log(self.confusion_))
-                joint = log_p + log_u
-                Mu = np.exp(joint - logsumexp(joint, axis=1, keepdims=True))
-                Mu[~np.isfinite(Mu).all(axis=1)] = 1.0 / n_classes  # impossible
-                self.log_posterior_.append(
-                    self._log_posterior(log_p, log_u, W, prior_counts)
-                )
-                if (
-                    len(self.log_posterior_) > 1
-                    and abs(self.log_posterior_[-1] - self.log_posterior_[-2])
-                    < self.tol
-                ):
+                Mu, joint = self._e_step(Xd, codes, W)
+                log_posterior, gain = self._objectives(joint, Mu, W, prior_counts)
+                self.log_posterior_.append(log_posterior)
+                gain, expected = abs(gain - expected), gain
+                if gain < self.tol:
                     break
         start = int(self.fit_intercept)
         self.coef_ = W[start:].T.copy()
