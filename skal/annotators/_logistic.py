@@ -4,7 +4,7 @@ from numbers import Real
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import log_softmax, logsumexp, softmax
+from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -17,7 +17,9 @@ from ._raykar import (
     SoftLogistic,
     dirichlet_counts,
     log_label_likelihood,
+    log_softmax,
     normalise_rows,
+    posteriors,
 )
 
 
@@ -37,24 +39,25 @@ class AnnotatorLogisticRegression(ClassifierMixin, BaseEstimator):
     (products over those who labeled ``x_i``, in logs), until the expected
     log posterior ``sum_ik mu_ik log(P(k | x_i) U_ik)`` plus the log priors
     changes by less than ``tol``, as in scikit-activeml (it changes faster
-    than the marginal one near the optimum, so it stops later). It is scikit-activeml's
+    than the marginal one near the optimum, so it stops later). It is
+    scikit-activeml's
     ``skactiveml.classifier.multiannotator.AnnotatorLogisticRegression``
     with the same parameters and model.
 
     Differences from scikit-activeml 1.0.1, each for a reason:
     ``annot_prior_full`` must be >= 1 (below 1 the M-step gave negative
-    "probabilities"); the weight prior of the stopping rule leaves the
-    intercept out, as the M-step does; the M-step starts from the previous weights instead of
-    zeros (the same optimum, fewer iterations); no ``random_state`` (ties of
-    ``predict`` go to the first class, as in :mod:`skal.estimators`) and no
-    ``sample_weight`` (scikit-activeml used it only in the first vote and
-    the confusion counts, not in the classifier); ``solver`` takes the
-    gradient-based methods only. Rows nobody labeled are dropped, as
-    there: their likelihood ``sum_k P(k | x) = 1`` does not depend on the
-    parameters, so they do not move the optimum. The weights are
-    ``coef_`` and ``intercept_`` (scikit-activeml's ``W_`` is
-    ``np.vstack([intercept_, coef_.T])``) and ``confusion_`` is its
-    ``Alpha_``, named as in :class:`DawidSkene`.
+    "probabilities"); the weight prior in the stopping rule leaves the
+    intercept out, as the M-step does; the M-step starts from the previous
+    weights instead of zeros (the same optimum, fewer solver iterations);
+    no ``random_state`` (ties of ``predict`` go to the first class, as in
+    :mod:`skal.estimators`) and no ``sample_weight`` (scikit-activeml used
+    it only in the first vote and the confusion counts, not in the
+    classifier); ``solver`` takes the gradient-based methods only. Rows
+    nobody labeled are dropped, as there: their likelihood
+    ``sum_k P(k | x) = 1`` does not depend on the parameters, so they do
+    not move the optimum. The weights are ``coef_`` and ``intercept_``
+    (scikit-activeml's ``W_`` is ``np.vstack([intercept_, coef_.T])``) and
+    ``confusion_`` is its ``Alpha_``, named as in :class:`DawidSkene`.
 
     The estimator takes the whole label matrix (``_annotator_matrix =
     True``), so :class:`MultiAnnotatorLearner` fits it on ``Y`` instead of
@@ -226,30 +229,27 @@ class AnnotatorLogisticRegression(ClassifierMixin, BaseEstimator):
         )  # fmt: skip
         return result.x.reshape(W.shape)
 
-    def _objectives(self, joint, Mu, W, prior_counts):
+    def _objectives(self, joint, Mu, evidence, W, prior_counts):
         """The log posterior and EM's expected one (the stopping rule's).
 
         ``joint = log P(k | x_i) + log U_ik``. The log posterior is
-        ``sum_i logsumexp_k joint_ik`` plus the log priors; the expected one
-        ``sum_ik Mu_ik joint_ik`` plus the same priors.
+        ``sum_i log sum_k exp(joint_ik)`` (the ``evidence``) plus the log
+        priors; the expected one ``sum_ik Mu_ik joint_ik`` plus the same.
         """
         with np.errstate(divide="ignore"):
             log_conf = np.log(self.confusion_)
         prior_w = 0.5 * self.weights_prior * np.sum(W[int(self.fit_intercept) :] ** 2)
         prior = np.sum(prior_counts * np.where(prior_counts > 0, log_conf, 0.0))
         prior -= prior_w
-        evidence = logsumexp(joint, axis=1)
         expected = np.sum(Mu * np.where(Mu > 0, joint, 0.0))
         return float(np.sum(evidence[np.isfinite(evidence)]) + prior), expected + prior
 
     def _e_step(self, Xd, codes, W):
-        """The posteriors ``Mu`` and ``log P(k | x_i) + log U_ik``."""
+        """``log P(k | x_i) + log U_ik``, the posteriors and the evidence."""
         with np.errstate(divide="ignore"):
             log_u = log_label_likelihood(codes, np.log(self.confusion_))
-        joint = log_softmax(Xd @ W, axis=1) + log_u
-        Mu = np.exp(joint - logsumexp(joint, axis=1, keepdims=True))
-        Mu[~np.isfinite(Mu).all(axis=1)] = 1.0 / W.shape[1]  # impossible labels
-        return Mu, joint
+        joint = log_softmax(Xd @ W) + log_u
+        return joint, *posteriors(joint)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -286,8 +286,10 @@ class AnnotatorLogisticRegression(ClassifierMixin, BaseEstimator):
             expected = -np.inf
             for self.n_iter_ in range(1, self.max_iter + 1):
                 W = self._em_step(Xd, codes, Mu, W, prior_counts)
-                Mu, joint = self._e_step(Xd, codes, W)
-                log_posterior, gain = self._objectives(joint, Mu, W, prior_counts)
+                joint, Mu, evidence = self._e_step(Xd, codes, W)
+                log_posterior, gain = self._objectives(
+                    joint, Mu, evidence, W, prior_counts
+                )
                 self.log_posterior_.append(log_posterior)
                 gain, expected = abs(gain - expected), gain
                 if gain < self.tol:

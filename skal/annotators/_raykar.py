@@ -7,7 +7,6 @@ each sample's labels under every class, and the soft-target cross-entropy
 """
 
 import numpy as np
-from scipy.special import log_softmax, softmax
 
 #: scipy.optimize.minimize methods that use the gradient (and Hessian-vector
 #: products, for the Newton ones) of the M-step.
@@ -79,26 +78,57 @@ def log_label_likelihood(codes, log_confusion):
     return log_u
 
 
+def log_softmax(Z):
+    """Row-wise ``log softmax`` (scipy's, without its generic overhead)."""
+    Z = Z - Z.max(axis=1, keepdims=True)
+    return Z - np.log(np.exp(Z).sum(axis=1, keepdims=True))
+
+
+def posteriors(joint):
+    """Rows of ``exp(joint)`` normalised; uniform where every entry is -inf."""
+    top = joint.max(axis=1, keepdims=True)
+    impossible = ~np.isfinite(top[:, 0])
+    top[impossible] = 0.0
+    Mu = np.exp(joint - top)
+    total = Mu.sum(axis=1, keepdims=True)
+    log_evidence = np.log(total[:, 0]) + top[:, 0]
+    Mu /= np.where(impossible[:, None], 1.0, total)
+    Mu[impossible] = 1.0 / joint.shape[1]
+    return Mu, log_evidence
+
+
 class SoftLogistic:
-    """The M-step's objective: cross-entropy with soft targets plus L2."""
+    """The M-step's objective: cross-entropy with soft targets plus L2.
+
+    ``hessp`` reuses the probabilities of the last ``loss_grad`` call at the
+    same weights (Newton-CG's inner iterations all ask at one point).
+    """
 
     def __init__(self, X, Mu, weights_prior, fit_intercept):
-        self.X, self.Mu, self.lam = X, Mu, weights_prior
+        self.X, self.XT, self.Mu = X, np.ascontiguousarray(X.T), Mu
         self.shape = (X.shape[1], Mu.shape[1])
-        self.mask = np.ones(self.shape)
+        self.mask = np.full(self.shape, float(weights_prior))
         if fit_intercept:
             self.mask[0] = 0.0  # the intercept is not penalised
+        self._w = self._P = None
+
+    def _proba(self, w):
+        if self._w is None or not np.array_equal(w, self._w):
+            self._w = w.copy()
+            self._P = np.exp(log_softmax(self.X @ w.reshape(self.shape)))
+        return self._P
 
     def loss_grad(self, w):
         W = w.reshape(self.shape)
-        log_p = log_softmax(self.X @ W, axis=1)
-        penalty = 0.5 * self.lam * np.sum(self.mask * W**2)
-        grad = self.X.T @ (np.exp(log_p) - self.Mu) + self.lam * self.mask * W
+        log_p = log_softmax(self.X @ W)
+        self._w, self._P = w.copy(), np.exp(log_p)
+        penalty = 0.5 * np.sum(self.mask * W**2)
+        grad = self.XT @ (self._P - self.Mu) + self.mask * W
         return -np.sum(self.Mu * log_p) + penalty, grad.ravel()
 
     def hessp(self, w, v):
-        P = softmax(self.X @ w.reshape(self.shape), axis=1)
+        P = self._proba(w)
         V = v.reshape(self.shape)
         M = self.X @ V
         R = P * (M - np.sum(P * M, axis=1, keepdims=True))
-        return (self.X.T @ R + self.lam * self.mask * V).ravel()
+        return (self.XT @ R + self.mask * V).ravel()

@@ -171,3 +171,23 @@ def test_scikit_learn_citizenship():
     twin = clone(est).set_params(weights_prior=2.0)
     assert twin.get_params()["weights_prior"] == 2.0 and est.weights_prior == 1
     assert AnnotatorLogisticRegression._annotator_matrix is True
+
+
+def test_benchmark_runs_and_both_sides_agree(tmp_path, capsys):
+    pytest.importorskip("skactiveml")
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "benchmarks"
+    spec = importlib.util.spec_from_file_location(
+        "bench_annotator_logistic", path / "bench_annotator_logistic.py"
+    )
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    argv = ["--n-train", "300", "--n-pool", "500", "--repeats", "1"]
+    bench.main([*argv, "--out", str(tmp_path)])
+    result = json.loads((tmp_path / "bench_annotator_logistic.json").read_text())
+    assert result["max_abs_difference"] < 1e-3 and result["n_train"] == 300
+    assert result["skal"]["n_iter"] > 1 and result["limit"]["accuracy"] > 0.5
+    assert "skal" in capsys.readouterr().out
