@@ -25,9 +25,9 @@ to ``DIR/bench_annotator_logistic.json``.
 import argparse
 import json
 import os
-import time
 
 import numpy as np
+from bench_multilabel import best_of
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
@@ -65,15 +65,6 @@ class MajorityLogistic:
         return self.model.predict_proba(X)
 
 
-def best_seconds(call, repeats):
-    best, out = np.inf, None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = call()
-        best = min(best, time.perf_counter() - start)
-    return best, out
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 samples")
@@ -99,8 +90,8 @@ def main(argv=None):
     rows, probas = {}, {}
     with threadpool_limits(args.threads):
         for name, make in models.items():
-            fit_s, model = best_seconds(lambda: make().fit(X, Y), args.repeats)
-            proba_s, P = best_seconds(lambda: model.predict_proba(X_pool), args.repeats)
+            fit_s, model = best_of(lambda: make().fit(X, Y), args.repeats)
+            proba_s, P = best_of(lambda: model.predict_proba(X_pool), args.repeats)
             probas[name] = P
             rows[name] = {
                 "fit_seconds": fit_s,

@@ -173,13 +173,14 @@ def test_scikit_learn_citizenship():
     assert AnnotatorLogisticRegression._annotator_matrix is True
 
 
-def test_benchmark_runs_and_both_sides_agree(tmp_path, capsys):
+def test_benchmark_runs_and_both_sides_agree(tmp_path, capsys, monkeypatch):
     pytest.importorskip("skactiveml")
     import importlib.util
     import json
     from pathlib import Path
 
     path = Path(__file__).resolve().parents[2] / "examples" / "benchmarks"
+    monkeypatch.syspath_prepend(str(path))  # it imports a sibling's helper
     spec = importlib.util.spec_from_file_location(
         "bench_annotator_logistic", path / "bench_annotator_logistic.py"
     )
