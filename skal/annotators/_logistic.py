@@ -92,7 +92,8 @@ class AnnotatorLogisticRegression(ClassifierMixin, BaseEstimator):
         "trust-krylov", or a callable method.
     solver_dict : dict, default=None
         ``options`` of ``scipy.optimize.minimize``; None is
-        ``{"maxiter": 100}``.
+        ``{"maxiter": 100}`` (``{"maxfun": 100}`` for "TNC", which has no
+        ``maxiter``).
     classes : array-like of shape (n_classes,), default=None
         Every class; None takes the labels present in ``y``.
     cost_matrix : array-like of shape (n_classes, n_classes), default=None
@@ -225,9 +226,14 @@ class AnnotatorLogisticRegression(ClassifierMixin, BaseEstimator):
                                               "trust-krylov"} else None  # fmt: skip
         result = minimize(
             objective.loss_grad, W.ravel(), method=method, jac=True, hessp=hessp,
-            tol=self.tol, options=self.solver_dict or {"maxiter": 100},
+            tol=self.tol, options=self._solver_options(),
         )  # fmt: skip
         return result.x.reshape(W.shape)
+
+    def _solver_options(self):
+        if self.solver_dict is not None:
+            return self.solver_dict
+        return {"maxfun" if self.solver == "TNC" else "maxiter": 100}
 
     def _objectives(self, joint, Mu, evidence, W, prior_counts):
         """The log posterior and EM's expected one (the stopping rule's).

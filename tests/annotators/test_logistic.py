@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 from scipy.optimize import check_grad
@@ -192,3 +194,17 @@ def test_benchmark_runs_and_both_sides_agree(tmp_path, capsys, monkeypatch):
     assert result["max_abs_difference"] < 1e-3 and result["n_train"] == 300
     assert result["skal"]["n_iter"] > 1 and result["limit"]["accuracy"] > 0.5
     assert "skal" in capsys.readouterr().out
+
+
+def test_every_solver_reaches_the_same_model():
+    from skal.annotators._raykar import SOLVERS
+
+    X, _, Y = crowd(n=80)
+    ref = AnnotatorLogisticRegression(tol=1e-8, max_iter=500).fit(X, Y)
+    ref = ref.predict_proba(X)
+    for solver in sorted(SOLVERS):  # TNC's default options have no maxiter
+        alr = AnnotatorLogisticRegression(solver=solver, tol=1e-8, max_iter=500)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            P = alr.fit(X, Y).predict_proba(X)
+        np.testing.assert_allclose(P, ref, atol=1e-6, err_msg=solver)
