@@ -85,3 +85,35 @@ def test_a_strategy_refitting_on_hypothetical_labels_is_refused(text_labels):
     ).fit(X, Y)
     with pytest.raises(ValueError, match="cannot run with a multi-annotator"):
         learner.query()
+
+
+@pytest.mark.parametrize("kind", ["logistic", "ensemble"])
+def test_skals_multi_annotator_classifiers_run_the_loop(kind, text_labels):
+    from sklearn.naive_bayes import GaussianNB
+
+    from skal.annotators import AnnotatorEnsembleClassifier, AnnotatorLogisticRegression
+
+    X, y, names, Y = text_labels
+    Y = np.where(Y == None, "none", Y)  # noqa: E711 - text marker of the learner
+    model = (
+        AnnotatorLogisticRegression()
+        if kind == "logistic"
+        else AnnotatorEnsembleClassifier([(f"a{j}", GaussianNB()) for j in range(3)])
+    )
+    learner = MultiAnnotatorLearner(
+        model, missing_label="none", batch_size=3, random_state=0
+    ).fit(X, Y)
+    fitted = learner.estimator_.estimator_
+    assert type(fitted) is type(model) and fitted.classes_.tolist() == [0.0, 1.0]
+    if kind == "logistic":
+        # annotator 1 always answers the other class: its confusion says so
+        assert fitted.confusion_[1, 0, 1] > 0.5 and fitted.confusion_[1, 1, 0] > 0.5
+        assert fitted.confusion_[0, 0, 0] > 0.5 and fitted.confusion_[0, 1, 1] > 0.5
+    else:  # annotator 1's member learned the flipped labels (positions)
+        assert (fitted.estimators_[1].predict(X) != y).mean() > 0.9
+    for _ in range(3):
+        pairs = learner.query()
+        learner.teach(pairs[:, 0], pairs[:, 1], names[y[pairs[:, 0]]])
+    assert learner.classes_.tolist() == ["cat", "dog"]
+    # modelling the flipping annotator pays; a vote with it costs accuracy
+    assert learner.score(X, names[y]) > (0.9 if kind == "logistic" else 0.8)
