@@ -33,6 +33,7 @@ SLOW = {
     "skactiveml_stream_getting_started.py",
     "skactiveml_semi_supervised.py",
     "libact_plot_quickstart.py",
+    "libact_alce_plot.py",
     "alipy_query_instance.py",
     "modal_pytorch_integration.py",
 }
