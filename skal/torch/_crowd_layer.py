@@ -7,50 +7,21 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 
-from ..annotators._labels import check_annotator_labels
-from ..estimators._frequencies import check_costs, encode_classes
+from ..estimators._frequencies import check_costs
 from ..utils._validation import MISSING_LABEL_CONSTRAINT
 from ._crowd_layer_module import CrowdLayerModule, MaskedCrowdLoss
-
-_RESERVED = ("module", "criterion", "predict_nonlinearity")
-
-
-def _softmax(z, axis=-1):
-    z = np.asarray(z, dtype=float)
-    e = np.exp(z - z.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+from ._multi_annotator import (
+    MultiAnnotatorNetMixin,
+    check_clf_module,
+    softmax,
+    split_params,
+)
 
 
-def _split_params(params):
-    """``(net_kwargs, clf_module_kwargs)`` from ``neural_net_param_dict``."""
-    params = dict(params or {})
-    for key in _RESERVED:
-        if key in params:
-            raise ValueError(
-                f"neural_net_param_dict must not set {key!r}: the classifier builds "
-                "the crowd-layer module, its masked loss and the softmax itself; "
-                "give the network as clf_module and its arguments as 'module__*'."
-            )
-    if params.get("train_split") is not None:
-        raise ValueError(
-            "neural_net_param_dict['train_split'] must be None: a validation split "
-            "of the annotator label matrix is not supported (as in "
-            "scikit-activeml); hold out samples yourself."
-        )
-    clf_params = {
-        k[len("module__") :]: params.pop(k)
-        for k in list(params)
-        if k.startswith("module__")
-    }
-    params["train_split"] = None
-    params.setdefault("verbose", 0)
-    return params, clf_params
-
-
-class CrowdLayerClassifier(ClassifierMixin, BaseEstimator):
+class CrowdLayerClassifier(MultiAnnotatorNetMixin, ClassifierMixin, BaseEstimator):
     """A network trained end to end on every annotator's labels (crowd layer).
 
     Rodrigues & Pereira (2018) put one *crowd layer* per annotator on top
@@ -157,8 +128,6 @@ class CrowdLayerClassifier(ClassifierMixin, BaseEstimator):
     [1, 0]
     """
 
-    _annotator_matrix = True  # skal.annotators.MultiAnnotatorLearner: fit on Y
-
     _parameter_constraints = {
         "clf_module": "no_validation",  # a torch.nn.Module class or instance
         "n_annotators": [Interval(Integral, 1, None, closed="left"), None],
@@ -190,59 +159,12 @@ class CrowdLayerClassifier(ClassifierMixin, BaseEstimator):
         self.missing_label = missing_label
         self.random_state = random_state
 
-    def _X(self, X, *, reset):
-        return validate_data(
-            self,
-            X,
-            reset=reset,
-            dtype=self.sample_dtype,
-            allow_nd=True,
-            accept_sparse=False,
-        )
-
-    def _labels(self, X, y):
-        """Validated ``X`` and ``y`` encoded as class positions, -1 where missing."""
-        Y, labeled = check_annotator_labels(y, self.missing_label, name="y", X=X)
-        X = self._X(X, reset=True)
-        if self.n_annotators is not None and Y.shape[1] != self.n_annotators:
-            raise ValueError(
-                f"y has {Y.shape[1]} annotator columns but n_annotators="
-                f"{self.n_annotators}; give one column per annotator or "
-                "n_annotators=None."
-            )
-        if not labeled.any():
-            raise ValueError(
-                "y holds no label (every entry is the missing marker "
-                f"{self.missing_label!r}): give at least one annotator's label."
-            )
-        self.classes_, codes_flat = encode_classes(Y[labeled], self.classes)
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"y holds one class only ({self.classes_.tolist()}); a classifier "
-                "needs two: label more samples, or give all of them as classes."
-            )
-        codes = np.full(Y.shape, -1, dtype=np.int64)
-        codes[labeled] = codes_flat
-        return X, codes
-
     def _build_net(self, n_classes):
-        params, clf_params = _split_params(self.neural_net_param_dict)
-        if not (
-            isinstance(self.clf_module, torch.nn.Module)
-            or (
-                isinstance(self.clf_module, type)
-                and issubclass(self.clf_module, torch.nn.Module)
-            )
-        ):
-            raise TypeError(
-                "clf_module must be a torch.nn.Module class or instance, got "
-                f"{self.clf_module!r}."
-            )
-        if clf_params and not isinstance(self.clf_module, type):
-            raise ValueError(
-                f"module__ arguments {sorted(clf_params)} need clf_module to be a "
-                "class; an instance is used as it is."
-            )
+        params, clf_params = split_params(
+            self.neural_net_param_dict,
+            "the crowd-layer module, its masked loss and the softmax",
+        )
+        check_clf_module(self.clf_module, clf_params)
         return NeuralNet(
             module=CrowdLayerModule,
             module__clf_module=self.clf_module,
@@ -253,22 +175,6 @@ class CrowdLayerClassifier(ClassifierMixin, BaseEstimator):
             predict_nonlinearity=None,
             **params,
         )
-
-    def _check_outputs(self, X):
-        module = self.neural_net_.module_
-        with torch.no_grad():
-            was_training = module.training
-            module.eval()
-            out = module.class_logits(
-                torch.as_tensor(X[:1], device=self.neural_net_.device)
-            )
-            module.train(was_training)
-        if out.ndim != 2 or out.shape[1] != len(self.classes_):
-            raise ValueError(
-                f"clf_module returns logits of shape {tuple(out.shape)} but y has "
-                f"{len(self.classes_)} classes: give the network one output per "
-                f"class (e.g. 'module__n_classes': {len(self.classes_)})."
-            )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -323,23 +229,7 @@ class CrowdLayerClassifier(ClassifierMixin, BaseEstimator):
         proba : ndarray of shape (n_rows, n_classes)
             Columns follow ``classes_``.
         """
-        return _softmax(self._forward(X)[0])
-
-    def predict(self, X):
-        """Return the class of least expected cost (the most probable one).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_rows, ...)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_rows,)
-            Labels from ``classes_``; ties go to the first class.
-        """
-        costs = self.predict_proba(X) @ self.cost_matrix_
-        return self.classes_[np.argmin(costs, axis=1)]
+        return softmax(self._forward(X)[0])
 
     def predict_annotator_proba(self, X):
         """Return each annotator's label distribution ``softmax(p(x) W_a)``.
@@ -355,7 +245,7 @@ class CrowdLayerClassifier(ClassifierMixin, BaseEstimator):
             ``proba[i, a, o]``: probability that annotator ``a`` labels
             sample ``i`` as ``classes_[o]``.
         """
-        return _softmax(self._forward(X)[1])
+        return softmax(self._forward(X)[1])
 
     def predict_annotator_perf(self, X):
         """Return each annotator's estimated probability of a correct label.
@@ -375,12 +265,5 @@ class CrowdLayerClassifier(ClassifierMixin, BaseEstimator):
             Values in ``[0, 1]``.
         """
         P = self.predict_proba(X)
-        diag = np.diagonal(_softmax(self.annotator_matrices_), axis1=1, axis2=2)
+        diag = np.diagonal(softmax(self.annotator_matrices_), axis1=1, axis2=2)
         return P @ diag.T
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        tags.input_tags.allow_nan = False
-        tags.target_tags.multi_output = True
-        return tags
