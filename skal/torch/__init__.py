@@ -16,6 +16,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - exercised without torch
 
 from ..strategies import MAL, VAAL  # their training lives here
 from ._adapter import SkorchAdapter, adapt
+from ._annot_mix import AnnotMixClassifier
 from ._crowd_layer import CrowdLayerClassifier
 from ._embed import embed, gradient_embedding_factors
 from ._history import PredictionHistory, replay_predictions
@@ -31,6 +32,7 @@ from ._modules import MLP, GalCNN
 from ._vaal import VAE
 
 __all__ = [
+    "AnnotMixClassifier",
     "CrowdLayerClassifier",
     "GalCNN",
     "LossPredictionModule",
