@@ -5,12 +5,10 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 
-from ..estimators._frequencies import check_costs
 from ..utils._validation import MISSING_LABEL_CONSTRAINT
 from ._annot_mix_module import AnnotMixCollate, AnnotMixLoss, AnnotMixModule
 from ._multi_annotator import (
@@ -261,18 +259,7 @@ class AnnotMixClassifier(MultiAnnotatorNetMixin, ClassifierMixin, BaseEstimator)
         self : AnnotMixClassifier
             The fitted classifier.
         """
-        X, codes = self._labels(X, y)
-        self.n_annotators_ = codes.shape[1]
-        n_classes = len(self.classes_)
-        self.cost_matrix_ = check_costs(self.cost_matrix, self.classes, n_classes)
-        seed = int(check_random_state(self.random_state).randint(2**31 - 1))
-        keep = (codes >= 0).any(axis=1)
-        self.neural_net_ = self._build_net(n_classes)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            self.neural_net_.initialize()
-            self._check_outputs(X)
-            self.neural_net_.partial_fit(X[keep], codes[keep])
+        self._fit_net(X, y)
         module = self.neural_net_.module_
         eye = torch.eye(self.n_annotators_, device=self.neural_net_.device)
         with torch.no_grad():

@@ -3,14 +3,11 @@
 from numbers import Integral
 
 import numpy as np
-import torch
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 
-from ..estimators._frequencies import check_costs
 from ..utils._validation import MISSING_LABEL_CONSTRAINT
 from ._crowd_layer_module import CrowdLayerModule, MaskedCrowdLoss
 from ._multi_annotator import (
@@ -194,18 +191,7 @@ class CrowdLayerClassifier(MultiAnnotatorNetMixin, ClassifierMixin, BaseEstimato
         self : CrowdLayerClassifier
             The fitted classifier.
         """
-        X, codes = self._labels(X, y)
-        self.n_annotators_ = codes.shape[1]
-        n_classes = len(self.classes_)
-        self.cost_matrix_ = check_costs(self.cost_matrix, self.classes, n_classes)
-        seed = int(check_random_state(self.random_state).randint(2**31 - 1))
-        keep = (codes >= 0).any(axis=1)
-        self.neural_net_ = self._build_net(n_classes)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            self.neural_net_.initialize()
-            self._check_outputs(X)
-            self.neural_net_.partial_fit(X[keep], codes[keep])
+        self._fit_net(X, y)
         W = self.neural_net_.module_.matrices.detach().cpu().numpy()
         self.annotator_matrices_ = W.astype(float)
         return self

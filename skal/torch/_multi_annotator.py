@@ -9,10 +9,11 @@ classification network's softmax and the class of least expected cost.
 
 import numpy as np
 import torch
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
 from ..annotators._labels import check_annotator_labels
-from ..estimators._frequencies import encode_classes
+from ..estimators._frequencies import check_costs, encode_classes
 
 _RESERVED = ("module", "criterion", "predict_nonlinearity")
 
@@ -114,6 +115,25 @@ class MultiAnnotatorNetMixin:
         codes = np.full(Y.shape, -1, dtype=np.int64)
         codes[labeled] = codes_flat
         return X, codes
+
+    def _fit_net(self, X, y):
+        """Validate, build ``neural_net_`` with ``_build_net`` and train it.
+
+        Weights, batches and any other torch draw are seeded from
+        ``random_state`` in a forked torch RNG.
+        """
+        X, codes = self._labels(X, y)
+        self.n_annotators_ = codes.shape[1]
+        n_classes = len(self.classes_)
+        self.cost_matrix_ = check_costs(self.cost_matrix, self.classes, n_classes)
+        seed = int(check_random_state(self.random_state).randint(2**31 - 1))
+        keep = (codes >= 0).any(axis=1)
+        self.neural_net_ = self._build_net(n_classes)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            self.neural_net_.initialize()
+            self._check_outputs(X)
+            self.neural_net_.partial_fit(X[keep], codes[keep])
 
     def _check_outputs(self, X):
         module = self.neural_net_.module_
