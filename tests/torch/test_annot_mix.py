@@ -261,3 +261,21 @@ def test_clone_params_and_cost_matrix():
     assert set(fitted.predict(X)) == {"c"}  # class c costs 50 when missed
     a = clone(clf).fit(X, Y).predict_proba(X)
     np.testing.assert_array_equal(a, clone(clf).fit(X, Y).predict_proba(X))
+
+
+def test_runs_inside_multi_annotator_learner():
+    from skal.annotators import MultiAnnotatorLearner
+
+    X, y = make_blobs(60, centers=2, random_state=0)
+    X = X.astype(np.float32)
+    Y = np.full((60, 3), np.nan)
+    Y[:10, 0], Y[:10, 1], Y[5:15, 2] = y[:10], 1 - y[:10], y[5:15]
+    params = {"module__n_features": 2, "module__n_classes": 2, "max_epochs": 2}
+    model = AnnotMixClassifier(MLP, neural_net_param_dict=params, random_state=0)
+    learner = MultiAnnotatorLearner(model, batch_size=2, random_state=0).fit(X, Y)
+    fitted = learner.estimator_.estimator_
+    assert isinstance(fitted, AnnotMixClassifier) and fitted.n_annotators_ == 3
+    pairs = learner.query()
+    assert (pairs[:, 0] >= 15).all()
+    learner.teach(pairs[:, 0], pairs[:, 1], y[pairs[:, 0]])
+    assert learner.predict_proba(X[:4]).shape == (4, 2)
