@@ -3,8 +3,9 @@
 The learner's inner :class:`skal.ActiveLearner` fits its model on the rows
 that have an aggregated label, in their order. A classifier that learns
 from the annotators' labels themselves (``AnnotatorLogisticRegression``,
-``AnnotatorEnsembleClassifier``, ``CrowdLayerClassifier``, ``AnnotMixClassifier``: a class
-attribute ``_annotator_matrix = True``) is wrapped in
+``AnnotatorEnsembleClassifier``, ``CrowdLayerClassifier``,
+``AnnotMixClassifier``: a class attribute ``_annotator_matrix = True``) is
+wrapped in
 :class:`LabelMatrixFit`, which fits it on the label matrix of those same
 rows instead of on the aggregated labels.
 """
