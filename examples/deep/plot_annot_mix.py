@@ -1,7 +1,7 @@
 """
-===================================================================
+=======================================================================
 Annot-Mix: per-sample annotator performance from a crowd (5 annotators)
-===================================================================
+=======================================================================
 
 Five simulated annotators label a 3-class problem: two good ones, one who
 swaps classes 0 and 1, and two experts, each good on one half of the plane
