@@ -34,6 +34,7 @@ SLOW = {
     "skactiveml_semi_supervised.py",
     "libact_plot_quickstart.py",
     "libact_alce_plot.py",
+    "libact_albl_plot.py",
     "alipy_query_instance.py",
     "modal_pytorch_integration.py",
 }
