@@ -37,9 +37,12 @@ Over bagging seeds 0-9 scikit-activeml's RMSE ranges 0.78-6.50 (median 4.21,
 1.02-7.03 (median 1.57, 5 of 10 below 1.5). From the peer's first two labels
 (60, 61), skal's median is 3.18 (2 of 10 below 1.5) and its third pick is
 row 35 for 7 of 10 seeds (74 twice, 34 once), as the peer's is (34
-twice, 76 once): the runs differ by the bootstrap draws only. The RMSE swings because the NIC kernel
-regressor (gamma 15) falls back to its prior mean 0 far from its labels, so
-a run whose labels stay on the left misses the steep right end.
+twice, 76 once): the runs differ by the bootstrap draws only. The RMSE
+swings because the NIC kernel regressor (gamma 15) falls back to its prior
+mean 0 far from its labels, so a run whose labels stay on the left misses
+the steep right end. (Porting this, skal's zero-spread warning at one label
+advised ``bootstrap=True``, already on; it now says that one labeled row
+makes every bootstrap sample the same.)
 KL divergence: scikit-activeml picks 34, 75, 14, 89, 48, 25, 92, 13 (RMSE
 2.239); skal, whose cold start is random (a look-ahead needs a fitted
 model), 26, 70, 94, 48, 8, 65, 34, 90 (1.529), and from the peer's first

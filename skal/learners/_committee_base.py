@@ -185,7 +185,9 @@ class _CommitteeMixin(_BaseComposition):
     def _query_rows(self, X_pool, batch_size, candidates=None, **kwargs):
         idx, scores = super()._query_rows(X_pool, batch_size, candidates, **kwargs)
         if self.estimator_ is not None:
-            warn_if_no_spread(self._used_strategy, scores)
+            mask = getattr(self, "labeled_mask_", None)
+            n_labeled = None if mask is None else int(mask.sum())
+            warn_if_no_spread(self._used_strategy, scores, n_labeled)
         return idx, scores
 
     # ------------------------------------------------------------ members

@@ -107,8 +107,12 @@ def single_class_members(names, y, subsets):
     return single
 
 
-def warn_if_no_spread(strategy, scores):
-    """Warn when a spread measure is 0 on every candidate (the picks are ties)."""
+def warn_if_no_spread(strategy, scores, n_labeled=None):
+    """Warn when a spread measure is 0 on every candidate (the picks are ties).
+
+    With ``n_labeled`` below 2 the warning says why: every member (every
+    bootstrap sample) was fit on the same single row.
+    """
     measure = getattr(strategy, "measure", None) or getattr(strategy, "_measure", None)
     if type(strategy).__name__ == "StdSampling":
         measure = "std"
@@ -116,6 +120,17 @@ def warn_if_no_spread(strategy, scores):
     if measure not in _SPREAD_MEASURES or not scores.size:
         return
     if np.nanmax(np.abs(scores)) > 1e-12:
+        return
+    if n_labeled is not None and n_labeled < 2:
+        warnings.warn(
+            f"Every committee member agrees on every candidate ({measure!r} is 0 "
+            f"everywhere), so the picks are random ties: the committee has "
+            f"{n_labeled} labeled row, so every member (and every bootstrap "
+            "sample) is fit on that row alone. Its members can disagree from "
+            "two labels on; label a second row first (e.g. query a batch of 2).",
+            UserWarning,
+            stacklevel=4,
+        )
         return
     warnings.warn(
         f"Every committee member agrees on every candidate ({measure!r} is 0 "

@@ -186,3 +186,22 @@ def test_identical_classifiers_warn_and_bootstrapped_ones_do_not():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ridge.query()
+
+
+def test_one_labeled_row_says_why_the_bagged_members_agree():
+    Xr = np.linspace(0, 6, 40).reshape(-1, 1)
+    y = np.full(40, np.nan)
+    y[5] = 1.0
+    one = CommitteeRegressor(
+        estimator=GaussianProcessRegressor(), n_members=3, random_state=0
+    ).fit(Xr, y)
+    with pytest.warns(UserWarning, match="1 labeled row") as record:
+        one.query()
+    assert "bootstrap=True" not in str(record[0].message)  # it is on already
+    y[30] = -1.0
+    two = CommitteeRegressor(
+        estimator=GaussianProcessRegressor(), n_members=3, random_state=0
+    ).fit(Xr, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        two.query()
