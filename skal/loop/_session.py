@@ -4,12 +4,12 @@ import sys
 
 import numpy as np
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, validate_params
+from sklearn.utils._param_validation import HasMethods
 
 from ..learners._acquisition import Answers, run_acquisition
 from ..utils import missing_mask, num_rows, take_rows
 from ..utils._labels import as_label_array, check_aligned
-from ..utils._validation import POSITIVE_INT, IntInterval
+from ..utils._validation import POSITIVE_INT, IntInterval, validate_params
 from ._answers import label_kind
 from ._oracles import SKIP, STOP, UNDO
 from ._resume import resume_labels

@@ -1,9 +1,9 @@
 """Simulated active learning: learning curves of one learner, or several compared."""
 
 from sklearn.base import is_classifier
-from sklearn.utils._param_validation import HasMethods, validate_params
+from sklearn.utils._param_validation import HasMethods
 
-from ..utils._validation import N_JOBS_CONSTRAINT, POSITIVE_INT
+from ..utils._validation import N_JOBS_CONSTRAINT, POSITIVE_INT, validate_params
 from ._comparison import Comparison
 from ._repeats import _learner_name, _run, check_learner
 

@@ -2,10 +2,10 @@
 
 import numpy as np
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import HasMethods, validate_params
+from sklearn.utils._param_validation import HasMethods
 
 from ..utils._labels import check_aligned
-from ..utils._validation import IntInterval
+from ..utils._validation import IntInterval, validate_params
 
 
 @validate_params(

@@ -1,11 +1,13 @@
 """Validation and row bookkeeping for arrays, sparse matrices, DataFrames and lists."""
 
+import functools
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, InvalidParameterError
+from sklearn.utils._param_validation import validate_params as _sk_validate_params
 from sklearn.utils.validation import _num_samples
 
 
@@ -192,6 +194,66 @@ class _NumberNotBool(_NoBool):
 
     def __str__(self):
         return "a number (not a bool)"
+
+
+class _Nested(Exception):
+    """Carries a nested object's parameter error past scikit-learn's rewording."""
+
+
+def validate_params(parameter_constraints, *, prefer_skip_nested_validation):
+    """scikit-learn's ``validate_params``, without renaming nested errors.
+
+    scikit-learn rewrites an ``InvalidParameterError`` raised inside the
+    function as one of the function: ``prequential_evaluation(learner)``
+    with ``StreamActiveLearner(budget=0)`` would say "the 'budget' parameter
+    of prequential_evaluation", which has none. Here the error raised by a
+    learner or criterion the function was given keeps its own name.
+
+    Parameters
+    ----------
+    parameter_constraints : dict
+        As in scikit-learn.
+    prefer_skip_nested_validation : bool
+        As in scikit-learn.
+
+    Returns
+    -------
+    decorator : callable
+        Decorates the function.
+
+    Examples
+    --------
+    >>> from skal.utils._validation import POSITIVE_INT, validate_params
+    >>> @validate_params({"n": [POSITIVE_INT]}, prefer_skip_nested_validation=True)
+    ... def twice(n):
+    ...     return 2 * n
+    >>> twice(3)
+    6
+    """
+
+    def decorator(func):
+        @functools.wraps(func)
+        def body(*args, **kwargs):
+            try:
+                return func(*args, **kwargs)
+            except InvalidParameterError as exc:
+                raise _Nested(exc) from None
+
+        checked = _sk_validate_params(
+            parameter_constraints,
+            prefer_skip_nested_validation=prefer_skip_nested_validation,
+        )(body)
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            try:
+                return checked(*args, **kwargs)
+            except _Nested as nested:
+                raise nested.args[0] from None
+
+        return wrapper
+
+    return decorator
 
 
 #: A count of at least one (rows, labels, rounds, members).

@@ -170,3 +170,22 @@ def test_stopping_in_simulate_and_as_a_learner_parameter():
     assert stopped.history_[-1]["n_labeled"] < 100
     pool = [h["pool_score"] for h in stopped.history_]
     assert pool[-1] <= max(pool[:-1])
+
+
+def test_a_criterion_parameter_error_names_the_criterion_not_simulate():
+    # scikit-learn's validate_params renamed it "the 'budget' parameter of
+    # simulate", which reads as simulate's own budget=20
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match="'budget' parameter of BudgetStopping"):
+        simulate(
+            ActiveLearner(GaussianNB()),
+            X,
+            y,
+            budget=20,
+            batch_size=5,
+            n_initial=5,
+            stopping=BudgetStopping(5.0),
+            progress=False,
+        )
+    with pytest.raises(ValueError, match="'budget' parameter of simulate"):
+        simulate(ActiveLearner(GaussianNB()), X, y, budget=20.0, batch_size=5)

@@ -185,3 +185,11 @@ def test_a_fraction_taught_to_integer_classes_gets_the_pool_learners_message(
         StreamActiveLearner(estimator).fit([[0.0], [1.0]], ["a", "b"]).teach(
             [[0.3]], [0.5]
         )
+
+
+def test_prequential_evaluation_names_the_learner_of_a_bad_parameter():
+    # was "the 'budget' parameter of prequential_evaluation", which has none
+    X, y = make_rotating_hyperplane(20, random_state=0)
+    learner = StreamActiveLearner(GaussianNB(), budget=0, classes=[0, 1])
+    with pytest.raises(InvalidParameterError, match="of StreamActiveLearner must"):
+        prequential_evaluation(learner, X, y)
