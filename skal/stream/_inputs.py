@@ -54,6 +54,29 @@ def check_known(labels, classes):
         )
 
 
+def _class_set(classes):
+    return set(np.asarray(classes, dtype=object).ravel().tolist())
+
+
+def agreed_classes(param, given, fitted=None):
+    """Return the classes of ``partial_fit``: ``given`` must agree with the rest.
+
+    ``given`` (``partial_fit``'s ``classes``) must equal the ``classes``
+    parameter, and on a later call the ``classes_`` of the first; scikit-learn's
+    ``partial_fit`` raises on the same mismatch.
+    """
+    if given is None:
+        return param
+    for other, what in ((param, "the classes parameter"), (fitted, "classes_")):
+        if other is not None and _class_set(given) != _class_set(other):
+            raise ValueError(
+                f"partial_fit got classes={np.asarray(given).tolist()}, but "
+                f"{what} is {np.asarray(other).tolist()}: the classes of a "
+                "stream are fixed at its start; pass the same classes, or none."
+            )
+    return given
+
+
 def stream_classes(classes, labels, missing_label):
     """Return the sorted classes of a stream: ``classes``, or the first labels.
 

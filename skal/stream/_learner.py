@@ -16,6 +16,7 @@ from ..utils._validation import MISSING_LABEL_CONSTRAINT, POSITIVE_INT, _NoBool
 from ._budget import BUDGET_MANAGERS
 from ._draws import RandomDraws
 from ._inputs import (
+    agreed_classes,
     check_known,
     check_stream_X,
     check_stream_Xy,
@@ -161,7 +162,7 @@ default=None
         self._validate_params()
         X, y = self._check_Xy(X, y, reset=True)
         labeled = self._labeled(y)
-        classes = self.classes if classes is None else classes
+        classes = agreed_classes(self.classes, classes)
         y_labeled = model_labels(y[labeled])  # ints or bools beside None holes
         self.classes_ = stream_classes(classes, y_labeled, self.missing_label)
         rs = self.random_state
@@ -201,6 +202,7 @@ default=None
         """
         if not hasattr(self, "classes_"):
             return self._fit(X, y, classes)
+        agreed_classes(self.classes, classes, self.classes_)
         X, y = self._check_Xy(X, y)
         # another kind of label, or 0.5 for integer classes: the pool learners'
         # messages (scikit-learn's was "Unknown label type: continuous")

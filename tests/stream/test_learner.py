@@ -193,3 +193,16 @@ def test_prequential_evaluation_names_the_learner_of_a_bad_parameter():
     learner = StreamActiveLearner(GaussianNB(), budget=0, classes=[0, 1])
     with pytest.raises(InvalidParameterError, match="of StreamActiveLearner must"):
         prequential_evaluation(learner, X, y)
+
+
+def test_partial_fit_classes_must_agree_with_the_stream_classes():
+    # were taken silently: classes=[0, 1, 2] over the parameter's [0, 1], and
+    # a later call's classes=[5, 6] ignored
+    X, y = make_rotating_hyperplane(20, random_state=0)
+    learner = StreamActiveLearner(GaussianNB(), classes=[0, 1])
+    with pytest.raises(ValueError, match=r"classes parameter is \[0, 1\]"):
+        learner.partial_fit(X, y, classes=[0, 1, 2])
+    learner = StreamActiveLearner(GaussianNB()).partial_fit(X, y, classes=[1, 0])
+    learner.partial_fit(X[:2], y[:2], classes=[0, 1])  # the same classes
+    with pytest.raises(ValueError, match=r"classes_ is \[0, 1\]"):
+        learner.partial_fit(X[:2], y[:2], classes=[5, 6])
