@@ -4,6 +4,7 @@ import numpy as np
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods
 
+from ..utils import missing_mask
 from ..utils._labels import check_aligned
 from ..utils._validation import IntInterval, validate_params
 
@@ -58,7 +59,13 @@ def prequential_evaluation(learner, X, y, *, n_initial=0):
     (112, 0.706)
     """
     check_aligned(X, y)
-    X = np.asarray(X, dtype=float)
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(
+            "X must hold numeric features (encode text or categories first, "
+            f"e.g. with OneHotEncoder); got {np.asarray(X).dtype} values."
+        ) from None
     y = np.asarray(y)
     if X.ndim != 2 or X.shape[0] != y.shape[0]:
         raise ValueError(
@@ -67,6 +74,15 @@ def prequential_evaluation(learner, X, y, *, n_initial=0):
     if n_initial > X.shape[0]:
         raise ValueError(
             f"n_initial={n_initial} is larger than the {X.shape[0]} samples of X."
+        )
+    marker = learner.get_params().get("missing_label", -1)
+    hole = np.flatnonzero(missing_mask(y[n_initial:], marker)) + n_initial
+    if hole.size:  # taught, it would be skipped as unlabeled and scored wrong
+        raise ValueError(
+            f"y is the oracle of the stream, so every streamed sample needs its "
+            f"label, but rows {hole[:10].tolist()} are missing (NaN, None or "
+            f"missing_label={marker!r}); drop them, or mark them among the first "
+            "n_initial rows only."
         )
     learner.fit(X[:n_initial], y[:n_initial])
     n = X.shape[0] - n_initial

@@ -206,3 +206,15 @@ def test_partial_fit_classes_must_agree_with_the_stream_classes():
     learner.partial_fit(X[:2], y[:2], classes=[0, 1])  # the same classes
     with pytest.raises(ValueError, match=r"classes_ is \[0, 1\]"):
         learner.partial_fit(X[:2], y[:2], classes=[5, 6])
+
+
+def test_prequential_evaluation_refuses_a_missing_true_label_and_text_features():
+    # a streamed -1 was taught as "unlabeled" (skipped) and scored wrong
+    X, y = make_rotating_hyperplane(30, random_state=0)
+    y = y.copy()
+    y[[2, 20]] = -1
+    learner = StreamActiveLearner(GaussianNB(), classes=[0, 1], budget=1.0)
+    with pytest.raises(ValueError, match=r"rows \[20\] are missing"):
+        prequential_evaluation(learner, X, y, n_initial=5)
+    with pytest.raises(ValueError, match="X must hold numeric features"):
+        prequential_evaluation(learner, [["a", "b"]] * 3, [0, 1, 0])
