@@ -158,6 +158,11 @@ def _split(learner, X, y, X_test, y_test, seed, keep=None):
         return X, y, np.arange(n), X_test, np.asarray(y_test)
     rows = np.arange(n) if keep is None else np.setdiff1d(np.arange(n), keep)
     n_test = int(np.ceil(0.25 * (rows.shape[0] if keep is None else n)))
+    if n_test >= rows.shape[0]:  # train_test_split's error named test_size
+        raise ValueError(
+            f"X has {n} rows{'' if keep is None else f', {len(keep)} of them initial'}"
+            ": too few to hold out a test quarter. Pass X_test and y_test."
+        )
     stratify = None  # not for label sets, nor for a y whose holes an oracle fills
     marker = learner.get_params().get("missing_label", -1)
     if is_classifier(learner) and y.ndim == 1 and not missing_mask(y, marker).any():
@@ -312,15 +317,8 @@ def _run_repeat(
         evaluate=lambda fitted, rest: float(scorer(fitted, X_test, y_test)),
     )
     rounds[0]["fit_seconds"] = time.perf_counter() - start
-    record = {
-        key: [entry[src] for entry in rounds]
-        for key, src in (
-            ("n_labeled", "n_labeled"),
-            ("score", "score"),
-            ("query_seconds", "query_seconds"),
-            ("fit_seconds", "fit_seconds"),
-        )
-    }
+    keys = ("n_labeled", "score", "query_seconds", "fit_seconds")
+    record = {key: [entry[key] for entry in rounds] for key in keys}
     record.update(
         seed=seed,
         stopped_by=rounds[-1].get("stopped_by"),

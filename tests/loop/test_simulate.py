@@ -272,3 +272,25 @@ def test_a_pool_too_small_to_stratify_is_split_at_random():
     )
     assert curve.repeats[0]["n_labeled"] == [2, 3]
     assert len(curve.repeats[0]["initial_indices"]) == 2
+
+
+def test_too_few_rows_to_hold_out_a_test_quarter_say_so():
+    # one row crashed in train_test_split ("test_size=1 should be ...")
+    X, y = np.arange(8.0).reshape(4, 2), np.array([0, 1, 0, 1])
+    learner = ActiveLearner(GaussianNB())
+    with pytest.raises(ValueError, match="X has 1 rows: too few to hold out"):
+        simulate(learner, X[:1], y[:1], budget=1, batch_size=1, n_initial=1)
+    with pytest.raises(ValueError, match="4 rows, 4 of them initial: too few"):
+        simulate(learner, X, y, budget=4, batch_size=1, initial_indices=[0, 1, 2, 3])
+    curve = simulate(
+        learner,
+        X[:1],
+        y[:1],
+        X_test=X,
+        y_test=y,
+        budget=1,
+        batch_size=1,
+        n_initial=1,
+        progress=False,
+    )
+    assert curve.repeats[0]["n_labeled"] == [1]
