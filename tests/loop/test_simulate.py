@@ -194,6 +194,10 @@ def test_bad_arguments(kwargs, message):
 def test_compare_needs_a_dict():
     with pytest.raises(TypeError, match="compare expects a non-empty dict"):
         compare([_lr()], X, Y, budget=20, batch_size=5, n_initial=5)
+    # a learner was an InvalidParameterError saying "dict or list" (a list
+    # is refused): the same TypeError as a list now
+    with pytest.raises(TypeError, match="got ActiveLearner; for a single learner"):
+        compare(_lr(), X, Y, budget=20, batch_size=5, n_initial=5)
 
 
 def test_string_labels_keep_their_missing_marker():
