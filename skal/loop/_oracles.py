@@ -6,7 +6,7 @@ The person at the terminal is :class:`TerminalOracle`, in ``_terminal``.
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ..utils import num_rows, take_rows
+from ..utils import missing_mask, num_rows, take_rows
 from ..utils._validation import check_positions
 
 
@@ -157,8 +157,8 @@ class NoisyOracle(Oracle):
         self.random_state = random_state
 
     def _rates(self):
-        rates = np.atleast_1d(np.asarray(self.flip_rate, dtype=float))
-        if rates.ndim != 1 or rates.size == 0:
+        rates = np.atleast_1d(np.asarray(self.flip_rate))
+        if rates.dtype.kind not in "iuf" or rates.ndim != 1 or rates.size == 0:
             raise ValueError(
                 "flip_rate must be a float or a 1-D list with one rate per "
                 f"annotator, got {self.flip_rate!r}."
@@ -166,10 +166,16 @@ class NoisyOracle(Oracle):
         if np.any(~np.isfinite(rates)) or np.any((rates < 0) | (rates > 1)):
             raise ValueError(f"flip_rate must be in [0, 1], got {self.flip_rate!r}.")
         costs = np.ones(rates.size) if self.costs is None else self.costs
-        costs = np.broadcast_to(np.asarray(costs, dtype=float), rates.shape)
+        costs = np.asarray(costs, dtype=float)
+        if costs.ndim > 1 or costs.size not in (1, rates.size):
+            raise ValueError(
+                f"costs must be one cost, or one per annotator ({rates.size} "
+                f"flip rates), got {self.costs!r}."
+            )
+        costs = np.broadcast_to(costs, rates.shape)
         if np.any(~np.isfinite(costs)) or np.any(costs < 0):
             raise ValueError(f"costs must be finite and >= 0, got {self.costs!r}.")
-        return rates, costs
+        return rates.astype(float), costs
 
     @property
     def n_annotators(self):
@@ -224,9 +230,15 @@ class NoisyOracle(Oracle):
 
     def _answer(self, indices, who, rates, costs):
         y = np.asarray(self.y)
-        classes = np.unique(y) if self.classes is None else np.asarray(self.classes)
+        if self.classes is None:  # a hole (NaN, None) is no class to answer
+            classes = np.unique(y[~missing_mask(y.ravel(), None)])
+        else:
+            classes = np.asarray(self.classes)
         answers = y[indices].copy()
+        if answers.dtype.kind in "US" and classes.dtype.kind in "US":
+            answers = answers.astype(np.result_type(answers, classes))  # no 'bbb'->'b'
         flip = self.rng_.random_sample(answers.shape[0]) < rates[who]
+        flip &= ~missing_mask(answers, None)  # no answer to get wrong
         for i in np.flatnonzero(flip):
             others = classes[classes != answers[i]]
             if others.size:

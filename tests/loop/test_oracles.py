@@ -159,3 +159,22 @@ def test_an_oracle_fills_the_holes_of_a_partly_labeled_text_y():
     )  # fmt: skip
     assert curve.repeats[0]["n_labeled"] == [5, 10, 15, 20]
     assert curve.final_score() > 0.5
+
+
+def test_noisy_oracle_refuses_bad_rates_and_costs_and_keeps_holes_and_classes():
+    with pytest.raises(ValueError, match="flip_rate must be a float"):
+        NoisyOracle([0, 1], True).label([0])  # was a rate of 1.0
+    with pytest.raises(ValueError, match="flip_rate must be a float"):
+        NoisyOracle([0, 1], "a").label([0])  # was NumPy's "could not convert"
+    with pytest.raises(ValueError, match=r"one per annotator \(2 flip rates\)"):
+        NoisyOracle([0, 1], [0.1, 0.2], costs=[1, 1, 1]).label([0])  # broadcast
+    # a hole in y is no class: it was a wrong answer (0 -> nan) and, with
+    # None among text labels, a TypeError in np.unique
+    oracle = NoisyOracle(np.array([0.0, np.nan, 1.0]), 1.0, random_state=0)
+    assert oracle.label([0, 2, 1]).tolist()[:2] == [1.0, 0.0]
+    assert np.isnan(oracle.label([1])[0])  # a hole is answered as a hole
+    text = np.array(["a", None, "b"], dtype=object)
+    assert NoisyOracle(text, 1.0).label([0, 2]).tolist() == ["b", "a"]
+    # a longer class was cut to the width of y's strings ('bbbb' -> 'b')
+    long = NoisyOracle(np.array(["a", "b"]), 1.0, classes=["a", "bbbb"])
+    assert long.label([0]).tolist() == ["bbbb"]  # 'a' flips to the other class
