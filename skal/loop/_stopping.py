@@ -1,13 +1,13 @@
 """Stopping criteria: when is labeling more samples no longer worth it."""
 
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import check_scoring, cohen_kappa_score
-from sklearn.utils._param_validation import Interval
 
 from ..utils import take_rows
+from ..utils._validation import POSITIVE_INT, _NoBool
 
 
 class StoppingCriterion(BaseEstimator):
@@ -109,6 +109,7 @@ _VALIDATION = {
     "y_val": ["array-like", None],
     "scoring": [str, callable, None],
 }
+_FINITE = _NoBool(Real, None, None, closed="neither")  # a number: not NaN, not a bool
 _STOP_SET = {"X_stop": ["array-like", "sparse matrix", None]}
 
 
@@ -127,7 +128,7 @@ class BudgetStopping(StoppingCriterion):
     True
     """
 
-    _parameter_constraints = {"budget": [Interval(Integral, 1, None, closed="left")]}
+    _parameter_constraints = {"budget": [POSITIVE_INT]}
 
     def __init__(self, budget):
         self.budget = budget
@@ -157,7 +158,7 @@ class TargetScoreStopping(StoppingCriterion):
     True
     """
 
-    _parameter_constraints = {"target": [Real], **_VALIDATION}
+    _parameter_constraints = {"target": [_FINITE], **_VALIDATION}
 
     def __init__(self, target, *, X_val=None, y_val=None, scoring=None):
         self.target = target
@@ -193,8 +194,8 @@ class PlateauStopping(StoppingCriterion):
     """
 
     _parameter_constraints = {
-        "patience": [Interval(Integral, 1, None, closed="left")],
-        "min_delta": [Interval(Real, 0, None, closed="left")],
+        "patience": [POSITIVE_INT],
+        "min_delta": [_NoBool(Real, 0, None, closed="left")],
         **_VALIDATION,
     }
 
@@ -306,8 +307,8 @@ class StabilizingPredictions(StoppingCriterion):
     """
 
     _parameter_constraints = {
-        "threshold": [Interval(Real, None, 1, closed="right")],
-        "k": [Interval(Integral, 1, None, closed="left")],
+        "threshold": [_NoBool(Real, None, 1, closed="right")],
+        "k": [POSITIVE_INT],
         **_STOP_SET,
     }
 
@@ -377,7 +378,7 @@ class MaxUncertaintyStopping(StoppingCriterion):
     """
 
     _parameter_constraints = {
-        "threshold": [Interval(Real, 0, 1, closed="both")],
+        "threshold": [_NoBool(Real, 0, 1, closed="both")],
         **_STOP_SET,
     }
 

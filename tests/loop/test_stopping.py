@@ -189,3 +189,23 @@ def test_a_criterion_parameter_error_names_the_criterion_not_simulate():
         )
     with pytest.raises(ValueError, match="'budget' parameter of simulate"):
         simulate(ActiveLearner(GaussianNB()), X, y, budget=20.0, batch_size=5)
+
+
+@pytest.mark.parametrize(
+    "criterion, name",
+    [
+        (TargetScoreStopping(np.nan), "target"),  # never reached: ran to the end
+        (TargetScoreStopping(True), "target"),
+        (BudgetStopping(True), "budget"),
+        (PlateauStopping(patience=True), "patience"),
+        (StabilizingPredictions(k=True), "k"),
+        (MaxUncertaintyStopping(threshold=False), "threshold"),
+    ],
+)
+def test_criteria_refuse_nan_and_bools(criterion, name):
+    # bools passed as 1 and 0 (scikit-learn's Integral/Real take them), NaN
+    # as a target no score reaches
+    with pytest.raises(
+        ValueError, match=f"'{name}' parameter of {type(criterion).__name__}"
+    ):
+        check_stopping(criterion)
