@@ -6,10 +6,10 @@ import numpy as np
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import validate_params
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._validation import MISSING_LABEL_CONSTRAINT, POSITIVE_INT
+from ..utils._validation import MISSING_LABEL_CONSTRAINT, POSITIVE_INT, _NoBool
 from ._labels import check_annotator_labels, encode_labels, vote_counts
 
 
@@ -161,9 +161,9 @@ class DawidSkene(BaseEstimator):
         "classes": ["array-like", None],
         "missing_label": MISSING_LABEL_CONSTRAINT,
         "max_iter": [POSITIVE_INT],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "smoothing": [Interval(Real, 0, None, closed="left")],
-        "diagonal_prior": [Interval(Real, 0, None, closed="left")],
+        "tol": [_NoBool(Real, 0, None, closed="left")],
+        "smoothing": [_NoBool(Real, 0, None, closed="left")],
+        "diagonal_prior": [_NoBool(Real, 0, None, closed="left")],
     }
 
     def __init__(

@@ -1,6 +1,6 @@
 """Who labels a chosen sample: interval estimation (IEThresh) and baselines."""
 
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from scipy.stats import t as student_t
@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, validate_params
 
 from ..utils import missing_mask
-from ..utils._validation import MISSING_LABEL_CONSTRAINT
+from ..utils._validation import MISSING_LABEL_CONSTRAINT, POSITIVE_INT, _NoBool
 from ._aggregation import majority_vote
 from ._labels import check_annotator_labels
 
@@ -131,7 +131,7 @@ class IEThresh(BaseEstimator):
     """
 
     _parameter_constraints = {
-        "epsilon": [Interval(Real, 0, 1, closed="both")],
+        "epsilon": [_NoBool(Real, 0, 1, closed="both")],
     }
 
     def __init__(self, epsilon=0.9):
@@ -162,9 +162,7 @@ class IEThresh(BaseEstimator):
 class _FixedCount(BaseEstimator):
     """Selectors that ask a fixed number of annotators per sample."""
 
-    _parameter_constraints = {
-        "n_annotators": [Interval(Integral, 1, None, closed="left")]
-    }
+    _parameter_constraints = {"n_annotators": [POSITIVE_INT]}
 
     def __init__(self, n_annotators=1):
         self.n_annotators = n_annotators

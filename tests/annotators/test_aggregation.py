@@ -146,3 +146,7 @@ def test_dawid_skene_unlabeled_rows_and_errors():
     for max_iter in (0, True):
         with pytest.raises(ValueError, match="max_iter"):
             DawidSkene(max_iter=max_iter).fit(Y)
+    # smoothing=True ran as 1.0 while max_iter=True was refused
+    for param in ("tol", "smoothing", "diagonal_prior"):
+        with pytest.raises(ValueError, match=f"'{param}' parameter of DawidSkene"):
+            DawidSkene(**{param: True}).fit(Y)

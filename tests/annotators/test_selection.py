@@ -60,3 +60,18 @@ def test_interval_estimation_leave_one_out_reference():
     assert bounds[3, 1] == pytest.approx(1 / 4)
     assert bounds[0, 1] == pytest.approx(3 / 4)
     assert interval_estimation(Y, majority_vote(Y, random_state=0))[3, 1] > 0.25
+
+
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (lambda: IEThresh(epsilon=True), "epsilon"),
+        (lambda: BestAnnotators(n_annotators=True), "n_annotators"),
+        (lambda: RandomAnnotators(n_annotators=True), "n_annotators"),
+    ],
+)
+def test_selectors_refuse_bools(make, name):
+    # True ran as epsilon=1 / one annotator (scikit-learn's Real/Integral)
+    bounds = np.array([[0.5, 0.6, 0.7], [0.6, 0.7, 0.8]])
+    with pytest.raises(ValueError, match=f"'{name}' parameter of"):
+        make().choose(bounds, 2, np.random.RandomState(0))
