@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, validate_params
 
 from ..utils import missing_mask
+from ..utils._labels import check_label_types
 from ..utils._validation import MISSING_LABEL_CONSTRAINT, POSITIVE_INT, _NoBool
 from ._aggregation import majority_vote
 from ._labels import check_annotator_labels
@@ -81,6 +82,10 @@ def interval_estimation(Y, y_ref=None, *, alpha=0.05, missing_label=-1):
             f"y_ref must have shape ({Y.shape[0]},), one label per row of Y; got "
             f"{y_ref.shape}."
         )
+    # "a" against labels 0 and 1 was a silent disagreement everywhere
+    check_label_types(
+        y_ref[~missing_mask(y_ref, missing_label)], name="y_ref", known=Y[labeled]
+    )
     return np.vstack(
         [_bounds(Y, labeled, j, y_ref, alpha, missing_label) for j in range(Y.shape[1])]
     )

@@ -75,3 +75,12 @@ def test_selectors_refuse_bools(make, name):
     bounds = np.array([[0.5, 0.6, 0.7], [0.6, 0.7, 0.8]])
     with pytest.raises(ValueError, match=f"'{name}' parameter of"):
         make().choose(bounds, 2, np.random.RandomState(0))
+
+
+def test_interval_estimation_refuses_a_reference_of_another_label_type():
+    # text references against integer labels agreed nowhere: bounds near 0
+    Y = [[0, 0], [1, 0], [1, 1], [0, 0]]
+    with pytest.raises(ValueError, match="Got string labels in y_ref"):
+        interval_estimation(Y, ["a", "b", "b", "a"])
+    bounds = interval_estimation(Y, [0, 1, -1, 0])  # the marker: no reference
+    assert bounds[0, 1] == pytest.approx(4 / 5)  # 3 agreements + 1 of 2 prior
