@@ -163,6 +163,24 @@ def check_taught_pairs(idx, annotator, label, shape, missing_label):
     return idx, annotator, label
 
 
+def check_relabel(Y, labeled, idx, annotator, label):
+    """Raise if a taught pair already holds a different label of that annotator.
+
+    The annotator's first answer was silently replaced; ``ActiveLearner.teach``
+    raises on the same change (its ``relabel="raise"``).
+    """
+    old = Y[idx, annotator]
+    changed = labeled[idx, annotator] & (old != label)
+    if changed.any():
+        where = np.flatnonzero(changed)[:10]
+        pairs = np.column_stack([idx[where], annotator[where]]).tolist()
+        raise ValueError(
+            f"teach relabels (sample, annotator) pairs {pairs} that already hold "
+            f"another label ({old[where].tolist()} -> {label[where].tolist()}). "
+            "To correct an annotator's label, change Y and fit again."
+        )
+
+
 def check_costs(costs, n_annotators):
     """Return the annotators' costs (ones when None), finite and positive."""
     if costs is None:

@@ -19,6 +19,7 @@ from ._labels import (
     check_annotator_labels,
     check_costs,
     check_max_cost,
+    check_relabel,
     check_taught_pairs,
 )
 from ._matrix import LabelMatrixFit, label_codes, takes_label_matrix
@@ -339,6 +340,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         )
         check_label_types(label, name="label", known=self.Y_[self._labeled])
         label = as_integer_labels(label, self.Y_.dtype)
+        check_relabel(self.Y_, self._labeled, idx, annotator, label)
         if label.dtype.kind in "USO" and self.Y_.dtype.kind not in "USO":
             self.Y_ = self.Y_.astype(object)  # text labels, numeric marker
         elif label.dtype.kind == "f" and self.Y_.dtype.kind in "iub":

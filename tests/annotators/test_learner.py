@@ -3,6 +3,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_blobs
 from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import GaussianNB
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skal.annotators import DawidSkene, MultiAnnotatorLearner, RandomAnnotators
@@ -239,3 +240,16 @@ def test_text_minus_one_under_the_numeric_marker_is_a_class_and_says_so(blobs):
     with pytest.warns(UserWarning, match="234 labels are the text '-1', which is"):
         learner = _learner().fit(X, Y)
     assert learner.classes_.tolist() == ["-1", "a", "b"]
+
+
+def test_teach_does_not_overwrite_an_annotators_label():
+    # Y_[0, 0] = 0 was replaced by 2 silently (a user's label lost)
+    X = np.arange(12.0).reshape(6, 2)
+    Y = np.full((6, 2), -1)
+    Y[[0, 5], 0] = [0, 1]
+    learner = MultiAnnotatorLearner(GaussianNB(), random_state=0).fit(X, Y)
+    with pytest.raises(ValueError, match=r"pairs \[\[0, 0\]\] that already hold"):
+        learner.teach([0, 1], [0, 0], [2, 1])
+    assert learner.Y_[:2, 0].tolist() == [0, -1]  # nothing changed
+    learner.teach([0, 1], [1, 0], [2, 1])  # another annotator may disagree
+    assert learner.Y_[:2].tolist() == [[0, 2], [1, -1]]
