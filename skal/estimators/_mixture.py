@@ -198,9 +198,9 @@ default="responsibilities"
         """``X``, ``y`` and the mask of labeled rows, each checked."""
         if self.missing_label is None:
             values = np.asarray(y)
-            if values.dtype.kind in "fc" and np.isnan(values).any():
-                raise ValueError(
-                    "Input y contains NaN. MixtureModelClassifier with "
+            if values.dtype.kind in "fcO" and _is_missing(values.ravel(), np.nan).any():
+                raise ValueError(  # None among text labels crashed np.unique
+                    "Input y contains NaN or None. MixtureModelClassifier with "
                     "missing_label=None takes labeled rows only: pass "
                     "missing_label=np.nan to mark unlabeled rows (the mixture "
                     "then learns from them too), or X[labeled], y[labeled]."

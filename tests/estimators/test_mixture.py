@@ -229,3 +229,13 @@ def test_bad_missing_label_and_non_mixture_are_refused():
     frozen = FrozenEstimator(GaussianMixture(2, random_state=0).fit(X))
     cmm = MixtureModelClassifier(frozen, missing_label=-1).fit(X, y)
     np.testing.assert_array_equal(cmm.predict([[0.0], [6.0]]), [0, 1])
+
+
+def test_none_among_text_labels_without_a_marker_gets_the_clear_error():
+    # missing_label=None takes labeled rows only; a None crashed np.unique
+    X, y, labeled = _iris()
+    text = np.where(labeled, np.array(["a", "b", "c"])[y], None).astype(object)
+    with pytest.raises(ValueError, match="contains NaN or None.*labeled rows only"):
+        MixtureModelClassifier().fit(X, text)
+    fitted = MixtureModelClassifier(missing_label=None).fit(X[labeled], text[labeled])
+    assert fitted.classes_.tolist() == ["a", "b", "c"]
