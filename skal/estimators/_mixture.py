@@ -231,6 +231,12 @@ default="responsibilities"
 
     def _fit_mixture(self, X, n_classes):
         """The fitted mixture: the given fitted one, or one fitted on ``X``."""
+        with np.errstate(over="ignore"):  # else NumPy's "must not contain infs"
+            if not np.isfinite(np.square(X).sum(axis=0)).all():
+                raise ValueError(
+                    "X's features are too large for a Gaussian mixture (their "
+                    "squares overflow float64): scale them, e.g. StandardScaler."
+                )
         if self.mixture_model is None:
             mixture = BayesianGaussianMixture(
                 n_components=n_classes, random_state=self.random_state

@@ -239,3 +239,10 @@ def test_none_among_text_labels_without_a_marker_gets_the_clear_error():
         MixtureModelClassifier().fit(X, text)
     fitted = MixtureModelClassifier(missing_label=None).fit(X[labeled], text[labeled])
     assert fitted.classes_.tolist() == ["a", "b", "c"]
+
+
+def test_features_whose_squares_overflow_get_a_scaling_hint():
+    # NumPy's "array must not contain infs or NaNs" came from the mixture's fit
+    X, y, labeled = _iris()
+    with pytest.raises(ValueError, match="too large for a Gaussian mixture.*scale"):
+        MixtureModelClassifier().fit(X * 1e200, y)
