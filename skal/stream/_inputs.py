@@ -109,6 +109,8 @@ def stream_classes(classes, labels, missing_label):
                 "samples and cannot be a class."
             )
         check_label_types(classes, name="classes")
+        # True among classes=[0, 1] would be learned as 1 (teach refuses it)
+        check_label_types(labels, known=classes)
         classes = np.asarray(classes.tolist())
         labeled_mask(classes, missing_label)  # classification targets
         check_known(labels, classes)

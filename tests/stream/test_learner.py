@@ -218,3 +218,12 @@ def test_prequential_evaluation_refuses_a_missing_true_label_and_text_features()
         prequential_evaluation(learner, X, y, n_initial=5)
     with pytest.raises(ValueError, match="X must hold numeric features"):
         prequential_evaluation(learner, [["a", "b"]] * 3, [0, 1, 0])
+
+
+def test_fit_labels_must_be_of_the_kind_of_the_classes_given():
+    # y=True/False with classes=[0, 1] was learned as 1/0, while teach refused it
+    X, y = make_rotating_hyperplane(20, random_state=0)
+    learner = StreamActiveLearner(GaussianNB(), classes=[0, 1])
+    with pytest.raises(ValueError, match="Got boolean labels in y, but .* numeric"):
+        learner.fit(X, y.astype(bool))
+    assert learner.fit(X, y.astype(float)).classes_.tolist() == [0, 1]
