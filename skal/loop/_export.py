@@ -4,7 +4,7 @@ import os
 
 import numpy as np
 
-from ..utils import missing_mask
+from ..utils import missing_mask, num_rows
 from ._answers import label_kind
 
 
@@ -20,6 +20,31 @@ def _labels_column(y, labeled, kind):
         col = np.full(y.shape[0], "", dtype=object)
         col[labeled] = [str(v) for v in y[labeled]]
     return col
+
+
+def _check_export(X, y, frame, feature_names, target):
+    """Refuse labels that do not match the rows, and a feature named ``target``."""
+    for what, n in (
+        ("X", num_rows(X)),
+        ("frame", None if frame is None else len(frame)),
+    ):
+        if n is not None and (y.ndim != 1 or y.shape[0] != n):
+            raise ValueError(
+                f"y must hold one label per row of {what} ({n} rows); got shape "
+                f"{y.shape}."
+            )
+    if frame is None and feature_names is not None:
+        n_features = np.shape(X)[1] if np.ndim(X) == 2 else None
+        if len(feature_names) != n_features:
+            raise ValueError(
+                f"feature_names has {len(feature_names)} names for the "
+                f"{n_features} features of X."
+            )
+        if target in feature_names:
+            raise ValueError(
+                f"A feature is named {target!r}, the label column (target), whose "
+                "labels would overwrite it: pass another target."
+            )
 
 
 def export_labels(
@@ -80,6 +105,7 @@ def export_labels(
     """
     path = os.fspath(path)
     y = np.asarray(y)
+    _check_export(X, y, frame, feature_names, target)
     labeled = ~missing_mask(y, missing_label)
     kind = label_kind(y[labeled]) or "int"
     column = _labels_column(y, labeled, kind)

@@ -1,6 +1,7 @@
 import io
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.datasets import load_iris
 from sklearn.naive_bayes import GaussianNB
@@ -13,6 +14,7 @@ from skal.loop import (
     NoisyOracle,
     SimulatedOracle,
     TerminalOracle,
+    export_labels,
     label_loop,
 )
 
@@ -221,3 +223,23 @@ def test_a_multi_label_y_is_refused_with_a_clear_error():
         log=io.StringIO(),
     )
     assert labels.shape == (150,) and int((labels != -1).sum()) == 25
+
+
+def test_export_refuses_misaligned_labels_and_a_feature_named_like_the_target(
+    tmp_path,
+):
+    # an .npz of 3 rows and 2 labels was written silently; a feature named
+    # 'label' was overwritten by the labels
+    X = np.eye(3)
+    with pytest.raises(ValueError, match=r"one label per row of X \(3 rows\)"):
+        export_labels(tmp_path / "a.npz", X, [1, 2])
+    with pytest.raises(ValueError, match=r"one label per row of frame \(2 rows\)"):
+        export_labels(
+            tmp_path / "a.csv", X, [1, 2, 3], frame=pd.DataFrame({"a": [1, 2]})
+        )
+    with pytest.raises(ValueError, match="A feature is named 'label'"):
+        export_labels(
+            tmp_path / "a.csv", X, [1, -1, 3], feature_names=["label", "b", "c"]
+        )
+    with pytest.raises(ValueError, match="feature_names has 1 names for the 3"):
+        export_labels(tmp_path / "a.csv", X, [1, -1, 3], feature_names=["a"])
