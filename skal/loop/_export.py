@@ -114,6 +114,12 @@ def export_labels(
         raise ValueError(f"Cannot export to {path!r}: use a .csv or .npz file name.")
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
+    if suffix == ".npz" and kind == "int" and np.any(column[labeled] == -1):
+        raise ValueError(  # they would load back as unlabeled rows
+            f"{int(np.sum(column[labeled] == -1))} rows are labeled -1, the mark of "
+            "an unlabeled row in an .npz file; recode the class (e.g. -1 -> 0) or "
+            "export to .csv (empty cells)."
+        )
     if suffix == ".npz":
         X = np.asarray(X.toarray() if hasattr(X, "toarray") else X)
         if image_shape is not None:

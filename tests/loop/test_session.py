@@ -243,3 +243,11 @@ def test_export_refuses_misaligned_labels_and_a_feature_named_like_the_target(
         )
     with pytest.raises(ValueError, match="feature_names has 1 names for the 3"):
         export_labels(tmp_path / "a.csv", X, [1, -1, 3], feature_names=["a"])
+
+
+def test_export_to_npz_refuses_a_class_minus_one(tmp_path):
+    # -1 marks unlabeled rows in an .npz: the class -1 loaded back unlabeled
+    y = np.array([-1, 5, 2])
+    with pytest.raises(ValueError, match="1 rows are labeled -1, the mark of"):
+        export_labels(tmp_path / "a.npz", np.eye(3), y, missing_label=None)
+    assert export_labels(tmp_path / "a.csv", np.eye(3), y, missing_label=None) == 3
