@@ -4,7 +4,7 @@ import numpy as np
 
 from ._curve import LearningCurve, _JSONMixin
 from ._report import TESTS, conclusion_text, table_text
-from ._stats import _check_level, paired_difference
+from ._stats import _check_level, check_target, paired_difference
 
 
 def _is_random(name):
@@ -153,7 +153,7 @@ class Comparison(_JSONMixin, dict):
             ``query_seconds`` and ``fit_seconds`` (per repeat). Undefined
             values are None.
         """
-        target = self.default_target() if target is None else float(target)
+        target = self.default_target() if target is None else check_target(target)
         base = self.baseline(baseline)
         confidence = _check_level(confidence, "confidence")
         alpha = _check_level(alpha, "alpha")

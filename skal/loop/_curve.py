@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from ._stats import t_interval
+from ._stats import check_target, t_interval
 
 _FIELDS = ("n_labeled", "score", "query_seconds", "fit_seconds")
 
@@ -230,7 +230,7 @@ class LearningCurve(_JSONMixin):
             ``target``; None if the curve never gets there.
         """
         counts, means, _ = self.mean_curve()
-        hit = np.flatnonzero(means >= target)
+        hit = np.flatnonzero(means >= check_target(target))
         return int(counts[hit[0]]) if hit.size else None
 
     def seconds(self):

@@ -7,6 +7,7 @@ compare equal after a JSON round trip and print as "-".
 
 import math
 import warnings
+from numbers import Real
 
 import numpy as np
 from scipy import stats
@@ -20,6 +21,13 @@ def _check_level(value, name):
         raise TypeError(f"{name} must be a float in (0, 1), got {value!r}.")
     if not 0 < value < 1:
         raise ValueError(f"{name} must be in (0, 1), got {value!r}.")
+    return float(value)
+
+
+def check_target(value):
+    """Return a score target as a float: a number, not a bool (NaN is never hit)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
+        raise TypeError(f"target must be a score (a float), got {value!r}.")
     return float(value)
 
 

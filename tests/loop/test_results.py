@@ -132,3 +132,14 @@ def test_plot_draws_mean_and_band():
         "bad (AULC 0.617)",
     ]
     plt.close("all")
+
+
+def test_a_target_that_is_no_score_gets_a_type_error():
+    # True was the score 1.0; None and "0.9" crashed in NumPy's comparison
+    curve = LearningCurve([_rep([10, 20, 30], [0.5, 0.6, 1.0])])
+    for target in (True, None, "0.9"):
+        with pytest.raises(TypeError, match="target must be a score"):
+            curve.labels_to(target)
+    with pytest.raises(TypeError, match="target must be a score"):
+        Comparison({"a": curve}).summary(target="0.9")
+    assert curve.labels_to(np.int64(1)) == 30
