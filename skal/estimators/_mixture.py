@@ -30,6 +30,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ..utils._validation import MISSING_LABEL_CONSTRAINT
 from ._frequencies import (
     FrequencyClassifierMixin,
     check_costs,
@@ -136,7 +137,7 @@ default="responsibilities"
         "mixture_model": [HasMethods(["fit", "predict_proba"]), None],
         "weight_mode": [StrOptions({"responsibilities", "similarities"})],
         "classes": ["array-like", None],
-        "missing_label": [Real, str, None],
+        "missing_label": MISSING_LABEL_CONSTRAINT,  # True would mark the 1s
         "cost_matrix": ["array-like", None],
         "class_prior": [Interval(Real, 0, None, closed="left"), "array-like"],
         "random_state": ["random_state"],

@@ -246,3 +246,10 @@ def test_features_whose_squares_overflow_get_a_scaling_hint():
     X, y, labeled = _iris()
     with pytest.raises(ValueError, match="too large for a Gaussian mixture.*scale"):
         MixtureModelClassifier().fit(X * 1e200, y)
+
+
+def test_a_bool_missing_label_is_refused():
+    # missing_label=True marked every row labeled 1 as unlabeled (1 == True)
+    X, y, labeled = _iris()
+    with pytest.raises(ValueError, match="'missing_label' parameter of Mixture"):
+        MixtureModelClassifier(missing_label=True).fit(X, y)
