@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.mixture import BayesianGaussianMixture
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -30,7 +30,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ..utils._validation import MISSING_LABEL_CONSTRAINT
+from ..utils._validation import MISSING_LABEL_CONSTRAINT, _NoBool
 from ._frequencies import (
     FrequencyClassifierMixin,
     check_costs,
@@ -139,7 +139,7 @@ default="responsibilities"
         "classes": ["array-like", None],
         "missing_label": MISSING_LABEL_CONSTRAINT,  # True would mark the 1s
         "cost_matrix": ["array-like", None],
-        "class_prior": [Interval(Real, 0, None, closed="left"), "array-like"],
+        "class_prior": [_NoBool(Real, 0, None, closed="left"), "array-like"],
         "random_state": ["random_state"],
     }
 

@@ -15,7 +15,7 @@ from scipy.stats import t
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.metrics.pairwise import pairwise_kernels
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -23,6 +23,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils import chunk_slices
+from ..utils._validation import _NoBool
 from ._kernel_params import check_kernel_values
 from ._parzen import (
     _KERNEL_ENTRIES,
@@ -289,10 +290,10 @@ class NICKernelRegressor(_KernelTRegressor):
 
     _parameter_constraints = {
         **_KERNEL_CONSTRAINTS,
-        "mu_0": [Interval(Real, None, None, closed="neither")],  # finite
-        "kappa_0": [Interval(Real, 0, None, closed="left")],
-        "sigma_sq_0": [Interval(Real, 0, None, closed="left")],
-        "nu_0": [Interval(Real, 0, None, closed="left")],
+        "mu_0": [_NoBool(Real, None, None, closed="neither")],  # finite
+        "kappa_0": [_NoBool(Real, 0, None, closed="left")],
+        "sigma_sq_0": [_NoBool(Real, 0, None, closed="left")],
+        "nu_0": [_NoBool(Real, 0, None, closed="left")],
     }
 
     def __init__(

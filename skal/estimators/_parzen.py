@@ -6,12 +6,12 @@ training labels, ``F_c(x) = sum_{i: y_i = c} w_i k(x, x_i)``; the
 probabilities are the frequencies plus a prior, normalised.
 """
 
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.metrics.pairwise import KERNEL_PARAMS, pairwise_kernels
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -21,6 +21,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils import chunk_slices
+from ..utils._validation import POSITIVE_INT, _NoBool
 from ._frequencies import (
     FrequencyClassifierMixin,
     check_costs,
@@ -172,8 +173,8 @@ class ParzenWindowClassifier(FrequencyClassifierMixin, ClassifierMixin, BaseEsti
     _parameter_constraints = {
         "metric": [StrOptions(_METRICS), callable],
         "metric_dict": [dict, None],
-        "n_neighbors": [Interval(Integral, 1, None, closed="left"), None],
-        "class_prior": [Interval(Real, 0, None, closed="left"), "array-like"],
+        "n_neighbors": [POSITIVE_INT, None],
+        "class_prior": [_NoBool(Real, 0, None, closed="left"), "array-like"],
         "classes": ["array-like", None],
         "cost_matrix": ["array-like", None],
     }

@@ -191,3 +191,11 @@ def test_sample_y_refuses_a_bool_or_non_positive_count(n_samples):
     nic = NICKernelRegressor().fit([[0.0], [1.0]], [0.0, 1.0])
     with pytest.raises(ValueError, match="n_samples must be a positive int, got"):
         nic.sample_y([[0.5]], n_samples=n_samples)
+
+
+@pytest.mark.parametrize("name", ["mu_0", "kappa_0", "sigma_sq_0", "nu_0"])
+def test_bools_are_no_prior_parameter(name):
+    # True ran as 1.0
+    X, y = load_diabetes(return_X_y=True)
+    with pytest.raises(ValueError, match=f"'{name}' parameter of NICKernel"):
+        NICKernelRegressor(**{name: True}).fit(X[:20], y[:20])

@@ -9,7 +9,12 @@ import scipy.sparse as sp
 from sklearn.datasets import load_breast_cancer, load_iris, make_blobs
 from sklearn.preprocessing import StandardScaler
 
-from skal.estimators import ParzenWindowClassifier, _parzen, mean_gamma
+from skal.estimators import (
+    MixtureModelClassifier,
+    ParzenWindowClassifier,
+    _parzen,
+    mean_gamma,
+)
 
 
 def _iris():
@@ -278,3 +283,18 @@ def test_numpy_scalar_kernel_parameters_are_numbers():
         )
     with pytest.raises(ValueError, match=r"gamma=-1.0 with metric='rbf'"):
         ParzenWindowClassifier(metric_dict={"gamma": np.array(-1.0)}).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "estimator, name",
+    [
+        (ParzenWindowClassifier(class_prior=True), "class_prior"),
+        (ParzenWindowClassifier(n_neighbors=True), "n_neighbors"),
+        (MixtureModelClassifier(class_prior=True), "class_prior"),
+    ],
+)
+def test_bools_are_no_prior_or_count(estimator, name):
+    # True ran as a prior of 1 and as one neighbour
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match=f"'{name}' parameter of"):
+        estimator.fit(X, y)
