@@ -199,7 +199,11 @@ default="responsibilities"
         """``X``, ``y`` and the mask of labeled rows, each checked."""
         if self.missing_label is None:
             values = np.asarray(y)
-            if values.dtype.kind in "fcO" and _is_missing(values.ravel(), np.nan).any():
+            if (
+                values.dtype.kind in "fcO"
+                and y is not None
+                and _is_missing(values.ravel(), np.nan).any()
+            ):
                 raise ValueError(  # None among text labels crashed np.unique
                     "Input y contains NaN or None. MixtureModelClassifier with "
                     "missing_label=None takes labeled rows only: pass "
