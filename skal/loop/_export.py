@@ -5,6 +5,7 @@ import os
 import numpy as np
 
 from ..utils import missing_mask, num_rows
+from ..utils._validation import check_missing_label
 from ._answers import label_kind
 
 
@@ -105,6 +106,7 @@ def export_labels(
     """
     path = os.fspath(path)
     y = np.asarray(y)
+    check_missing_label(missing_label, "export_labels")  # True: the 1s unlabeled
     _check_export(X, y, frame, feature_names, target)
     labeled = ~missing_mask(y, missing_label)
     kind = label_kind(y[labeled]) or "int"

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 
 from ..utils import missing_mask
+from ..utils._validation import check_missing_label
 from ._answers import ClassChecker, _plain, fill_labels, label_kind
 
 
@@ -79,6 +80,7 @@ def resume_labels(journal, y, *, ids=None, classes=None, missing_label=-1):
     >>> print(caught[0].message)  # doctest: +ELLIPSIS
     journal ...: left out 1 label not fitting the task: line 3 (sample 2: 'x' ...
     """
+    check_missing_label(missing_label, "resume_labels")
     y = np.asarray(y)
     ids = np.arange(y.shape[0]) if ids is None else np.asarray(ids)
     _check_unique_ids(ids)

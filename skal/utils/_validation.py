@@ -6,7 +6,11 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import Interval, InvalidParameterError
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    validate_parameter_constraints,
+)
 from sklearn.utils._param_validation import validate_params as _sk_validate_params
 from sklearn.utils.validation import _num_samples
 
@@ -264,6 +268,27 @@ N_JOBS_CONSTRAINT = [IntInterval(None, -1, closed="right"), POSITIVE_INT, None]
 #: ``missing_label``: one scalar marker (a number, NaN, a string or None); a
 #: bool would equal the classes 0 and 1.
 MISSING_LABEL_CONSTRAINT = [_NumberNotBool(), "nan", str, None]
+
+
+def check_missing_label(missing_label, caller):
+    """Validate a function's ``missing_label`` as the estimators' constraint does.
+
+    ``True`` would equal the label 1 (and ``False`` the 0), marking those
+    rows unlabeled.
+
+    Examples
+    --------
+    >>> from skal.utils._validation import check_missing_label
+    >>> check_missing_label(True, "export_labels")
+    Traceback (most recent call last):
+    ...
+    sklearn.utils._param_validation.InvalidParameterError: The 'missing_label' ...
+    """
+    validate_parameter_constraints(
+        {"missing_label": MISSING_LABEL_CONSTRAINT},
+        {"missing_label": missing_label},
+        caller_name=caller,
+    )
 
 
 def check_positions(indices, n_rows, *, name="indices"):

@@ -16,6 +16,7 @@ from skal.loop import (
     TerminalOracle,
     export_labels,
     label_loop,
+    resume_labels,
 )
 
 X, Y = load_iris(return_X_y=True)
@@ -251,3 +252,11 @@ def test_export_to_npz_refuses_a_class_minus_one(tmp_path):
     with pytest.raises(ValueError, match="1 rows are labeled -1, the mark of"):
         export_labels(tmp_path / "a.npz", np.eye(3), y, missing_label=None)
     assert export_labels(tmp_path / "a.csv", np.eye(3), y, missing_label=None) == 3
+
+
+def test_export_and_resume_refuse_a_bool_missing_label(tmp_path):
+    # missing_label=True equals the label 1: its rows were written unlabeled
+    with pytest.raises(ValueError, match="'missing_label' parameter of export_labels"):
+        export_labels(tmp_path / "a.npz", np.eye(3), [0, 1, 1], missing_label=True)
+    with pytest.raises(ValueError, match="'missing_label' parameter of resume_labels"):
+        resume_labels(None, [0, 1, 1], missing_label=True)
