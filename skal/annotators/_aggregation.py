@@ -73,7 +73,7 @@ def majority_vote(
     [1]
     """
     Y, labeled = check_annotator_labels(Y, missing_label)
-    codes, classes = encode_labels(Y, labeled, classes)
+    codes, classes = encode_labels(Y, labeled, classes, missing_label)
     if weights is not None:
         weights = np.asarray(weights, dtype=float)
         if weights.shape not in ((Y.shape[1],), Y.shape):
@@ -190,7 +190,8 @@ class DawidSkene(BaseEstimator):
                 f"Y has {Y.shape[1]} annotator columns, but DawidSkene was fitted "
                 f"with {self.n_annotators_}."
             )
-        return encode_labels(Y, labeled, self.classes if fitting else self.classes_)
+        classes = self.classes if fitting else self.classes_
+        return encode_labels(Y, labeled, classes, self.missing_label)
 
     def _log_joint(self, codes):
         """``log p(class k, labels of sample i)`` for every i and k."""

@@ -5,7 +5,7 @@ from numbers import Real
 import numpy as np
 
 from ..utils import missing_mask, num_rows
-from ..utils._labels import check_aligned, check_label_types
+from ..utils._labels import check_aligned, check_given_classes, check_label_types
 
 
 def check_annotator_labels(Y, missing_label=-1, *, name="Y", X=None):
@@ -52,7 +52,16 @@ def check_annotator_labels(Y, missing_label=-1, *, name="Y", X=None):
     return Y, ~missing
 
 
-def encode_labels(Y, labeled, classes=None):
+def _check_classes(classes, values, missing_label):
+    """The given classes, once each, in their order; checked against the labels."""
+    given = check_given_classes(classes, values, missing_label)
+    first = {}
+    for i, v in enumerate(given.tolist()):
+        first.setdefault(v, i)
+    return np.asarray(classes)[sorted(first.values())]  # [0, 0, 1]: 2 classes
+
+
+def encode_labels(Y, labeled, classes=None, missing_label=-1):
     """Return ``(codes, classes)``: class positions, -1 where unlabeled.
 
     Parameters
@@ -61,6 +70,8 @@ def encode_labels(Y, labeled, classes=None):
     labeled : ndarray of bool of shape (n_samples, n_annotators)
     classes : array-like, default=None
         The classes; the sorted labels present in ``Y`` when None.
+    missing_label : scalar, str, None or nan, default=-1
+        The marker, which ``classes`` may not hold.
 
     Returns
     -------
@@ -71,7 +82,7 @@ def encode_labels(Y, labeled, classes=None):
     if classes is None:
         classes = np.unique(values)
     else:
-        classes = np.asarray(classes)
+        classes = _check_classes(classes, values, missing_label)
         unknown = np.setdiff1d(np.unique(values), classes)
         if unknown.size:
             raise ValueError(

@@ -11,7 +11,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ..utils import missing_mask
-from ..utils._labels import check_aligned, check_label_types, model_labels
+from ..utils._labels import (
+    check_aligned,
+    check_given_classes,
+    check_label_types,
+    model_labels,
+)
 
 
 def labeled_mask(y, missing_label):
@@ -95,22 +100,7 @@ def stream_classes(classes, labels, missing_label):
         At least two classes.
     """
     if classes is not None:
-        # as objects: NumPy reads [0, 'a'] as ['0', 'a'], [[0, 1]] as two classes
-        classes = np.asarray(classes, dtype=object)
-        if classes.ndim != 1:
-            raise ValueError(
-                f"classes must be a flat list of the class labels; got an array "
-                f"of shape {classes.shape}."
-            )
-        if missing_mask(classes, missing_label).any():
-            raise ValueError(
-                f"classes {classes.tolist()} hold the missing marker (NaN, None "
-                f"or missing_label={missing_label!r}), which marks unlabeled "
-                "samples and cannot be a class."
-            )
-        check_label_types(classes, name="classes")
-        # True among classes=[0, 1] would be learned as 1 (teach refuses it)
-        check_label_types(labels, known=classes)
+        classes = check_given_classes(classes, labels, missing_label)
         classes = np.asarray(classes.tolist())
         labeled_mask(classes, missing_label)  # classification targets
         check_known(labels, classes)

@@ -195,6 +195,40 @@ def check_label_types(labels, *, name="y", known=None):
         )
 
 
+def check_given_classes(classes, labels, missing_label):
+    """Return a user's ``classes`` as a 1-D object array, checked against ``labels``.
+
+    A flat list, without the missing marker, of one label kind, the kind of
+    ``labels`` (``True`` among ``classes=[0, 1]`` would be read as 1).
+
+    Examples
+    --------
+    >>> from skal.utils._labels import check_given_classes
+    >>> check_given_classes([0, 1], [1, 1], -1).tolist()
+    [0, 1]
+    >>> check_given_classes([-1, 0, 1], [1], -1)
+    Traceback (most recent call last):
+    ...
+    ValueError: classes [-1, 0, 1] hold the missing marker ...
+    """
+    # as objects: NumPy reads [0, 'a'] as ['0', 'a'], [[0, 1]] as two classes
+    given = np.asarray(classes, dtype=object)
+    if given.ndim != 1:
+        raise ValueError(
+            "classes must be a flat list of the class labels; got an array of "
+            f"shape {given.shape}."
+        )
+    if missing_mask(given, missing_label).any():
+        raise ValueError(
+            f"classes {given.tolist()} hold the missing marker (NaN, None or "
+            f"missing_label={missing_label!r}), which marks unlabeled samples "
+            "and cannot be a class."
+        )
+    check_label_types(given, name="classes")
+    check_label_types(np.asarray(labels), known=given)
+    return given
+
+
 def _examples(labels, kinds):
     seen = {}
     for v in np.asarray(labels).ravel():

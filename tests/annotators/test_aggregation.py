@@ -150,3 +150,18 @@ def test_dawid_skene_unlabeled_rows_and_errors():
     for param in ("tol", "smoothing", "diagonal_prior"):
         with pytest.raises(ValueError, match=f"'{param}' parameter of DawidSkene"):
             DawidSkene(**{param: True}).fit(Y)
+
+
+def test_given_classes_are_checked_once_each_and_without_the_marker():
+    Y = np.array([[0, 0, 1], [1, 1, -1], [-1, -1, -1]])
+    # [0, 0, 1] gave DawidSkene three probability columns, 0 twice
+    ds = DawidSkene(classes=[0, 0, 1]).fit(Y)
+    assert ds.classes_.tolist() == [0, 1]
+    assert ds.predict_proba(Y).shape == (3, 2)
+    # the marker as a class was taken, as were bools for integer labels
+    with pytest.raises(ValueError, match=r"classes \[-1, 0, 1\] hold the missing"):
+        DawidSkene(classes=[-1, 0, 1]).fit(Y)
+    with pytest.raises(ValueError, match="Got numeric labels in y, but .* boolean"):
+        majority_vote(Y, classes=[False, True])
+    with pytest.raises(ValueError, match="classes must be a flat list"):
+        majority_vote(Y, classes=[[0, 1]])  # was NumPy's "object too deep"
