@@ -5,7 +5,12 @@ from numbers import Real
 import numpy as np
 
 from ..utils import missing_mask, num_rows
-from ..utils._labels import check_aligned, check_given_classes, check_label_types
+from ..utils._labels import (
+    as_label_array,
+    check_aligned,
+    check_given_classes,
+    check_label_types,
+)
 
 
 def check_annotator_labels(Y, missing_label=-1, *, name="Y", X=None):
@@ -30,6 +35,9 @@ def check_annotator_labels(Y, missing_label=-1, *, name="Y", X=None):
     """
     if X is not None:
         check_aligned(X, Y, name=name)
+    if hasattr(Y, "iloc") and getattr(Y, "ndim", 0) == 2 and Y.shape[1]:
+        # a DataFrame of nullable columns: pd.NA failed in every comparison
+        Y = np.column_stack([as_label_array(Y.iloc[:, j]) for j in range(Y.shape[1])])
     Y = np.asarray(Y)
     if X is not None and Y.ndim and Y.shape[0] != num_rows(X):
         raise ValueError(

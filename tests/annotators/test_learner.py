@@ -253,3 +253,15 @@ def test_teach_does_not_overwrite_an_annotators_label():
     assert learner.Y_[:2, 0].tolist() == [0, -1]  # nothing changed
     learner.teach([0, 1], [1, 0], [2, 1])  # another annotator may disagree
     assert learner.Y_[:2].tolist() == [[0, 2], [1, -1]]
+
+
+def test_a_dataframe_of_nullable_labels_fits():
+    # pd.NA of an Int64 DataFrame reached a comparison: "boolean value of NA
+    # is ambiguous"
+    pd = pytest.importorskip("pandas")
+    X = np.arange(12.0).reshape(6, 2)
+    Y = pd.DataFrame({"a": [0, None, None, None, None, 1], "b": [None] * 6})
+    learner = MultiAnnotatorLearner(GaussianNB(), random_state=0)
+    learner.fit(X, Y.astype("Int64"))
+    assert learner._labeled.sum() == 2
+    assert learner.classes_.tolist() == [0, 1]
