@@ -1,19 +1,21 @@
 """A drifting stream generator (rotating hyperplane with class swaps)."""
 
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import validate_params
+
+from ..utils._validation import POSITIVE_INT, IntInterval, _NoBool
 
 
 @validate_params(
     {
-        "n_samples": [Interval(Integral, 1, None, closed="left")],
-        "n_features": [Interval(Integral, 2, None, closed="left")],
-        "rotation": [Interval(Real, None, None, closed="neither")],
+        "n_samples": [POSITIVE_INT],
+        "n_features": [IntInterval(2, None, closed="left")],
+        "rotation": [_NoBool(Real, None, None, closed="neither")],
         "swap_at": ["array-like", None],
-        "noise": [Interval(Real, 0, 1, closed="both")],
+        "noise": [_NoBool(Real, 0, 1, closed="both")],
         "random_state": ["random_state"],
     },
     prefer_skip_nested_validation=True,

@@ -227,3 +227,13 @@ def test_fit_labels_must_be_of_the_kind_of_the_classes_given():
     with pytest.raises(ValueError, match="Got boolean labels in y, but .* numeric"):
         learner.fit(X, y.astype(bool))
     assert learner.fit(X, y.astype(float)).classes_.tolist() == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [({"n_samples": True}, "n_samples"), ({"noise": False}, "noise")],
+)
+def test_make_rotating_hyperplane_refuses_bools(kwargs, name):
+    # n_samples=True crashed in NumPy ("an integer is required")
+    with pytest.raises(ValueError, match=f"'{name}' parameter of make_rotating"):
+        make_rotating_hyperplane(**kwargs)
