@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import validate_params
 
-from ..utils._validation import POSITIVE_INT, IntInterval, _NoBool
+from ..utils._validation import POSITIVE_INT, IntInterval, _NoBool, check_positions
 
 
 @validate_params(
@@ -67,12 +67,14 @@ def make_rotating_hyperplane(
     >>> X.shape, y.tolist()
     ((4, 2), [1, 1, 1, 1])
     """
+    if swap_at is not None:  # -5 swapped the last 5 samples, 2.5 at 2
+        swap_at = check_positions(np.ravel(swap_at), n_samples, name="swap_at")
     rng = check_random_state(random_state)
     X = rng.uniform(-1.0, 1.0, size=(n_samples, n_features))
     angle = rotation * np.arange(n_samples) / n_samples
     y = (X[:, 0] * np.cos(angle) + X[:, 1] * np.sin(angle) > 0).astype(int)
     if swap_at is not None:
-        for position in np.asarray(swap_at, dtype=int).reshape(-1):
+        for position in swap_at:
             y[position:] = 1 - y[position:]
     flip = rng.random_sample(n_samples) < noise
     y[flip] = 1 - y[flip]

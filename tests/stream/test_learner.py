@@ -237,3 +237,15 @@ def test_make_rotating_hyperplane_refuses_bools(kwargs, name):
     # n_samples=True crashed in NumPy ("an integer is required")
     with pytest.raises(ValueError, match=f"'{name}' parameter of make_rotating"):
         make_rotating_hyperplane(**kwargs)
+
+
+def test_make_rotating_hyperplane_swap_positions_are_stream_positions():
+    # -5 swapped the last five samples (NumPy's negative index), 2.5 at 2
+    for swap_at in ([-5], [2.5], [True], [10]):
+        with pytest.raises(ValueError, match="swap_at must be"):
+            make_rotating_hyperplane(10, swap_at=swap_at)
+    _, y = make_rotating_hyperplane(10, rotation=0.0, noise=0.0, random_state=0)
+    _, swapped = make_rotating_hyperplane(
+        10, rotation=0.0, swap_at=[6], noise=0.0, random_state=0
+    )
+    assert swapped.tolist() == y[:6].tolist() + (1 - y[6:]).tolist()
