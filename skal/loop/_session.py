@@ -112,6 +112,12 @@ class _Asker:
                         new.remove(last)
                     batch.insert(0, last)
                 continue
+            if missing_mask(np.asarray([answer], dtype=object), self.missing)[0]:
+                raise ValueError(  # else journaled, then refused by teach
+                    f"The oracle answered {answer!r} for row {pos}, a missing label "
+                    f"(NaN, None or missing_label={self.missing!r}); an oracle must "
+                    "answer every row it is asked with a class, or SKIP."
+                )
             self._journal("append", pos, answer)
             self.y = _store(self.y, pos, answer)
             self.order.append(pos)

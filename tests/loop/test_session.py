@@ -260,3 +260,24 @@ def test_export_and_resume_refuse_a_bool_missing_label(tmp_path):
         export_labels(tmp_path / "a.npz", np.eye(3), [0, 1, 1], missing_label=True)
     with pytest.raises(ValueError, match="'missing_label' parameter of resume_labels"):
         resume_labels(None, [0, 1, 1], missing_label=True)
+
+
+def test_an_oracle_answering_the_missing_marker_is_refused_before_the_journal(
+    tmp_path,
+):
+    # was journaled, then refused by teach ("teach got missing labels")
+    y_bad = Y.copy()
+    y_bad[::3] = -1
+    journal = LabelJournal(tmp_path / "j.jsonl")
+    learner = ActiveLearner(GaussianNB(), batch_size=5)
+    with pytest.raises(ValueError, match=r"answered .*-1.* for row \d+, a missing"):
+        label_loop(
+            learner,
+            X,
+            SimulatedOracle(y_bad),
+            journal=journal,
+            budget=20,
+            log=io.StringIO(),
+            random_state=0,
+        )
+    assert all(e.get("label") != -1 for e in journal.entries())
