@@ -1,6 +1,7 @@
 """Checking a person's answers against the classes of the task before they are kept."""
 
 import difflib
+import math
 import numbers
 
 import numpy as np
@@ -125,9 +126,12 @@ def _parse_text(text, kind):
             return text
     if kind == "float":
         try:
-            return float(text)
+            value = float(text)
         except ValueError:
             raise ValueError("the labels here are numbers") from None
+        if not math.isfinite(value):  # nan is a missing label, inf no class
+            raise ValueError("the labels here are finite numbers")
+        return value
     return text
 
 

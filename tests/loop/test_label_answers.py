@@ -140,6 +140,15 @@ def test_text_on_an_integer_target_is_refused_even_confirmed(text):
         ClassChecker([0, 1, 2]).parse(text)
 
 
+@pytest.mark.parametrize("text", ["+nan", "+inf", "+-inf", "+1e400"])
+def test_a_non_finite_number_is_no_class(text):
+    # "+nan" became a class NaN, which every learner reads as unlabeled
+    checker = ClassChecker([0.5, 1.5])
+    with pytest.raises(ValueError, match="the labels here are finite numbers"):
+        checker.parse(text)
+    assert checker.classes == [0.5, 1.5]
+
+
 def test_a_typo_in_an_old_journal_is_reported_and_skipped_on_resume(tmp_path):
     path = tmp_path / "j.jsonl"
     with LabelJournal(path) as journal:
