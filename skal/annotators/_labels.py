@@ -38,7 +38,14 @@ def check_annotator_labels(Y, missing_label=-1, *, name="Y", X=None):
     if hasattr(Y, "iloc") and getattr(Y, "ndim", 0) == 2 and Y.shape[1]:
         # a DataFrame of nullable columns: pd.NA failed in every comparison
         Y = np.column_stack([as_label_array(Y.iloc[:, j]) for j in range(Y.shape[1])])
-    Y = np.asarray(Y)
+    try:
+        Y = np.asarray(Y)
+    except ValueError:  # NumPy's "inhomogeneous shape"
+        raise ValueError(
+            f"{name} must be a matrix of shape (n_samples, n_annotators), but its "
+            "rows have different lengths; mark a missing label with "
+            f"{missing_label!r} instead of leaving it out."
+        ) from None
     if X is not None and Y.ndim and Y.shape[0] != num_rows(X):
         raise ValueError(
             f"X has {num_rows(X)} rows but {name} has {Y.shape[0]}; {name} needs "

@@ -165,3 +165,9 @@ def test_given_classes_are_checked_once_each_and_without_the_marker():
         majority_vote(Y, classes=[False, True])
     with pytest.raises(ValueError, match="classes must be a flat list"):
         majority_vote(Y, classes=[[0, 1]])  # was NumPy's "object too deep"
+
+
+def test_ragged_label_rows_get_a_message():
+    # NumPy's "setting an array element with a sequence ... inhomogeneous"
+    with pytest.raises(ValueError, match="rows have different lengths; mark a"):
+        majority_vote([[0, 1], [1]])
