@@ -21,6 +21,7 @@ from ._inputs import (
     check_stream_X,
     check_stream_Xy,
     labeled_mask,
+    masked_score,
     stream_classes,
 )
 from ._model import StreamModel
@@ -214,6 +215,7 @@ default=None
         return self._learn(X[labeled], model_labels(y[labeled]))
 
     teach = partial_fit
+    score = masked_score  # unlabeled rows skipped, as the pool learners score
 
     def _learn(self, X, y):
         if len(y) == 0:

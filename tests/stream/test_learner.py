@@ -249,3 +249,14 @@ def test_make_rotating_hyperplane_swap_positions_are_stream_positions():
         10, rotation=0.0, swap_at=[6], noise=0.0, random_state=0
     )
     assert swapped.tolist() == y[:6].tolist() + (1 - y[6:]).tolist()
+
+
+def test_score_skips_unlabeled_rows_as_the_pool_learners_do():
+    # each -1 counted as a wrong prediction: 0.48 for 0.96
+    X, y = make_rotating_hyperplane(200, rotation=0.0, noise=0.0, random_state=0)
+    learner = StreamActiveLearner(GaussianNB()).fit(X, y)
+    masked = y.copy()
+    masked[::2] = -1
+    assert learner.score(X, masked) == learner.score(X[1::2], y[1::2])
+    with pytest.raises(ValueError, match="score needs labeled rows"):
+        learner.score(X, np.full(200, -1))
