@@ -10,6 +10,7 @@ from ..utils._labels import (
     check_aligned,
     check_given_classes,
     check_label_types,
+    masked_score_method,
 )
 
 
@@ -237,3 +238,18 @@ def check_max_cost(max_cost):
         and max_cost > 0
     ):
         raise ValueError(f"max_cost must be a positive number, got {max_cost!r}.")
+
+
+def _score_inputs(learner, X, y):
+    learner._model()
+    check_aligned(X, y)
+    y = as_label_array(y)
+    if y.ndim != 1 or y.shape[0] != num_rows(X):
+        raise ValueError(
+            f"score needs one label per row of X ({num_rows(X)}); got y of shape "
+            f"{y.shape}."
+        )
+    return X, y
+
+
+masked_score = masked_score_method(_score_inputs)

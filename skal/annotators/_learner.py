@@ -21,6 +21,7 @@ from ._labels import (
     check_max_cost,
     check_relabel,
     check_taught_pairs,
+    masked_score,
 )
 from ._matrix import LabelMatrixFit, label_codes, takes_label_matrix
 from ._selection import (
@@ -59,9 +60,8 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         annotator each when named), or an object with ``choose(bounds,
         n_samples, random_state)``.
     aggregation : {"majority", "dawid_skene"} or object, default="majority"
-        How one label per sample is made of several: majority vote, or
-        :class:`DawidSkene` EM (an object with ``fit(Y)`` and ``predict(Y)``
-        may be given).
+        One label per sample from several: majority vote, or :class:`DawidSkene`
+        EM (an object with ``fit(Y)`` and ``predict(Y)`` may be given).
     annotator_costs : array-like of shape (n_annotators,), default=None
         Cost of one label of each annotator; 1 each when None.
     max_cost : float, default=None
@@ -364,6 +364,8 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return self
 
     # ---------------------------------------------------------- prediction
+    score = masked_score  # unlabeled rows skipped, as the pool learners score
+
     def _model(self):
         check_is_fitted(self, "Y_")
         if self.estimator_ is None:

@@ -7,15 +7,15 @@ at ``fit`` (given, or read from the first labels) and never hold the marker.
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.metrics import accuracy_score
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, column_or_1d, validate_data
+from sklearn.utils.validation import column_or_1d, validate_data
 
 from ..utils import missing_mask
 from ..utils._labels import (
     check_aligned,
     check_given_classes,
     check_label_types,
+    masked_score_method,
     model_labels,
 )
 
@@ -152,35 +152,9 @@ def check_stream_Xy(learner, X, y, *, reset=False):
     return X, y
 
 
-def masked_score(self, X, y, sample_weight=None):
-    """Accuracy on the labeled rows of ``y`` only; unlabeled rows are ignored.
+def _score_inputs(learner, X, y):
+    learner._check_model()
+    return check_stream_Xy(learner, X, y)
 
-    As the pool learners score: a row marked ``missing_label`` (or NaN,
-    None) is no wrong prediction.
 
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features) or (n_features,)
-        Samples.
-    y : array-like of shape (n_samples,)
-        True labels; ``missing_label`` rows are skipped.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-
-    Returns
-    -------
-    score : float
-        Accuracy on the labeled rows.
-    """
-    self._check_model()
-    X, y = check_stream_Xy(self, X, y)
-    labeled = labeled_mask(y, self.missing_label)
-    if not labeled.any():
-        raise ValueError("score needs labeled rows; every entry of y is missing.")
-    check_label_types(y[labeled], name="score's y", known=self.classes_)
-    if sample_weight is not None:
-        sample_weight = _check_sample_weight(sample_weight, y)[labeled]
-    y_pred = self.predict(X[labeled])
-    return float(
-        accuracy_score(model_labels(y[labeled]), y_pred, sample_weight=sample_weight)
-    )
+masked_score = masked_score_method(_score_inputs)

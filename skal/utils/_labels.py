@@ -344,3 +344,48 @@ def check_aligned(X, y, *, name="y"):
             "matched to rows by position, so they would go to the wrong samples. "
             f"Pass {name}.loc[X.index], or {name}.to_numpy() if the order is right."
         )
+
+
+def masked_score_method(check_inputs):
+    """Return a learner's ``score``: accuracy on the labeled rows of ``y`` only.
+
+    ``check_inputs(learner, X, y)`` checks the learner is fitted and returns
+    ``X`` and ``y`` as arrays; a row of ``y`` marked missing is then no wrong
+    prediction, as in the pool learners' ``score``.
+    """
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy on the labeled rows of ``y`` only; unlabeled rows are ignored.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+        y : array-like of shape (n_samples,)
+            True labels; rows marked ``missing_label`` (or NaN, None) are
+            skipped.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Accuracy on the labeled rows.
+        """
+        from sklearn.metrics import accuracy_score
+        from sklearn.utils.validation import _check_sample_weight
+
+        from ._validation import take_rows
+
+        X, y = check_inputs(self, X, y)
+        labeled = ~missing_mask(y, self.missing_label)
+        if not labeled.any():
+            raise ValueError("score needs labeled rows; every entry of y is missing.")
+        check_label_types(y[labeled], name="score's y", known=self.classes_)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, y)[labeled]
+        y_pred = self.predict(take_rows(X, np.flatnonzero(labeled)))
+        true = model_labels(y[labeled])
+        return float(accuracy_score(true, y_pred, sample_weight=sample_weight))
+
+    return score

@@ -265,3 +265,16 @@ def test_a_dataframe_of_nullable_labels_fits():
     learner.fit(X, Y.astype("Int64"))
     assert learner._labeled.sum() == 2
     assert learner.classes_.tolist() == [0, 1]
+
+
+def test_score_skips_unlabeled_rows_as_the_pool_learners_do():
+    # ClassifierMixin's score counted each -1 as a wrong prediction
+    X = np.r_[np.zeros((5, 2)), np.ones((5, 2))] + np.arange(10)[:, None] * 0.01
+    y = np.repeat([0, 1], 5)
+    learner = MultiAnnotatorLearner(GaussianNB(), random_state=0)
+    learner.fit(X, np.c_[y, np.full(10, -1)])
+    masked = y.copy()
+    masked[::2] = -1
+    assert learner.score(X, masked) == learner.score(X[1::2], y[1::2]) == 1.0
+    with pytest.raises(ValueError, match="one label per row of X"):
+        learner.score(X, y[:3])
