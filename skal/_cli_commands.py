@@ -143,9 +143,8 @@ def run_compare(args):
         QUADRATIC_STRATEGIES,
         SLOW_STRATEGIES,
         build_learners,
-        preflight,
     )
-    from ._cli_report import RoundProgress, pick_target, slow_warning
+    from ._cli_report import RoundProgress, pick_target, preflight, slow_warning
     from .loop import compare
     from .strategies import available_strategies
     from .strategies._registry import did_you_mean

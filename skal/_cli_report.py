@@ -3,16 +3,19 @@
 :class:`RoundProgress` shows each round of a run when a slow strategy
 makes runs long; :func:`slow_warning` estimates their time up front;
 :func:`pick_target` chooses the score of the "labels to" column so that it
-separates the strategies.
+separates the strategies; :func:`preflight` runs each learner once first.
 """
 
 import math
 import sys
 import time
+import warnings
 from numbers import Integral
 
+import numpy as np
 from sklearn.utils._param_validation import Interval
 
+from ._cli_inputs import UsageError
 from .loop import StoppingCriterion
 
 #: Fractions of the best final score tried, in order, for the "labels to" column.
@@ -195,3 +198,49 @@ def pick_target(result, target=None):
         f"{TARGET_FRACTIONS[-1]:.0%} of the best final score at the same count: "
         "compare them by AULC, or pass --target-score"
     )
+
+
+def preflight(learners, X, y, n_initial, n_rows=300):
+    """Fit and query each learner once on a few rows: a strategy that needs a
+    signal the model lacks (e.g. a committee's votes) fails here, in one line.
+
+    Returns the seconds of each learner's query on ``n_rows`` random rows."""
+    from sklearn.base import clone
+
+    from ._cli_learners import SAMPLE_STRATEGIES
+    from .datasets import initial_indices
+    from .learners._acquisition import fit_labeled
+
+    rows = np.random.RandomState(0).permutation(X.shape[0])[:n_rows]
+    holes = np.flatnonzero(~np.isfinite(X).all(axis=1))[:20]  # models taking NaN
+    rows = np.r_[holes, np.setdiff1d(rows, holes)][:n_rows]
+    first = initial_indices(
+        y[rows],
+        min(n_initial, len(rows) - 1),
+        stratify=y.dtype.kind != "f",
+        random_state=0,
+    )
+    labeled = np.zeros(len(rows), dtype=bool)
+    labeled[first] = True
+    seconds = {}
+    for name, learner in learners.items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fitted = clone(learner)
+                fit_labeled(fitted, X[rows], y[rows], labeled)
+                start = time.perf_counter()
+                fitted.query(batch_size=1)
+                seconds[name] = time.perf_counter() - start
+        except (TypeError, ValueError) as exc:
+            hint = ""
+            if hasattr(learner, "n_members"):  # a committee already
+                pass
+            elif name in SAMPLE_STRATEGIES:
+                hint = " (use --learner committee or --learner bayesian)"
+            elif name == "std":
+                hint = " (use --learner committee, or --estimator gp)"
+            raise UsageError(
+                f"strategy {name!r} cannot run here: {exc}{hint}"
+            ) from None
+    return seconds

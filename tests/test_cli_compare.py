@@ -235,9 +235,8 @@ def test_regression_refuses_what_cannot_run(extra, message, tiny, capsys):
         ),
         (  # two identical members never disagree (and clashed as member names)
             ["--learner", "committee", "--estimator", "logreg,rf,logreg"],
-            "--estimator 'logreg,rf,logreg' lists logreg more than once: identical "
-            "members never disagree. For a committee of copies, bag them: "
-            "--estimator logreg --n-members 2",
+            "lists logreg more than once: identical members never disagree. For a "
+            "committee of copies, bag them: --estimator logreg --n-members 2",
         ),
         (
             ["--learner", "bayesian", "--estimator", "rf"],

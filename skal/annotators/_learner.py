@@ -24,15 +24,7 @@ from ._labels import (
     masked_score,
 )
 from ._matrix import LabelMatrixFit, label_codes, takes_label_matrix
-from ._selection import (
-    BestAnnotators,
-    IEThresh,
-    RandomAnnotators,
-    interval_estimation,
-    within_budget,
-)
-
-_SELECTORS = {"ie_thresh": IEThresh, "random": RandomAnnotators, "best": BestAnnotators}
+from ._selection import SELECTORS, interval_estimation, selector, within_budget
 
 
 class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -125,7 +117,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict_proba"])],
         "query_strategy": [str, callable, HasMethods(["select"])],
-        "annotator_selection": [StrOptions(set(_SELECTORS)), HasMethods(["choose"])],
+        "annotator_selection": [StrOptions(set(SELECTORS)), HasMethods(["choose"])],
         "aggregation": [
             StrOptions({"majority", "dawid_skene"}),
             HasMethods(["fit", "predict"]),
@@ -255,10 +247,6 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return self
 
     # --------------------------------------------------------------- query
-    def _selector(self):
-        selection = self.annotator_selection
-        return _SELECTORS[selection]() if isinstance(selection, str) else selection
-
     def query(self, batch_size=None, max_cost=None, return_scores=False):
         """Return the (sample, annotator) pairs to label next, best first.
 
@@ -291,7 +279,8 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Only one class", UserWarning)
             samples = self.learner_.query(batch_size=batch_size)
-        mask = self._selector().choose(self.annotator_bounds_, len(samples), self._rng)
+        chooser = selector(self.annotator_selection)
+        mask = chooser.choose(self.annotator_bounds_, len(samples), self._rng)
         mask = np.asarray(mask, dtype=bool)
         if mask.shape != (len(samples), self.n_annotators_):
             raise ValueError(

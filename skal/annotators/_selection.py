@@ -265,3 +265,12 @@ def within_budget(value, cost, budget):
             taken.append(k)
             left -= cost[k]
     return np.asarray(taken, dtype=np.intp)
+
+
+#: The annotator selections ``MultiAnnotatorLearner`` names.
+SELECTORS = {"ie_thresh": IEThresh, "random": RandomAnnotators, "best": BestAnnotators}
+
+
+def selector(selection):
+    """The selection named ``selection`` (a key of ``SELECTORS``), or the object."""
+    return SELECTORS[selection]() if isinstance(selection, str) else selection
