@@ -26,6 +26,7 @@ from ._selection import (
     BestAnnotators,
     IEThresh,
     RandomAnnotators,
+    choose_annotators,
     interval_estimation,
     within_budget,
 )
@@ -55,8 +56,9 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Who labels a chosen sample: :class:`IEThresh` (upper confidence bound
         of the agreement with the aggregated label above ``epsilon`` times
         the best), :class:`RandomAnnotators` or :class:`BestAnnotators` (one
-        annotator each when named), or an object with ``choose(bounds,
-        n_samples, random_state)``.
+        annotator each when named), :class:`ModelBestAnnotators` (the ones a
+        multi-annotator model expects right per sample), or an object with
+        ``choose(bounds, n_samples, random_state)``.
     aggregation : {"majority", "dawid_skene"} or object, default="majority"
         How one label per sample is made of several: majority vote, or
         :class:`DawidSkene` EM (an object with ``fit(Y)`` and ``predict(Y)``
@@ -290,13 +292,9 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Only one class", UserWarning)
             samples = self.learner_.query(batch_size=batch_size)
-        mask = self._selector().choose(self.annotator_bounds_, len(samples), self._rng)
-        mask = np.asarray(mask, dtype=bool)
-        if mask.shape != (len(samples), self.n_annotators_):
-            raise ValueError(
-                f"annotator_selection.choose returned shape {mask.shape}, expected "
-                f"({len(samples)}, {self.n_annotators_})."
-            )
+        model, bounds = self.estimator_, self.annotator_bounds_
+        args = (self._selector(), bounds, samples, self.X_, model, self._rng)
+        mask = choose_annotators(*args)
         mask &= ~self._labeled[samples]
         # value of a pair: sample rank weight x estimated accuracy, per cost
         rank_weight = (len(samples) - np.arange(len(samples))) / len(samples)

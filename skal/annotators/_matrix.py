@@ -117,3 +117,19 @@ class LabelMatrixFit(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return self.estimator_.predict(X)
+
+    def predict_annotator_perf(self, X):
+        """Return the classifier's per-sample annotator performances.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        perf : ndarray of shape (n_samples, n_annotators)
+            Each annotator's estimated probability of a correct label.
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict_annotator_perf(X)

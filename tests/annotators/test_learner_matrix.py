@@ -6,7 +6,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_blobs
 from sklearn.linear_model import LogisticRegression
 
-from skal.annotators import MultiAnnotatorLearner
+from skal.annotators import ModelBestAnnotators, MultiAnnotatorLearner
 
 
 class RepeatedLabels(ClassifierMixin, BaseEstimator):
@@ -117,3 +117,44 @@ def test_skals_multi_annotator_classifiers_run_the_loop(kind, text_labels):
     assert learner.classes_.tolist() == ["cat", "dog"]
     # modelling the flipping annotator pays; a vote with it costs accuracy
     assert learner.score(X, names[y]) > (0.9 if kind == "logistic" else 0.8)
+
+
+class SideExperts(RepeatedLabels):
+    """Annotator 0 is right where x0 > 0, annotator 2 elsewhere, 1 never."""
+
+    def predict_annotator_perf(self, X):
+        right = (np.asarray(X)[:, 0] > 0).astype(float)
+        return np.column_stack([right, np.full(len(X), 0.05), 1 - right])
+
+
+def test_model_best_annotators_asks_whom_the_model_trusts_per_sample():
+    X, y = make_blobs(80, centers=2, random_state=1)
+    X = X - X.mean(axis=0)
+    learner = MultiAnnotatorLearner(
+        SideExperts(),
+        query_strategy="random",
+        annotator_selection=ModelBestAnnotators(),
+        batch_size=10,
+        random_state=0,
+    ).fit(X, np.full((80, 3), -1))
+    first = learner.query()  # no model yet: annotators at random
+    assert len(first) == 10 and len(set(first[:, 1])) > 1
+    learner.teach(first[:, 0], first[:, 1], y[first[:, 0]])
+    pairs = learner.query()
+    assert len(pairs) == 10
+    expected = np.where(X[pairs[:, 0], 0] > 0, 0, 2)
+    np.testing.assert_array_equal(pairs[:, 1], expected)
+
+
+def test_model_best_annotators_needs_a_model_with_annotator_performances():
+    X, y = make_blobs(40, centers=2, random_state=1)
+    learner = MultiAnnotatorLearner(
+        LogisticRegression(),
+        annotator_selection=ModelBestAnnotators(),
+        batch_size=4,
+        random_state=0,
+    ).fit(X, np.full((40, 3), -1))
+    pairs = learner.query()
+    learner.teach(pairs[:, 0], pairs[:, 1], y[pairs[:, 0]])
+    with pytest.raises(TypeError, match="lacks; use a multi-annotator"):
+        learner.query()
