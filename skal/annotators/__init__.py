@@ -5,8 +5,8 @@ the missing marker where an annotator has not labeled a sample. This package
 aggregates them (:func:`majority_vote`, :class:`DawidSkene`), estimates each
 annotator's accuracy (:func:`interval_estimation`), chooses who labels a
 sample (:class:`IEThresh`, :class:`RandomAnnotators`,
-:class:`BestAnnotators`, :class:`ModelBestAnnotators`) and runs active learning over (sample, annotator)
-pairs with costs (:class:`MultiAnnotatorLearner`).
+:class:`BestAnnotators`, :class:`ModelBestAnnotators`) and runs active
+learning over (sample, annotator) pairs with costs (:class:`MultiAnnotatorLearner`).
 :class:`AnnotatorLogisticRegression` (a classifier and every annotator's
 confusion matrix, learned at once) and :class:`AnnotatorEnsembleClassifier`
 (one classifier per annotator) learn from the whole matrix.
