@@ -174,12 +174,12 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             self.Y_, self._labeled, self.aggregation, self.missing_label, self._rng
         )
         self.y_aggregated_ = y
-        # the inner learner sees class positions (NaN: unlabeled), so no label
+        # the inner learner sees class positions (-1: unlabeled), so no label
         # value can be misread as the missing marker
         labels = self.Y_[self._labeled]
         self._all_classes = np.unique(labels) if labels.size else np.array([])
         known = ~missing_mask(y, self.missing_label)
-        codes = np.full(y.shape[0], np.nan)
+        codes = np.full(y.shape[0], -1, dtype=np.intp)  # int labels, as nets need
         if known.any():
             codes[known] = np.searchsorted(self._all_classes, y[known])
         start = time.perf_counter()
@@ -213,7 +213,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             query_strategy=self.query_strategy,
             batch_size=self.batch_size,
             initial_strategy=self.initial_strategy,
-            missing_label=np.nan,
+            missing_label=-1,
             random_state=self._rng.randint(np.iinfo(np.int32).max),
         )
 

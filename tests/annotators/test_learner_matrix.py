@@ -158,3 +158,31 @@ def test_model_best_annotators_needs_a_model_with_annotator_performances():
     learner.teach(pairs[:, 0], pairs[:, 1], y[pairs[:, 0]])
     with pytest.raises(TypeError, match="lacks; use a multi-annotator"):
         learner.query()
+
+
+class IntegerTargets(ClassifierMixin, BaseEstimator):
+    """Refuses float targets, as a torch cross-entropy loss does."""
+
+    def fit(self, X, y):
+        assert np.asarray(y).dtype.kind == "i", np.asarray(y).dtype
+        self.model_ = LogisticRegression().fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+    def predict(self, X):
+        return self.model_.predict(X)
+
+
+def test_the_inner_model_gets_integer_class_positions():
+    # a skorch NeuralNetClassifier crashed on the float (NaN-marked) positions
+    X, y = make_blobs(40, centers=3, random_state=0)
+    learner = MultiAnnotatorLearner(
+        IntegerTargets(), annotator_selection="random", batch_size=6, random_state=0
+    ).fit(X, np.full((40, 2), -1))
+    pairs = learner.query()
+    learner.teach(pairs[:, 0], pairs[:, 1], y[pairs[:, 0]] + 10)
+    assert set(learner.predict(X)) <= {10, 11, 12}
+    assert learner.score(X, y + 10) > 0.8
