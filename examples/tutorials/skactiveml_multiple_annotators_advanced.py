@@ -2,19 +2,68 @@
 scikit-activeml: advanced active learning with multiple annotators
 ==================================================================
 
-DOCSTRING
+Ports scikit-activeml's *Advanced Active Learning with Multiple Annotators*
+(https://scikit-activeml.github.io/latest/generated/tutorials/11_multiple_annotators_advanced.html,
+``tutorials/11_multiple_annotators_advanced.ipynb``): digits as 8 x 8
+images, a stratified 50 / 50 split (``random_state=42``), five simulated
+annotators (right 95, 85 and 70 % of the time; 85 % but 40 % on the digit 9;
+one who answers the most frequent digit half the time), a small CNN, and
+random sampling of 64 (sample, annotator) pairs per cycle. A net trained
+on the majority vote of the labels (each sample asked of a random
+annotator) is compared with :class:`~skal.torch.AnnotMixClassifier` (each
+sample asked of the annotator its performance network expects to be
+right), by test accuracy and by the share of correct labels collected.
+Scaled down to run in about 30 s on one core: 4 cycles (256 labels)
+instead of 10 (640) and one repetition (seed 0) instead of three; the
+notebook's 100 epochs, RAdam at ``lr=0.01``, batches of 16 and cosine
+annealing are kept. scikit-activeml 1.0.1 runs its own loop on the same
+annotators below.
+
+What a migrating user changes:
+
+- ``SingleAnnotatorWrapper(RandomSampling()).query(X, y, batch_size=64,
+  A_perf=A_perf, n_annotators_per_sample=1)`` with ``A_perf =
+  clf.predict_proba(X, extra_outputs=["annotator_perf"])[1]`` becomes one
+  learner, ``MultiAnnotatorLearner(AnnotMixClassifier(...),
+  query_strategy="random", annotator_selection=ModelBestAnnotators(1),
+  batch_size=64)``: the learner asks its fitted model's
+  ``predict_annotator_perf`` for the chosen samples itself, and draws the
+  annotators at random before the first model (the notebook's warm start
+  with ``A_perf=None``). ``query()`` returns the (sample, annotator) pairs,
+  ``teach(idx, annotator, label)`` records them and refits.
+- The ``MajorityVoteClassifier`` subclass of ``SkorchClassifier`` is not
+  needed: the learner's default ``aggregation="majority"`` fits a plain
+  skorch ``NeuralNetClassifier`` on the vote, with
+  ``RandomAnnotators(1)``.
+- skal's learner asks only for samples nobody has labeled; scikit-activeml's
+  wrapper may ask a second annotator for a sample already labeled (about
+  20 of the 256 pairs here). Its class set is the labeled classes: a first
+  batch that misses a digit makes the 10-output net refuse to fit (seed 3
+  does); the notebook passes ``classes=`` to its models instead.
+
+Result (this run, seed 0, after 256 labels): skal test accuracy **0.869**
+with Annot-Mix and 0.795 with the majority vote, correct labels 0.859 and
+0.805; scikit-activeml 0.925 and 0.842, correct labels 0.859 and 0.809.
+Over seeds 0, 1 and 2 (offline): skal 0.836 (Annot-Mix) and 0.791
+(majority vote), correct labels 0.794 and 0.778; scikit-activeml 0.906 and
+0.798, correct labels 0.855 and 0.776. skal's Annot-Mix lost on seed 2
+(0.725, labels 0.688): its first model, on 64 labels, trusted the biased
+annotator most and asked it for nearly every later sample; greedy choice
+by a model of 64 labels locks in, and which annotator it locks onto is
+luck (scikit-activeml's first batch differs and escaped it). The notebook
+reports, over 3 repetitions of 10 cycles, the same ranking, Annot-Mix ahead
+on both curves.
 """
 
-import os
 import time
 import warnings
 
 import numpy as np
 import torch
-from skorch import NeuralNetClassifier
-from skorch.callbacks import LRScheduler
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
+from skorch import NeuralNetClassifier
+from skorch.callbacks import LRScheduler
 from torch import nn
 from torch.optim.lr_scheduler import CosineAnnealingLR
 
@@ -23,8 +72,8 @@ from skal.torch import AnnotMixClassifier
 
 warnings.filterwarnings("ignore")
 torch.set_num_threads(1)
-N_CYCLES, BATCH, EPOCHS = 6, 64, 50  # the peer's notebook: 10, 64, 100
-SEEDS = (0,)  # repetitions; the notebook has 3
+N_CYCLES, BATCH, EPOCHS = 4, 64, 100  # the notebook: 10 cycles of 64, 100 epochs
+SEEDS = (0,)  # repetitions; the notebook has 3 (0, 1, 2)
 
 # %%
 # Digits as 1 x 8 x 8 images in [0, 1], half for training, half for test.
@@ -145,7 +194,9 @@ results = [run_skal(seed) for seed in SEEDS]
 print(f"skal: {time.perf_counter() - start:.1f} s")
 for name in results[0]:
     mean = np.mean([r[name] for r in results], axis=0)
-    print(f"{name}: test accuracy {mean[0].round(3)}, label accuracy {mean[1].round(3)}")
+    print(
+        f"{name}: test accuracy {mean[0].round(3)}, label accuracy {mean[1].round(3)}"
+    )
 
 
 # %%
@@ -172,7 +223,7 @@ def run_peer(seed):
     curves = {}
     for name in ("Majority-Vote", "Annot-Mix"):
         torch.manual_seed(seed)
-        common = dict(classes=classes, random_state=seed)
+        common = {"classes": classes, "random_state": seed}
         if name == "Majority-Vote":
             params = dict(net_params(), module__embedding=False)
             clf = TheirMajorityVote(CNN, neural_net_param_dict=params, **common)
@@ -184,7 +235,9 @@ def run_peer(seed):
                 neural_net_param_dict=net_params(),
                 **common,
             )
-        qs = SingleAnnotatorWrapper(RandomSampling(random_state=seed), random_state=seed)
+        qs = SingleAnnotatorWrapper(
+            RandomSampling(random_state=seed), random_state=seed
+        )
         y = np.full(Z.shape, np.nan)
         clf_acc, label_acc = [], []
         for cycle in range(N_CYCLES + 1):
@@ -211,4 +264,17 @@ peer = [run_peer(seed) for seed in SEEDS]
 print(f"scikit-activeml: {time.perf_counter() - start:.1f} s")
 for name in peer[0]:
     mean = np.mean([r[name] for r in peer], axis=0)
-    print(f"{name}: test accuracy {mean[0].round(3)}, label accuracy {mean[1].round(3)}")
+    print(
+        f"{name}: test accuracy {mean[0].round(3)}, label accuracy {mean[1].round(3)}"
+    )
+
+# %%
+# Annot-Mix beats the majority vote in both libraries, on the test set and in
+# the labels it collects (it asks the annotators it trusts); both start from
+# the same random first batch within a library.
+for name, runs in (("skal", results), ("scikit-activeml", peer)):
+    mv = np.mean([r["Majority-Vote"] for r in runs], axis=0)
+    am = np.mean([r["Annot-Mix"] for r in runs], axis=0)
+    assert mv[1, 0] == am[1, 0], (name, mv[1, 0], am[1, 0])
+    assert am[0, -1] > mv[0, -1] + 0.04, (name, am[0], mv[0])
+    assert am[1, -1] > mv[1, -1] + 0.03, (name, am[1], mv[1])
