@@ -193,3 +193,29 @@ def check_max_cost(max_cost):
         and max_cost > 0
     ):
         raise ValueError(f"max_cost must be a positive number, got {max_cost!r}.")
+
+
+def all_classes(labels, classes=None):
+    """The sorted classes: ``classes`` when given (checked), else ``labels``'."""
+    if classes is None:
+        return np.unique(labels) if labels.size else np.array([])
+    classes = np.unique(np.asarray(classes))
+    unknown = np.setdiff1d(np.unique(labels), classes) if labels.size else []
+    if len(unknown):
+        raise ValueError(
+            f"Labels {np.asarray(unknown).tolist()} are not among classes="
+            f"{classes.tolist()}; add them to classes or leave classes=None."
+        )
+    return classes
+
+
+def history_entry(round_, labeled, pairs, cost, query_seconds, fit_seconds):
+    """One entry of ``MultiAnnotatorLearner.history_``."""
+    return {
+        "round": round_,
+        "n_labels": int(labeled.sum()),
+        "pairs": pairs,
+        "cost": cost,
+        "query_seconds": query_seconds,
+        "fit_seconds": fit_seconds,
+    }

@@ -16,12 +16,14 @@ from ..utils._labels import as_integer_labels, check_label_types, warn_marker_as
 from ..utils._validation import MISSING_LABEL_CONSTRAINT, POSITIVE_INT, _NoBool
 from ._aggregation import aggregate
 from ._labels import (
+    all_classes,
     check_annotator_labels,
     check_costs,
     check_max_cost,
     check_taught_pairs,
+    history_entry,
 )
-from ._matrix import LabelMatrixFit, label_codes, takes_label_matrix
+from ._matrix import LabelMatrixFit, label_codes, takes_label_matrix, with_classes
 from ._selection import (
     BestAnnotators,
     IEThresh,
@@ -77,6 +79,10 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         :class:`skal.ActiveLearner`).
     missing_label : scalar, str, None or nan, default=-1
         Marker of a missing label in ``Y``.
+    classes : array-like of shape (n_classes,), default=None
+        Every class; None takes the labels taught so far. Give it when the
+        model has a fixed number of outputs (a network) and the first labels
+        may miss a class: a model with a ``classes`` parameter gets them all.
     random_state : int, RandomState instance or None, default=None
 
     Attributes
@@ -137,6 +143,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         "alpha": [Interval(Real, 0, 1, closed="neither")],
         "initial_strategy": [str, callable, HasMethods(["select"]), None],
         "missing_label": MISSING_LABEL_CONSTRAINT,
+        "classes": ["array-like", None],
         "random_state": ["random_state"],
     }
 
@@ -153,6 +160,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         alpha=0.05,
         initial_strategy=None,
         missing_label=-1,
+        classes=None,
         random_state=None,
     ):
         self.estimator = estimator
@@ -165,6 +173,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.alpha = alpha
         self.initial_strategy = initial_strategy
         self.missing_label = missing_label
+        self.classes = classes
         self.random_state = random_state
 
     # ------------------------------------------------------------- fitting
@@ -177,7 +186,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         # the inner learner sees class positions (-1: unlabeled), so no label
         # value can be misread as the missing marker
         labels = self.Y_[self._labeled]
-        self._all_classes = np.unique(labels) if labels.size else np.array([])
+        self._all_classes = all_classes(labels, self.classes)
         known = ~missing_mask(y, self.missing_label)
         codes = np.full(y.shape[0], -1, dtype=np.intp)  # int labels, as nets need
         if known.any():
@@ -204,7 +213,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return time.perf_counter() - start
 
     def _inner_learner(self, known):
-        estimator = self.estimator
+        estimator = with_classes(self.estimator, self.classes, self._all_classes)
         if takes_label_matrix(estimator):  # fitted on the labels, not their vote
             codes = label_codes(self.Y_, self._labeled, self._all_classes)
             estimator = LabelMatrixFit(estimator, codes[known])
@@ -243,16 +252,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.cost_spent_ = 0.0
         fit_seconds = self._aggregate()
         self._last_query_seconds = 0.0
-        self.history_ = [
-            {
-                "round": 0,
-                "n_labels": int(labeled.sum()),
-                "pairs": [],
-                "cost": 0.0,
-                "query_seconds": 0.0,
-                "fit_seconds": fit_seconds,
-            }
-        ]
+        self.history_ = [history_entry(0, labeled, [], 0.0, 0.0, fit_seconds)]
         return self
 
     # --------------------------------------------------------------- query
@@ -346,16 +346,10 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         cost = float(self._costs_[annotator].sum())
         self.cost_spent_ += cost
         fit_seconds = self._aggregate()
-        self.history_.append(
-            {
-                "round": len(self.history_),
-                "n_labels": int(self._labeled.sum()),
-                "pairs": np.column_stack([idx, annotator]).tolist(),
-                "cost": cost,
-                "query_seconds": self._last_query_seconds,
-                "fit_seconds": fit_seconds,
-            }
-        )
+        pairs = np.column_stack([idx, annotator]).tolist()
+        times = (self._last_query_seconds, fit_seconds)
+        entry = history_entry(len(self.history_), self._labeled, pairs, cost, *times)
+        self.history_.append(entry)
         self._last_query_seconds = 0.0
         return self
 

@@ -20,6 +20,18 @@ def takes_label_matrix(estimator):
     return bool(getattr(estimator, "_annotator_matrix", False))
 
 
+def with_classes(estimator, classes, all_classes):
+    """``estimator`` told every class position when the learner has ``classes``.
+
+    The inner model learns class positions ``0 .. n_classes - 1``; one with a
+    ``classes`` parameter (a network with fixed outputs) gets all of them, so
+    a class nobody has labeled yet keeps its output.
+    """
+    if classes is None or "classes" not in estimator.get_params(deep=False):
+        return estimator
+    return clone(estimator).set_params(classes=np.arange(len(all_classes)))
+
+
 def label_codes(Y, labeled, classes):
     """``Y`` as class positions among ``classes``, NaN where nobody labeled."""
     codes = np.full(Y.shape, np.nan)

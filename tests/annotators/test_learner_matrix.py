@@ -186,3 +186,24 @@ def test_the_inner_model_gets_integer_class_positions():
     learner.teach(pairs[:, 0], pairs[:, 1], y[pairs[:, 0]] + 10)
     assert set(learner.predict(X)) <= {10, 11, 12}
     assert learner.score(X, y + 10) > 0.8
+
+
+def test_classes_keeps_a_class_nobody_has_labeled_yet():
+    from skal.annotators import AnnotatorLogisticRegression
+
+    X, y = make_blobs(60, centers=3, random_state=0)
+    Y = np.full((60, 2), -1)
+    seen = np.flatnonzero(y < 2)[:20]  # class 2 not labeled yet
+    Y[seen, 0] = y[seen] * 10
+    Y[seen[:10], 1] = y[seen[:10]] * 10
+    learner = MultiAnnotatorLearner(
+        AnnotatorLogisticRegression(), classes=[20, 0, 10], random_state=0
+    ).fit(X, Y)
+    assert learner.classes_.tolist() == [0, 10, 20]
+    assert learner.estimator_.estimator_.classes_.tolist() == [0, 1, 2]
+    assert learner.predict_proba(X).shape == (60, 3)
+    without = MultiAnnotatorLearner(AnnotatorLogisticRegression()).fit(X, Y)
+    assert without.classes_.tolist() == [0, 10]
+    Y[0, 1] = 30
+    with pytest.raises(ValueError, match=r"Labels \[30\] are not among classes"):
+        learner.fit(X, Y)
