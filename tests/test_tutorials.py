@@ -24,7 +24,7 @@ DATA = Path(os.environ.get("SKAL_DATA", REPO.parent / "shared" / "data"))
 NO_TORCH = any(importlib.util.find_spec(m) is None for m in ("torch", "skorch"))
 NO_SKACTIVEML = importlib.util.find_spec("skactiveml") is None
 
-# Measured on one idle core: these take 10-20 s each, the others 2-6 s.
+# Measured on one idle core: these take 10-35 s each, the others 2-6 s.
 SLOW = {
     "modal_query_by_committee.py",
     "modal_shape_learning.py",
@@ -37,6 +37,7 @@ SLOW = {
     "libact_albl_plot.py",
     "alipy_query_instance.py",
     "modal_pytorch_integration.py",
+    "skactiveml_multiple_annotators_advanced.py",
 }
 
 

@@ -5,8 +5,8 @@ the missing marker where an annotator has not labeled a sample. This package
 aggregates them (:func:`majority_vote`, :class:`DawidSkene`), estimates each
 annotator's accuracy (:func:`interval_estimation`), chooses who labels a
 sample (:class:`IEThresh`, :class:`RandomAnnotators`,
-:class:`BestAnnotators`) and runs active learning over (sample, annotator)
-pairs with costs (:class:`MultiAnnotatorLearner`).
+:class:`BestAnnotators`, :class:`ModelBestAnnotators`) and runs active
+learning over (sample, annotator) pairs with costs (:class:`MultiAnnotatorLearner`).
 :class:`AnnotatorLogisticRegression` (a classifier and every annotator's
 confusion matrix, learned at once) and :class:`AnnotatorEnsembleClassifier`
 (one classifier per annotator) learn from the whole matrix.
@@ -16,7 +16,13 @@ from ._aggregation import DawidSkene, majority_vote
 from ._ensemble import AnnotatorEnsembleClassifier
 from ._learner import MultiAnnotatorLearner
 from ._logistic import AnnotatorLogisticRegression
-from ._selection import BestAnnotators, IEThresh, RandomAnnotators, interval_estimation
+from ._selection import (
+    BestAnnotators,
+    IEThresh,
+    ModelBestAnnotators,
+    RandomAnnotators,
+    interval_estimation,
+)
 
 __all__ = [
     "AnnotatorEnsembleClassifier",
@@ -24,6 +30,7 @@ __all__ = [
     "BestAnnotators",
     "DawidSkene",
     "IEThresh",
+    "ModelBestAnnotators",
     "MultiAnnotatorLearner",
     "RandomAnnotators",
     "interval_estimation",

@@ -253,3 +253,29 @@ def _score_inputs(learner, X, y):
 
 
 masked_score = masked_score_method(_score_inputs)
+
+
+def all_classes(labels, classes=None):
+    """The sorted classes: ``classes`` when given (checked), else ``labels``'."""
+    if classes is None:
+        return np.unique(labels) if labels.size else np.array([])
+    classes = np.unique(np.asarray(classes))
+    unknown = np.setdiff1d(np.unique(labels), classes) if labels.size else []
+    if len(unknown):
+        raise ValueError(
+            f"Labels {np.asarray(unknown).tolist()} are not among classes="
+            f"{classes.tolist()}; add them to classes or leave classes=None."
+        )
+    return classes
+
+
+def history_entry(round_, labeled, pairs, cost, query_seconds, fit_seconds):
+    """One entry of ``MultiAnnotatorLearner.history_``."""
+    return {
+        "round": round_,
+        "n_labels": int(labeled.sum()),
+        "pairs": pairs,
+        "cost": cost,
+        "query_seconds": query_seconds,
+        "fit_seconds": fit_seconds,
+    }

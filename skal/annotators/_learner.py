@@ -16,15 +16,23 @@ from ..utils._labels import as_integer_labels, check_label_types, warn_marker_as
 from ..utils._validation import MISSING_LABEL_CONSTRAINT, POSITIVE_INT, _NoBool
 from ._aggregation import aggregate
 from ._labels import (
+    all_classes,
     check_annotator_labels,
     check_costs,
     check_max_cost,
     check_relabel,
     check_taught_pairs,
+    history_entry,
     masked_score,
 )
-from ._matrix import LabelMatrixFit, label_codes, takes_label_matrix
-from ._selection import SELECTORS, interval_estimation, selector, within_budget
+from ._matrix import LabelMatrixFit, label_codes, takes_label_matrix, with_classes
+from ._selection import (
+    SELECTORS,
+    choose_annotators,
+    interval_estimation,
+    selector,
+    within_budget,
+)
 
 
 class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -49,8 +57,9 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Who labels a chosen sample: :class:`IEThresh` (upper confidence bound
         of the agreement with the aggregated label above ``epsilon`` times
         the best), :class:`RandomAnnotators` or :class:`BestAnnotators` (one
-        annotator each when named), or an object with ``choose(bounds,
-        n_samples, random_state)``.
+        annotator each when named), :class:`ModelBestAnnotators` (the ones a
+        multi-annotator model expects right per sample), or an object with
+        ``choose(bounds, n_samples, random_state)``.
     aggregation : {"majority", "dawid_skene"} or object, default="majority"
         One label per sample from several: majority vote, or :class:`DawidSkene`
         EM (an object with ``fit(Y)`` and ``predict(Y)`` may be given).
@@ -68,6 +77,10 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         :class:`skal.ActiveLearner`).
     missing_label : scalar, str, None or nan, default=-1
         Marker of a missing label in ``Y``.
+    classes : array-like of shape (n_classes,), default=None
+        Every class; None takes the labels taught so far. Give it when the
+        model has a fixed number of outputs (a network) and the first labels
+        may miss a class: a model with a ``classes`` parameter gets them all.
     random_state : int, RandomState instance or None, default=None
 
     Attributes
@@ -128,6 +141,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         "alpha": [Interval(Real, 0, 1, closed="neither")],
         "initial_strategy": [str, callable, HasMethods(["select"]), None],
         "missing_label": MISSING_LABEL_CONSTRAINT,
+        "classes": ["array-like", None],
         "random_state": ["random_state"],
     }
 
@@ -144,6 +158,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         alpha=0.05,
         initial_strategy=None,
         missing_label=-1,
+        classes=None,
         random_state=None,
     ):
         self.estimator = estimator
@@ -156,6 +171,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.alpha = alpha
         self.initial_strategy = initial_strategy
         self.missing_label = missing_label
+        self.classes = classes
         self.random_state = random_state
 
     # ------------------------------------------------------------- fitting
@@ -165,12 +181,12 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             self.Y_, self._labeled, self.aggregation, self.missing_label, self._rng
         )
         self.y_aggregated_ = y
-        # the inner learner sees class positions (NaN: unlabeled), so no label
+        # the inner learner sees class positions (-1: unlabeled), so no label
         # value can be misread as the missing marker
         labels = self.Y_[self._labeled]
-        self._all_classes = np.unique(labels) if labels.size else np.array([])
+        self._all_classes = all_classes(labels, self.classes)
         known = ~missing_mask(y, self.missing_label)
-        codes = np.full(y.shape[0], np.nan)
+        codes = np.full(y.shape[0], -1, dtype=np.intp)  # int labels, as nets need
         if known.any():
             codes[known] = np.searchsorted(self._all_classes, y[known])
         start = time.perf_counter()
@@ -195,7 +211,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return time.perf_counter() - start
 
     def _inner_learner(self, known):
-        estimator = self.estimator
+        estimator = with_classes(self.estimator, self.classes, self._all_classes)
         if takes_label_matrix(estimator):  # fitted on the labels, not their vote
             codes = label_codes(self.Y_, self._labeled, self._all_classes)
             estimator = LabelMatrixFit(estimator, codes[known])
@@ -204,7 +220,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             query_strategy=self.query_strategy,
             batch_size=self.batch_size,
             initial_strategy=self.initial_strategy,
-            missing_label=np.nan,
+            missing_label=-1,
             random_state=self._rng.randint(np.iinfo(np.int32).max),
         )
 
@@ -234,16 +250,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.cost_spent_ = 0.0
         fit_seconds = self._aggregate()
         self._last_query_seconds = 0.0
-        self.history_ = [
-            {
-                "round": 0,
-                "n_labels": int(labeled.sum()),
-                "pairs": [],
-                "cost": 0.0,
-                "query_seconds": 0.0,
-                "fit_seconds": fit_seconds,
-            }
-        ]
+        self.history_ = [history_entry(0, labeled, [], 0.0, 0.0, fit_seconds)]
         return self
 
     # --------------------------------------------------------------- query
@@ -279,14 +286,9 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Only one class", UserWarning)
             samples = self.learner_.query(batch_size=batch_size)
+        model, bounds = self.estimator_, self.annotator_bounds_
         chooser = selector(self.annotator_selection)
-        mask = chooser.choose(self.annotator_bounds_, len(samples), self._rng)
-        mask = np.asarray(mask, dtype=bool)
-        if mask.shape != (len(samples), self.n_annotators_):
-            raise ValueError(
-                f"annotator_selection.choose returned shape {mask.shape}, expected "
-                f"({len(samples)}, {self.n_annotators_})."
-            )
+        mask = choose_annotators(chooser, bounds, samples, self.X_, model, self._rng)
         mask &= ~self._labeled[samples]
         # value of a pair: sample rank weight x estimated accuracy, per cost
         rank_weight = (len(samples) - np.arange(len(samples))) / len(samples)
@@ -339,16 +341,10 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         cost = float(self._costs_[annotator].sum())
         self.cost_spent_ += cost
         fit_seconds = self._aggregate()
-        self.history_.append(
-            {
-                "round": len(self.history_),
-                "n_labels": int(self._labeled.sum()),
-                "pairs": np.column_stack([idx, annotator]).tolist(),
-                "cost": cost,
-                "query_seconds": self._last_query_seconds,
-                "fit_seconds": fit_seconds,
-            }
-        )
+        pairs = np.column_stack([idx, annotator]).tolist()
+        times = (self._last_query_seconds, fit_seconds)
+        entry = history_entry(len(self.history_), self._labeled, pairs, cost, *times)
+        self.history_.append(entry)
         self._last_query_seconds = 0.0
         return self
 

@@ -20,6 +20,18 @@ def takes_label_matrix(estimator):
     return bool(getattr(estimator, "_annotator_matrix", False))
 
 
+def with_classes(estimator, classes, all_classes):
+    """``estimator`` told every class position when the learner has ``classes``.
+
+    The inner model learns class positions ``0 .. n_classes - 1``; one with a
+    ``classes`` parameter (a network with fixed outputs) gets all of them, so
+    a class nobody has labeled yet keeps its output.
+    """
+    if classes is None or "classes" not in estimator.get_params(deep=False):
+        return estimator
+    return clone(estimator).set_params(classes=np.arange(len(all_classes)))
+
+
 def label_codes(Y, labeled, classes):
     """``Y`` as class positions among ``classes``, NaN where nobody labeled."""
     codes = np.full(Y.shape, np.nan)
@@ -117,3 +129,19 @@ class LabelMatrixFit(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return self.estimator_.predict(X)
+
+    def predict_annotator_perf(self, X):
+        """Return the classifier's per-sample annotator performances.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        perf : ndarray of shape (n_samples, n_annotators)
+            Each annotator's estimated probability of a correct label.
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict_annotator_perf(X)

@@ -5,6 +5,7 @@ from numbers import Real
 import numpy as np
 from scipy.stats import t as student_t
 from sklearn.base import BaseEstimator
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval, validate_params
 
 from ..utils import missing_mask
@@ -255,6 +256,99 @@ class BestAnnotators(_FixedCount):
         chosen = np.zeros(bounds.shape[0], dtype=bool)
         chosen[best] = True
         return np.tile(chosen, (n_samples, 1))
+
+
+class ModelBestAnnotators(_FixedCount):
+    """Ask, for each sample, the annotators the model expects to be right.
+
+    scikit-activeml's ``SingleAnnotatorWrapper`` with ``A_perf``: the
+    learner's multi-annotator model (:class:`skal.torch.AnnotMixClassifier`,
+    :class:`skal.torch.CrowdLayerClassifier`,
+    :class:`AnnotatorLogisticRegression`) estimates each annotator's
+    probability of a correct label for each chosen sample
+    (``predict_annotator_perf``), and the ``n_annotators`` highest are asked;
+    ties are broken at random. Before the first label, when there is no
+    model yet, the annotators are drawn at random (as the wrapper does
+    without ``A_perf``).
+
+    Parameters
+    ----------
+    n_annotators : int, default=1
+        Annotators per sample (all of them when larger).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.annotators import ModelBestAnnotators
+    >>> perf = np.array([[0.9, 0.6, 0.7], [0.2, 0.8, 0.5]])
+    >>> ModelBestAnnotators().choose(np.zeros((3, 3)), 2, np.random.RandomState(0),
+    ...                              annotator_perf=perf).tolist()
+    [[True, False, False], [False, True, False]]
+    """
+
+    _uses_annotator_perf = True
+
+    def choose(self, bounds, n_samples, random_state, annotator_perf=None):
+        """Return which annotators label each of ``n_samples`` chosen samples.
+
+        Parameters
+        ----------
+        bounds : ndarray of shape (n_annotators, 3)
+            Only its number of rows is used.
+        n_samples : int
+        random_state : RandomState
+            Breaks ties (and draws the annotators without a model).
+        annotator_perf : ndarray of shape (n_samples, n_annotators), default=None
+            The model's estimated probability that each annotator labels each
+            chosen sample correctly; None draws the annotators at random.
+
+        Returns
+        -------
+        mask : ndarray of bool of shape (n_samples, n_annotators)
+        """
+        self._validate_params()
+        m = bounds.shape[0]
+        noise = random_state.random_sample((n_samples, m))
+        perf = np.zeros((n_samples, m))
+        if annotator_perf is not None:
+            perf = np.asarray(annotator_perf, dtype=float)
+            if perf.shape != (n_samples, m) or not np.isfinite(perf).all():
+                raise ValueError(
+                    f"annotator_perf must be a finite ({n_samples}, {m}) array, one "
+                    f"row per chosen sample; got shape {perf.shape}."
+                )
+        ranks = np.lexsort((noise, -perf), axis=1)  # best first, ties at random
+        mask = np.zeros((n_samples, m), dtype=bool)
+        np.put_along_axis(mask, ranks[:, : min(self.n_annotators, m)], True, axis=1)
+        return mask
+
+
+def choose_annotators(selector, bounds, samples, X, model, random_state):
+    """The selector's ``(n_samples, n_annotators)`` mask for the chosen samples.
+
+    A selector marked ``_uses_annotator_perf`` gets the fitted model's
+    ``predict_annotator_perf`` of the chosen samples (None before there is a
+    model).
+    """
+    kwargs = {}
+    if getattr(selector, "_uses_annotator_perf", False) and model is not None:
+        if not hasattr(model, "predict_annotator_perf"):
+            raise TypeError(
+                f"{type(selector).__name__} chooses annotators by the model's "
+                "predict_annotator_perf, which the learner's estimator lacks; use "
+                "a multi-annotator classifier (AnnotMixClassifier, "
+                "CrowdLayerClassifier, AnnotatorLogisticRegression)."
+            )
+        perf = model.predict_annotator_perf(_safe_indexing(X, samples))
+        kwargs["annotator_perf"] = perf
+    mask = selector.choose(bounds, len(samples), random_state, **kwargs)
+    mask = np.asarray(mask, dtype=bool)
+    if mask.shape != (len(samples), bounds.shape[0]):
+        raise ValueError(
+            f"annotator_selection.choose returned shape {mask.shape}, expected "
+            f"({len(samples)}, {bounds.shape[0]})."
+        )
+    return mask
 
 
 def within_budget(value, cost, budget):

@@ -6,7 +6,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_blobs
 from sklearn.linear_model import LogisticRegression
 
-from skal.annotators import MultiAnnotatorLearner
+from skal.annotators import ModelBestAnnotators, MultiAnnotatorLearner
 
 
 class RepeatedLabels(ClassifierMixin, BaseEstimator):
@@ -117,3 +117,93 @@ def test_skals_multi_annotator_classifiers_run_the_loop(kind, text_labels):
     assert learner.classes_.tolist() == ["cat", "dog"]
     # modelling the flipping annotator pays; a vote with it costs accuracy
     assert learner.score(X, names[y]) > (0.9 if kind == "logistic" else 0.8)
+
+
+class SideExperts(RepeatedLabels):
+    """Annotator 0 is right where x0 > 0, annotator 2 elsewhere, 1 never."""
+
+    def predict_annotator_perf(self, X):
+        right = (np.asarray(X)[:, 0] > 0).astype(float)
+        return np.column_stack([right, np.full(len(X), 0.05), 1 - right])
+
+
+def test_model_best_annotators_asks_whom_the_model_trusts_per_sample():
+    X, y = make_blobs(80, centers=2, random_state=1)
+    X = X - X.mean(axis=0)
+    learner = MultiAnnotatorLearner(
+        SideExperts(),
+        query_strategy="random",
+        annotator_selection=ModelBestAnnotators(),
+        batch_size=10,
+        random_state=0,
+    ).fit(X, np.full((80, 3), -1))
+    first = learner.query()  # no model yet: annotators at random
+    assert len(first) == 10 and len(set(first[:, 1])) > 1
+    learner.teach(first[:, 0], first[:, 1], y[first[:, 0]])
+    pairs = learner.query()
+    assert len(pairs) == 10
+    expected = np.where(X[pairs[:, 0], 0] > 0, 0, 2)
+    np.testing.assert_array_equal(pairs[:, 1], expected)
+
+
+def test_model_best_annotators_needs_a_model_with_annotator_performances():
+    X, y = make_blobs(40, centers=2, random_state=1)
+    learner = MultiAnnotatorLearner(
+        LogisticRegression(),
+        annotator_selection=ModelBestAnnotators(),
+        batch_size=4,
+        random_state=0,
+    ).fit(X, np.full((40, 3), -1))
+    pairs = learner.query()
+    learner.teach(pairs[:, 0], pairs[:, 1], y[pairs[:, 0]])
+    with pytest.raises(TypeError, match="lacks; use a multi-annotator"):
+        learner.query()
+
+
+class IntegerTargets(ClassifierMixin, BaseEstimator):
+    """Refuses float targets, as a torch cross-entropy loss does."""
+
+    def fit(self, X, y):
+        assert np.asarray(y).dtype.kind == "i", np.asarray(y).dtype
+        self.model_ = LogisticRegression().fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+    def predict(self, X):
+        return self.model_.predict(X)
+
+
+def test_the_inner_model_gets_integer_class_positions():
+    # a skorch NeuralNetClassifier crashed on the float (NaN-marked) positions
+    X, y = make_blobs(40, centers=3, random_state=0)
+    learner = MultiAnnotatorLearner(
+        IntegerTargets(), annotator_selection="random", batch_size=6, random_state=0
+    ).fit(X, np.full((40, 2), -1))
+    pairs = learner.query()
+    learner.teach(pairs[:, 0], pairs[:, 1], y[pairs[:, 0]] + 10)
+    assert set(learner.predict(X)) <= {10, 11, 12}
+    assert learner.score(X, y + 10) > 0.8
+
+
+def test_classes_keeps_a_class_nobody_has_labeled_yet():
+    from skal.annotators import AnnotatorLogisticRegression
+
+    X, y = make_blobs(60, centers=3, random_state=0)
+    Y = np.full((60, 2), -1)
+    seen = np.flatnonzero(y < 2)[:20]  # class 2 not labeled yet
+    Y[seen, 0] = y[seen] * 10
+    Y[seen[:10], 1] = y[seen[:10]] * 10
+    learner = MultiAnnotatorLearner(
+        AnnotatorLogisticRegression(), classes=[20, 0, 10], random_state=0
+    ).fit(X, Y)
+    assert learner.classes_.tolist() == [0, 10, 20]
+    assert learner.estimator_.estimator_.classes_.tolist() == [0, 1, 2]
+    assert learner.predict_proba(X).shape == (60, 3)
+    without = MultiAnnotatorLearner(AnnotatorLogisticRegression()).fit(X, Y)
+    assert without.classes_.tolist() == [0, 10]
+    Y[0, 1] = 30
+    with pytest.raises(ValueError, match=r"Labels \[30\] are not among classes"):
+        learner.fit(X, Y)

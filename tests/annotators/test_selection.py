@@ -5,6 +5,7 @@ from scipy.stats import t
 from skal.annotators import (
     BestAnnotators,
     IEThresh,
+    ModelBestAnnotators,
     RandomAnnotators,
     interval_estimation,
     majority_vote,
@@ -84,3 +85,33 @@ def test_interval_estimation_refuses_a_reference_of_another_label_type():
         interval_estimation(Y, ["a", "b", "b", "a"])
     bounds = interval_estimation(Y, [0, 1, -1, 0])  # the marker: no reference
     assert bounds[0, 1] == pytest.approx(4 / 5)  # 3 agreements + 1 of 2 prior
+
+
+def test_model_best_annotators_takes_the_highest_performances():
+    perf = np.array([[0.2, 0.9, 0.5, 0.1], [0.7, 0.1, 0.6, 0.8]])
+    mask = ModelBestAnnotators(2).choose(
+        np.zeros((4, 3)), 2, np.random.RandomState(0), annotator_perf=perf
+    )
+    assert mask.tolist() == [[False, True, True, False], [True, False, False, True]]
+    # ties go either way, at random; without performances: random annotators
+    tied = np.array([[0.5, 0.9, 0.9]])
+    firsts = {
+        int(
+            np.flatnonzero(
+                ModelBestAnnotators().choose(
+                    np.zeros((3, 3)), 1, np.random.RandomState(s), annotator_perf=tied
+                )[0]
+            )[0]
+        )
+        for s in range(20)
+    }
+    assert firsts == {1, 2}
+    drawn = ModelBestAnnotators().choose(
+        np.zeros((3, 3)), 300, np.random.RandomState(0)
+    )
+    assert drawn.sum(axis=1).tolist() == [1] * 300
+    assert drawn.any(axis=0).all()
+    with pytest.raises(ValueError, match=r"finite \(1, 3\) array"):
+        ModelBestAnnotators().choose(
+            np.zeros((3, 3)), 1, np.random.RandomState(0), annotator_perf=[[0.1, 0.2]]
+        )
