@@ -34,6 +34,11 @@ from ._selection import (
     within_budget,
 )
 
+#: The inner learner's marker of unlabeled class positions; not -1, since
+#: positions {-1, 1} alone (only the second class voted) would read as the
+#: ambiguous y that skal refuses under missing_label=-1.
+_UNLABELED = -2
+
 
 class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """Active learning with several noisy annotators: query (sample, annotator) pairs.
@@ -181,12 +186,12 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             self.Y_, self._labeled, self.aggregation, self.missing_label, self._rng
         )
         self.y_aggregated_ = y
-        # the inner learner sees class positions (-1: unlabeled), so no label
-        # value can be misread as the missing marker
+        # the inner learner sees class positions (_UNLABELED: unlabeled), so
+        # no label value can be misread as the missing marker
         labels = self.Y_[self._labeled]
         self._all_classes = all_classes(labels, self.classes)
         known = ~missing_mask(y, self.missing_label)
-        codes = np.full(y.shape[0], -1, dtype=np.intp)  # int labels, as nets need
+        codes = np.full(y.shape[0], _UNLABELED, dtype=np.intp)  # ints, as nets need
         if known.any():
             codes[known] = np.searchsorted(self._all_classes, y[known])
         start = time.perf_counter()
@@ -220,7 +225,7 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             query_strategy=self.query_strategy,
             batch_size=self.batch_size,
             initial_strategy=self.initial_strategy,
-            missing_label=-1,
+            missing_label=_UNLABELED,
             random_state=self._rng.randint(np.iinfo(np.int32).max),
         )
 

@@ -278,3 +278,21 @@ def test_score_skips_unlabeled_rows_as_the_pool_learners_do():
     assert learner.score(X, masked) == learner.score(X[1::2], y[1::2]) == 1.0
     with pytest.raises(ValueError, match="one label per row of X"):
         learner.score(X, y[:3])
+
+
+def test_a_vote_of_the_second_class_only_is_no_ambiguous_y():
+    # the inner learner saw class positions {-1: unlabeled, 1}: skal's {-1, 1}
+    # guard refused that y although the user's labels were plain 0 / 1
+    X = np.random.RandomState(0).normal(size=(20, 2))
+    Y = np.full((20, 3), -1)
+    Y[0], Y[1] = [1, 1, 0], [1, 1, 1]  # class 0 only as a minority answer
+    with pytest.warns(UserWarning, match=r"Only one class \(1\)"):
+        learner = MultiAnnotatorLearner(LogisticRegression(), random_state=0)
+        learner.fit(X, Y)
+    assert learner.classes_.tolist() == [1]
+    assert learner.y_aggregated_[:3].tolist() == [1, 1, -1]
+    with pytest.warns(UserWarning, match=r"Only one class \(1\)"):
+        learner = MultiAnnotatorLearner(
+            LogisticRegression(), classes=[0, 1], random_state=0
+        ).fit(X, np.where(np.arange(20)[:, None] < 2, 1, -1) * np.ones((1, 3), int))
+    assert learner.query().shape == (3, 2)
