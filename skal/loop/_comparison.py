@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._curve import LearningCurve, _JSONMixin
+from ._curve import LearningCurve, _JSONMixin, check_curves
 from ._report import TESTS, conclusion_text, table_text
 from ._stats import _check_level, check_target, paired_difference
 
@@ -80,7 +80,7 @@ class Comparison(_JSONMixin, dict):
     """
 
     def __init__(self, curves=()):
-        super().__init__(curves)
+        super().__init__(check_curves(curves))
 
     def default_target(self):
         """Return 95 % of the best final mean score, the default target.

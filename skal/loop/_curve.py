@@ -51,6 +51,39 @@ def _int_list(values):
     return None if values is None else [int(v) for v in values]
 
 
+def _check_repeats(repeats):
+    """Refuse repeats that are not dicts of equal-length number lists."""
+    if isinstance(repeats, (dict, str)) or not hasattr(repeats, "__iter__"):
+        kind = type(repeats).__name__
+        raise TypeError(f"repeats must be a list of dicts, got {kind}.")
+    repeats = list(repeats)
+    for k, rep in enumerate(repeats):
+        missing = [f for f in _FIELDS if not isinstance(rep, dict) or f not in rep]
+        if missing:
+            raise ValueError(
+                f"repeat {k} lacks {missing}: each repeat is a dict of the lists "
+                f"{list(_FIELDS)} (one entry per round)."
+            )
+        if len({len(rep[f]) for f in _FIELDS}) != 1:
+            raise ValueError(
+                f"repeat {k}: the lists {list(_FIELDS)} must have one entry per "
+                f"round each, got lengths {[len(rep[f]) for f in _FIELDS]}."
+            )
+    return repeats
+
+
+def check_curves(curves):
+    """The ``{name: LearningCurve}`` items of a comparison, checked."""
+    items = dict(curves)
+    for name, curve in items.items():
+        if not isinstance(curve, LearningCurve):
+            raise TypeError(
+                f"Comparison maps names to LearningCurve objects (as compare "
+                f"returns); {name!r} maps to {type(curve).__name__}."
+            )
+    return items
+
+
 class _JSONMixin:
     """``save``/``load`` through ``to_dict``/``from_dict``."""
 
@@ -80,7 +113,16 @@ class _JSONMixin:
             The rebuilt results.
         """
         with open(path, encoding="utf-8") as f:
-            return cls.from_dict(json.load(f))
+            try:
+                data = json.load(f)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path} is not JSON ({exc}).") from None
+        try:
+            return cls.from_dict(data)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(
+                f"{path} holds no {cls.__name__} written by save: {exc!r}."
+            ) from None
 
 
 class LearningCurve(_JSONMixin):
@@ -122,7 +164,7 @@ class LearningCurve(_JSONMixin):
                 "stopped_by": rep.get("stopped_by"),
                 "initial_indices": _int_list(rep.get("initial_indices")),
             }
-            for rep in repeats
+            for rep in _check_repeats(repeats)
         ]
         for rep in self.repeats:
             rep["n_labeled"] = [int(n) for n in rep["n_labeled"]]

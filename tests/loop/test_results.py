@@ -143,3 +143,29 @@ def test_a_target_that_is_no_score_gets_a_type_error():
     with pytest.raises(TypeError, match="target must be a score"):
         Comparison({"a": curve}).summary(target="0.9")
     assert curve.labels_to(np.int64(1)) == 30
+
+
+def test_malformed_results_and_files_say_what_is_wrong(tmp_path):
+    # they crashed with a bare KeyError / TypeError from deep in the code
+    with pytest.raises(TypeError, match="'a' maps to int"):
+        Comparison({"a": 1})
+    with pytest.raises(ValueError, match=r"repeat 0 lacks \['score', 'query_s"):
+        LearningCurve([{"n_labeled": [10]}])
+    ragged = {"n_labeled": [1, 2], "score": [1], "query_seconds": [0]}
+    with pytest.raises(ValueError, match=r"got lengths \[2, 1, 1, 1\]"):
+        LearningCurve([{**ragged, "fit_seconds": [0]}])
+    with pytest.raises(TypeError, match="a list of dicts, got dict"):
+        LearningCurve({"n_labeled": [1]})
+    (tmp_path / "cut.json").write_text('{"curves": [')
+    with pytest.raises(ValueError, match="cut.json is not JSON"):
+        Comparison.load(tmp_path / "cut.json")
+    (tmp_path / "other.json").write_text('{"curves": [{"name": "x"}]}')
+    with pytest.raises(ValueError, match="other.json holds no Comparison written by"):
+        Comparison.load(tmp_path / "other.json")
+    # a curve's file read as a comparison names the class it lacks
+    curve = LearningCurve([{**ragged, "score": [0.1, 0.2], "query_seconds": [0, 0],
+                            "fit_seconds": [0, 0]}])  # fmt: skip
+    curve.save(tmp_path / "curve.json")
+    with pytest.raises(ValueError, match="holds no Comparison"):
+        Comparison.load(tmp_path / "curve.json")
+    assert LearningCurve.load(tmp_path / "curve.json").repeats[0]["score"] == [0.1, 0.2]
