@@ -219,7 +219,8 @@ def label_loop(
     learner : skal learner
         Fitted on every label (unfitted if no label was given).
     y : ndarray of shape (n_samples,)
-        The labels, unlabeled rows marked with ``missing_label``.
+        The labels; rows still unlabeled keep their marker as given
+        (``missing_label``, or NaN / None, which always mark unlabeled rows).
 
     Examples
     --------
