@@ -1,5 +1,6 @@
 """The annotator label matrix: checks and encoding shared by the family."""
 
+import warnings
 from numbers import Real
 
 import numpy as np
@@ -191,10 +192,13 @@ def check_taught_pairs(idx, annotator, label, shape, missing_label):
 
 
 def check_relabel(Y, labeled, idx, annotator, label):
-    """Raise if a taught pair already holds a different label of that annotator.
+    """Raise if a taught pair already holds a different label of that annotator;
+    return the mask of the pairs that are new.
 
     The annotator's first answer was silently replaced; ``ActiveLearner.teach``
-    raises on the same change (its ``relabel="raise"``).
+    raises on the same change (its ``relabel="raise"``). A pair taught again
+    with the label it holds adds nothing and costs nothing, with a warning
+    (``ActiveLearner.teach`` warns the same).
     """
     old = Y[idx, annotator]
     changed = labeled[idx, annotator] & (old != label)
@@ -206,6 +210,16 @@ def check_relabel(Y, labeled, idx, annotator, label):
             f"another label ({old[where].tolist()} -> {label[where].tolist()}). "
             "To correct an annotator's label, change Y and fit again."
         )
+    new = ~labeled[idx, annotator]
+    if not new.all():
+        warnings.warn(
+            f"teach got {int((~new).sum())} (sample, annotator) pairs that already "
+            "hold these labels: they add nothing, and their cost is not counted "
+            "again.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return new
 
 
 def check_costs(costs, n_annotators):

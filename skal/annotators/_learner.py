@@ -336,14 +336,14 @@ class MultiAnnotatorLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         )
         check_label_types(label, name="label", known=self.Y_[self._labeled])
         label = as_integer_labels(label, self.Y_.dtype)
-        check_relabel(self.Y_, self._labeled, idx, annotator, label)
+        new = check_relabel(self.Y_, self._labeled, idx, annotator, label)
         if label.dtype.kind in "USO" and self.Y_.dtype.kind not in "USO":
             self.Y_ = self.Y_.astype(object)  # text labels, numeric marker
         elif label.dtype.kind == "f" and self.Y_.dtype.kind in "iub":
             self.Y_ = self.Y_.astype(float)
         self.Y_[idx, annotator] = label
         self._labeled[idx, annotator] = True
-        cost = float(self._costs_[annotator].sum())
+        cost = float(self._costs_[annotator[new]].sum())
         self.cost_spent_ += cost
         fit_seconds = self._aggregate()
         pairs = np.column_stack([idx, annotator]).tolist()

@@ -253,6 +253,12 @@ def test_teach_does_not_overwrite_an_annotators_label():
     assert learner.Y_[:2, 0].tolist() == [0, -1]  # nothing changed
     learner.teach([0, 1], [1, 0], [2, 1])  # another annotator may disagree
     assert learner.Y_[:2].tolist() == [[0, 2], [1, -1]]
+    # the same answer taught again adds nothing and is not paid twice
+    spent = learner.cost_spent_
+    with pytest.warns(UserWarning, match="1 .sample, annotator. pairs that already"):
+        learner.teach([0, 2], [1, 0], [2, 0])
+    assert learner.cost_spent_ == spent + 1.0 and learner.history_[-1]["cost"] == 1.0
+    assert learner.Y_[:3].tolist() == [[0, 2], [1, -1], [0, -1]]
 
 
 def test_a_dataframe_of_nullable_labels_fits():
