@@ -5,9 +5,10 @@ A lower layer: nothing here imports :mod:`skal.learners`,
 scikit-learn estimators that any learner can wrap.
 """
 
+from ._kernel_params import mean_gamma
 from ._mixture import MixtureModelClassifier
 from ._nic import NadarayaWatsonRegressor, NICKernelRegressor
-from ._parzen import ParzenWindowClassifier, mean_gamma
+from ._parzen import ParzenWindowClassifier
 
 __all__ = [
     "MixtureModelClassifier",

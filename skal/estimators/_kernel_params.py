@@ -1,9 +1,11 @@
-"""The kernel parameters of the Parzen and kernel-regression estimators, checked."""
+"""The kernel parameters of the Parzen and kernel-regression estimators: checked,
+and the RBF ``gamma`` of the mean criterion."""
 
 from numbers import Real
 
 import numpy as np
 from sklearn.metrics.pairwise import KERNEL_PARAMS
+from sklearn.utils.validation import _check_sample_weight, check_array
 
 
 def kernel_input(metric):
@@ -26,8 +28,6 @@ def fit_metric_dict(metric, metric_dict, X, weight):
                 f"metric={metric!r}: the only named gamma is 'mean', the "
                 "RBF kernel's mean criterion; pass metric='rbf' or a number."
             )
-        from ._parzen import mean_gamma
-
         fitted["gamma"] = mean_gamma(X, weight)
     return fitted
 
@@ -86,3 +86,58 @@ def check_kernel_values(K, metric):
             "('rbf', 'laplacian')."
         )
     return K
+
+
+def mean_gamma(X, sample_weight=None):
+    """Return the mean criterion's RBF ``gamma`` (Chaudhuri et al. 2017).
+
+    ``gamma = (N - 1) log((N - 1) / delta^2) / (4 N sum_j var(X_j))`` with
+    ``N = max(2, n_samples)`` and ``delta = sqrt(2) 1e-6``, as
+    scikit-activeml's ``metric_dict={"gamma": "mean"}``; ``1 / n_features``
+    when every feature is constant. With weights, ``N`` is their sum and the
+    variances are weighted (a weight of 2 counts a row twice).
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        The training rows.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each row (``None``: 1).
+
+    Returns
+    -------
+    gamma : float
+        The RBF bandwidth ``gamma``.
+
+    References
+    ----------
+    A. Chaudhuri, D. Kakde, C. Sadek, L. Gonzalez and S. Kong, "The Mean and
+    Median Criteria for Kernel Bandwidth Selection for Support Vector Data
+    Description", ICDM Workshops 2017.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skal.estimators import mean_gamma
+    >>> round(float(mean_gamma(np.array([[0.0], [1.0], [2.0]]))), 4)
+    6.9078
+    """
+    X = check_array(X, accept_sparse=["csr", "csc"], dtype="float64",
+                    input_name="X")  # fmt: skip
+    w = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+    total = w.sum()
+    if total > 0:
+        mean = np.asarray(w @ X).ravel() / total
+        if hasattr(X, "multiply"):  # sparse: E[x^2] - E[x]^2, column by column
+            square = np.asarray(w @ X.multiply(X)).ravel() / total
+        else:
+            square = w @ (X * X) / total
+        variance = np.maximum(square - mean**2, 0.0)
+    else:
+        variance = np.zeros(X.shape[1])
+    n = max(2.0, total)
+    delta = np.sqrt(2) * 1e-6
+    denominator = 2 * n * np.sum(variance)
+    if denominator <= 0:
+        return 1.0 / X.shape[1]
+    return 0.5 * (n - 1) * np.log((n - 1) / delta**2) / denominator

@@ -24,14 +24,8 @@ from sklearn.utils.validation import (
 
 from ..utils import chunk_slices
 from ..utils._validation import _NoBool
-from ._kernel_params import check_kernel_values
-from ._parzen import (
-    _KERNEL_ENTRIES,
-    _METRICS,
-    fit_metric_dict,
-    kernel_input,
-    refuse_missing_targets,
-)
+from ._kernel_params import check_kernel_values, fit_metric_dict, kernel_input
+from ._parzen import _KERNEL_ENTRIES, _METRICS, refuse_missing_targets
 
 _KERNEL_CONSTRAINTS = {
     "metric": [StrOptions(_METRICS), callable],
