@@ -27,13 +27,9 @@ Usage::
 
 import argparse
 import copy
-import json
-import time
-from pathlib import Path
 
-import numpy as np
 import torch
-from bench_crowd_layer import majority_vote, make_crowd
+from bench_crowd_layer import majority_vote, make_crowd, side_by_side
 from sklearn.utils import check_random_state
 from skorch import NeuralNetClassifier
 
@@ -95,49 +91,9 @@ def main(argv=None):
         return net.fit(X_train[vote >= 0], vote[vote >= 0])
 
     methods = {"skal": skal_model, "scikit-activeml": peer_model, "limit": limit_model}
-    for fit in methods.values():  # torch's first calls cost seconds: not the method's
-        fit().predict_proba(X_test[:10])
-    fit_s = {name: [] for name in methods}
-    proba_s = {name: [] for name in methods}
-    accuracy = {}
-    for r in range(args.repeats):
-        for name in list(methods) if r % 2 == 0 else list(methods)[::-1]:
-            start = time.perf_counter()
-            model = methods[name]()
-            fit_s[name].append((time.perf_counter() - start) / args.epochs)
-            start = time.perf_counter()
-            P = model.predict_proba(X_test)
-            proba_s[name].append(time.perf_counter() - start)
-            accuracy[name] = float((P.argmax(axis=1) == y_test).mean())
-    result = {
-        name: {
-            "fit_seconds_per_epoch": min(fit_s[name]),
-            "predict_proba_seconds": min(proba_s[name]),
-            "test_accuracy": accuracy[name],
-        }
-        for name in methods
-    }
-    n_labels = int((~np.isnan(Y_train)).sum())
-    print(
-        f"{args.n_samples} training samples ({n_labels} labels from 5 annotators), "
-        f"{args.n_samples} test samples, {n_classes} classes, MLP "
-        f"{args.hidden_units} hidden units, {args.epochs} epochs of batch "
-        f"{args.batch_size}, alpha=0.5, {torch.get_num_threads()} torch thread(s), "
-        f"best of {args.repeats}"
+    return side_by_side(
+        methods, X_test, y_test, Y_train, args, "bench_annot_mix.json", "alpha=0.5, "
     )
-    print(f"{'':<18}{'fit s/epoch':>12}{'predict_proba s':>17}{'test accuracy':>15}")
-    for name, row in result.items():
-        print(
-            f"{name:<18}{row['fit_seconds_per_epoch']:>12.4f}"
-            f"{row['predict_proba_seconds']:>17.4f}{row['test_accuracy']:>15.3f}"
-        )
-    if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        meta = {k: v for k, v in vars(args).items() if k != "out"}
-        payload = {"settings": meta, "n_labels": n_labels, "results": result}
-        (out / "bench_annot_mix.json").write_text(json.dumps(payload, indent=2))
-    return result
 
 
 if __name__ == "__main__":

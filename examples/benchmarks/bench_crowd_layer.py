@@ -130,7 +130,25 @@ def main(argv=None):
         return net.fit(X_train[vote >= 0], vote[vote >= 0])
 
     methods = {"skal": skal_model, "scikit-activeml": peer_model, "limit": limit_model}
-    if not args.no_warm_up:  # torch's first calls cost seconds: not the method's
+    warm_up = not args.no_warm_up
+    return side_by_side(
+        methods, X_test, y_test, Y_train, args, "bench_crowd_layer.json", "", warm_up
+    )
+
+
+def side_by_side(
+    methods, X_test, y_test, Y_train, args, filename, setting, warm_up=True
+):
+    """Fit and time each method in turns, print the table, write the JSON.
+
+    ``methods`` maps "skal", "scikit-activeml" and "limit" to functions that
+    return a fitted model; ``args`` holds ``repeats``, ``epochs``,
+    ``n_samples``, ``hidden_units``, ``batch_size`` and ``out``; the JSON goes
+    to ``out/filename``; ``setting`` is added to the header line. Also used by
+    ``bench_annot_mix.py``.
+    """
+    n_classes = len(np.unique(y_test))
+    if warm_up:  # torch's first calls cost seconds: not the method's
         for fit in methods.values():
             fit().predict_proba(X_test[:10])
     fit_s = {name: [] for name in methods}
@@ -159,8 +177,8 @@ def main(argv=None):
         f"{args.n_samples} training samples ({n_labels} labels from 5 annotators), "
         f"{args.n_samples} test samples, {n_classes} classes, MLP "
         f"{args.hidden_units} hidden units, {args.epochs} epochs of batch "
-        f"{args.batch_size}, {torch.get_num_threads()} torch thread(s), best of "
-        f"{args.repeats}"
+        f"{args.batch_size}, {setting}{torch.get_num_threads()} torch thread(s), "
+        f"best of {args.repeats}"
     )
     print(f"{'':<18}{'fit s/epoch':>12}{'predict_proba s':>17}{'test accuracy':>15}")
     for name, row in result.items():
@@ -173,7 +191,7 @@ def main(argv=None):
         out.mkdir(parents=True, exist_ok=True)
         meta = {k: v for k, v in vars(args).items() if k != "out"}
         payload = {"settings": meta, "n_labels": n_labels, "results": result}
-        (out / "bench_crowd_layer.json").write_text(json.dumps(payload, indent=2))
+        (out / filename).write_text(json.dumps(payload, indent=2))
     return result
 
 

@@ -9,7 +9,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..estimators._frequencies import check_costs, encode_classes
+from ..estimators._frequencies import (
+    LeastCostPredictMixin,
+    check_costs,
+    encode_classes,
+)
 from ..utils._validation import MISSING_LABEL_CONSTRAINT, POSITIVE_INT
 from ._labels import check_annotator_labels, vote_counts
 from ._raykar import (
@@ -23,7 +27,9 @@ from ._raykar import (
 )
 
 
-class AnnotatorLogisticRegression(ClassifierMixin, BaseEstimator):
+class AnnotatorLogisticRegression(
+    LeastCostPredictMixin, ClassifierMixin, BaseEstimator
+):
     r"""Logistic regression learned from several noisy annotators by EM.
 
     Raykar et al. (2010), "Learning From Crowds": the true class of ``x``
@@ -344,21 +350,6 @@ class AnnotatorLogisticRegression(ClassifierMixin, BaseEstimator):
             In the order of ``classes_``.
         """
         return softmax(self.decision_function(X), axis=1)
-
-    def predict(self, X):
-        """Return the class of least expected cost (the most probable one).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-            Ties go to the first class of ``classes_``.
-        """
-        costs = self.predict_proba(X) @ self.cost_matrix_
-        return self.classes_[np.argmin(costs, axis=1)]
 
     def predict_annotator_perf(self, X):
         """Return each annotator's probability of labeling ``X`` correctly.

@@ -242,5 +242,5 @@ class CostEmbeddingAL(ScoreStrategy):
             return np.ones(context.n_candidates)
         nn = self._nearest_neighbors()
         embedding, predicted = self.hidden_points(context)
-        nn.fit(embedding[len(self._classes(context)) :])
+        nn.fit(embedding[len(embedding) // 2 :])  # the mirrored points
         return nn.kneighbors(predicted)[0][:, 0]

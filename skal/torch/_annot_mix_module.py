@@ -11,7 +11,6 @@ of themselves (one ``lambda ~ Beta(alpha, alpha)`` per triple) and minimises
 the mean KL divergence of ``q`` from the mixed label vector.
 """
 
-import copy
 import math
 
 import torch
@@ -19,7 +18,7 @@ from torch import nn
 from torch.nn import functional as F
 from torch.utils.data import default_collate
 
-from ._crowd_layer_module import _first
+from ._crowd_layer_module import _first, build_clf_module
 
 
 def annot_mix_log_proba(class_logits, confusion_logits):
@@ -201,10 +200,7 @@ class AnnotMixModule(nn.Module):
         eta,
     ):
         super().__init__()
-        if isinstance(clf_module, nn.Module):
-            self.clf_module = copy.deepcopy(clf_module)
-        else:
-            self.clf_module = clf_module(**(clf_module_params or {}))
+        self.clf_module = build_clf_module(clf_module, clf_module_params)
         self.n_annotators = n_annotators
         self.n_classes = n_classes
         self.sample_embed = (

@@ -92,6 +92,14 @@ class MaskedCrowdLoss(nn.Module):
         return masked_crowd_loss(y_pred[1], y_true)
 
 
+def build_clf_module(clf_module, params):
+    """``clf_module`` built with ``params``, or a copy of the instance given
+    (never trained in place)."""
+    if isinstance(clf_module, nn.Module):
+        return copy.deepcopy(clf_module)
+    return clf_module(**(params or {}))
+
+
 def _first(output):
     """The logits of a module that may also return an embedding."""
     return output[0] if isinstance(output, (tuple, list)) else output
@@ -134,10 +142,7 @@ class CrowdLayerModule(nn.Module):
 
     def __init__(self, clf_module, n_annotators, n_classes, clf_module_params=None):
         super().__init__()
-        if isinstance(clf_module, nn.Module):
-            self.clf_module = copy.deepcopy(clf_module)
-        else:
-            self.clf_module = clf_module(**(clf_module_params or {}))
+        self.clf_module = build_clf_module(clf_module, clf_module_params)
         self.matrices = nn.Parameter(torch.eye(n_classes).repeat(n_annotators, 1, 1))
 
     def class_logits(self, x):

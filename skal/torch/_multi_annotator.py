@@ -9,20 +9,24 @@ classification network's softmax and the class of least expected cost.
 
 import numpy as np
 import torch
+from scipy import special
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
 from ..annotators._labels import check_annotator_labels
-from ..estimators._frequencies import check_costs, encode_classes
+from ..estimators._frequencies import (
+    LeastCostPredictMixin,
+    check_costs,
+    encode_classes,
+)
+
+
+def softmax(z):
+    """scipy's softmax over the last axis, in float64 (torch gives float32)."""
+    return special.softmax(np.asarray(z, dtype=float), axis=-1)
+
 
 _RESERVED = ("module", "criterion", "predict_nonlinearity")
-
-
-def softmax(z, axis=-1):
-    """NumPy softmax along ``axis`` (shifted by the maximum)."""
-    z = np.asarray(z, dtype=float)
-    e = np.exp(z - z.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
 
 
 def split_params(params, what, reserved=()):
@@ -72,7 +76,7 @@ def check_clf_module(clf_module, clf_params):
         )
 
 
-class MultiAnnotatorNetMixin:
+class MultiAnnotatorNetMixin(LeastCostPredictMixin):
     """Validation and prediction shared by the multi-annotator networks.
 
     The host sets ``neural_net_`` (whose ``module_`` has ``class_logits``),
@@ -150,22 +154,6 @@ class MultiAnnotatorNetMixin:
                 f"{len(self.classes_)} classes: give the network one output per "
                 f"class (e.g. 'module__n_classes': {len(self.classes_)})."
             )
-
-    def predict(self, X):
-        """Return the class of least expected cost (the most probable one).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_rows, ...)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_rows,)
-            Labels from ``classes_``; ties go to the first class.
-        """
-        costs = self.predict_proba(X) @ self.cost_matrix_
-        return self.classes_[np.argmin(costs, axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
